@@ -1,0 +1,1 @@
+"""What an artefact is and holds, found without running code from it."""

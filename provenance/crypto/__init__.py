@@ -1,0 +1,1 @@
+"""Keys, key ids and DSSE envelopes."""

@@ -1,0 +1,208 @@
+"""SHA-256 of files and directories, streamed in large chunks, with a stat-keyed cache.
+
+A directory's digest is the OpenSSF model-signing root: sha256 over the concatenated raw 32-byte
+per-file digests, files in ``PurePosixPath`` order (component by component, so ``a/b.txt`` sorts
+before ``a-b.txt``, unlike plain string order).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import UsageError
+
+CHUNK = 4 * 1024 * 1024  # large reads keep us within a few percent of `openssl dgst`
+_PROGRESS_MIN_BYTES = 256 * 1024 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # POSIX path relative to the directory root (or the file name)
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class TreeDigest:
+    sha256: str
+    size: int
+    kind: str  # "file" | "directory"
+    files: tuple[FileEntry, ...]
+
+
+def sha256_file(path: Path, progress: Progress | None = None) -> str:
+    """Stream a file through SHA-256 with a reusable 4 MiB buffer (no per-chunk allocation)."""
+    h = hashlib.sha256()
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    done = 0
+    with open(path, "rb", buffering=0) as f:
+        total = os.fstat(f.fileno()).st_size
+        while n := f.readinto(buf):
+            h.update(view[:n])
+            if progress is not None:
+                done += n
+                progress(done, total)
+    return h.hexdigest()
+
+
+def root_digest(entries: list[tuple[str, str]]) -> str:
+    """OpenSSF model-signing root over (relative path, hex digest) pairs."""
+    h = hashlib.sha256()
+    for _, hexdigest in sorted(entries, key=lambda e: PurePosixPath(e[0])):
+        h.update(bytes.fromhex(hexdigest))
+    return h.hexdigest()
+
+
+class DigestCache:
+    """(path, device, inode, size, mtime_ns, ctime_ns) -> sha256, in SQLite.
+
+    SQLite gives us safe concurrent use by several ``prov`` processes (the pre-commit hook may run
+    in parallel) without writing our own locking. Any stat change misses the cache, so a modified
+    file is always re-hashed; ctime is included because a tool can reset mtime but not ctime.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        file = directory / "digests.sqlite3"
+        try:
+            self._db = self._open(file)
+        except sqlite3.DatabaseError:
+            # A corrupt cache is only a cache: start again rather than fail the user's command.
+            file.unlink(missing_ok=True)
+            self._db = self._open(file)
+
+    @staticmethod
+    def _open(file: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(file, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER,"
+                " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, sha256 TEXT)"
+            )
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+    def get(self, path: Path, st: os.stat_result) -> str | None:
+        try:
+            row = self._db.execute(
+                "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path = ?",
+                (str(path),),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is not None and tuple(row[:5]) == self._key(st):
+            return str(row[5])
+        return None
+
+    def put(self, path: Path, st: os.stat_result, sha256: str) -> None:
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (str(path), *self._key(st), sha256),
+            )
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class Hasher:
+    """Digests files and directories, consulting an optional cache and reporting progress on a TTY."""
+
+    def __init__(self, cache: DigestCache | None = None, show_progress: bool | None = None) -> None:
+        self.cache = cache
+        self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+
+    def file(self, path: Path) -> tuple[str, int]:
+        path = path.resolve()
+        st = path.stat()
+        if self.cache is not None and (hit := self.cache.get(path, st)) is not None:
+            return hit, st.st_size
+        progress = _TtyProgress(path.name) if self.show_progress and st.st_size >= _PROGRESS_MIN_BYTES else None
+        digest = sha256_file(path, progress)
+        if progress is not None:
+            progress.finish()
+        if self.cache is not None:
+            # Re-stat: if the file changed while we read it, do not cache a digest of mixed content.
+            if self.cache._key(path.stat()) == self.cache._key(st):
+                self.cache.put(path, st, digest)
+        return digest, st.st_size
+
+    def tree(self, path: Path) -> TreeDigest:
+        """A file's digest, or a directory's model-signing root with its per-file list."""
+        try:
+            st = path.lstat()
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file or directory") from None
+        if stat.S_ISLNK(st.st_mode):
+            path = path.resolve()
+        if path.is_file():
+            digest, size = self.file(path)
+            return TreeDigest(digest, size, "file", (FileEntry(path.name, digest, size),))
+        if not path.is_dir():
+            raise UsageError(f"{path}: not a regular file or directory")
+        entries = []
+        for rel, full in _walk(path):
+            digest, size = self.file(full)
+            entries.append(FileEntry(rel, digest, size))
+        entries.sort(key=lambda e: PurePosixPath(e.path))
+        root = root_digest([(e.path, e.sha256) for e in entries])
+        return TreeDigest(root, sum(e.size for e in entries), "directory", tuple(entries))
+
+
+def _walk(root: Path) -> Iterator[tuple[str, Path]]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = Path(dirpath, name)
+            rel = full.relative_to(root).as_posix()
+            if full.is_symlink():
+                raise UsageError(
+                    f"{full}: symbolic links inside an artefact directory are not supported; "
+                    "replace the link with the file"
+                )
+            yield rel, full
+        for name in dirnames:
+            if Path(dirpath, name).is_symlink():
+                raise UsageError(f"{Path(dirpath, name)}: symbolic links inside an artefact directory "
+                                 "are not supported")
+
+
+class _TtyProgress:
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.2 and done < total:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-6) / 1e6
+        pct = 100 * done / total if total else 100
+        sys.stderr.write(f"\rhashing {self.label}: {pct:5.1f}% ({done >> 20} MiB, {rate:.0f} MB/s)")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()

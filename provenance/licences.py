@@ -1,0 +1,112 @@
+"""SPDX licence expressions: validation, joining and the Hugging Face licence ids.
+
+The SPDX grammar and licence list come from ``license-expression`` so we never maintain either by
+hand. Pure functions; the licence database is package data loaded once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+# Hugging Face Hub's accepted `license:` ids (hub docs, "Licenses"). A licence not in this set is
+# rendered as `license: other` with `license_name` / `license_link`.
+HF_LICENCE_IDS = frozenset(
+    ["apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0", "bsd", "bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "c-uda", "cc", "cc0-1.0", "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0", "cc-by-sa-3.0", "cc-by-sa-4.0", "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "cc-by-nc-nd-3.0", "cc-by-nc-nd-4.0", "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0", "cc-by-nc-sa-4.0", "cdla-sharing-1.0", "cdla-permissive-1.0", "cdla-permissive-2.0", "wtfpl", "ecl-2.0", "epl-1.0", "epl-2.0", "etalab-2.0", "eupl-1.1", "eupl-1.2", "agpl-3.0", "gfdl", "gpl", "gpl-2.0", "gpl-3.0", "lgpl", "lgpl-2.1", "lgpl-3.0", "isc", "h-research", "intel-research", "lppl-1.3c", "ms-pl", "apple-ascl", "apple-amlr", "mpl-2.0", "odc-by", "odbl", "openrail++", "osl-3.0", "postgresql", "ofl-1.1", "ncsa", "unlicense", "zlib", "pddl", "lgpl-lr", "deepfloyd-if-license", "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "gemma", "unknown", "other"]
+)
+
+# SPDX ids whose Hugging Face id is not simply the lower-cased SPDX id.
+_SPDX_TO_HF = {
+    "AGPL-3.0-only": "agpl-3.0",
+    "AGPL-3.0-or-later": "agpl-3.0",
+    "GPL-2.0-only": "gpl-2.0",
+    "GPL-2.0-or-later": "gpl-2.0",
+    "GPL-3.0-only": "gpl-3.0",
+    "GPL-3.0-or-later": "gpl-3.0",
+    "LGPL-2.1-only": "lgpl-2.1",
+    "LGPL-2.1-or-later": "lgpl-2.1",
+    "LGPL-3.0-only": "lgpl-3.0",
+    "LGPL-3.0-or-later": "lgpl-3.0",
+    "ODbL-1.0": "odbl",
+    "ODC-By-1.0": "odc-by",
+    "PDDL-1.0": "pddl",
+    "Unlicense": "unlicense",
+}
+
+
+@cache
+def _licensing():  # type: ignore[no-untyped-def]
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+def normalise(expression: str) -> str:
+    """Return the canonical form of an SPDX expression, or raise ValueError saying what is wrong.
+
+    Custom agreements must be written ``LicenseRef-<name>``; any other unknown id is an error, because
+    a misspelt licence would otherwise be treated as an unknown (and so unrestricted) one.
+    """
+    from license_expression import ExpressionError
+
+    text = expression.strip()
+    if not text:
+        raise ValueError("an SPDX licence expression is required (e.g. MIT, CC-BY-NC-4.0, LicenseRef-Acme-DUA)")
+    licensing = _licensing()
+    try:
+        parsed = licensing.parse(text, validate=False, strict=True)
+    except ExpressionError as e:
+        raise ValueError(f"not a valid SPDX expression ({e})") from e
+    unknown = [
+        key
+        for key in licensing.unknown_license_keys(parsed)
+        if not key.startswith(("LicenseRef-", "DocumentRef-"))
+    ]
+    if unknown:
+        raise ValueError(
+            f"unknown SPDX licence id {unknown[0]!r}; use an id from spdx.org/licenses "
+            "or LicenseRef-<name> for a custom agreement"
+        )
+    return str(licensing.dedup(parsed)) if parsed is not None else text
+
+
+def join(expressions: list[str]) -> str | None:
+    """Conjunction of several licences (a model trained on A and B is bound by A AND B)."""
+    unique = list(dict.fromkeys(e for e in expressions if e))
+    if not unique:
+        return None
+    if len(unique) == 1:
+        return unique[0]
+    licensing = _licensing()
+    combined = " AND ".join(f"({e})" if " " in e else e for e in unique)
+    return str(licensing.dedup(licensing.parse(combined)))
+
+
+def licence_ids(expression: str) -> list[str]:
+    """The licence ids an expression mentions, in order."""
+    return list(dict.fromkeys(_licensing().license_keys(_licensing().parse(expression))))
+
+
+def hf_licence(expression: str | None) -> tuple[str, str | None]:
+    """Map an SPDX expression to Hugging Face's (license, license_name).
+
+    HF takes one lower-case id; a compound expression, a ``LicenseRef-*`` or any licence HF does not
+    list becomes ``other`` with a slug as ``license_name``.
+    """
+    if not expression:
+        return "unknown", None
+    ids = licence_ids(expression)
+    if len(ids) == 1 and ids[0] == expression.strip():
+        spdx = ids[0]
+        hf = _SPDX_TO_HF.get(spdx, spdx.lower())
+        if hf in HF_LICENCE_IDS and hf not in {"other", "unknown"}:
+            return hf, None
+    slug = "".join(c if c.isalnum() or c in ".-" else "-" for c in expression.lower())
+    slug = "-".join(part for part in slug.split("-") if part)
+    return "other", slug
+
+
+def spdx_url(licence_id: str) -> str | None:
+    """The SPDX licence-list page of a listed licence; None for LicenseRef ids."""
+    if licence_id.startswith(("LicenseRef-", "DocumentRef-")):
+        return None
+    return f"https://spdx.org/licenses/{licence_id}.html"

@@ -1,0 +1,132 @@
+"""The model card: the predicate of the signed in-toto Statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ._base import Strict
+from .dataset import DatasetTerms, Sha256
+from .terms import EffectiveTerms
+
+SCHEMA_VERSION = "1"
+PREDICATE_TYPE = "https://prov-cards.dev/model-card/v1"
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+
+
+class FileDigest(Strict):
+    path: str
+    sha256: Sha256
+    size: int = Field(ge=0)
+
+
+class Inspection(Strict):
+    """How the artefact facts were obtained (never by running code from the artefact)."""
+
+    method: str
+    globals: list[str] = Field(default_factory=list, description="Every module.name the pickle refers to")
+    untrusted_globals: list[str] = Field(
+        default_factory=list, description="Globals outside the allow-list (numpy, scipy, sklearn, builtins)"
+    )
+    notes: list[str] = Field(default_factory=list)
+
+
+class Artefact(Strict):
+    name: str
+    sha256: Sha256 = Field(description="File digest, or the OpenSSF model-signing root for a directory")
+    size: int = Field(ge=0)
+    kind: Literal["file", "directory"]
+    format: str
+    framework: str | None = None
+    framework_version: str | None = None
+    estimator: str | None = Field(default=None, description="Fully qualified class of the top-level object")
+    hyperparameters: dict[str, Any] = Field(default_factory=dict)
+    components: list[str] = Field(default_factory=list, description="Every estimator class in the object")
+    files: list[FileDigest] = Field(default_factory=list, description="For directory artefacts")
+    inspection: Inspection | None = None
+
+
+class Signer(Strict):
+    keyid: str
+    name: str
+
+
+class Created(Strict):
+    time: dt.datetime
+    signer: Signer
+    prov_version: str
+
+
+class Code(Strict):
+    remote: str | None = Field(default=None, description="Remote URL, credentials stripped")
+    commit: str | None = None
+    branch: str | None = None
+    dirty: bool = False
+    diff_sha256: Sha256 | None = None
+
+
+class DatasetRef(Strict):
+    name: str
+    version: str
+    role: Literal["train", "validation", "test"] = "train"
+    manifest_sha256: Sha256
+    content_sha256: Sha256 | None = Field(description="Root digest over the dataset's files")
+    content_verified: bool = Field(description="Whether the files were hashed and matched at signing time")
+    terms: DatasetTerms
+    description: str | None = None
+    origin: str | None = None
+
+
+class ParentRef(Strict):
+    name: str
+    sha256: Sha256
+    card_sha256: Sha256
+    relation: Literal["finetune", "adapter", "merge", "quantized"] = "finetune"
+    terms: EffectiveTerms
+
+
+class Memorisation(Strict):
+    risk: Literal["high", "low", "unknown"] = "unknown"
+    method: str = "not assessed"
+    findings: list[str] = Field(default_factory=list)
+
+
+class Privacy(Strict):
+    memorisation: Memorisation = Field(default_factory=Memorisation)
+    membership_inference: dict[str, Any] | None = None
+    differential_privacy: dict[str, Any] | None = None
+
+
+class ModelCard(Strict):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    artefact: Artefact
+    created: Created
+    code: Code | None = None
+    datasets: list[DatasetRef] = Field(default_factory=list)
+    parents: list[ParentRef] = Field(default_factory=list)
+    privacy: Privacy = Field(default_factory=Privacy)
+    effective_terms: EffectiveTerms
+    licence: str | None = Field(default=None, description="The artefact's own licence (SPDX)")
+    metrics: dict[str, float | str] = Field(default_factory=dict)
+    intended_use: str | None = None
+    limitations: str | None = None
+    previous_card: Sha256 | None = None
+
+
+class Subject(Strict):
+    name: str
+    digest: dict[str, str]
+
+
+class Statement(Strict):
+    """in-toto Statement v1 carrying a ModelCard."""
+
+    type_: Literal["https://in-toto.io/Statement/v1"] = Field(default=STATEMENT_TYPE, alias="_type")
+    subject: list[Subject] = Field(min_length=1)
+    predicateType: Literal["https://prov-cards.dev/model-card/v1"] = PREDICATE_TYPE
+    predicate: ModelCard
+
+    model_config = Strict.model_config | {"populate_by_name": True}

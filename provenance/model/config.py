@@ -1,0 +1,34 @@
+"""Project policy, ``.prov/config.yaml``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ._base import Strict
+
+DEFAULT_PATTERNS = ["*.joblib", "*.pkl", "*.pickle", "*.skops", "*.onnx", "*.safetensors", "*.pt",
+                    "*.pth", "*.h5", "*.keras", "*.gguf"]
+
+
+class Repository(Strict):
+    owner: str = Field(min_length=1, description="The organisation that owns this repository")
+    audience: Literal["public", "internal", "private"] = Field(
+        description="Who can read the repository: a commit is an export to this audience"
+    )
+
+
+class ArtefactPatterns(Strict):
+    patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_PATTERNS))
+
+
+class PolicySettings(Strict):
+    membership_advantage_max: float = Field(default=0.1, ge=0.0, le=1.0)
+    require_privacy_audit_for_personal_data: bool = True
+
+
+class Config(Strict):
+    repository: Repository
+    artefacts: ArtefactPatterns = Field(default_factory=ArtefactPatterns)
+    policy: PolicySettings = Field(default_factory=PolicySettings)

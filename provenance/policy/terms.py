@@ -1,0 +1,136 @@
+"""The effective terms of an artefact: the most restrictive join over datasets and parents.
+
+confidentiality max; commercial use AND; recipients, purposes and territories intersect; embargo max;
+expiry and deletion dates min; personal-data flags OR; derivative sharing min. Pure functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from .. import licences
+from ..model.dataset import (
+    TERRITORY_GROUPS,
+    Confidentiality,
+    DatasetTerms,
+    Derivatives,
+)
+from ..model.terms import EffectiveTerms, LegalBasisEntry
+
+T = TypeVar("T")
+
+
+def dataset_terms(name: str, terms: DatasetTerms) -> EffectiveTerms:
+    """One dataset's terms in joinable form (its agreements already joined among themselves)."""
+    permits = [a.permits for a in terms.agreements]
+    pd = terms.personal_data
+    return EffectiveTerms(
+        sources=[name],
+        owners=[terms.owner.name],
+        confidentiality=terms.confidentiality,
+        licence=terms.licence,
+        commercial_use=_and([p.commercial_use for p in permits]),
+        derivatives=min((p.derivatives for p in permits), key=lambda d: d.rank, default=None),
+        recipients=_intersect([p.recipients if p.derivatives is Derivatives.listed else None for p in permits]),
+        purposes=_intersect([p.purposes or None for p in permits]),
+        territories=_intersect_territories([p.territories or None for p in permits]),
+        embargo_until=terms.embargo_until,
+        agreements_expire=_min([a.expires for a in terms.agreements]),
+        delete_by=terms.delete_by,
+        agreements=[a.id for a in terms.agreements],
+        personal_data=pd.contains,
+        special_categories=pd.special_categories,
+        legal_bases=[LegalBasisEntry(
+            source=name,
+            legal_basis=pd.legal_basis.value if pd.legal_basis else None,
+            special_category_condition=pd.special_category_condition.value if pd.special_category_condition else None,
+        )] if pd.contains else [],
+        anonymisation=pd.anonymisation if pd.contains else None,
+        transfer_outside_eea=pd.transfer_outside_eea or not pd.contains,
+    )
+
+
+def join(parts: Iterable[EffectiveTerms]) -> EffectiveTerms:
+    """Most restrictive combination. With nothing to join, the terms are unknown: fail closed."""
+    items = list(parts)
+    if not items:
+        return EffectiveTerms(sources=[], confidentiality=Confidentiality.restricted, derivatives=Derivatives.none,
+                              commercial_use=False)
+    anonymisations = [t.anonymisation for t in items if t.anonymisation is not None]
+    return EffectiveTerms(
+        sources=_union(t.sources for t in items),
+        owners=_union(t.owners for t in items),
+        confidentiality=max((t.confidentiality for t in items), key=lambda c: c.rank),
+        licence=licences.join([t.licence for t in items if t.licence]),
+        commercial_use=_and([t.commercial_use for t in items if t.commercial_use is not None]),
+        derivatives=min((t.derivatives for t in items if t.derivatives is not None), key=lambda d: d.rank,
+                        default=None),
+        recipients=_intersect([t.recipients for t in items]),
+        purposes=_intersect([t.purposes for t in items]),
+        territories=_intersect_territories([t.territories for t in items]),
+        embargo_until=_max([t.embargo_until for t in items]),
+        agreements_expire=_min([t.agreements_expire for t in items]),
+        delete_by=_min([t.delete_by for t in items]),
+        agreements=_union(t.agreements for t in items),
+        personal_data=any(t.personal_data for t in items),
+        special_categories=_union(t.special_categories for t in items),
+        legal_bases=[e for t in items for e in t.legal_bases],
+        anonymisation=min(anonymisations, key=lambda a: a.rank) if anonymisations else None,
+        transfer_outside_eea=all(t.transfer_outside_eea for t in items),
+    )
+
+
+def _and(values: list[bool]) -> bool | None:
+    return all(values) if values else None
+
+
+def _min(values: list[T | None]) -> T | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None  # type: ignore[type-var]
+
+
+def _max(values: list[T | None]) -> T | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None  # type: ignore[type-var]
+
+
+def _union(groups: Iterable[list[str]]) -> list[str]:
+    return list(dict.fromkeys(v for g in groups for v in g))
+
+
+def _intersect(sets: list[list[str] | None]) -> list[str] | None:
+    """None is "anyone"; intersecting restrictions keeps the ones every source allows."""
+    result: list[str] | None = None
+    for s in sets:
+        if s is None:
+            continue
+        result = list(s) if result is None else [v for v in result if v.casefold() in {x.casefold() for x in s}]
+    return result
+
+
+def _expand(territories: list[str]) -> set[str]:
+    out: set[str] = set()
+    for t in territories:
+        out |= TERRITORY_GROUPS.get(t, {t})
+    return out
+
+
+def _compress(countries: set[str]) -> list[str]:
+    for name in ("EEA", "EU"):
+        group = TERRITORY_GROUPS[name]
+        if group <= countries:
+            return [name, *sorted(countries - group)]
+    return sorted(countries)
+
+
+def _intersect_territories(sets: list[list[str] | None]) -> list[str] | None:
+    restricted = [s for s in sets if s is not None]
+    if not restricted:
+        return None
+    if len(restricted) == 1:
+        return list(restricted[0])
+    common = _expand(restricted[0])
+    for s in restricted[1:]:
+        common &= _expand(s)
+    return _compress(common)

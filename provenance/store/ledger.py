@@ -1,0 +1,138 @@
+"""``.prov/ledger.jsonl``: an append-only, hash-chained, signed event log.
+
+Each line is a compact DSSE envelope whose payload names its sequence number and the SHA-256 of the
+previous line, so an edited, dropped or reordered line breaks either a signature or the chain.
+Appends take an exclusive lock and write one whole line, so concurrent prov processes interleave
+cleanly. (Cutting lines off the end leaves a valid shorter chain; the cards themselves carry what
+was signed, and git history keeps the ledger's.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..crypto import dsse
+from ..crypto import keys as _keys
+from .repo import ProvRepo
+
+PAYLOAD_TYPE = "application/vnd.prov.ledger.v1+json"
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Entry:
+    line: int
+    seq: int
+    time: str
+    event: str
+    data: dict[str, Any]
+    keyid: str
+
+
+@dataclass(frozen=True)
+class LedgerProblem:
+    line: int
+    message: str
+
+
+def _line_digest(line: bytes) -> str:
+    return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+
+
+def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateKey, now: dt.datetime) -> Entry:
+    repo.prov_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(repo.ledger_file, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        last = _last_line(fd)
+        if last is None:
+            seq, prev = 1, GENESIS
+        else:
+            payload = json.loads(dsse.Envelope.from_json(last).payload)
+            seq, prev = int(payload["seq"]) + 1, _line_digest(last)
+        body = {"seq": seq, "prev": prev, "time": now.isoformat(), "event": event, **data}
+        payload_bytes = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload_bytes, key)
+        line = json.dumps(envelope, separators=(",", ":")).encode() + b"\n"
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return Entry(seq, seq, body["time"], event, data, _keys.keyid(key.public_key()))
+
+
+def _last_line(fd: int) -> bytes | None:
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return None
+    block = min(size, 64 * 1024)
+    while True:
+        os.lseek(fd, size - block, os.SEEK_SET)
+        chunk = os.read(fd, block)
+        stripped = chunk.rstrip(b"\n")
+        nl = stripped.rfind(b"\n")
+        if nl >= 0 or block == size:
+            return stripped[nl + 1 :]
+        block = min(size, block * 4)
+
+
+def read(repo: ProvRepo) -> list[bytes]:
+    if not repo.ledger_file.exists():
+        return []
+    return [line for line in repo.ledger_file.read_bytes().split(b"\n") if line.strip()]
+
+
+def entries(lines: Iterable[bytes]) -> list[Entry]:
+    """Parse entries for display (no verification: see ``verify``)."""
+    out = []
+    for number, line in enumerate(lines, 1):
+        try:
+            env = dsse.Envelope.from_json(line)
+            body = json.loads(env.payload)
+            data = {k: v for k, v in body.items() if k not in {"seq", "prev", "time", "event"}}
+            out.append(Entry(number, int(body["seq"]), str(body["time"]), str(body["event"]), data,
+                             env.signatures[0][0] if env.signatures else ""))
+        except (ValueError, KeyError, TypeError):
+            out.append(Entry(number, -1, "", "unreadable", {}, ""))
+    return out
+
+
+def verify(
+    lines: list[bytes],
+    trusted: list[_keys.PublicKeyInfo],
+    revoked_at: dict[str, dt.datetime],
+) -> list[LedgerProblem]:
+    """Every problem in the chain: bad line, bad signature, revoked signer, broken link, seq gap."""
+    problems: list[LedgerProblem] = []
+    prev = GENESIS
+    for number, line in enumerate(lines, 1):
+        try:
+            env = dsse.Envelope.from_json(line)
+            body = json.loads(env.payload)
+            seq, link, when = int(body["seq"]), str(body["prev"]), dt.datetime.fromisoformat(body["time"])
+        except (ValueError, KeyError, TypeError) as e:
+            problems.append(LedgerProblem(number, f"unreadable entry ({e})"))
+            prev = _line_digest(line)
+            continue
+        if env.payload_type != PAYLOAD_TYPE:
+            problems.append(LedgerProblem(number, f"unexpected payloadType {env.payload_type!r}"))
+        signer = env.verified_by(trusted)
+        if signer is None:
+            problems.append(LedgerProblem(number, "signature invalid or not by a trusted key (edited entry?)"))
+        elif signer.keyid in revoked_at and when >= revoked_at[signer.keyid]:
+            problems.append(LedgerProblem(number, f"signed by key {signer.name} after it was revoked"))
+        if seq != number:
+            problems.append(LedgerProblem(number, f"sequence number {seq} where {number} was expected "
+                                                  "(entry dropped, inserted or reordered)"))
+        if link != prev:
+            problems.append(LedgerProblem(number, "does not chain to the previous entry "
+                                                  "(entry dropped, edited or reordered before it)"))
+        prev = _line_digest(line)
+    return problems

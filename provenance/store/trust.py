@@ -1,0 +1,95 @@
+"""Trusted public keys (``.prov/keys/*.pub``, committed) and their revocations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..crypto import keys as _keys
+from ..errors import ManifestError, NotFoundError, UsageError
+from . import atomic
+from .repo import ProvRepo
+from .userkeys import check_name
+from .yamlio import dump_yaml, load_yaml
+
+
+@dataclass(frozen=True)
+class Revocation:
+    keyid: str
+    name: str
+    revoked_at: dt.datetime
+    reason: str
+
+
+def load_key_file(path: Path) -> _keys.PublicKeyInfo:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}: no such public key file") from None
+    try:
+        key = _keys.load_public_pem(data)
+    except (ValueError, _keys.UnsupportedKey) as e:
+        raise UsageError(f"{path}: not a PEM public key prov can use ({e})") from None
+    return _keys.PublicKeyInfo.of(path.stem, key)
+
+
+def trusted_keys(repo: ProvRepo) -> list[_keys.PublicKeyInfo]:
+    if not repo.keys_dir.is_dir():
+        return []
+    return [load_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
+
+
+def trust(repo: ProvRepo, key: _keys.PublicKey, name: str) -> tuple[_keys.PublicKeyInfo, bool]:
+    """Add a public key to the repository's allowed signers; returns (info, newly added)."""
+    check_name(name)
+    info = _keys.PublicKeyInfo.of(name, key)
+    for existing in trusted_keys(repo):
+        if existing.keyid == info.keyid:
+            return existing, False
+    path = repo.keys_dir / f"{name}.pub"
+    if path.exists():
+        raise UsageError(f"{path}: another key is already trusted under the name {name!r}; pass --name")
+    atomic.write_bytes(path, _keys.public_pem(key))
+    return info, True
+
+
+def revocations(repo: ProvRepo) -> dict[str, Revocation]:
+    path = repo.revocations_file
+    if not path.exists():
+        return {}
+    data = load_yaml(path) or []
+    if not isinstance(data, list):
+        raise ManifestError(str(path), None, "expected a list of revocations")
+    out = {}
+    for i, item in enumerate(data):
+        try:
+            at = item["revoked_at"]
+            at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)
+            out[str(item["keyid"])] = Revocation(str(item["keyid"]), str(item.get("name", "")), at,
+                                                 str(item.get("reason", "")))
+        except (KeyError, TypeError, ValueError) as e:
+            raise ManifestError(str(path), f"[{i}]", f"expected keyid and revoked_at (ISO time): {e}") from None
+    return out
+
+
+def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime) -> Revocation:
+    """Record that a trusted key (by name or keyid) is revoked from ``now`` on."""
+    matches = [k for k in trusted_keys(repo) if which in (k.name, k.keyid)]
+    if not matches:
+        raise NotFoundError(f"no trusted key named or with keyid {which!r} in {repo.keys_dir}")
+    info = matches[0]
+    current = revocations(repo)
+    if info.keyid in current:
+        return current[info.keyid]
+    rev = Revocation(info.keyid, info.name, now, reason)
+    current[info.keyid] = rev
+    entries = [
+        {"keyid": r.keyid, "name": r.name, "revoked_at": r.revoked_at.isoformat(), "reason": r.reason}
+        for r in current.values()
+    ]
+    atomic.write_text(repo.revocations_file, "# Revoked signing keys; signatures made after revoked_at fail.\n"
+                      + dump_yaml(entries))
+    return rev

@@ -1,0 +1,74 @@
+"""Reading user-written YAML into strict models, with one-line errors naming file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import ManifestError, NotFoundError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NotFoundError(f"{path}: is a directory, expected a YAML file") from None
+    except UnicodeDecodeError as e:
+        raise ManifestError(str(path), None, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ManifestError(str(path), None, f"invalid YAML: {where}{problem}") from None
+
+
+def parse_model(model: type[M], data: Any, source: str) -> M:
+    """Validate ``data`` as ``model``; the first error becomes one line naming the field."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise ManifestError(source, None, f"expected a mapping of fields at the top level, got {kind}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise ManifestError(source, *describe_validation_error(e)) from None
+
+
+def describe_validation_error(e: ValidationError) -> tuple[str | None, str]:
+    errors = e.errors(include_url=False)
+    first = errors[0]
+    field = ".".join(str(p) for p in first["loc"]) or None
+    kind = first["type"]
+    msg = first["msg"]
+    if kind == "missing":
+        problem = "is required"
+    elif kind == "extra_forbidden":
+        problem = "unknown field (check the spelling; see schemas/dataset-manifest.schema.json)"
+    elif kind in ("enum", "literal_error"):
+        allowed = first.get("ctx", {}).get("expected")
+        problem = f"must be one of {allowed}" if allowed else msg
+    else:
+        problem = msg.removeprefix("Value error, ")
+        if "input" in first and not isinstance(first["input"], dict | list):
+            problem += f" (got {first['input']!r})"
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return field, problem + more
+
+
+def load_model(model: type[M], path: Path) -> M:
+    return parse_model(model, load_yaml(path), str(path))
+
+
+def dump_yaml(data: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
