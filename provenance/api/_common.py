@@ -1,0 +1,17 @@
+"""Small helpers shared by the API modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..digest import DigestCache, Hasher
+from ..store.repo import ProvRepo
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def hasher_for(repo: ProvRepo | None, show_progress: bool | None = None) -> Hasher:
+    cache = DigestCache(repo.cache_dir) if repo is not None and repo.prov_dir.is_dir() else None
+    return Hasher(cache, show_progress)

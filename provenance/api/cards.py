@@ -1,0 +1,231 @@
+"""Sign, render and verify model cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..analysis.artefact import inspect_artefact
+from ..card import build, render
+from ..card.files import (
+    CardFormatError,
+    SignedCard,
+    card_path,
+    read_signed_card,
+    rendered_path,
+    split_target,
+    statement_bytes,
+)
+from ..card.verify import verify_card
+from ..crypto import dsse
+from ..crypto import keys as _keys
+from ..errors import CheckFailed, NotFoundError, UsageError
+from ..lineage.code import code_provenance
+from ..licences import normalise
+from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
+from ..model.decision import Verification
+from ..store import atomic, ledger, trust, userkeys
+from ..store import datasets as dataset_store
+from ..store.repo import find_repo, require_repo
+from ._common import hasher_for, utcnow
+from .datasets import content_digest, verify_files
+from .keys import load_signing_key
+
+ROLES = ("train", "validation", "test")
+RELATIONS = ("finetune", "adapter", "merge", "quantized")
+
+
+@dataclass(frozen=True)
+class CardResult:
+    card: ModelCard
+    card_file: Path
+    rendered_file: Path
+    card_sha256: str
+    keyid: str
+
+
+def parse_dataset_spec(spec: str) -> tuple[str, str]:
+    name, _, role = spec.partition(":")
+    role = role or "train"
+    if role not in ROLES:
+        raise UsageError(f"--dataset {spec}: role must be one of {', '.join(ROLES)} (NAME or NAME:ROLE)")
+    return name, role
+
+
+def parse_metric(spec: str) -> tuple[str, float | str]:
+    key, sep, value = spec.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"--metric {spec!r}: expected NAME=VALUE, e.g. --metric accuracy=0.94")
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        return key.strip(), value.strip()
+
+
+def sign_card(
+    artefact: Path,
+    datasets: list[str],
+    *,
+    parents: list[Path] = (),  # type: ignore[assignment]
+    relation: str = "finetune",
+    metrics: list[str] = (),  # type: ignore[assignment]
+    intended_use: str | None = None,
+    limitations: str | None = None,
+    licence: str | None = None,
+    key_name: str | None = None,
+    passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
+    overwrite: bool = False,
+    verify_data: bool = True,
+    now: dt.datetime | None = None,
+) -> CardResult:
+    now = now or utcnow()
+    if not artefact.exists():
+        raise NotFoundError(f"{artefact}: no such artefact")
+    if relation not in RELATIONS:
+        raise UsageError(f"--relation {relation!r}: use one of {', '.join(RELATIONS)}")
+    repo = require_repo(artefact)
+    out = card_path(artefact)
+    previous = None
+    if out.exists():
+        if not overwrite:
+            raise UsageError(f"{out} exists; pass --overwrite to re-sign (the new card records the old card's digest)")
+        previous = hashlib.sha256(out.read_bytes()).hexdigest()
+    licence = _licence(licence)
+    metric_values = dict(parse_metric(m) for m in metrics)
+    key_name, key = load_signing_key(key_name, repo, passphrase, now)
+    public = key.public_key()
+
+    hasher = hasher_for(repo)
+    digest = hasher.tree(artefact)
+    facts = inspect_artefact(artefact)
+
+    refs: list[DatasetRef] = []
+    seen: set[str] = set()
+    for spec in datasets:
+        name, role = parse_dataset_spec(spec)
+        if name in seen:
+            raise UsageError(f"--dataset {name} is given twice")
+        seen.add(name)
+        manifest, raw = dataset_store.load(repo, name)
+        if verify_data:
+            problems = verify_files(repo, manifest, hasher)
+            if problems:
+                raise CheckFailed(f"dataset {name}: {problems[0].message} (or pass --no-verify-data to sign "
+                                  "without checking the files)", code=problems[0].code)
+        refs.append(DatasetRef(
+            name=name, version=manifest.version, role=role,  # type: ignore[arg-type]
+            manifest_sha256=hashlib.sha256(raw).hexdigest(),
+            content_sha256=content_digest(manifest),
+            content_verified=verify_data and bool(manifest.files),
+            terms=manifest.terms(), description=manifest.description, origin=manifest.origin.source,
+        ))
+    parent_refs = [_parent_ref(p, relation) for p in parents]
+
+    code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), repo.ledger_file])
+    card = build.build_card(
+        artefact=build.artefact_section(artefact.name, digest, facts),
+        signer=Signer(keyid=_keys.keyid(public), name=key_name),
+        now=now, prov_version=__version__, code=code, datasets=refs, parents=parent_refs,
+        privacy=build.privacy_section(facts), licence=licence, metrics=metric_values,
+        intended_use=intended_use, limitations=limitations, previous_card=previous,
+    )
+    payload = statement_bytes(build.statement_for(card))
+    envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload, key)
+    raw = (json.dumps(envelope, indent=2) + "\n").encode()
+    atomic.write_bytes(out, raw)
+    signed = read_signed_card(raw)
+    md = rendered_path(artefact)
+    atomic.write_text(md, render.render(signed, "md"))
+    ledger.append(repo, "card", {
+        "artefact": repo.relative(artefact), "sha256": digest.sha256, "card_sha256": signed.sha256,
+        "datasets": [r.name for r in refs], "previous_card": previous,
+    }, key, now)
+    return CardResult(card, out, md, signed.sha256, _keys.keyid(public))
+
+
+def _licence(licence: str | None) -> str | None:
+    if licence is None:
+        return None
+    try:
+        return normalise(licence)
+    except ValueError as e:
+        raise UsageError(f"--licence {licence!r}: {e}") from None
+
+
+def _parent_ref(parent: Path, relation: str) -> ParentRef:
+    result, signed = verify_target(parent)
+    if not result.verified or signed is None:
+        first = result.reasons[0] if result.reasons else None
+        why = f"{first.code}: {first.message}" if first else "not verified"
+        raise CheckFailed(f"--parent {parent}: its card does not verify ({why})", code="PARENT_UNVERIFIED")
+    return ParentRef(name=signed.card.artefact.name, sha256=signed.card.artefact.sha256,
+                     card_sha256=signed.sha256, relation=relation,  # type: ignore[arg-type]
+                     terms=signed.card.effective_terms)
+
+
+def load_card(target: Path) -> SignedCard:
+    _, card_file = split_target(target)
+    try:
+        raw = card_file.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(f"{card_file}: no signed card; create one with `prov card {target} --dataset NAME`") from None
+    try:
+        return read_signed_card(raw)
+    except CardFormatError as e:
+        raise UsageError(f"{card_file}: {e}") from None
+
+
+def render_card(target: Path, fmt: str = "md") -> str:
+    if fmt not in render.FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}")
+    return render.render(load_card(target), fmt)
+
+
+def verify_target(target: Path, key_files: list[Path] = ()) -> tuple[Verification, SignedCard | None]:  # type: ignore[assignment]
+    """Verify an artefact (or its envelope) against trusted keys: the repository's, or only ``key_files``."""
+    artefact, card_file = split_target(target)
+    repo = find_repo(artefact.parent if artefact.parent.exists() else Path.cwd())
+    if key_files:
+        candidates = [trust.load_key_file(k) for k in key_files]
+    elif repo is not None:
+        candidates = trust.trusted_keys(repo)
+    else:
+        raise UsageError(f"{target}: not inside a prov repository, so there are no trusted keys; pass --key PUBFILE")
+    revoked = {k: r.revoked_at for k, r in trust.revocations(repo).items()} if repo is not None else {}
+    from ..model.decision import Reason
+
+    if not card_file.exists():
+        return Verification(verified=False, artefact=artefact.name, card=card_file.name, reasons=[Reason(
+            code="CARD_MISSING", message=f"{artefact.name} has no signed card ({card_file.name}); "
+                                         "run `prov card` to create one", source=str(card_file))]), None
+    raw = card_file.read_bytes()
+    actual = hasher_for(repo).tree(artefact).sha256 if artefact.exists() else None
+    result = verify_card(raw, artefact_name=artefact.name, card_name=card_file.name, candidates=candidates,
+                         revoked_at=revoked, actual_sha256=actual)
+    signed = None
+    if result.verified:
+        signed = read_signed_card(raw)
+    return result, signed
+
+
+def verify(target: Path, key_files: list[Path] = ()) -> Verification:  # type: ignore[assignment]
+    return verify_target(target, key_files)[0]
+
+
+def card_summary(result: CardResult) -> dict[str, Any]:
+    card = result.card
+    return {
+        "artefact": card.artefact.name,
+        "sha256": card.artefact.sha256,
+        "card": str(result.card_file),
+        "rendered": str(result.rendered_file),
+        "card_sha256": result.card_sha256,
+        "keyid": result.keyid,
+        "estimator": card.artefact.estimator,
+        "effective_terms": card.effective_terms.model_dump(mode="json"),
+    }

@@ -1,0 +1,122 @@
+"""Dataset manifests: register (from YAML or flags), show, list, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..digest import Hasher, root_digest
+from ..errors import CheckFailed, NotFoundError
+from ..model.dataset import DataFile, DatasetManifest
+from ..model.decision import Reason
+from ..store import datasets as store
+from ..store.repo import ProvRepo, require_repo
+from ..store.yamlio import load_yaml, parse_model
+from ._common import hasher_for, utcnow
+
+
+@dataclass(frozen=True)
+class AddResult:
+    manifest: DatasetManifest
+    path: Path
+    replaced: bool
+
+
+def add_from_manifest(manifest_file: Path, start: Path | None = None) -> AddResult:
+    repo = require_repo(start)
+    data = load_yaml(manifest_file)
+    manifest = parse_model(DatasetManifest, data, str(manifest_file))
+    return _store(repo, manifest, str(manifest_file))
+
+
+def add_from_fields(fields: dict[str, Any], start: Path | None = None) -> AddResult:
+    repo = require_repo(start)
+    manifest = parse_model(DatasetManifest, fields, "command line")
+    return _store(repo, manifest, "command line")
+
+
+def _store(repo: ProvRepo, manifest: DatasetManifest, source: str) -> AddResult:
+    hasher = hasher_for(repo)
+    files = []
+    for i, f in enumerate(manifest.files):
+        full = repo.root / f.path
+        if not full.is_file():
+            raise NotFoundError(f"{source}: files[{i}].path: {f.path} does not exist under {repo.root} "
+                                "(paths are relative to the repository root)")
+        digest, size = hasher.file(full)
+        if f.sha256 is not None and f.sha256 != digest:
+            raise CheckFailed(f"{source}: files[{i}].sha256: {f.path} has sha256 {digest}, the manifest says "
+                              f"{f.sha256}; remove the sha256 line to record the current content",
+                              code="DATASET_CHANGED")
+        files.append(DataFile(path=f.path, sha256=digest, size=size))
+    manifest = manifest.model_copy(update={"files": files})
+    replaced = repo.dataset_file(manifest.name).exists()
+    path = store.save(repo, manifest)
+    return AddResult(manifest, path, replaced)
+
+
+def show(name: str, start: Path | None = None) -> DatasetManifest:
+    return store.load(require_repo(start), name)[0]
+
+
+def list_all(start: Path | None = None) -> list[DatasetManifest]:
+    repo = require_repo(start)
+    return [store.load(repo, n)[0] for n in store.names(repo)]
+
+
+@dataclass(frozen=True)
+class DatasetCheck:
+    name: str
+    ok: bool
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def content_digest(manifest: DatasetManifest) -> str | None:
+    """Root digest over the dataset's recorded files (same construction as a directory artefact)."""
+    if not manifest.files or any(f.sha256 is None for f in manifest.files):
+        return None
+    return root_digest([(f.path, f.sha256) for f in manifest.files if f.sha256])
+
+
+def verify_files(repo: ProvRepo, manifest: DatasetManifest, hasher: Hasher) -> list[Reason]:
+    reasons = []
+    for f in manifest.files:
+        full = repo.root / f.path
+        if not full.is_file():
+            reasons.append(Reason(code="DATASET_FILE_MISSING", message=f"{f.path} is missing", source=manifest.name))
+            continue
+        digest, _ = hasher.file(full)
+        if digest != f.sha256:
+            reasons.append(Reason(code="DATASET_CHANGED",
+                                  message=f"{f.path} changed since it was registered; review it and run "
+                                          f"`prov dataset add --manifest` again",
+                                  source=manifest.name))
+    return reasons
+
+
+def date_reasons(manifest: DatasetManifest, today: dt.date) -> list[Reason]:
+    reasons = []
+    if manifest.retention.delete_by and manifest.retention.delete_by < today:
+        reasons.append(Reason(code="RETENTION_EXPIRED",
+                              message=f"retention ended on {manifest.retention.delete_by}: delete the data "
+                                      "and the models that hold it",
+                              source=manifest.name))
+    for a in manifest.agreements:
+        if a.expires and a.expires < today:
+            reasons.append(Reason(code="AGREEMENT_EXPIRED", severity="warn",
+                                  message=f"agreement {a.id} expired on {a.expires}", source=manifest.name))
+    return reasons
+
+
+def check(names: list[str], start: Path | None = None, now: dt.datetime | None = None) -> list[DatasetCheck]:
+    repo = require_repo(start)
+    today = (now or utcnow()).date()
+    hasher = hasher_for(repo)
+    results = []
+    for name in names or store.names(repo):
+        manifest = store.load(repo, name)[0]
+        reasons = verify_files(repo, manifest, hasher) + date_reasons(manifest, today)
+        results.append(DatasetCheck(name, not any(r.severity == "block" for r in reasons), reasons))
+    return results

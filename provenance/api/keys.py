@@ -1,0 +1,101 @@
+"""Key management: the user's private keys and the repository's trusted signers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..crypto import keys as _keys
+from ..errors import KeyError_, UsageError
+from ..store import trust, userkeys
+from ..store.repo import ProvRepo, find_repo, require_repo
+from ._common import utcnow
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    name: str
+    keyid: str
+    key_type: str
+    where: str  # "user" | "trusted"
+    default: bool = False
+    revoked_at: str | None = None
+
+
+def generate_key(name: str, key_type: str = "ecdsa-p256", passphrase: bytes | None = None,
+                 make_default: bool = False) -> _keys.PublicKeyInfo:
+    if key_type not in _keys.KEY_TYPES:
+        raise UsageError(f"--type {key_type!r}: use one of {', '.join(_keys.KEY_TYPES)}")
+    info = userkeys.generate(name, key_type, passphrase)  # type: ignore[arg-type]
+    if make_default:
+        userkeys.set_default(name)
+    return info
+
+
+def list_keys(start: Path | None = None) -> list[KeyRow]:
+    rows = []
+    default = userkeys.default_name()
+    for name in userkeys.names():
+        info = userkeys.load_public(name)
+        rows.append(KeyRow(name, info.keyid, info.key_type, "user", name == default))
+    repo = find_repo(start)
+    if repo is not None:
+        revoked = trust.revocations(repo)
+        for info in trust.trusted_keys(repo):
+            rev = revoked.get(info.keyid)
+            rows.append(KeyRow(info.name, info.keyid, info.key_type, "trusted",
+                               revoked_at=rev.revoked_at.isoformat() if rev else None))
+    return rows
+
+
+def trust_key(pubfile: Path | None, name: str | None, start: Path | None = None) -> tuple[_keys.PublicKeyInfo, bool]:
+    """Trust a public key file, or (without a file) the user's own default key."""
+    repo = require_repo(start)
+    if pubfile is None:
+        own = signing_key_name(None)
+        info = userkeys.load_public(own)
+        return trust.trust(repo, info.key, name or own)
+    info = trust.load_key_file(pubfile)
+    return trust.trust(repo, info.key, name or pubfile.name.removesuffix(".pem").removesuffix(".pub"))
+
+
+def revoke_key(which: str, reason: str, start: Path | None = None, now: dt.datetime | None = None) -> trust.Revocation:
+    return trust.revoke(require_repo(start), which, reason, now or utcnow())
+
+
+def export_key(name: str | None, fmt: str = "pem") -> str:
+    info = userkeys.load_public(signing_key_name(name))
+    if fmt == "pem":
+        return _keys.public_pem(info.key).decode()
+    if fmt == "openssh":
+        return _keys.public_openssh(info.key).decode() + f" prov:{info.name}\n"
+    raise UsageError(f"--format {fmt!r}: use pem or openssh")
+
+
+def signing_key_name(name: str | None) -> str:
+    if name:
+        return userkeys.check_name(name)
+    default = userkeys.default_name()
+    if default is None:
+        if not userkeys.names():
+            raise KeyError_(f"no signing key in {userkeys.keys_dir()}; run `prov key generate` or `prov init`")
+        raise KeyError_("several keys and no default; pass --key-name or run `prov key generate --default`")
+    return default
+
+
+def load_signing_key(name: str | None, repo: ProvRepo, passphrase: userkeys.PassphraseProvider,
+                     now: dt.datetime) -> tuple[str, _keys.PrivateKey]:
+    """The user's key, checked to be trusted by the repository and not revoked."""
+    key_name = signing_key_name(name)
+    key = userkeys.load_private(key_name, passphrase)
+    kid = _keys.keyid(key.public_key())
+    trusted = {k.keyid: k for k in trust.trusted_keys(repo)}
+    if kid not in trusted:
+        raise KeyError_(f"your key {key_name!r} ({kid[:16]}…) is not trusted in {repo.keys_dir}; "
+                        "run `prov key trust` to add it")
+    revoked = trust.revocations(repo).get(kid)
+    if revoked is not None and now >= revoked.revoked_at:
+        raise KeyError_(f"your key {key_name!r} was revoked at {revoked.revoked_at.isoformat()}; "
+                        "generate a new key and trust it")
+    return key_name, key

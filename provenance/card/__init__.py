@@ -1,0 +1,1 @@
+"""Building, signing, reading and rendering model cards."""

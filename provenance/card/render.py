@@ -1,0 +1,107 @@
+"""Render a signed card as Markdown (Hugging Face front matter), HTML or JSON.
+
+The templates live in the top-level ``templates/`` of a source checkout and inside the wheel as
+``provenance/templates``; the front matter is built as data and dumped with YAML, never templated.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .. import licences
+from ..model.card import ModelCard
+from .files import SignedCard
+
+FORMATS = ("md", "html", "json")
+
+
+def templates_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "card.md.j2").is_file():
+            return candidate
+    raise FileNotFoundError("prov's card templates are missing from this installation")
+
+
+@cache
+def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = _cell
+    env.filters["yesno"] = lambda v: "unknown" if v is None else ("yes" if v else "no")
+    env.filters["listing"] = lambda v, empty="any": empty if v is None else (", ".join(v) if v else "nobody")
+    return env
+
+
+def _cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    if value is None or value == "":
+        return "—"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def front_matter(card: ModelCard) -> dict[str, Any]:
+    """Hugging Face model-card metadata."""
+    art = card.artefact
+    terms = card.effective_terms
+    licence = card.licence or terms.licence
+    hf, name = licences.hf_licence(licence)
+    meta: dict[str, Any] = {"license": hf}
+    if hf == "other":
+        meta["license_name"] = name
+        ids = licences.licence_ids(licence) if licence else []
+        link = next((u for u in (licences.spdx_url(i) for i in ids) if u), None)
+        meta["license_link"] = link or "LICENSE"
+    if art.framework == "scikit-learn":
+        meta["library_name"] = "sklearn"
+    tags = ["prov", f"confidentiality-{terms.confidentiality.value}", terms.confidentiality.tlp.lower().replace(":", "-")]
+    if art.framework == "scikit-learn":
+        tags += ["sklearn", "tabular"]
+    if terms.personal_data:
+        tags.append("personal-data")
+    meta["tags"] = tags
+    if card.datasets:
+        meta["datasets"] = [d.name for d in card.datasets]
+    if card.parents:
+        meta["base_model"] = [p.name for p in card.parents] if len(card.parents) > 1 else card.parents[0].name
+        meta["base_model_relation"] = card.parents[0].relation
+    if card.metrics:
+        meta["metrics"] = list(card.metrics)
+    return meta
+
+
+def _context(signed: SignedCard) -> dict[str, Any]:
+    import yaml
+
+    card = signed.card
+    return {
+        "card": card,
+        "art": card.artefact,
+        "terms": card.effective_terms,
+        "front_matter": yaml.safe_dump(front_matter(card), sort_keys=False, allow_unicode=True).strip(),
+        "card_sha256": signed.sha256,
+        "keyid": signed.envelope.signatures[0][0] if signed.envelope.signatures else "",
+        "hyperparameters_json": json.dumps(card.artefact.hyperparameters, indent=2, sort_keys=True),
+    }
+
+
+def render(signed: SignedCard, fmt: str = "md") -> str:
+    if fmt == "json":
+        data = signed.statement.model_dump(mode="json", by_alias=True)
+        return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return _environment(False).get_template("card.md.j2").render(**_context(signed))
+    if fmt == "html":
+        return _environment(True).get_template("card.html.j2").render(**_context(signed))
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

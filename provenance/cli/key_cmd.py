@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from ._output import emit_json, new_passphrase, say
+
+
+@click.group()
+def key() -> None:
+    """Signing keys: yours (private, per user) and the repository's trusted signers (public)."""
+
+
+@key.command("generate")
+@click.option("--name", default="default", show_default=True, help="Name of the new key.")
+@click.option("--type", "key_type", type=click.Choice(["ecdsa-p256", "ed25519"]), default="ecdsa-p256",
+              show_default=True, help="ECDSA P-256 is accepted by securesystemslib, model_signing and ssh-keygen.")
+@click.option("--encrypt", is_flag=True, help="Encrypt the private key (PROV_KEY_PASSPHRASE or a prompt).")
+@click.option("--default", "make_default", is_flag=True, help="Make it the key prov signs with.")
+@click.option("--json", "as_json", is_flag=True)
+def generate(name: str, key_type: str, encrypt: bool, make_default: bool, as_json: bool) -> None:
+    """Generate a key pair in your per-user key directory (mode 0600)."""
+    from ..api.keys import generate_key
+    from ..store.userkeys import private_path
+
+    info = generate_key(name, key_type, new_passphrase(encrypt), make_default)
+    if as_json:
+        emit_json({"name": info.name, "keyid": info.keyid, "type": info.key_type, "private": str(private_path(name))})
+    else:
+        say(f"generated {info.key_type} key {info.name} (keyid {info.keyid}) in {private_path(name).parent}")
+        say("trust it in a repository with `prov key trust`")
+
+
+@key.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_(as_json: bool) -> None:
+    """List your keys and the keys this repository trusts."""
+    from ..api.keys import list_keys
+
+    rows = list_keys()
+    if as_json:
+        emit_json([asdict(r) for r in rows])
+        return
+    if not rows:
+        say("no keys; run `prov init` or `prov key generate`")
+    for r in rows:
+        flags = (" (default)" if r.default else "") + (f" REVOKED {r.revoked_at}" if r.revoked_at else "")
+        click.echo(f"{r.where:8} {r.name:20} {r.key_type:11} {r.keyid}{flags}")
+
+
+@key.command("trust")
+@click.argument("pubfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Name to trust it under (default: the file name).")
+@click.option("--json", "as_json", is_flag=True)
+def trust(pubfile: Path | None, name: str | None, as_json: bool) -> None:
+    """Trust a signer's public key (PEM) in this repository; without PUBFILE, your own default key."""
+    from ..api.keys import trust_key
+
+    info, added = trust_key(pubfile, name)
+    if as_json:
+        emit_json({"name": info.name, "keyid": info.keyid, "added": added})
+    else:
+        say(f"{'trusted' if added else 'already trusted'}: {info.name} ({info.keyid})")
+
+
+@key.command("revoke")
+@click.argument("key_ref", metavar="NAME_OR_KEYID")
+@click.option("--reason", default="", help="Why (recorded in .prov/keys/revocations.yaml).")
+@click.option("--json", "as_json", is_flag=True)
+def revoke(key_ref: str, reason: str, as_json: bool) -> None:
+    """Revoke a trusted key from now on: cards it signs after now fail verification."""
+    from ..api.keys import revoke_key
+
+    rev = revoke_key(key_ref, reason)
+    if as_json:
+        emit_json({"keyid": rev.keyid, "name": rev.name, "revoked_at": rev.revoked_at.isoformat(), "reason": rev.reason})
+    else:
+        say(f"revoked {rev.name} ({rev.keyid}) at {rev.revoked_at.isoformat()}; commit .prov/keys/revocations.yaml")
+
+
+@key.command("export")
+@click.argument("name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["pem", "openssh"]), default="pem", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def export(name: str | None, fmt: str, output: Path | None) -> None:
+    """Print your PUBLIC key (default key unless NAME) for recipients to verify with."""
+    from ..api.keys import export_key
+    from ..store.atomic import write_text
+
+    text = export_key(name, fmt)
+    if output is not None:
+        write_text(output, text)
+        say(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from ._output import emit_json
+
+
+@click.command()
+@click.option("--verify", "check", is_flag=True, help="Verify signatures and the hash chain (exit 1 on a problem).")
+@click.option("--json", "as_json", is_flag=True)
+def log(check: bool, as_json: bool) -> None:
+    """List the signed ledger (.prov/ledger.jsonl), or verify it with --verify."""
+    from ..api import log as api
+
+    if check:
+        problems = api.verify()
+        if as_json:
+            emit_json({"ok": not problems, "problems": [asdict(p) for p in problems]})
+        elif problems:
+            for p in problems:
+                click.echo(f"FAIL line {p.line}: {p.message}", err=True)
+        else:
+            click.echo(f"OK ledger verified ({len(api.entries())} entries)")
+        if problems:
+            raise SystemExit(1)
+        return
+    items = api.entries()
+    if as_json:
+        emit_json([asdict(e) for e in items])
+        return
+    for e in items:
+        what = e.data.get("artefact", "")
+        click.echo(f"{e.seq:5} {e.time} {e.event:8} {what} {str(e.data.get('card_sha256', ''))[:16]}")

@@ -1,0 +1,91 @@
+"""Entry point: a lazily-loaded command group and the one top-level error handler.
+
+Sub-command modules are imported only when their command runs, so ``prov --help`` and the
+pre-commit hook start without pydantic, scikit-learn or gitpython.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from .._version import __version__
+
+COMMANDS = {
+    "init": ("provenance.cli.init_cmd", "init", "Set up .prov/ here, with a signing key you trust."),
+    "key": ("provenance.cli.key_cmd", "key", "Generate, list, trust, revoke and export signing keys."),
+    "dataset": ("provenance.cli.dataset_cmd", "dataset", "Register, show, list and check dataset manifests."),
+    "card": ("provenance.cli.card_cmd", "card", "Sign (or re-render) the model card of an artefact."),
+    "verify": ("provenance.cli.verify_cmd", "verify", "Verify an artefact's signed card (what recipients run)."),
+    "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, _, help_) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="prov")
+def cli() -> None:
+    """prov: signed provenance and licensing cards for trained ML artefacts.
+
+    Records where each training dataset came from, under which licence, agreements and GDPR basis,
+    signs it with the artefact's digest, and lets recipients verify it. Exit codes: 0 ok, 1 a check
+    failed, 2 bad input, 3 internal error (PROV_DEBUG=1 shows the traceback).
+    """
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="prov", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("prov: aborted", err=True)
+        return 2
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return 2
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # the one place that turns any failure into one line
+        return _handle(e)
+    return 0
+
+
+def _handle(e: Exception) -> int:
+    from ..errors import ProvError
+
+    if os.environ.get("PROV_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    if isinstance(e, ProvError):
+        click.echo(f"prov: {e.message}", err=True)
+        return e.exit_code
+    if isinstance(e, KeyboardInterrupt):
+        return 130
+    if isinstance(e, BrokenPipeError):
+        return 0
+    click.echo(f"prov: internal error: {type(e).__name__}: {e} (set PROV_DEBUG=1 for the traceback)", err=True)
+    return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Where an artefact came from: code (git) and parent artefacts."""
