@@ -9,7 +9,7 @@ from ..store.repo import ProvRepo
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC)
 
 
 def hasher_for(repo: ProvRepo | None, show_progress: bool | None = None) -> Hasher:
