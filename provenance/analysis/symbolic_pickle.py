@@ -99,6 +99,13 @@ class _SymbolicUnpickler(pickle._Unpickler):  # type: ignore[name-defined,misc]
         self._depth = depth
 
     def find_class(self, module: str, name: str) -> Global:
+        if self.proto < 3:  # Python 2 names, as pickle's own find_class maps them
+            import _compat_pickle
+
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            elif module in _compat_pickle.IMPORT_MAPPING:
+                module = _compat_pickle.IMPORT_MAPPING[module]
         qual = f"{module}.{name}"
         if qual not in self._seen:
             self._seen.append(qual)

@@ -1,0 +1,70 @@
+"""The CLI as a user meets it: entry points, help, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import no_traceback
+
+
+def test_help_and_module_entry_point() -> None:
+    r = subprocess.run([sys.executable, "-m", "provenance", "--help"], capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and "verify" in r.stdout and "card" in r.stdout
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = ("import sys; from provenance.cli.main import main; main(['--help'])\n"
+            "heavy = [m for m in ('sklearn', 'numpy', 'git', 'jinja2', 'pydantic') if m in sys.modules]\n"
+            "sys.stderr.write(repr(heavy))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.stderr.strip().endswith("[]"), r.stderr
+
+
+def test_outside_repo_is_exit_2(tmp_path: Path, monkeypatch, prov) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = prov("dataset", "list")
+    assert r.code == 2 and "prov init" in r.err and no_traceback(r.err)
+
+
+def test_unknown_option_is_exit_2(prov) -> None:
+    r = prov("card", "--nope")
+    assert r.code == 2
+
+
+def test_bad_metric_and_missing_artefact(project: Path, prov) -> None:
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--metric", "oops")
+    assert r.code == 2 and "NAME=VALUE" in r.err
+    r = prov("card", "missing.joblib", "--dataset", "patients-2024")
+    assert r.code == 2 and "no such artefact" in r.err
+    r = prov("card", "model.joblib", "--dataset", "nope")
+    assert r.code == 2 and "no dataset named 'nope'" in r.err
+    r = prov("card", "model.joblib")
+    assert r.code == 2 and "--dataset" in r.err
+
+
+def test_internal_error_is_one_line_exit_3(project: Path, prov, monkeypatch) -> None:
+    import provenance.api.cards as cards
+
+    monkeypatch.setattr(cards, "inspect_artefact", lambda p: 1 / 0)
+    r = prov("card", "model.joblib", "--dataset", "patients-2024")
+    assert r.code == 3
+    assert r.err.count("\n") == 1 and "PROV_DEBUG=1" in r.err and no_traceback(r.err)
+
+
+def test_init_is_idempotent(git_repo: Path, prov) -> None:
+    assert prov("init").code == 0
+    r = prov("init", "--json")
+    assert r.code == 0 and '"generated_key": false' in r.out and '"trusted": false' in r.out
+    assert (git_repo / ".prov" / ".gitignore").read_text() == "cache/\n"
+
+
+def test_key_commands(git_repo: Path, prov) -> None:
+    assert prov("init").code == 0
+    r = prov("key", "generate", "--name", "default")
+    assert r.code == 2 and "already exists" in r.err
+    r = prov("key", "export", "--format", "openssh")
+    assert r.code == 0 and r.out.startswith("ecdsa-sha2-nistp256 ")
+    r = prov("key", "list", "--json")
+    assert r.code == 0 and r.out.count('"keyid"') == 2

@@ -1,0 +1,124 @@
+"""Digests: streaming file hash, OpenSSF model-signing directory root, the stat cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.digest import DigestCache, Hasher, root_digest, sha256_file
+
+
+def test_file_digest_matches_hashlib(tmp_path: Path) -> None:
+    data = os.urandom(9 * 1024 * 1024 + 17)  # crosses several 4 MiB chunks
+    f = tmp_path / "blob"
+    f.write_bytes(data)
+    assert sha256_file(f) == hashlib.sha256(data).hexdigest()
+
+
+def test_directory_root_uses_pure_posix_path_order(tmp_path: Path) -> None:
+    d = tmp_path / "model"
+    (d / "a").mkdir(parents=True)
+    (d / "a" / "b.txt").write_bytes(b"one")
+    (d / "a-b.txt").write_bytes(b"two")
+    tree = Hasher(show_progress=False).tree(d)
+    assert [f.path for f in tree.files] == ["a/b.txt", "a-b.txt"]  # plain sorted() would swap them
+    expected = hashlib.sha256(hashlib.sha256(b"one").digest() + hashlib.sha256(b"two").digest()).hexdigest()
+    assert tree.sha256 == expected
+    assert tree.kind == "directory" and tree.size == 6
+
+
+_component = st.text(alphabet="ab-_.", min_size=1, max_size=3).filter(lambda c: c not in (".", ".."))
+_rel_path = st.lists(_component, min_size=1, max_size=3).map("/".join)
+
+
+@given(st.lists(_rel_path, min_size=1, max_size=6, unique=True))
+def test_root_digest_is_order_independent(paths: list[str]) -> None:
+    entries = [(p, hashlib.sha256(p.encode()).hexdigest()) for p in paths]
+    assert root_digest(entries) == root_digest(list(reversed(entries)))
+    ordered = sorted(paths, key=PurePosixPath)
+    manual = hashlib.sha256(b"".join(hashlib.sha256(p.encode()).digest() for p in ordered)).hexdigest()
+    assert root_digest(entries) == manual
+
+
+def test_cache_hit_and_invalidation(tmp_path: Path, monkeypatch) -> None:
+    f = tmp_path / "model.bin"
+    f.write_bytes(b"x" * 1000)
+    cache = DigestCache(tmp_path / "cache")
+    hasher = Hasher(cache, show_progress=False)
+    first, _ = hasher.file(f)
+    calls = []
+    import provenance.digest as digest_mod
+
+    real = digest_mod.sha256_file
+    monkeypatch.setattr(digest_mod, "sha256_file", lambda p, progress=None: calls.append(p) or real(p, progress))
+    assert hasher.file(f)[0] == first and calls == []  # warm cache: not re-read
+    f.write_bytes(b"y" * 1000)  # same size, new content
+    second, _ = hasher.file(f)
+    assert calls and second == hashlib.sha256(b"y" * 1000).hexdigest() != first
+
+
+def test_cache_survives_corruption(tmp_path: Path) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "digests.sqlite3").write_bytes(b"not a database at all" * 100)
+    f = tmp_path / "m"
+    f.write_bytes(b"abc")
+    assert Hasher(DigestCache(tmp_path / "cache"), show_progress=False).file(f)[0] == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_cache_concurrent_processes(tmp_path: Path) -> None:
+    files = []
+    for i in range(20):
+        p = tmp_path / f"f{i}"
+        p.write_bytes(os.urandom(10000))
+        files.append(p)
+    script = (
+        "import sys; from pathlib import Path; from provenance.digest import DigestCache, Hasher\n"
+        "h = Hasher(DigestCache(Path(sys.argv[1])), show_progress=False)\n"
+        "for _ in range(5):\n"
+        "    for f in sys.argv[2:]: h.file(Path(f))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cache"), *map(str, files)],
+                              stderr=subprocess.PIPE) for _ in range(4)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+    h = Hasher(DigestCache(tmp_path / "cache"), show_progress=False)
+    for f in files:
+        assert h.file(f)[0] == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_symlink_inside_directory_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from provenance.errors import UsageError
+
+    d = tmp_path / "m"
+    d.mkdir()
+    (tmp_path / "secret").write_text("s")
+    (d / "link").symlink_to(tmp_path / "secret")
+    with pytest.raises(UsageError, match="symbolic links"):
+        Hasher(show_progress=False).tree(d)
+
+
+def test_directory_artefact_card(project: Path, prov) -> None:
+    import base64
+    import json
+
+    d = project / "hf-model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    (d / "weights.safetensors").write_bytes(b"\0" * 64)
+    r = prov("card", "hf-model", "--dataset", "patients-2024")
+    assert r.code == 0, r.err
+    card = json.loads(base64.b64decode(json.loads((project / "hf-model.prov.json").read_text())["payload"]))
+    art = card["predicate"]["artefact"]
+    assert art["kind"] == "directory" and [f["path"] for f in art["files"]] == ["config.json", "weights.safetensors"]
+    assert prov("verify", "hf-model").code == 0
+    (d / "weights.safetensors").write_bytes(b"\1" * 64)
+    assert prov("verify", "hf-model").code == 1

@@ -1,0 +1,75 @@
+"""Our envelopes and key ids as outside tools read them (securesystemslib, the DSSE spec vector)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from securesystemslib.dsse import Envelope
+from securesystemslib.signer import SSlibKey
+
+from provenance.crypto import dsse
+from provenance.crypto import keys as _keys
+from provenance.store import userkeys
+
+
+def test_pae_matches_spec_vector() -> None:
+    assert dsse.pae("http://example.com/HelloWorld", b"hello world") == (
+        b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
+    )
+
+
+@pytest.mark.parametrize("key_type", ["ecdsa-p256", "ed25519"])
+def test_keyid_is_securesystemslib_default(key_type: str) -> None:
+    key = _keys.generate(key_type).public_key()  # type: ignore[arg-type]
+    assert _keys.keyid(key) == SSlibKey.from_crypto(key).keyid
+
+
+@pytest.mark.parametrize("key_type", ["ecdsa-p256", "ed25519"])
+def test_securesystemslib_verifies_card_envelope_unmodified(key_type: str, git_repo: Path, prov, trained,
+                                                           tmp_path: Path) -> None:
+    import shutil
+
+    assert prov("init", "--owner", "Acme", "--key-type", key_type).code == 0
+    (git_repo / "d.csv").write_text("x\n1\n")
+    assert prov("dataset", "add", "d", "--file", "d.csv", "--source", "s", "--owner", "o", "--licence", "MIT",
+                "--confidentiality", "internal", "--no-personal-data").code == 0
+    shutil.copy(trained["logreg"], git_repo / "m.joblib")
+    assert prov("card", "m.joblib", "--dataset", "d").code == 0
+
+    envelope = Envelope.from_dict(json.loads((git_repo / "m.joblib.prov.json").read_text()))
+    public = userkeys.load_public(userkeys.default_name() or "default").key
+    verified = envelope.verify([SSlibKey.from_crypto(public)], 1)
+    assert list(verified) == [_keys.keyid(public)]
+    statement = json.loads(envelope.pae().split(b" ", 4)[4])
+    assert statement["_type"] == "https://in-toto.io/Statement/v1"
+    assert statement["predicateType"] == "https://prov-cards.dev/model-card/v1"
+
+    # and securesystemslib rejects the same envelope once the payload is edited
+    from securesystemslib.exceptions import VerificationError
+
+    tampered = json.loads((git_repo / "m.joblib.prov.json").read_text())
+    tampered["payload"] = tampered["payload"][:-8] + ("A" * 8 if not tampered["payload"].endswith("A" * 8) else "B" * 8)
+    with pytest.raises((VerificationError, ValueError)):
+        Envelope.from_dict(tampered).verify([SSlibKey.from_crypto(public)], 1)
+
+
+def test_card_predicate_validates_against_published_schema(git_repo: Path, prov, trained) -> None:
+    import base64
+    import shutil
+
+    import jsonschema
+
+    root = Path(__file__).resolve().parent.parent / "schemas"
+    assert prov("init", "--owner", "Acme").code == 0
+    (git_repo / "d.csv").write_text("x\n1\n")
+    assert prov("dataset", "add", "d", "--file", "d.csv", "--source", "s", "--owner", "o", "--licence", "MIT",
+                "--confidentiality", "internal", "--personal-data", "--legal-basis", "contract").code == 0
+    shutil.copy(trained["logreg"], git_repo / "m.joblib")
+    assert prov("card", "m.joblib", "--dataset", "d").code == 0
+    env = json.loads((git_repo / "m.joblib.prov.json").read_text())
+    predicate = json.loads(base64.b64decode(env["payload"]))["predicate"]
+    jsonschema.validate(predicate, json.loads((root / "model-card.schema.json").read_text()))
+    r = prov("dataset", "show", "d", "--json")
+    jsonschema.validate(json.loads(r.out), json.loads((root / "dataset-manifest.schema.json").read_text()))

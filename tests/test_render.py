@@ -1,0 +1,75 @@
+"""Rendered cards as Hugging Face and a browser read them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from provenance import licences
+
+
+def _signed(project: Path, prov) -> None:
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--metric", "accuracy=0.96",
+             "--intended-use", "Research | triage")
+    assert r.code == 0, r.err
+
+
+def test_markdown_front_matter_read_by_huggingface_hub(project: Path, prov) -> None:
+    from huggingface_hub import ModelCard
+
+    _signed(project, prov)
+    card = ModelCard((project / "model.joblib.card.md").read_text())
+    data = card.data.to_dict()
+    assert data["license"] == "other"  # LicenseRef-Acme-DUA is not a licence HF lists
+    assert data["license_name"] == "licenseref-acme-dua"
+    assert data["library_name"] == "sklearn"
+    assert data["datasets"] == ["patients-2024"]
+    assert "personal-data" in data["tags"]
+    assert "## Training data provenance" in card.text
+    assert "Acme Hospital EHR export" in card.text and "DUA-2024-17" in card.text
+    assert "Research | triage" in card.text
+
+
+def test_base_model_from_parent(project: Path, prov, trained) -> None:
+    import shutil
+
+    from huggingface_hub import ModelCard
+
+    _signed(project, prov)
+    shutil.copy(trained["knn"], project / "child.joblib")
+    assert prov("card", "child.joblib", "--parent", "model.joblib", "--relation", "quantized",
+                "--licence", "Apache-2.0").code == 0
+    data = ModelCard((project / "child.joblib.card.md").read_text()).data.to_dict()
+    assert data["base_model"] == "model.joblib"
+    assert data["base_model_relation"] == "quantized"
+    assert data["license"] == "apache-2.0"
+
+
+def test_render_existing_card_without_resigning(project: Path, prov) -> None:
+    _signed(project, prov)
+    before = (project / "model.joblib.prov.json").read_bytes()
+    r = prov("card", "model.joblib", "--render", "--format", "html")
+    assert r.code == 0
+    assert r.out.startswith("<!doctype html>") and "<style>" in r.out
+    assert "src=" not in r.out and "<link" not in r.out  # self-contained
+    assert "Acme Hospital" in r.out
+    r = prov("card", "model.joblib", "--render", "--format", "json")
+    assert json.loads(r.out)["predicateType"] == "https://prov-cards.dev/model-card/v1"
+    r = prov("card", "model.joblib", "--render")
+    assert r.out == (project / "model.joblib.card.md").read_text()
+    assert (project / "model.joblib.prov.json").read_bytes() == before
+
+
+def test_html_escapes_user_text(project: Path, prov) -> None:
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--intended-use", "<script>alert(1)</script>")
+    assert r.code == 0
+    html = prov("card", "model.joblib", "--render", "--format", "html").out
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_hf_licence_mapping() -> None:
+    assert licences.hf_licence("Apache-2.0") == ("apache-2.0", None)
+    assert licences.hf_licence("CC-BY-NC-4.0") == ("cc-by-nc-4.0", None)
+    assert licences.hf_licence("GPL-3.0-only") == ("gpl-3.0", None)
+    assert licences.hf_licence("LicenseRef-Llama-3") == ("other", "licenseref-llama-3")
+    assert licences.hf_licence("MIT AND CC-BY-4.0")[0] == "other"
