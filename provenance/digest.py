@@ -7,6 +7,7 @@ before ``a-b.txt``, unlike plain string order).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -113,13 +114,12 @@ class DigestCache:
         return None
 
     def put(self, path: Path, st: os.stat_result, sha256: str) -> None:
-        try:
+        # A cache that cannot be written only costs time.
+        with contextlib.suppress(sqlite3.Error):
             self._db.execute(
                 "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (str(path), *self._key(st), sha256),
             )
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only costs time
 
     def close(self) -> None:
         self._db.close()
@@ -141,10 +141,9 @@ class Hasher:
         digest = sha256_file(path, progress)
         if progress is not None:
             progress.finish()
-        if self.cache is not None:
-            # Re-stat: if the file changed while we read it, do not cache a digest of mixed content.
-            if self.cache._key(path.stat()) == self.cache._key(st):
-                self.cache.put(path, st, digest)
+        # Re-stat: if the file changed while we read it, do not cache a digest of mixed content.
+        if self.cache is not None and self.cache._key(path.stat()) == self.cache._key(st):
+            self.cache.put(path, st, digest)
         return digest, st.st_size
 
     def tree(self, path: Path) -> TreeDigest:
@@ -183,8 +182,9 @@ def _walk(root: Path) -> Iterator[tuple[str, Path]]:
             yield rel, full
         for name in dirnames:
             if Path(dirpath, name).is_symlink():
-                raise UsageError(f"{Path(dirpath, name)}: symbolic links inside an artefact directory "
-                                 "are not supported")
+                raise UsageError(
+                    f"{Path(dirpath, name)}: symbolic links inside an artefact directory are not supported"
+                )
 
 
 class _TtyProgress:

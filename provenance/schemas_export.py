@@ -1,6 +1,7 @@
 """Generate the JSON Schemas in ``schemas/`` from the pydantic models.
 
-Regenerate with ``python -m provenance.schemas_export`` (or ``make schemas``); a test fails when the
+Regenerate from the repository root with ``python -m provenance.schemas_export schemas`` (or
+``make schemas``); a test fails when the
 checked-in files are out of date.
 """
 
@@ -15,7 +16,10 @@ from .model import Config, DatasetManifest, Decision, ModelCard, Verification
 SCHEMAS = {
     "dataset-manifest.schema.json": (DatasetManifest, "prov dataset manifest (.prov/datasets/NAME.yaml)"),
     "config.schema.json": (Config, "prov project policy (.prov/config.yaml)"),
-    "model-card.schema.json": (ModelCard, "prov model card: the in-toto predicate https://prov-cards.dev/model-card/v1"),
+    "model-card.schema.json": (
+        ModelCard,
+        "prov model card: the in-toto predicate https://prov-cards.dev/model-card/v1",
+    ),
     "export-decision.schema.json": (Decision, "prov export decision"),
     "verification.schema.json": (Verification, "prov verify --json output"),
 }
@@ -25,16 +29,19 @@ def generate() -> dict[str, str]:
     out = {}
     for filename, (model, title) in SCHEMAS.items():
         schema = model.model_json_schema(mode="validation")
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                  "$id": f"https://prov-cards.dev/schemas/{filename}", "title": title, **{
-                      k: v for k, v in schema.items() if k != "title"}}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://prov-cards.dev/schemas/{filename}",
+            "title": title,
+            **{k: v for k, v in schema.items() if k != "title"},
+        }
         out[filename] = json.dumps(schema, indent=2, sort_keys=False) + "\n"
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "schemas"
+    target = Path(args[0]) if args else Path("schemas")
     from .store.atomic import write_text
 
     for filename, text in generate().items():

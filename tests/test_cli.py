@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import no_traceback
+from conftest import no_traceback
 
 
 def test_help_and_module_entry_point() -> None:
@@ -15,9 +15,11 @@ def test_help_and_module_entry_point() -> None:
 
 
 def test_help_does_not_import_heavy_modules() -> None:
-    code = ("import sys; from provenance.cli.main import main; main(['--help'])\n"
-            "heavy = [m for m in ('sklearn', 'numpy', 'git', 'jinja2', 'pydantic') if m in sys.modules]\n"
-            "sys.stderr.write(repr(heavy))")
+    code = (
+        "import sys; from provenance.cli.main import main; main(['--help'])\n"
+        "heavy = [m for m in ('sklearn', 'numpy', 'git', 'jinja2', 'pydantic') if m in sys.modules]\n"
+        "sys.stderr.write(repr(heavy))"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.stderr.strip().endswith("[]"), r.stderr
 
@@ -68,3 +70,18 @@ def test_key_commands(git_repo: Path, prov) -> None:
     assert r.code == 0 and r.out.startswith("ecdsa-sha2-nistp256 ")
     r = prov("key", "list", "--json")
     assert r.code == 0 and r.out.count('"keyid"') == 2
+
+
+def test_installed_package_ships_templates_and_schemas() -> None:
+    """Under `make test` prov is a non-editable install: the templates must come from inside it."""
+    import provenance
+    from provenance.card.render import templates_dir
+
+    package = Path(provenance.__file__).resolve().parent
+    source_tree = Path(__file__).resolve().parent.parent
+    if package.parent == source_tree:
+        import pytest
+
+        pytest.skip("running against the source tree (editable install)")
+    assert templates_dir() == package / "templates"
+    assert (package / "schemas" / "model-card.schema.json").is_file()

@@ -83,8 +83,12 @@ def test_cache_concurrent_processes(tmp_path: Path) -> None:
         "for _ in range(5):\n"
         "    for f in sys.argv[2:]: h.file(Path(f))\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cache"), *map(str, files)],
-                              stderr=subprocess.PIPE) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path / "cache"), *map(str, files)], stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err.decode()

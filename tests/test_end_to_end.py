@@ -13,8 +13,16 @@ from provenance.crypto import keys as _keys
 
 
 def test_card_and_verify(project: Path, prov) -> None:
-    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--metric", "accuracy=0.96",
-             "--intended-use", "research triage")
+    r = prov(
+        "card",
+        "model.joblib",
+        "--dataset",
+        "patients-2024",
+        "--metric",
+        "accuracy=0.96",
+        "--intended-use",
+        "research triage",
+    )
     assert r.code == 0, r.err
     assert (project / "model.joblib.prov.json").is_file()
     assert (project / "model.joblib.card.md").is_file()
@@ -183,8 +191,25 @@ def test_parent_terms_join(project: Path, prov, trained) -> None:
 
     assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
     (project / "public.csv").write_text("a\n1\n")
-    assert prov("dataset", "add", "public-extra", "--file", "public.csv", "--source", "web", "--owner", "Acme",
-                "--licence", "CC-BY-4.0", "--confidentiality", "public", "--no-personal-data").code == 0
+    assert (
+        prov(
+            "dataset",
+            "add",
+            "public-extra",
+            "--file",
+            "public.csv",
+            "--source",
+            "web",
+            "--owner",
+            "Acme",
+            "--licence",
+            "CC-BY-4.0",
+            "--confidentiality",
+            "public",
+            "--no-personal-data",
+        ).code
+        == 0
+    )
     shutil.copy(trained["knn"], project / "child.joblib")
     r = prov("card", "child.joblib", "--dataset", "public-extra", "--parent", "model.joblib")
     assert r.code == 0, r.err
@@ -197,7 +222,7 @@ def test_parent_terms_join(project: Path, prov, trained) -> None:
 
 
 def test_git_remote_credentials_are_stripped(project: Path, prov) -> None:
-    from tests.conftest import git
+    from conftest import git
 
     git(project, "remote", "add", "origin", "https://alice:s3cret-token@git.example.com/acme/models.git")
     assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
@@ -208,7 +233,7 @@ def test_git_remote_credentials_are_stripped(project: Path, prov) -> None:
 
 
 def test_dirty_tree_is_recorded(project: Path, prov) -> None:
-    from tests.conftest import git
+    from conftest import git
 
     (project / "train.py").write_text("print(1)\n")
     git(project, "add", "train.py")

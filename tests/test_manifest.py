@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import EXAMPLES, no_traceback
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from provenance.model.dataset import DatasetManifest
-from tests.conftest import EXAMPLES, no_traceback
 
 BASE = yaml.safe_load((EXAMPLES / "patients-2024.yaml").read_text())
 
@@ -119,17 +119,35 @@ def test_dataset_list_and_show(project: Path, prov) -> None:
 
 # --- property tests: whatever the YAML, the answer is a clean exit 0 or 2, never a traceback ---
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
-                     st.dates().map(str))
-_values = st.recursive(_scalars, lambda c: st.one_of(st.lists(c, max_size=3),
-                                                     st.dictionaries(st.text(max_size=10), c, max_size=3)),
-                       max_leaves=10)
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.dates().map(str)
+)
+_values = st.recursive(
+    _scalars,
+    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.text(max_size=10), c, max_size=3)),
+    max_leaves=10,
+)
 
 
 def _mutations() -> st.SearchStrategy[dict]:
-    paths = ["name", "version", "licence", "confidentiality", "origin", "owner.name", "agreements",
-             "agreements.0.permits", "agreements.0.permits.derivatives", "agreements.0.kind", "personal_data",
-             "personal_data.contains", "personal_data.categories", "retention", "embargo_until", "files"]
+    paths = [
+        "name",
+        "version",
+        "licence",
+        "confidentiality",
+        "origin",
+        "owner.name",
+        "agreements",
+        "agreements.0.permits",
+        "agreements.0.permits.derivatives",
+        "agreements.0.kind",
+        "personal_data",
+        "personal_data.contains",
+        "personal_data.categories",
+        "retention",
+        "embargo_until",
+        "files",
+    ]
     return st.lists(st.tuples(st.sampled_from(paths), _values), min_size=1, max_size=3).map(_apply)
 
 

@@ -27,14 +27,32 @@ def test_keyid_is_securesystemslib_default(key_type: str) -> None:
 
 
 @pytest.mark.parametrize("key_type", ["ecdsa-p256", "ed25519"])
-def test_securesystemslib_verifies_card_envelope_unmodified(key_type: str, git_repo: Path, prov, trained,
-                                                           tmp_path: Path) -> None:
+def test_securesystemslib_verifies_card_envelope_unmodified(
+    key_type: str, git_repo: Path, prov, trained, tmp_path: Path
+) -> None:
     import shutil
 
     assert prov("init", "--owner", "Acme", "--key-type", key_type).code == 0
     (git_repo / "d.csv").write_text("x\n1\n")
-    assert prov("dataset", "add", "d", "--file", "d.csv", "--source", "s", "--owner", "o", "--licence", "MIT",
-                "--confidentiality", "internal", "--no-personal-data").code == 0
+    assert (
+        prov(
+            "dataset",
+            "add",
+            "d",
+            "--file",
+            "d.csv",
+            "--source",
+            "s",
+            "--owner",
+            "o",
+            "--licence",
+            "MIT",
+            "--confidentiality",
+            "internal",
+            "--no-personal-data",
+        ).code
+        == 0
+    )
     shutil.copy(trained["logreg"], git_repo / "m.joblib")
     assert prov("card", "m.joblib", "--dataset", "d").code == 0
 
@@ -64,8 +82,27 @@ def test_card_predicate_validates_against_published_schema(git_repo: Path, prov,
     root = Path(__file__).resolve().parent.parent / "schemas"
     assert prov("init", "--owner", "Acme").code == 0
     (git_repo / "d.csv").write_text("x\n1\n")
-    assert prov("dataset", "add", "d", "--file", "d.csv", "--source", "s", "--owner", "o", "--licence", "MIT",
-                "--confidentiality", "internal", "--personal-data", "--legal-basis", "contract").code == 0
+    assert (
+        prov(
+            "dataset",
+            "add",
+            "d",
+            "--file",
+            "d.csv",
+            "--source",
+            "s",
+            "--owner",
+            "o",
+            "--licence",
+            "MIT",
+            "--confidentiality",
+            "internal",
+            "--personal-data",
+            "--legal-basis",
+            "contract",
+        ).code
+        == 0
+    )
     shutil.copy(trained["logreg"], git_repo / "m.joblib")
     assert prov("card", "m.joblib", "--dataset", "d").code == 0
     env = json.loads((git_repo / "m.joblib.prov.json").read_text())

@@ -9,8 +9,16 @@ from provenance import licences
 
 
 def _signed(project: Path, prov) -> None:
-    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--metric", "accuracy=0.96",
-             "--intended-use", "Research | triage")
+    r = prov(
+        "card",
+        "model.joblib",
+        "--dataset",
+        "patients-2024",
+        "--metric",
+        "accuracy=0.96",
+        "--intended-use",
+        "Research | triage",
+    )
     assert r.code == 0, r.err
 
 
@@ -37,8 +45,12 @@ def test_base_model_from_parent(project: Path, prov, trained) -> None:
 
     _signed(project, prov)
     shutil.copy(trained["knn"], project / "child.joblib")
-    assert prov("card", "child.joblib", "--parent", "model.joblib", "--relation", "quantized",
-                "--licence", "Apache-2.0").code == 0
+    assert (
+        prov(
+            "card", "child.joblib", "--parent", "model.joblib", "--relation", "quantized", "--licence", "Apache-2.0"
+        ).code
+        == 0
+    )
     data = ModelCard((project / "child.joblib.card.md").read_text()).data.to_dict()
     assert data["base_model"] == "model.joblib"
     assert data["base_model_relation"] == "quantized"

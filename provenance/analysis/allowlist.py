@@ -7,7 +7,23 @@ from __future__ import annotations
 
 SAFE_BUILTINS = frozenset(
     f"builtins.{n}"
-    for n in ["set", "frozenset", "slice", "complex", "bytearray", "range", "dict", "list", "tuple", "int", "float", "str", "bytes", "bool", "object"]
+    for n in [
+        "set",
+        "frozenset",
+        "slice",
+        "complex",
+        "bytearray",
+        "range",
+        "dict",
+        "list",
+        "tuple",
+        "int",
+        "float",
+        "str",
+        "bytes",
+        "bool",
+        "object",
+    ]
 )
 SAFE_EXACT = SAFE_BUILTINS | {
     "copyreg._reconstructor",

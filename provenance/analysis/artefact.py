@@ -128,7 +128,7 @@ def _jsonable(value: Any, depth: int) -> Any:
         return f"<{len(value)} bytes>"
     if isinstance(value, list | tuple):
         items = [_jsonable(v, depth + 1) for v in value[:_MAX_ITEMS]]
-        return items + ["…"] if len(value) > _MAX_ITEMS else items
+        return [*items, "…"] if len(value) > _MAX_ITEMS else items
     if isinstance(value, dict):
         return {str(k): _jsonable(v, depth + 1) for k, v in list(value.items())[:_MAX_ITEMS]}
     if isinstance(value, Global):
@@ -139,8 +139,11 @@ def _jsonable(value: Any, depth: int) -> Any:
         scalar = _numpy_scalar(value)
         if scalar is not None:
             return scalar
-        if value.qualname in ("numpy.ndarray", "numpy._core.multiarray._reconstruct",
-                              "numpy.core.multiarray._reconstruct"):
+        if value.qualname in (
+            "numpy.ndarray",
+            "numpy._core.multiarray._reconstruct",
+            "numpy.core.multiarray._reconstruct",
+        ):
             return "<array>"
         if value.qualname == "numpy.dtype" and value.args:
             return str(value.args[0])
@@ -206,8 +209,7 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
         params = content.get("content", {}) if isinstance(content, dict) else {}
         if isinstance(params, dict):
             facts.hyperparameters = {
-                k: _skops_value(v) for k, v in sorted(params.items())
-                if not k.startswith("_") and not k.endswith("_")
+                k: _skops_value(v) for k, v in sorted(params.items()) if not k.startswith("_") and not k.endswith("_")
             }
             version = params.get("_sklearn_version")
             if isinstance(version, dict):

@@ -21,7 +21,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 _MAX_NESTED = 64
 
@@ -89,7 +89,7 @@ _DTYPE_STR = re.compile(r"^[a-zA-Z?][a-zA-Z]?\d*$")
 
 
 class _SymbolicUnpickler(pickle._Unpickler):  # type: ignore[name-defined,misc]
-    dispatch = dict(pickle._Unpickler.dispatch)  # type: ignore[attr-defined]
+    dispatch: ClassVar[dict[int, Any]] = dict(pickle._Unpickler.dispatch)  # type: ignore[attr-defined]
 
     def __init__(self, file: IO[bytes], seen: list[str], notes: list[str], depth: int = 0) -> None:
         super().__init__(file, encoding="latin1")
@@ -284,8 +284,19 @@ def read_symbolic(path: Path) -> SymbolicResult:
         root = _SymbolicUnpickler(buffered, seen, notes).load()  # type: ignore[arg-type]
     except PickleReadError:
         raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
-            AttributeError, OSError, zlib.error, lzma.LZMAError, RecursionError) as e:
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        AttributeError,
+        OSError,
+        zlib.error,
+        lzma.LZMAError,
+        RecursionError,
+    ) as e:
         raise PickleReadError(f"not a readable pickle ({type(e).__name__}: {e})") from None
     finally:
         stream.close()

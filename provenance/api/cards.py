@@ -25,8 +25,8 @@ from ..card.verify import verify_card
 from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..errors import CheckFailed, NotFoundError, UsageError
-from ..lineage.code import code_provenance
 from ..licences import normalise
+from ..lineage.code import code_provenance
 from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
 from ..model.decision import Verification
 from ..store import atomic, ledger, trust, userkeys
@@ -115,24 +115,41 @@ def sign_card(
         if verify_data:
             problems = verify_files(repo, manifest, hasher)
             if problems:
-                raise CheckFailed(f"dataset {name}: {problems[0].message} (or pass --no-verify-data to sign "
-                                  "without checking the files)", code=problems[0].code)
-        refs.append(DatasetRef(
-            name=name, version=manifest.version, role=role,  # type: ignore[arg-type]
-            manifest_sha256=hashlib.sha256(raw).hexdigest(),
-            content_sha256=content_digest(manifest),
-            content_verified=verify_data and bool(manifest.files),
-            terms=manifest.terms(), description=manifest.description, origin=manifest.origin.source,
-        ))
+                raise CheckFailed(
+                    f"dataset {name}: {problems[0].message} (or pass --no-verify-data to sign "
+                    "without checking the files)",
+                    code=problems[0].code,
+                )
+        refs.append(
+            DatasetRef(
+                name=name,
+                version=manifest.version,
+                role=role,  # type: ignore[arg-type]
+                manifest_sha256=hashlib.sha256(raw).hexdigest(),
+                content_sha256=content_digest(manifest),
+                content_verified=verify_data and bool(manifest.files),
+                terms=manifest.terms(),
+                description=manifest.description,
+                origin=manifest.origin.source,
+            )
+        )
     parent_refs = [_parent_ref(p, relation) for p in parents]
 
     code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), repo.ledger_file])
     card = build.build_card(
         artefact=build.artefact_section(artefact.name, digest, facts),
         signer=Signer(keyid=_keys.keyid(public), name=key_name),
-        now=now, prov_version=__version__, code=code, datasets=refs, parents=parent_refs,
-        privacy=build.privacy_section(facts), licence=licence, metrics=metric_values,
-        intended_use=intended_use, limitations=limitations, previous_card=previous,
+        now=now,
+        prov_version=__version__,
+        code=code,
+        datasets=refs,
+        parents=parent_refs,
+        privacy=build.privacy_section(facts),
+        licence=licence,
+        metrics=metric_values,
+        intended_use=intended_use,
+        limitations=limitations,
+        previous_card=previous,
     )
     payload = statement_bytes(build.statement_for(card))
     envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload, key)
@@ -141,10 +158,19 @@ def sign_card(
     signed = read_signed_card(raw)
     md = rendered_path(artefact)
     atomic.write_text(md, render.render(signed, "md"))
-    ledger.append(repo, "card", {
-        "artefact": repo.relative(artefact), "sha256": digest.sha256, "card_sha256": signed.sha256,
-        "datasets": [r.name for r in refs], "previous_card": previous,
-    }, key, now)
+    ledger.append(
+        repo,
+        "card",
+        {
+            "artefact": repo.relative(artefact),
+            "sha256": digest.sha256,
+            "card_sha256": signed.sha256,
+            "datasets": [r.name for r in refs],
+            "previous_card": previous,
+        },
+        key,
+        now,
+    )
     return CardResult(card, out, md, signed.sha256, _keys.keyid(public))
 
 
@@ -163,9 +189,13 @@ def _parent_ref(parent: Path, relation: str) -> ParentRef:
         first = result.reasons[0] if result.reasons else None
         why = f"{first.code}: {first.message}" if first else "not verified"
         raise CheckFailed(f"--parent {parent}: its card does not verify ({why})", code="PARENT_UNVERIFIED")
-    return ParentRef(name=signed.card.artefact.name, sha256=signed.card.artefact.sha256,
-                     card_sha256=signed.sha256, relation=relation,  # type: ignore[arg-type]
-                     terms=signed.card.effective_terms)
+    return ParentRef(
+        name=signed.card.artefact.name,
+        sha256=signed.card.artefact.sha256,
+        card_sha256=signed.sha256,
+        relation=relation,  # type: ignore[arg-type]
+        terms=signed.card.effective_terms,
+    )
 
 
 def load_card(target: Path) -> SignedCard:
@@ -173,7 +203,9 @@ def load_card(target: Path) -> SignedCard:
     try:
         raw = card_file.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(f"{card_file}: no signed card; create one with `prov card {target} --dataset NAME`") from None
+        raise NotFoundError(
+            f"{card_file}: no signed card; create one with `prov card {target} --dataset NAME`"
+        ) from None
     try:
         return read_signed_card(raw)
     except CardFormatError as e:
@@ -200,13 +232,28 @@ def verify_target(target: Path, key_files: list[Path] = ()) -> tuple[Verificatio
     from ..model.decision import Reason
 
     if not card_file.exists():
-        return Verification(verified=False, artefact=artefact.name, card=card_file.name, reasons=[Reason(
-            code="CARD_MISSING", message=f"{artefact.name} has no signed card ({card_file.name}); "
-                                         "run `prov card` to create one", source=str(card_file))]), None
+        return Verification(
+            verified=False,
+            artefact=artefact.name,
+            card=card_file.name,
+            reasons=[
+                Reason(
+                    code="CARD_MISSING",
+                    message=f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one",
+                    source=str(card_file),
+                )
+            ],
+        ), None
     raw = card_file.read_bytes()
     actual = hasher_for(repo).tree(artefact).sha256 if artefact.exists() else None
-    result = verify_card(raw, artefact_name=artefact.name, card_name=card_file.name, candidates=candidates,
-                         revoked_at=revoked, actual_sha256=actual)
+    result = verify_card(
+        raw,
+        artefact_name=artefact.name,
+        card_name=card_file.name,
+        candidates=candidates,
+        revoked_at=revoked,
+        actual_sha256=actual,
+    )
     signed = None
     if result.verified:
         signed = read_signed_card(raw)

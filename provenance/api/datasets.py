@@ -43,13 +43,17 @@ def _store(repo: ProvRepo, manifest: DatasetManifest, source: str) -> AddResult:
     for i, f in enumerate(manifest.files):
         full = repo.root / f.path
         if not full.is_file():
-            raise NotFoundError(f"{source}: files[{i}].path: {f.path} does not exist under {repo.root} "
-                                "(paths are relative to the repository root)")
+            raise NotFoundError(
+                f"{source}: files[{i}].path: {f.path} does not exist under {repo.root} "
+                "(paths are relative to the repository root)"
+            )
         digest, size = hasher.file(full)
         if f.sha256 is not None and f.sha256 != digest:
-            raise CheckFailed(f"{source}: files[{i}].sha256: {f.path} has sha256 {digest}, the manifest says "
-                              f"{f.sha256}; remove the sha256 line to record the current content",
-                              code="DATASET_CHANGED")
+            raise CheckFailed(
+                f"{source}: files[{i}].sha256: {f.path} has sha256 {digest}, the manifest says "
+                f"{f.sha256}; remove the sha256 line to record the current content",
+                code="DATASET_CHANGED",
+            )
         files.append(DataFile(path=f.path, sha256=digest, size=size))
     manifest = manifest.model_copy(update={"files": files})
     replaced = repo.dataset_file(manifest.name).exists()
@@ -89,24 +93,38 @@ def verify_files(repo: ProvRepo, manifest: DatasetManifest, hasher: Hasher) -> l
             continue
         digest, _ = hasher.file(full)
         if digest != f.sha256:
-            reasons.append(Reason(code="DATASET_CHANGED",
-                                  message=f"{f.path} changed since it was registered; review it and run "
-                                          f"`prov dataset add --manifest` again",
-                                  source=manifest.name))
+            reasons.append(
+                Reason(
+                    code="DATASET_CHANGED",
+                    message=f"{f.path} changed since it was registered; review it and run "
+                    f"`prov dataset add --manifest` again",
+                    source=manifest.name,
+                )
+            )
     return reasons
 
 
 def date_reasons(manifest: DatasetManifest, today: dt.date) -> list[Reason]:
     reasons = []
     if manifest.retention.delete_by and manifest.retention.delete_by < today:
-        reasons.append(Reason(code="RETENTION_EXPIRED",
-                              message=f"retention ended on {manifest.retention.delete_by}: delete the data "
-                                      "and the models that hold it",
-                              source=manifest.name))
+        reasons.append(
+            Reason(
+                code="RETENTION_EXPIRED",
+                message=f"retention ended on {manifest.retention.delete_by}: delete the data "
+                "and the models that hold it",
+                source=manifest.name,
+            )
+        )
     for a in manifest.agreements:
         if a.expires and a.expires < today:
-            reasons.append(Reason(code="AGREEMENT_EXPIRED", severity="warn",
-                                  message=f"agreement {a.id} expired on {a.expires}", source=manifest.name))
+            reasons.append(
+                Reason(
+                    code="AGREEMENT_EXPIRED",
+                    severity="warn",
+                    message=f"agreement {a.id} expired on {a.expires}",
+                    source=manifest.name,
+                )
+            )
     return reasons
 
 

@@ -23,8 +23,9 @@ class KeyRow:
     revoked_at: str | None = None
 
 
-def generate_key(name: str, key_type: str = "ecdsa-p256", passphrase: bytes | None = None,
-                 make_default: bool = False) -> _keys.PublicKeyInfo:
+def generate_key(
+    name: str, key_type: str = "ecdsa-p256", passphrase: bytes | None = None, make_default: bool = False
+) -> _keys.PublicKeyInfo:
     if key_type not in _keys.KEY_TYPES:
         raise UsageError(f"--type {key_type!r}: use one of {', '.join(_keys.KEY_TYPES)}")
     info = userkeys.generate(name, key_type, passphrase)  # type: ignore[arg-type]
@@ -44,8 +45,15 @@ def list_keys(start: Path | None = None) -> list[KeyRow]:
         revoked = trust.revocations(repo)
         for info in trust.trusted_keys(repo):
             rev = revoked.get(info.keyid)
-            rows.append(KeyRow(info.name, info.keyid, info.key_type, "trusted",
-                               revoked_at=rev.revoked_at.isoformat() if rev else None))
+            rows.append(
+                KeyRow(
+                    info.name,
+                    info.keyid,
+                    info.key_type,
+                    "trusted",
+                    revoked_at=rev.revoked_at.isoformat() if rev else None,
+                )
+            )
     return rows
 
 
@@ -84,18 +92,21 @@ def signing_key_name(name: str | None) -> str:
     return default
 
 
-def load_signing_key(name: str | None, repo: ProvRepo, passphrase: userkeys.PassphraseProvider,
-                     now: dt.datetime) -> tuple[str, _keys.PrivateKey]:
+def load_signing_key(
+    name: str | None, repo: ProvRepo, passphrase: userkeys.PassphraseProvider, now: dt.datetime
+) -> tuple[str, _keys.PrivateKey]:
     """The user's key, checked to be trusted by the repository and not revoked."""
     key_name = signing_key_name(name)
     key = userkeys.load_private(key_name, passphrase)
     kid = _keys.keyid(key.public_key())
     trusted = {k.keyid: k for k in trust.trusted_keys(repo)}
     if kid not in trusted:
-        raise KeyError_(f"your key {key_name!r} ({kid[:16]}…) is not trusted in {repo.keys_dir}; "
-                        "run `prov key trust` to add it")
+        raise KeyError_(
+            f"your key {key_name!r} ({kid[:16]}…) is not trusted in {repo.keys_dir}; run `prov key trust` to add it"
+        )
     revoked = trust.revocations(repo).get(kid)
     if revoked is not None and now >= revoked.revoked_at:
-        raise KeyError_(f"your key {key_name!r} was revoked at {revoked.revoked_at.isoformat()}; "
-                        "generate a new key and trust it")
+        raise KeyError_(
+            f"your key {key_name!r} was revoked at {revoked.revoked_at.isoformat()}; generate a new key and trust it"
+        )
     return key_name, key

@@ -23,8 +23,14 @@ class InitResult:
     trusted: bool
 
 
-def init(root: Path, owner: str | None, audience: str, key_type: str = "ecdsa-p256",
-         key_name: str | None = None, passphrase: bytes | None = None) -> InitResult:
+def init(
+    root: Path,
+    owner: str | None,
+    audience: str,
+    key_type: str = "ecdsa-p256",
+    key_name: str | None = None,
+    passphrase: bytes | None = None,
+) -> InitResult:
     if audience not in ("public", "internal", "private"):
         raise UsageError(f"--audience {audience!r}: use public, internal or private")
     repo = ProvRepo(root.resolve())

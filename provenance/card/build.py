@@ -39,9 +39,11 @@ def artefact_section(name: str, digest: TreeDigest, facts: ArtefactFacts) -> Art
         hyperparameters=facts.hyperparameters,
         components=facts.components,
         files=[FileDigest(path=f.path, sha256=f.sha256, size=f.size) for f in digest.files]
-        if digest.kind == "directory" else [],
-        inspection=Inspection(method=facts.method, globals=facts.globals,
-                              untrusted_globals=facts.untrusted_globals, notes=facts.notes),
+        if digest.kind == "directory"
+        else [],
+        inspection=Inspection(
+            method=facts.method, globals=facts.globals, untrusted_globals=facts.untrusted_globals, notes=facts.notes
+        ),
     )
 
 
@@ -49,10 +51,12 @@ def privacy_section(facts: ArtefactFacts) -> Privacy:
     findings = static_findings(facts.components)
     if findings:
         return Privacy(memorisation=Memorisation(risk="high", method="static: estimator class", findings=findings))
-    return Privacy(memorisation=Memorisation(
-        risk="unknown",
-        method="static: no known verbatim holder; no empirical scan yet (run `prov audit`)",
-    ))
+    return Privacy(
+        memorisation=Memorisation(
+            risk="unknown",
+            method="static: no known verbatim holder; no empirical scan yet (run `prov audit`)",
+        )
+    )
 
 
 def build_card(

@@ -65,7 +65,11 @@ def front_matter(card: ModelCard) -> dict[str, Any]:
         meta["license_link"] = link or "LICENSE"
     if art.framework == "scikit-learn":
         meta["library_name"] = "sklearn"
-    tags = ["prov", f"confidentiality-{terms.confidentiality.value}", terms.confidentiality.tlp.lower().replace(":", "-")]
+    tags = [
+        "prov",
+        f"confidentiality-{terms.confidentiality.value}",
+        terms.confidentiality.tlp.lower().replace(":", "-"),
+    ]
     if art.framework == "scikit-learn":
         tags += ["sklearn", "tabular"]
     if terms.personal_data:

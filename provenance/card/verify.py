@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-
 from ..crypto.keys import PublicKeyInfo
 from ..model.decision import Reason, Verification
 from .files import CardFormatError, parse_envelope, parse_statement
@@ -44,19 +43,23 @@ def verify_card(
         known = {c.keyid for c in candidates}
         by_candidate = [kid for kid, _ in envelope.signatures if kid in known]
         if by_candidate:
-            reasons.append(Reason(
-                code="SIGNATURE_INVALID",
-                message="the signature does not match the card's contents (the card was altered after signing)",
-                source=card_name,
-            ))
+            reasons.append(
+                Reason(
+                    code="SIGNATURE_INVALID",
+                    message="the signature does not match the card's contents (the card was altered after signing)",
+                    source=card_name,
+                )
+            )
         else:
             ids = ", ".join(kid[:16] for kid, _ in envelope.signatures) or "none"
-            reasons.append(Reason(
-                code="KEY_UNTRUSTED",
-                message=f"signed by key {ids}, which is not a trusted signer; trust it with "
-                        "`prov key trust PUBFILE` or pass --key",
-                source=card_name,
-            ))
+            reasons.append(
+                Reason(
+                    code="KEY_UNTRUSTED",
+                    message=f"signed by key {ids}, which is not a trusted signer; trust it with "
+                    "`prov key trust PUBFILE` or pass --key",
+                    source=card_name,
+                )
+            )
         return result()
     facts["keyid"] = signer.keyid
     facts["signer"] = signer.name
@@ -64,8 +67,9 @@ def verify_card(
     try:
         statement = parse_statement(envelope)
     except CardFormatError as e:
-        reasons.append(Reason(code="CARD_INVALID", message=f"the signed statement is not a valid prov card: {e}",
-                              source=card_name))
+        reasons.append(
+            Reason(code="CARD_INVALID", message=f"the signed statement is not a valid prov card: {e}", source=card_name)
+        )
         return result()
     card = statement.predicate
     signed_at = card.created.time
@@ -74,26 +78,41 @@ def verify_card(
     facts["subject_sha256"] = subject.digest.get("sha256")
 
     if signer.keyid in revoked_at and _aware(signed_at) >= revoked_at[signer.keyid]:
-        reasons.append(Reason(
-            code="KEY_REVOKED",
-            message=f"signed at {signed_at.isoformat()} by key {signer.name}, revoked at "
-                    f"{revoked_at[signer.keyid].isoformat()}; re-sign the card with a valid key",
-            source=card_name,
-        ))
+        reasons.append(
+            Reason(
+                code="KEY_REVOKED",
+                message=f"signed at {signed_at.isoformat()} by key {signer.name}, revoked at "
+                f"{revoked_at[signer.keyid].isoformat()}; re-sign the card with a valid key",
+                source=card_name,
+            )
+        )
     if actual_sha256 is None:
-        reasons.append(Reason(code="ARTEFACT_MISSING", message=f"{artefact_name} is not there to check its digest",
-                              source=artefact_name))
+        reasons.append(
+            Reason(
+                code="ARTEFACT_MISSING",
+                message=f"{artefact_name} is not there to check its digest",
+                source=artefact_name,
+            )
+        )
     elif subject.digest.get("sha256") != actual_sha256:
-        reasons.append(Reason(
-            code="DIGEST_MISMATCH",
-            message=f"{artefact_name} has sha256 {actual_sha256[:16]}…, the card signed "
-                    f"{str(subject.digest.get('sha256'))[:16]}…: the artefact changed after signing; "
-                    "re-run `prov card`",
-            source=artefact_name,
-        ))
+        reasons.append(
+            Reason(
+                code="DIGEST_MISMATCH",
+                message=f"{artefact_name} has sha256 {actual_sha256[:16]}…, the card signed "
+                f"{str(subject.digest.get('sha256'))[:16]}…: the artefact changed after signing; "
+                "re-run `prov card`",
+                source=artefact_name,
+            )
+        )
     if subject.name != artefact_name:
-        reasons.append(Reason(code="SUBJECT_NAME_MISMATCH", severity="warn",
-                              message=f"the card was signed for {subject.name!r}", source=card_name))
+        reasons.append(
+            Reason(
+                code="SUBJECT_NAME_MISMATCH",
+                severity="warn",
+                message=f"the card was signed for {subject.name!r}",
+                source=card_name,
+            )
+        )
     return result()
 
 

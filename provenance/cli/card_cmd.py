@@ -10,30 +10,69 @@ from ._output import emit_json, prompt_passphrase, say
 
 @click.command()
 @click.argument("artefact", type=click.Path(path_type=Path))
-@click.option("--dataset", "datasets", multiple=True, metavar="NAME[:ROLE]",
-              help="A registered dataset the artefact was trained on (role train|validation|test); repeatable.")
-@click.option("--parent", "parents", multiple=True, type=click.Path(path_type=Path),
-              help="A parent artefact with a valid card (fine-tuned from, merged from ...); repeatable.")
-@click.option("--relation", type=click.Choice(["finetune", "adapter", "merge", "quantized"]), default="finetune",
-              show_default=True, help="How the artefact derives from its parents.")
+@click.option(
+    "--dataset",
+    "datasets",
+    multiple=True,
+    metavar="NAME[:ROLE]",
+    help="A registered dataset the artefact was trained on (role train|validation|test); repeatable.",
+)
+@click.option(
+    "--parent",
+    "parents",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A parent artefact with a valid card (fine-tuned from, merged from ...); repeatable.",
+)
+@click.option(
+    "--relation",
+    type=click.Choice(["finetune", "adapter", "merge", "quantized"]),
+    default="finetune",
+    show_default=True,
+    help="How the artefact derives from its parents.",
+)
 @click.option("--metric", "metrics", multiple=True, metavar="NAME=VALUE", help="A metric to record; repeatable.")
 @click.option("--intended-use", help="What the model is for, and for whom.")
 @click.option("--limitations", help="Known limitations and out-of-scope uses.")
 @click.option("--licence", help="The artefact's own licence (SPDX); default: the datasets' licences joined.")
 @click.option("--key-name", help="Sign with this key instead of your default one.")
 @click.option("--overwrite", is_flag=True, help="Re-sign an artefact that already has a card.")
-@click.option("--no-verify-data", is_flag=True,
-              help="Do not hash the datasets' files (they are not here); the card says so.")
+@click.option(
+    "--no-verify-data", is_flag=True, help="Do not hash the datasets' files (they are not here); the card says so."
+)
 @click.option("--render", "render_only", is_flag=True, help="Re-render the existing signed card; sign nothing.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True,
-              help="With --render: output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="With --render: write to a file instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+    help="With --render: output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --render: write to a file instead of stdout.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the signed card.")
-def card(artefact: Path, datasets: tuple[str, ...], parents: tuple[Path, ...], relation: str,
-         metrics: tuple[str, ...], intended_use: str | None, limitations: str | None, licence: str | None,
-         key_name: str | None, overwrite: bool, no_verify_data: bool, render_only: bool, fmt: str,
-         output: Path | None, as_json: bool) -> None:
+def card(
+    artefact: Path,
+    datasets: tuple[str, ...],
+    parents: tuple[Path, ...],
+    relation: str,
+    metrics: tuple[str, ...],
+    intended_use: str | None,
+    limitations: str | None,
+    licence: str | None,
+    key_name: str | None,
+    overwrite: bool,
+    no_verify_data: bool,
+    render_only: bool,
+    fmt: str,
+    output: Path | None,
+    as_json: bool,
+) -> None:
     """Sign the model card of ARTEFACT and render ARTEFACT.card.md.
 
     Writes ARTEFACT.prov.json (a DSSE envelope over an in-toto Statement) with the artefact's digest,
@@ -55,9 +94,18 @@ def card(artefact: Path, datasets: tuple[str, ...], parents: tuple[Path, ...], r
     if not datasets and not parents:
         raise click.UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
     result = api.sign_card(
-        artefact, list(datasets), parents=list(parents), relation=relation, metrics=list(metrics),
-        intended_use=intended_use, limitations=limitations, licence=licence, key_name=key_name,
-        passphrase=prompt_passphrase, overwrite=overwrite, verify_data=not no_verify_data,
+        artefact,
+        list(datasets),
+        parents=list(parents),
+        relation=relation,
+        metrics=list(metrics),
+        intended_use=intended_use,
+        limitations=limitations,
+        licence=licence,
+        key_name=key_name,
+        passphrase=prompt_passphrase,
+        overwrite=overwrite,
+        verify_data=not no_verify_data,
     )
     if as_json:
         emit_json(api.card_summary(result))
@@ -67,8 +115,12 @@ def card(artefact: Path, datasets: tuple[str, ...], parents: tuple[Path, ...], r
     say(f"signed {result.card_file} (key {result.keyid[:16]}…)")
     say(f"rendered {result.rendered_file}")
     say(f"  artefact   {c.artefact.name} sha256 {c.artefact.sha256[:16]}… {c.artefact.estimator or c.artefact.format}")
-    say(f"  terms      {t.confidentiality.value}, licence {t.licence or '—'}, derivatives "
-        f"{t.derivatives.value if t.derivatives else 'unrestricted'}, personal data {'yes' if t.personal_data else 'no'}")
+    derivatives = t.derivatives.value if t.derivatives else "unrestricted"
+    personal = "yes" if t.personal_data else "no"
+    say(
+        f"  terms      {t.confidentiality.value}, licence {t.licence or '—'}, derivatives {derivatives}, "
+        f"personal data {personal}"
+    )
     say(f"  privacy    memorisation risk {c.privacy.memorisation.risk}")
     if c.artefact.inspection and c.artefact.inspection.untrusted_globals:
         say(f"  WARNING    the pickle refers to untrusted code: {', '.join(c.artefact.inspection.untrusted_globals)}")

@@ -16,8 +16,11 @@ def dataset() -> None:
 
 @dataset.command("add")
 @click.argument("name", required=False)
-@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
-              help="A YAML manifest (see schemas/dataset-manifest.schema.json); digests are filled in.")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML manifest (see schemas/dataset-manifest.schema.json); digests are filled in.",
+)
 @click.option("--file", "files", multiple=True, help="A data file (repository-relative path); repeatable.")
 @click.option("--version", "version", default="1", show_default=True)
 @click.option("--description")
@@ -28,8 +31,9 @@ def dataset() -> None:
 @click.option("--contact")
 @click.option("--licence", help="SPDX expression; LicenseRef-<name> for a custom agreement.")
 @click.option("--confidentiality", type=click.Choice(["public", "internal", "confidential", "restricted"]))
-@click.option("--personal-data/--no-personal-data", default=None,
-              help="Whether the data holds personal data (required).")
+@click.option(
+    "--personal-data/--no-personal-data", default=None, help="Whether the data holds personal data (required)."
+)
 @click.option("--category", "categories", multiple=True, help="Personal-data category, e.g. health; repeatable.")
 @click.option("--legal-basis", help="GDPR Art. 6(1) basis, e.g. consent.")
 @click.option("--special-condition", help="GDPR Art. 9(2) condition, e.g. explicit_consent.")
@@ -58,8 +62,10 @@ def add(name: str | None, manifest: Path | None, files: tuple[str, ...], as_json
     if as_json:
         emit_json({"path": str(result.path), "replaced": result.replaced, "manifest": m.model_dump(mode="json")})
     else:
-        say(f"{'updated' if result.replaced else 'registered'} dataset {m.name} v{m.version} "
-            f"({len(m.files)} file{'s' if len(m.files) != 1 else ''}) in {result.path}")
+        say(
+            f"{'updated' if result.replaced else 'registered'} dataset {m.name} v{m.version} "
+            f"({len(m.files)} file{'s' if len(m.files) != 1 else ''}) in {result.path}"
+        )
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -81,15 +87,18 @@ def _fields(name: str, files: tuple[str, ...], o: dict[str, Any]) -> dict[str, A
         "embargo_until": _date(o["embargo_until"]),
     }
     if o["personal_data"] is not None:
-        pd: dict[str, Any] = {"contains": o["personal_data"], "categories": list(o["categories"]),
-                              "legal_basis": o["legal_basis"], "special_category_condition": o["special_condition"]}
+        pd: dict[str, Any] = {
+            "contains": o["personal_data"],
+            "categories": list(o["categories"]),
+            "legal_basis": o["legal_basis"],
+            "special_category_condition": o["special_condition"],
+        }
         if o["anonymisation"]:
             pd["anonymisation"] = o["anonymisation"]
         if o["transfer_outside_eea"] is not None:
             pd["transfer_outside_eea"] = o["transfer_outside_eea"]
         fields["personal_data"] = pd
-    hints = {"source": "--source", "owner": "--owner", "licence": "--licence",
-             "confidentiality": "--confidentiality"}
+    hints = {"source": "--source", "owner": "--owner", "licence": "--licence", "confidentiality": "--confidentiality"}
     for key, flag in hints.items():
         if o[key] is None:
             raise click.UsageError(f"{flag} is required when registering a dataset from flags")
@@ -121,9 +130,19 @@ def list_(as_json: bool) -> None:
 
     items = api.list_all()
     if as_json:
-        emit_json([{"name": m.name, "version": m.version, "licence": m.licence,
-                    "confidentiality": m.confidentiality.value, "personal_data": m.personal_data.contains,
-                    "files": len(m.files)} for m in items])
+        emit_json(
+            [
+                {
+                    "name": m.name,
+                    "version": m.version,
+                    "licence": m.licence,
+                    "confidentiality": m.confidentiality.value,
+                    "personal_data": m.personal_data.contains,
+                    "files": len(m.files),
+                }
+                for m in items
+            ]
+        )
         return
     if not items:
         say("no datasets registered; use `prov dataset add`")

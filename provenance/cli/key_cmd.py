@@ -15,8 +15,14 @@ def key() -> None:
 
 @key.command("generate")
 @click.option("--name", default="default", show_default=True, help="Name of the new key.")
-@click.option("--type", "key_type", type=click.Choice(["ecdsa-p256", "ed25519"]), default="ecdsa-p256",
-              show_default=True, help="ECDSA P-256 is accepted by securesystemslib, model_signing and ssh-keygen.")
+@click.option(
+    "--type",
+    "key_type",
+    type=click.Choice(["ecdsa-p256", "ed25519"]),
+    default="ecdsa-p256",
+    show_default=True,
+    help="ECDSA P-256 is accepted by securesystemslib, model_signing and ssh-keygen.",
+)
 @click.option("--encrypt", is_flag=True, help="Encrypt the private key (PROV_KEY_PASSPHRASE or a prompt).")
 @click.option("--default", "make_default", is_flag=True, help="Make it the key prov signs with.")
 @click.option("--json", "as_json", is_flag=True)
@@ -75,7 +81,9 @@ def revoke(key_ref: str, reason: str, as_json: bool) -> None:
 
     rev = revoke_key(key_ref, reason)
     if as_json:
-        emit_json({"keyid": rev.keyid, "name": rev.name, "revoked_at": rev.revoked_at.isoformat(), "reason": rev.reason})
+        emit_json(
+            {"keyid": rev.keyid, "name": rev.name, "revoked_at": rev.revoked_at.isoformat(), "reason": rev.reason}
+        )
     else:
         say(f"revoked {rev.name} ({rev.keyid}) at {rev.revoked_at.isoformat()}; commit .prov/keys/revocations.yaml")
 

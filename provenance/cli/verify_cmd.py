@@ -9,8 +9,13 @@ from ._output import emit_json
 
 @click.command()
 @click.argument("target", metavar="ARTEFACT|ENVELOPE", type=click.Path(path_type=Path))
-@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Trust only this public key (PEM); repeatable. Default: the repository's .prov/keys/.")
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Trust only this public key (PEM); repeatable. Default: the repository's .prov/keys/.",
+)
 @click.option("--json", "as_json", is_flag=True)
 def verify(target: Path, keys: tuple[Path, ...], as_json: bool) -> None:
     """Verify ARTEFACT's signed card: trusted signer, not revoked, digest unchanged, valid card.
@@ -25,10 +30,13 @@ def verify(target: Path, keys: tuple[Path, ...], as_json: bool) -> None:
         emit_json(result.model_dump(mode="json"))
     else:
         if result.verified:
-            click.echo(f"OK {result.artefact}: signed by {result.signer} ({(result.keyid or '')[:16]}…) "
-                       f"at {result.signed_at}, sha256 {result.subject_sha256}")
+            click.echo(
+                f"OK {result.artefact}: signed by {result.signer} ({(result.keyid or '')[:16]}…) "
+                f"at {result.signed_at}, sha256 {result.subject_sha256}"
+            )
         for r in result.reasons:
-            click.echo(f"{'FAIL' if r.severity == 'block' else 'WARN'} {r.code}: {r.message}",
-                       err=r.severity == "block")
+            click.echo(
+                f"{'FAIL' if r.severity == 'block' else 'WARN'} {r.code}: {r.message}", err=r.severity == "block"
+            )
     if not result.verified:
         raise SystemExit(1)

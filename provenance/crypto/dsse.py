@@ -56,9 +56,7 @@ class Envelope:
         try:
             payload_type = obj["payloadType"]
             payload = base64.b64decode(obj["payload"], validate=True)
-            sigs = tuple(
-                (str(s["keyid"]), base64.b64decode(s["sig"], validate=True)) for s in obj["signatures"]
-            )
+            sigs = tuple((str(s["keyid"]), base64.b64decode(s["sig"], validate=True)) for s in obj["signatures"])
         except KeyError as e:
             raise EnvelopeFormatError(f"not a DSSE envelope: missing {e.args[0]!r}") from e
         except (TypeError, binascii.Error) as e:

@@ -57,8 +57,7 @@ def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
                 continue
         diff = b""
         if commit is not None:
-            diff = repo.git.diff("HEAD", "--binary", "--no-color", "--", ".", *excludes,
-                                 stdout_as_string=False)
+            diff = repo.git.diff("HEAD", "--binary", "--no-color", "--", ".", *excludes, stdout_as_string=False)
         dirty = bool(diff.strip())
         return Code(
             remote=remote_url,

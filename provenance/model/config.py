@@ -8,8 +8,19 @@ from pydantic import Field
 
 from ._base import Strict
 
-DEFAULT_PATTERNS = ["*.joblib", "*.pkl", "*.pickle", "*.skops", "*.onnx", "*.safetensors", "*.pt",
-                    "*.pth", "*.h5", "*.keras", "*.gguf"]
+DEFAULT_PATTERNS = [
+    "*.joblib",
+    "*.pkl",
+    "*.pickle",
+    "*.skops",
+    "*.onnx",
+    "*.safetensors",
+    "*.pt",
+    "*.pth",
+    "*.h5",
+    "*.keras",
+    "*.gguf",
+]
 
 
 class Repository(Strict):

@@ -7,7 +7,7 @@ creating a manifest (YAML, flags, API) gets the same answer.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -20,7 +20,7 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256")]
 
 
-class Confidentiality(str, Enum):
+class Confidentiality(StrEnum):
     """Ordered public < internal < confidential < restricted (TLP CLEAR/GREEN/AMBER/RED)."""
 
     public = "public"
@@ -34,15 +34,20 @@ class Confidentiality(str, Enum):
 
     @property
     def tlp(self) -> str:
-        return {"public": "TLP:CLEAR", "internal": "TLP:GREEN", "confidential": "TLP:AMBER",
-                "restricted": "TLP:RED"}[self.value]
+        return {"public": "TLP:CLEAR", "internal": "TLP:GREEN", "confidential": "TLP:AMBER", "restricted": "TLP:RED"}[
+            self.value
+        ]
 
 
-_CONF_ORDER = [Confidentiality.public, Confidentiality.internal, Confidentiality.confidential,
-               Confidentiality.restricted]
+_CONF_ORDER = [
+    Confidentiality.public,
+    Confidentiality.internal,
+    Confidentiality.confidential,
+    Confidentiality.restricted,
+]
 
 
-class Derivatives(str, Enum):
+class Derivatives(StrEnum):
     """How far derivatives (trained models) may be shared: none < internal < listed < any."""
 
     none = "none"
@@ -55,7 +60,7 @@ class Derivatives(str, Enum):
         return list(Derivatives).index(self)
 
 
-class LegalBasis(str, Enum):
+class LegalBasis(StrEnum):
     """GDPR Art. 6(1) legal bases."""
 
     consent = "consent"
@@ -66,7 +71,7 @@ class LegalBasis(str, Enum):
     legitimate_interests = "legitimate_interests"
 
 
-class SpecialCategoryCondition(str, Enum):
+class SpecialCategoryCondition(StrEnum):
     """GDPR Art. 9(2) conditions (a)-(j)."""
 
     explicit_consent = "explicit_consent"
@@ -81,7 +86,7 @@ class SpecialCategoryCondition(str, Enum):
     archiving_research_statistics = "archiving_research_statistics"
 
 
-class Anonymisation(str, Enum):
+class Anonymisation(StrEnum):
     none = "none"
     pseudonymised = "pseudonymised"
     anonymised = "anonymised"
@@ -107,7 +112,35 @@ SPECIAL_CATEGORIES = frozenset(
 
 # ISO 3166 alpha-2 codes of the EU and the EEA, so that territory restrictions can be intersected.
 EU_COUNTRIES = frozenset(
-    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
 )
 EEA_COUNTRIES = EU_COUNTRIES | {"IS", "LI", "NO"}
 TERRITORY_GROUPS = {"EU": EU_COUNTRIES, "EEA": EEA_COUNTRIES}
@@ -192,8 +225,7 @@ class PersonalData(Strict):
             return self
         if self.legal_basis is None:
             raise ValueError(
-                "personal data needs legal_basis (GDPR Art. 6(1)): one of "
-                + ", ".join(b.value for b in LegalBasis)
+                "personal data needs legal_basis (GDPR Art. 6(1)): one of " + ", ".join(b.value for b in LegalBasis)
             )
         if self.special_categories and self.special_category_condition is None:
             raise ValueError(

@@ -41,11 +41,17 @@ def dataset_terms(name: str, terms: DatasetTerms) -> EffectiveTerms:
         agreements=[a.id for a in terms.agreements],
         personal_data=pd.contains,
         special_categories=pd.special_categories,
-        legal_bases=[LegalBasisEntry(
-            source=name,
-            legal_basis=pd.legal_basis.value if pd.legal_basis else None,
-            special_category_condition=pd.special_category_condition.value if pd.special_category_condition else None,
-        )] if pd.contains else [],
+        legal_bases=[
+            LegalBasisEntry(
+                source=name,
+                legal_basis=pd.legal_basis.value if pd.legal_basis else None,
+                special_category_condition=pd.special_category_condition.value
+                if pd.special_category_condition
+                else None,
+            )
+        ]
+        if pd.contains
+        else [],
         anonymisation=pd.anonymisation if pd.contains else None,
         transfer_outside_eea=pd.transfer_outside_eea or not pd.contains,
     )
@@ -55,8 +61,9 @@ def join(parts: Iterable[EffectiveTerms]) -> EffectiveTerms:
     """Most restrictive combination. With nothing to join, the terms are unknown: fail closed."""
     items = list(parts)
     if not items:
-        return EffectiveTerms(sources=[], confidentiality=Confidentiality.restricted, derivatives=Derivatives.none,
-                              commercial_use=False)
+        return EffectiveTerms(
+            sources=[], confidentiality=Confidentiality.restricted, derivatives=Derivatives.none, commercial_use=False
+        )
     anonymisations = [t.anonymisation for t in items if t.anonymisation is not None]
     return EffectiveTerms(
         sources=_union(t.sources for t in items),
@@ -64,8 +71,9 @@ def join(parts: Iterable[EffectiveTerms]) -> EffectiveTerms:
         confidentiality=max((t.confidentiality for t in items), key=lambda c: c.rank),
         licence=licences.join([t.licence for t in items if t.licence]),
         commercial_use=_and([t.commercial_use for t in items if t.commercial_use is not None]),
-        derivatives=min((t.derivatives for t in items if t.derivatives is not None), key=lambda d: d.rank,
-                        default=None),
+        derivatives=min(
+            (t.derivatives for t in items if t.derivatives is not None), key=lambda d: d.rank, default=None
+        ),
         recipients=_intersect([t.recipients for t in items]),
         purposes=_intersect([t.purposes for t in items]),
         territories=_intersect_territories([t.territories for t in items]),

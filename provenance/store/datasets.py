@@ -29,8 +29,9 @@ def load(repo: ProvRepo, name: str) -> tuple[DatasetManifest, bytes]:
     path = repo.dataset_file(name)
     if not path.exists():
         known = ", ".join(names(repo)) or "none yet"
-        raise NotFoundError(f"no dataset named {name!r} in {repo.datasets_dir} (known: {known}); "
-                            "register it with `prov dataset add`")
+        raise NotFoundError(
+            f"no dataset named {name!r} in {repo.datasets_dir} (known: {known}); register it with `prov dataset add`"
+        )
     manifest = load_model(DatasetManifest, path)
     if manifest.name != name:
         raise ManifestError(str(path), "name", f"is {manifest.name!r} but the file is named {name}.yaml")

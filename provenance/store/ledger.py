@@ -97,8 +97,16 @@ def entries(lines: Iterable[bytes]) -> list[Entry]:
             env = dsse.Envelope.from_json(line)
             body = json.loads(env.payload)
             data = {k: v for k, v in body.items() if k not in {"seq", "prev", "time", "event"}}
-            out.append(Entry(number, int(body["seq"]), str(body["time"]), str(body["event"]), data,
-                             env.signatures[0][0] if env.signatures else ""))
+            out.append(
+                Entry(
+                    number,
+                    int(body["seq"]),
+                    str(body["time"]),
+                    str(body["event"]),
+                    data,
+                    env.signatures[0][0] if env.signatures else "",
+                )
+            )
         except (ValueError, KeyError, TypeError):
             out.append(Entry(number, -1, "", "unreadable", {}, ""))
     return out
@@ -129,10 +137,16 @@ def verify(
         elif signer.keyid in revoked_at and when >= revoked_at[signer.keyid]:
             problems.append(LedgerProblem(number, f"signed by key {signer.name} after it was revoked"))
         if seq != number:
-            problems.append(LedgerProblem(number, f"sequence number {seq} where {number} was expected "
-                                                  "(entry dropped, inserted or reordered)"))
+            problems.append(
+                LedgerProblem(
+                    number, f"sequence number {seq} where {number} was expected (entry dropped, inserted or reordered)"
+                )
+            )
         if link != prev:
-            problems.append(LedgerProblem(number, "does not chain to the previous entry "
-                                                  "(entry dropped, edited or reordered before it)"))
+            problems.append(
+                LedgerProblem(
+                    number, "does not chain to the previous entry (entry dropped, edited or reordered before it)"
+                )
+            )
         prev = _line_digest(line)
     return problems

@@ -68,8 +68,9 @@ def revocations(repo: ProvRepo) -> dict[str, Revocation]:
             at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
             if at.tzinfo is None:
                 at = at.replace(tzinfo=dt.UTC)
-            out[str(item["keyid"])] = Revocation(str(item["keyid"]), str(item.get("name", "")), at,
-                                                 str(item.get("reason", "")))
+            out[str(item["keyid"])] = Revocation(
+                str(item["keyid"]), str(item.get("name", "")), at, str(item.get("reason", ""))
+            )
         except (KeyError, TypeError, ValueError) as e:
             raise ManifestError(str(path), f"[{i}]", f"expected keyid and revoked_at (ISO time): {e}") from None
     return out
@@ -90,6 +91,7 @@ def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime) -> Revocat
         {"keyid": r.keyid, "name": r.name, "revoked_at": r.revoked_at.isoformat(), "reason": r.reason}
         for r in current.values()
     ]
-    atomic.write_text(repo.revocations_file, "# Revoked signing keys; signatures made after revoked_at fail.\n"
-                      + dump_yaml(entries))
+    atomic.write_text(
+        repo.revocations_file, "# Revoked signing keys; signatures made after revoked_at fail.\n" + dump_yaml(entries)
+    )
     return rev

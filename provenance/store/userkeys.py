@@ -36,9 +36,7 @@ def keys_dir() -> Path:
 
 def check_name(name: str) -> str:
     if not KEY_NAME.match(name):
-        raise UsageError(
-            f"key name {name!r}: use letters, digits, '.', '_', '-' or '@' (at most 64 characters)"
-        )
+        raise UsageError(f"key name {name!r}: use letters, digits, '.', '_', '-' or '@' (at most 64 characters)")
     return name
 
 
@@ -88,9 +86,7 @@ def generate(name: str, key_type: _keys.KeyType, passphrase: bytes | None) -> _k
     try:
         atomic.write_bytes(private_path(name), _keys.private_pem(key, passphrase), 0o600, exclusive=True)
     except FileExistsError:
-        raise UsageError(
-            f"{private_path(name)}: a key named {name!r} already exists; choose another --name"
-        ) from None
+        raise UsageError(f"{private_path(name)}: a key named {name!r} already exists; choose another --name") from None
     atomic.write_bytes(public_path(name), _keys.public_pem(key.public_key()), 0o644)
     if default_name() is None or not _default_file().exists():
         set_default(name)
@@ -122,9 +118,7 @@ def load_private(name: str, passphrase: PassphraseProvider = env_passphrase) -> 
     except FileNotFoundError:
         raise NotFoundError(f"no private key named {name!r} in {keys_dir()}; run `prov key generate`") from None
     if stat.S_IMODE(st.st_mode) & 0o077:
-        raise KeyError_(
-            f"{path}: permissions {stat.S_IMODE(st.st_mode):04o} are too open; run `chmod 600 {path}`"
-        )
+        raise KeyError_(f"{path}: permissions {stat.S_IMODE(st.st_mode):04o} are too open; run `chmod 600 {path}`")
     data = path.read_bytes()
     secret = None if b"ENCRYPTED" not in data else passphrase(name)
     if b"ENCRYPTED" in data and not secret:

@@ -1,0 +1,32 @@
+# Two entry points, each self-contained on a fresh clone: `make demo` and `make test`.
+# Both create .venv (if missing) and install prov into it non-editably, exactly as a user would.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint schemas bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+demo: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/hospital/run.sh
+
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd $(CURDIR) && $(BIN)/pytest
+
+schemas: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m provenance.schemas_export schemas
+
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_digest.py
+
+clean:
+	rm -rf $(VENV) build dist examples/hospital/work
