@@ -20,6 +20,9 @@ from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
 
+# Top-level entries of a directory artefact that OpenSSF model_signing leaves out by default; we leave
+# out the same so our root digest equals its subject digest for the same directory.
+IGNORED_TOP_LEVEL = frozenset({".git", ".gitattributes", ".github", ".gitignore"})
 CHUNK = 4 * 1024 * 1024  # large reads keep us within a few percent of `openssl dgst`
 _PROGRESS_MIN_BYTES = 256 * 1024 * 1024
 
@@ -170,6 +173,9 @@ class Hasher:
 
 def _walk(root: Path) -> Iterator[tuple[str, Path]]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        if Path(dirpath) == root:
+            dirnames[:] = [d for d in dirnames if d not in IGNORED_TOP_LEVEL]
+            filenames = [f for f in filenames if f not in IGNORED_TOP_LEVEL]
         dirnames.sort()
         for name in sorted(filenames):
             full = Path(dirpath, name)

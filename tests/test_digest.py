@@ -126,3 +126,16 @@ def test_directory_artefact_card(project: Path, prov) -> None:
     assert prov("verify", "hf-model").code == 0
     (d / "weights.safetensors").write_bytes(b"\1" * 64)
     assert prov("verify", "hf-model").code == 1
+
+
+def test_progress_is_shown_for_large_files_on_a_tty(tmp_path: Path, monkeypatch, capsys) -> None:
+    import provenance.digest as digest_mod
+
+    monkeypatch.setattr(digest_mod, "_PROGRESS_MIN_BYTES", 1)
+    f = tmp_path / "big"
+    f.write_bytes(b"z" * (9 * 1024 * 1024))
+    Hasher(show_progress=True).file(f)
+    err = capsys.readouterr().err
+    assert "hashing big" in err and "100.0%" in err
+    Hasher(show_progress=False).file(f)
+    assert capsys.readouterr().err == ""

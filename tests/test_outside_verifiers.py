@@ -110,3 +110,31 @@ def test_card_predicate_validates_against_published_schema(git_repo: Path, prov,
     jsonschema.validate(predicate, json.loads((root / "model-card.schema.json").read_text()))
     r = prov("dataset", "show", "d", "--json")
     jsonschema.validate(json.loads(r.out), json.loads((root / "dataset-manifest.schema.json").read_text()))
+
+
+def test_directory_root_equals_openssf_model_signing_subject(tmp_path: Path) -> None:
+    """model_signing signs a directory; its subject digest must equal our card's subject digest."""
+    import base64
+
+    from model_signing import signing
+
+    from provenance.digest import Hasher
+
+    model = tmp_path / "model"
+    (model / "a").mkdir(parents=True)
+    (model / "a" / "b.txt").write_bytes(b"one")
+    (model / "a-b.txt").write_bytes(b"two")  # plain string order would put this first
+    (model / "weights.bin").write_bytes(bytes(range(256)) * 1000)
+    (model / ".gitattributes").write_text("*.bin filter=lfs\n")  # left out by both, as model_signing does
+    (model / ".git").mkdir()
+    (model / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    key = _keys.generate("ecdsa-p256")
+    (tmp_path / "key.pem").write_bytes(_keys.private_pem(key))
+
+    signing.Config().use_elliptic_key_signer(private_key=tmp_path / "key.pem").sign(model, tmp_path / "model.sig")
+    bundle = json.loads((tmp_path / "model.sig").read_text())
+    statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+    theirs = statement["subject"][0]["digest"]["sha256"]
+    ours = Hasher(show_progress=False).tree(model)
+    assert ours.sha256 == theirs
+    assert [f.path for f in ours.files] == [r["name"] for r in statement["predicate"]["resources"]]

@@ -55,3 +55,17 @@ def test_not_a_pickle_is_a_note_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "m.pkl").write_bytes(b"\x80\x04garbage")
     facts = inspect_artefact(tmp_path / "m.pkl")
     assert facts.estimator is None and facts.method == "none" and facts.notes
+
+
+def test_skops_file_gives_the_same_facts_as_joblib(tmp_path: Path, trained) -> None:
+    import skops.io
+
+    model = joblib.load(trained["logreg"])
+    skops.io.dump(model, tmp_path / "m.skops")
+    from_skops = inspect_artefact(tmp_path / "m.skops")
+    from_joblib = inspect_artefact(trained["logreg"])
+    assert from_skops.format == "skops" and from_skops.estimator == "sklearn.pipeline.Pipeline"
+    assert from_skops.hyperparameters == from_joblib.hyperparameters
+    assert sorted(from_skops.components) == sorted(from_joblib.components)
+    assert from_skops.framework_version == from_joblib.framework_version
+    assert from_skops.untrusted_globals == []

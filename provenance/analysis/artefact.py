@@ -194,6 +194,7 @@ def _components(root: Any) -> list[str]:
 
 
 def _inspect_skops(path: Path) -> ArtefactFacts:
+    """Read a ``.skops`` file's ``schema.json``: the object tree as data, no code loaded."""
     facts = ArtefactFacts(format="skops", method="skops schema.json (no code executed)")
     try:
         with zipfile.ZipFile(path) as z:
@@ -202,34 +203,56 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
         facts.method = "none"
         facts.notes.append(f"not a readable skops file: {e}")
         return facts
-    facts.framework = "scikit-learn"
-    if isinstance(schema, dict) and "__class__" in schema:
-        facts.estimator = f"{schema.get('__module__')}.{schema['__class__']}"
-        content = schema.get("content", {})
-        params = content.get("content", {}) if isinstance(content, dict) else {}
-        if isinstance(params, dict):
-            facts.hyperparameters = {
-                k: _skops_value(v) for k, v in sorted(params.items()) if not k.startswith("_") and not k.endswith("_")
-            }
-            version = params.get("_sklearn_version")
-            if isinstance(version, dict):
-                facts.framework_version = version.get("content")
+    reader = _SkopsReader()
+    root = reader.value(schema, 0)
+    facts.globals = reader.types
+    facts.untrusted_globals = [t for t in reader.types if not is_trusted(t)]
+    facts.components = reader.estimators
+    if isinstance(root, dict) and "class" in root:
+        facts.estimator = root["class"]
+        facts.hyperparameters = root.get("params", {})
+        facts.framework = "scikit-learn" if reader.estimators else None
+        facts.framework_version = reader.root_version
     return facts
 
 
-def _skops_value(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    cls = node.get("__class__")
-    if cls in ("int", "float", "str", "bool", "NoneType") or cls is None:
+class _SkopsReader:
+    """Walks skops' node tree (ObjectNode, DictNode, JsonNode, ...) into the same shape as pickles give."""
+
+    def __init__(self) -> None:
+        self.types: list[str] = []
+        self.estimators: list[str] = []
+        self.root_version: str | None = None
+
+    def value(self, node: Any, depth: int) -> Any:
+        if not isinstance(node, dict) or depth > _MAX_DEPTH * 3:
+            return node if not isinstance(node, dict) else "…"
+        loader = node.get("__loader__")
+        qual = f"{node.get('__module__', '')}.{node.get('__class__', '')}"
         content = node.get("content")
-        if cls == "int":
-            return int(content)
-        if cls == "float":
-            return float(content)
-        if cls == "bool":
-            return content in (True, "True", "true")
-        if cls == "NoneType":
-            return None
-        return content
-    return f"<{node.get('__module__', '')}.{cls}>"
+        if loader == "JsonNode":
+            if node.get("is_json") and isinstance(content, str):
+                try:
+                    return json.loads(content)
+                except ValueError:
+                    return content
+            return content
+        if loader == "DictNode" and isinstance(content, dict):
+            return {str(k): self.value(v, depth + 1) for k, v in content.items()}
+        if loader in ("ListNode", "TupleNode", "SetNode") and isinstance(content, list):
+            return [self.value(v, depth + 1) for v in content[:_MAX_ITEMS]]
+        if qual not in self.types:
+            self.types.append(qual)
+        if loader == "ObjectNode":
+            state = self.value(content, depth + 1) if content is not None else {}
+            if isinstance(state, dict) and "_sklearn_version" in state:
+                if qual not in self.estimators:
+                    self.estimators.append(qual)
+                if depth == 0 and isinstance(state["_sklearn_version"], str):
+                    self.root_version = state["_sklearn_version"]
+                params = {k: v for k, v in sorted(state.items()) if not k.startswith("_") and not k.endswith("_")}
+                return {"class": qual, "params": params}
+            return {"class": qual, "params": {}} if depth == 0 else f"<{qual}>"
+        if loader in ("NdArrayNode", "SparseMatrixNode"):
+            return "<array>"
+        return f"<{qual}>"
