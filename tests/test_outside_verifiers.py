@@ -14,6 +14,20 @@ from provenance.crypto import keys as _keys
 from provenance.store import userkeys
 
 
+def _card_in_new_project(prov, repo: Path, model: Path, *init_args: str, personal: bool = False) -> Path:
+    """init, one small dataset, one signed card; returns the card path."""
+    import shutil
+
+    assert prov("init", "--owner", "Acme", *init_args).code == 0
+    (repo / "d.csv").write_text("x\n1\n")
+    flags = ["--personal-data", "--legal-basis", "contract"] if personal else ["--no-personal-data"]
+    args = ["d", "--file", "d.csv", "--source", "s", "--owner", "o", "--licence", "MIT"]
+    assert prov("dataset", "add", *args, "--confidentiality", "internal", *flags).code == 0
+    shutil.copy(model, repo / "m.joblib")
+    assert prov("card", "m.joblib", "--dataset", "d").code == 0
+    return repo / "m.joblib.prov.json"
+
+
 def test_pae_matches_spec_vector() -> None:
     assert dsse.pae("http://example.com/HelloWorld", b"hello world") == (
         b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
@@ -30,32 +44,7 @@ def test_keyid_is_securesystemslib_default(key_type: str) -> None:
 def test_securesystemslib_verifies_card_envelope_unmodified(
     key_type: str, git_repo: Path, prov, trained, tmp_path: Path
 ) -> None:
-    import shutil
-
-    assert prov("init", "--owner", "Acme", "--key-type", key_type).code == 0
-    (git_repo / "d.csv").write_text("x\n1\n")
-    assert (
-        prov(
-            "dataset",
-            "add",
-            "d",
-            "--file",
-            "d.csv",
-            "--source",
-            "s",
-            "--owner",
-            "o",
-            "--licence",
-            "MIT",
-            "--confidentiality",
-            "internal",
-            "--no-personal-data",
-        ).code
-        == 0
-    )
-    shutil.copy(trained["logreg"], git_repo / "m.joblib")
-    assert prov("card", "m.joblib", "--dataset", "d").code == 0
-
+    _card_in_new_project(prov, git_repo, trained["logreg"], "--key-type", key_type)
     envelope = Envelope.from_dict(json.loads((git_repo / "m.joblib.prov.json").read_text()))
     public = userkeys.load_public(userkeys.default_name() or "default").key
     verified = envelope.verify([SSlibKey.from_crypto(public)], 1)
@@ -75,36 +64,11 @@ def test_securesystemslib_verifies_card_envelope_unmodified(
 
 def test_card_predicate_validates_against_published_schema(git_repo: Path, prov, trained) -> None:
     import base64
-    import shutil
 
     import jsonschema
 
     root = Path(__file__).resolve().parent.parent / "schemas"
-    assert prov("init", "--owner", "Acme").code == 0
-    (git_repo / "d.csv").write_text("x\n1\n")
-    assert (
-        prov(
-            "dataset",
-            "add",
-            "d",
-            "--file",
-            "d.csv",
-            "--source",
-            "s",
-            "--owner",
-            "o",
-            "--licence",
-            "MIT",
-            "--confidentiality",
-            "internal",
-            "--personal-data",
-            "--legal-basis",
-            "contract",
-        ).code
-        == 0
-    )
-    shutil.copy(trained["logreg"], git_repo / "m.joblib")
-    assert prov("card", "m.joblib", "--dataset", "d").code == 0
+    _card_in_new_project(prov, git_repo, trained["logreg"], personal=True)
     env = json.loads((git_repo / "m.joblib.prov.json").read_text())
     predicate = json.loads(base64.b64decode(env["payload"]))["predicate"]
     jsonschema.validate(predicate, json.loads((root / "model-card.schema.json").read_text()))

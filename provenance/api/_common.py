@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ..digest import DigestCache, Hasher
+from ..store import atomic
 from ..store.repo import ProvRepo
 
 
@@ -15,3 +17,8 @@ def utcnow() -> dt.datetime:
 def hasher_for(repo: ProvRepo | None, show_progress: bool | None = None) -> Hasher:
     cache = DigestCache(repo.cache_dir) if repo is not None and repo.prov_dir.is_dir() else None
     return Hasher(cache, show_progress)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a file the user asked for (``-o FILE``), atomically like everything prov writes."""
+    atomic.write_text(path, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
 from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
-from ..model.decision import Verification
+from ..model.decision import Reason, Verification
 from ..store import atomic, ledger, trust, userkeys
 from ..store import datasets as dataset_store
 from ..store.repo import find_repo, require_repo
@@ -69,11 +70,11 @@ def parse_metric(spec: str) -> tuple[str, float | str]:
 
 def sign_card(
     artefact: Path,
-    datasets: list[str],
+    datasets: Sequence[str],
     *,
-    parents: list[Path] = (),  # type: ignore[assignment]
+    parents: Sequence[Path] = (),
     relation: str = "finetune",
-    metrics: list[str] = (),  # type: ignore[assignment]
+    metrics: Sequence[str] = (),
     intended_use: str | None = None,
     limitations: str | None = None,
     licence: str | None = None,
@@ -218,7 +219,7 @@ def render_card(target: Path, fmt: str = "md") -> str:
     return render.render(load_card(target), fmt)
 
 
-def verify_target(target: Path, key_files: list[Path] = ()) -> tuple[Verification, SignedCard | None]:  # type: ignore[assignment]
+def verify_target(target: Path, key_files: Sequence[Path] = ()) -> tuple[Verification, SignedCard | None]:
     """Verify an artefact (or its envelope) against trusted keys: the repository's, or only ``key_files``."""
     artefact, card_file = split_target(target)
     repo = find_repo(artefact.parent if artefact.parent.exists() else Path.cwd())
@@ -229,8 +230,6 @@ def verify_target(target: Path, key_files: list[Path] = ()) -> tuple[Verificatio
     else:
         raise UsageError(f"{target}: not inside a prov repository, so there are no trusted keys; pass --key PUBFILE")
     revoked = {k: r.revoked_at for k, r in trust.revocations(repo).items()} if repo is not None else {}
-    from ..model.decision import Reason
-
     if not card_file.exists():
         return Verification(
             verified=False,
@@ -260,7 +259,7 @@ def verify_target(target: Path, key_files: list[Path] = ()) -> tuple[Verificatio
     return result, signed
 
 
-def verify(target: Path, key_files: list[Path] = ()) -> Verification:  # type: ignore[assignment]
+def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:
     return verify_target(target, key_files)[0]
 
 

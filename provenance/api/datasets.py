@@ -65,6 +65,10 @@ def show(name: str, start: Path | None = None) -> DatasetManifest:
     return store.load(require_repo(start), name)[0]
 
 
+def manifest_yaml(manifest: DatasetManifest) -> str:
+    return store.manifest_text(manifest)
+
+
 def list_all(start: Path | None = None) -> list[DatasetManifest]:
     repo = require_repo(start)
     return [store.load(repo, n)[0] for n in store.names(repo)]

@@ -34,6 +34,11 @@ def generate_key(
     return info
 
 
+def private_key_path(name: str) -> Path:
+    """Where a private key lives (shown to the user; never copied anywhere)."""
+    return userkeys.private_path(name)
+
+
 def list_keys(start: Path | None = None) -> list[KeyRow]:
     rows = []
     default = userkeys.default_name()

@@ -84,9 +84,9 @@ def card(
     if render_only:
         text = api.render_card(artefact, fmt)
         if output is not None:
-            from ..store.atomic import write_text
+            from ..api._common import write_output
 
-            write_text(output, text)
+            write_output(output, text)
             say(f"wrote {output}")
         else:
             sys.stdout.write(text)

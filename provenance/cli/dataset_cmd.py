@@ -113,13 +113,12 @@ def _fields(name: str, files: tuple[str, ...], o: dict[str, Any]) -> dict[str, A
 def show(name: str, as_json: bool) -> None:
     """Print a registered manifest."""
     from ..api import datasets as api
-    from ..store.datasets import manifest_text
 
     m = api.show(name)
     if as_json:
         emit_json(m.model_dump(mode="json"))
     else:
-        click.echo(manifest_text(m), nl=False)
+        click.echo(api.manifest_yaml(m), nl=False)
 
 
 @dataset.command("list")

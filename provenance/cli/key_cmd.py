@@ -28,14 +28,15 @@ def key() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def generate(name: str, key_type: str, encrypt: bool, make_default: bool, as_json: bool) -> None:
     """Generate a key pair in your per-user key directory (mode 0600)."""
-    from ..api.keys import generate_key
-    from ..store.userkeys import private_path
+    from ..api.keys import generate_key, private_key_path
 
     info = generate_key(name, key_type, new_passphrase(encrypt), make_default)
     if as_json:
-        emit_json({"name": info.name, "keyid": info.keyid, "type": info.key_type, "private": str(private_path(name))})
+        emit_json(
+            {"name": info.name, "keyid": info.keyid, "type": info.key_type, "private": str(private_key_path(name))}
+        )
     else:
-        say(f"generated {info.key_type} key {info.name} (keyid {info.keyid}) in {private_path(name).parent}")
+        say(f"generated {info.key_type} key {info.name} (keyid {info.keyid}) in {private_key_path(name).parent}")
         say("trust it in a repository with `prov key trust`")
 
 
@@ -94,12 +95,12 @@ def revoke(key_ref: str, reason: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def export(name: str | None, fmt: str, output: Path | None) -> None:
     """Print your PUBLIC key (default key unless NAME) for recipients to verify with."""
+    from ..api._common import write_output
     from ..api.keys import export_key
-    from ..store.atomic import write_text
 
     text = export_key(name, fmt)
     if output is not None:
-        write_text(output, text)
+        write_output(output, text)
         say(f"wrote {output}")
     else:
         click.echo(text, nl=False)

@@ -62,7 +62,11 @@ def join(parts: Iterable[EffectiveTerms]) -> EffectiveTerms:
     items = list(parts)
     if not items:
         return EffectiveTerms(
-            sources=[], confidentiality=Confidentiality.restricted, derivatives=Derivatives.none, commercial_use=False
+            sources=[],
+            confidentiality=Confidentiality.restricted,
+            derivatives=Derivatives.none,
+            commercial_use=False,
+            transfer_outside_eea=False,
         )
     anonymisations = [t.anonymisation for t in items if t.anonymisation is not None]
     return EffectiveTerms(
