@@ -13,6 +13,15 @@ from provenance.cli.main import main
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "hospital"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="Rewrite golden files from current output.")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
 @dataclass
 class Run:
     code: int

@@ -54,3 +54,14 @@ def test_reordered_entries(ledger: Path, prov) -> None:
     r = prov("log", "--verify", "--json")
     assert r.code == 1
     assert {p["line"] for p in json.loads(r.out)["problems"]} >= {2, 3}
+
+
+def test_truncated_last_line_blocks_append_with_clear_error(ledger: Path, prov) -> None:
+    text = ledger.read_text()
+    ledger.write_text(text[:-40])  # a crash mid-write left half a line
+    card = ledger.parent.parent / "model.joblib.prov.json"
+    before = card.read_bytes()
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite")
+    assert r.code == 1 and "ledger.jsonl: the last entry is unreadable" in r.err
+    assert card.read_bytes() == before  # nothing written
+    assert prov("log", "--verify").code == 1

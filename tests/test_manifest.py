@@ -183,3 +183,31 @@ def test_malformed_yaml_bytes_never_traceback(project: Path, prov, raw: bytes) -
     r = prov("dataset", "add", "--manifest", "fuzz.yaml")
     assert r.code in (0, 2), r.err
     assert no_traceback(r.err)
+
+
+def test_flag_file_paths_are_relative_to_cwd(project: Path, prov, monkeypatch) -> None:
+    sub = project / "data"
+    monkeypatch.chdir(sub)
+    r = prov(
+        "dataset",
+        "add",
+        "from-sub",
+        "--file",
+        "patients.csv",
+        "--source",
+        "s",
+        "--owner",
+        "o",
+        "--licence",
+        "CC0-1.0",
+        "--confidentiality",
+        "public",
+        "--no-personal-data",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    import json
+
+    assert json.loads(r.out)["manifest"]["files"][0]["path"] == "data/patients.csv"
+    r = prov("dataset", "add", "x", "--source", "s", "--owner", "o", "--licence", "MIT", "--confidentiality", "public")
+    assert r.code == 2 and "--personal-data" in r.err

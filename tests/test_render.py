@@ -85,3 +85,13 @@ def test_hf_licence_mapping() -> None:
     assert licences.hf_licence("GPL-3.0-only") == ("gpl-3.0", None)
     assert licences.hf_licence("LicenseRef-Llama-3") == ("other", "licenseref-llama-3")
     assert licences.hf_licence("MIT AND CC-BY-4.0")[0] == "other"
+
+
+def test_licence_link_and_recipients_text(project: Path, prov) -> None:
+    from huggingface_hub import ModelCard
+
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--licence-link", "https://acme.example/dua")
+    assert r.code == 0, r.err
+    text = (project / "model.joblib.card.md").read_text()
+    assert ModelCard(text).data.to_dict()["license_link"] == "https://acme.example/dua"
+    assert "| Permitted recipients | none outside the owner (derivative sharing is internal) |" in text

@@ -78,6 +78,7 @@ def sign_card(
     intended_use: str | None = None,
     limitations: str | None = None,
     licence: str | None = None,
+    licence_link: str | None = None,
     key_name: str | None = None,
     passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
     overwrite: bool = False,
@@ -147,6 +148,7 @@ def sign_card(
         parents=parent_refs,
         privacy=build.privacy_section(facts),
         licence=licence,
+        licence_link=licence_link,
         metrics=metric_values,
         intended_use=intended_use,
         limitations=limitations,
@@ -155,10 +157,9 @@ def sign_card(
     payload = statement_bytes(build.statement_for(card))
     envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload, key)
     raw = (json.dumps(envelope, indent=2) + "\n").encode()
-    atomic.write_bytes(out, raw)
     signed = read_signed_card(raw)
-    md = rendered_path(artefact)
-    atomic.write_text(md, render.render(signed, "md"))
+    rendered = render.render(signed, "md")
+    # Ledger first (a write-ahead record): if it cannot be appended, no card file is touched.
     ledger.append(
         repo,
         "card",
@@ -172,6 +173,9 @@ def sign_card(
         key,
         now,
     )
+    atomic.write_bytes(out, raw)
+    md = rendered_path(artefact)
+    atomic.write_text(md, rendered)
     return CardResult(card, out, md, signed.sha256, _keys.keyid(public))
 
 

@@ -32,8 +32,10 @@ def add_from_manifest(manifest_file: Path, start: Path | None = None) -> AddResu
 
 
 def add_from_fields(fields: dict[str, Any], start: Path | None = None) -> AddResult:
+    """Register from command-line fields; ``--file`` paths are relative to the current directory."""
     repo = require_repo(start)
-    manifest = parse_model(DatasetManifest, fields, "command line")
+    files = [{**f, "path": repo.relative(Path(f["path"]))} for f in fields.get("files", [])]
+    manifest = parse_model(DatasetManifest, {**fields, "files": files}, "command line")
     return _store(repo, manifest, "command line")
 
 

@@ -54,7 +54,7 @@ def privacy_section(facts: ArtefactFacts) -> Privacy:
     return Privacy(
         memorisation=Memorisation(
             risk="unknown",
-            method="static: no known verbatim holder; no empirical scan yet (run `prov audit`)",
+            method="static: no known verbatim holder; no empirical scan yet",
         )
     )
 
@@ -70,6 +70,7 @@ def build_card(
     parents: list[ParentRef],
     privacy: Privacy,
     licence: str | None,
+    licence_link: str | None,
     metrics: dict[str, Any],
     intended_use: str | None,
     limitations: str | None,
@@ -85,6 +86,7 @@ def build_card(
         privacy=privacy,
         effective_terms=terms,
         licence=licence,
+        licence_link=licence_link,
         metrics=metrics,
         intended_use=intended_use,
         limitations=limitations,

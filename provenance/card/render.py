@@ -62,7 +62,8 @@ def front_matter(card: ModelCard) -> dict[str, Any]:
         meta["license_name"] = name
         ids = licences.licence_ids(licence) if licence else []
         link = next((u for u in (licences.spdx_url(i) for i in ids) if u), None)
-        meta["license_link"] = link or "LICENSE"
+        # HF convention: a URL, or "LICENSE" for a file of that name next to the model.
+        meta["license_link"] = card.licence_link or link or "LICENSE"
     if art.framework == "scikit-learn":
         meta["library_name"] = "sklearn"
     tags = [
@@ -85,6 +86,15 @@ def front_matter(card: ModelCard) -> dict[str, Any]:
     return meta
 
 
+def _recipients_text(card: ModelCard) -> str:
+    terms = card.effective_terms
+    if terms.derivatives is not None and terms.derivatives.value in ("none", "internal"):
+        return f"none outside the owner (derivative sharing is {terms.derivatives.value})"
+    if terms.recipients is None:
+        return "not restricted by an agreement"
+    return ", ".join(terms.recipients) or "nobody (the listed recipients do not overlap)"
+
+
 def _context(signed: SignedCard) -> dict[str, Any]:
     import yaml
 
@@ -96,6 +106,7 @@ def _context(signed: SignedCard) -> dict[str, Any]:
         "front_matter": yaml.safe_dump(front_matter(card), sort_keys=False, allow_unicode=True).strip(),
         "card_sha256": signed.sha256,
         "keyid": signed.envelope.signatures[0][0] if signed.envelope.signatures else "",
+        "recipients_text": _recipients_text(card),
         "hyperparameters_json": json.dumps(card.artefact.hyperparameters, indent=2, sort_keys=True),
     }
 

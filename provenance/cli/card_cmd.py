@@ -35,6 +35,10 @@ from ._output import emit_json, prompt_passphrase, say
 @click.option("--intended-use", help="What the model is for, and for whom.")
 @click.option("--limitations", help="Known limitations and out-of-scope uses.")
 @click.option("--licence", help="The artefact's own licence (SPDX); default: the datasets' licences joined.")
+@click.option(
+    "--licence-link",
+    help="URL (or file name next to the model) of the licence or agreement text; shown as HF license_link.",
+)
 @click.option("--key-name", help="Sign with this key instead of your default one.")
 @click.option("--overwrite", is_flag=True, help="Re-sign an artefact that already has a card.")
 @click.option(
@@ -65,6 +69,7 @@ def card(
     intended_use: str | None,
     limitations: str | None,
     licence: str | None,
+    licence_link: str | None,
     key_name: str | None,
     overwrite: bool,
     no_verify_data: bool,
@@ -102,6 +107,7 @@ def card(
         intended_use=intended_use,
         limitations=limitations,
         licence=licence,
+        licence_link=licence_link,
         key_name=key_name,
         passphrase=prompt_passphrase,
         overwrite=overwrite,

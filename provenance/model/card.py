@@ -110,6 +110,7 @@ class ModelCard(Strict):
     privacy: Privacy = Field(default_factory=Privacy)
     effective_terms: EffectiveTerms
     licence: str | None = Field(default=None, description="The artefact's own licence (SPDX)")
+    licence_link: str | None = Field(default=None, description="Where the licence or agreement text can be read")
     metrics: dict[str, float | str] = Field(default_factory=dict)
     intended_use: str | None = None
     limitations: str | None = None

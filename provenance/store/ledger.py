@@ -20,6 +20,7 @@ from typing import Any
 
 from ..crypto import dsse
 from ..crypto import keys as _keys
+from ..errors import CheckFailed
 from .repo import ProvRepo
 
 PAYLOAD_TYPE = "application/vnd.prov.ledger.v1+json"
@@ -55,8 +56,15 @@ def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateK
         if last is None:
             seq, prev = 1, GENESIS
         else:
-            payload = json.loads(dsse.Envelope.from_json(last).payload)
-            seq, prev = int(payload["seq"]) + 1, _line_digest(last)
+            try:
+                payload = json.loads(dsse.Envelope.from_json(last).payload)
+                seq, prev = int(payload["seq"]) + 1, _line_digest(last)
+            except (ValueError, KeyError, TypeError) as e:
+                raise CheckFailed(
+                    f"{repo.ledger_file}: the last entry is unreadable ({e}); nothing was appended. "
+                    "Run `prov log --verify` and restore the file from git",
+                    code="LEDGER_BROKEN",
+                ) from None
         body = {"seq": seq, "prev": prev, "time": now.isoformat(), "event": event, **data}
         payload_bytes = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
         envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload_bytes, key)
