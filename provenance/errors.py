@@ -50,7 +50,7 @@ class NotFoundError(UsageError):
     code = "NOT_FOUND"
 
 
-class KeyError_(UsageError):
+class SigningKeyError(UsageError):
     """A signing key is missing, unreadable or not usable."""
 
     code = "KEY_ERROR"
@@ -67,7 +67,3 @@ class VerificationError(CheckFailed):
     """A signature, digest or chain did not verify."""
 
     code = "VERIFICATION_FAILED"
-
-
-class InternalError(ProvError):
-    """Something that should not happen; exit 3."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..crypto import keys as _keys
-from ..errors import KeyError_, UsageError
+from ..errors import SigningKeyError, UsageError
 from ..store import trust, userkeys
 from ..store.repo import ProvRepo, find_repo, require_repo
 from ._common import utcnow
@@ -92,8 +92,8 @@ def signing_key_name(name: str | None) -> str:
     default = userkeys.default_name()
     if default is None:
         if not userkeys.names():
-            raise KeyError_(f"no signing key in {userkeys.keys_dir()}; run `prov key generate` or `prov init`")
-        raise KeyError_("several keys and no default; pass --key-name or run `prov key generate --default`")
+            raise SigningKeyError(f"no signing key in {userkeys.keys_dir()}; run `prov key generate` or `prov init`")
+        raise SigningKeyError("several keys and no default; pass --key-name or run `prov key generate --default`")
     return default
 
 
@@ -106,12 +106,12 @@ def load_signing_key(
     kid = _keys.keyid(key.public_key())
     trusted = {k.keyid: k for k in trust.trusted_keys(repo)}
     if kid not in trusted:
-        raise KeyError_(
+        raise SigningKeyError(
             f"your key {key_name!r} ({kid[:16]}…) is not trusted in {repo.keys_dir}; run `prov key trust` to add it"
         )
     revoked = trust.revocations(repo).get(kid)
     if revoked is not None and now >= revoked.revoked_at:
-        raise KeyError_(
+        raise SigningKeyError(
             f"your key {key_name!r} was revoked at {revoked.revoked_at.isoformat()}; generate a new key and trust it"
         )
     return key_name, key

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..crypto import keys as _keys
-from ..errors import KeyError_, NotFoundError, UsageError
+from ..errors import NotFoundError, SigningKeyError, UsageError
 from . import atomic
 
 KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -118,14 +118,16 @@ def load_private(name: str, passphrase: PassphraseProvider = env_passphrase) -> 
     except FileNotFoundError:
         raise NotFoundError(f"no private key named {name!r} in {keys_dir()}; run `prov key generate`") from None
     if stat.S_IMODE(st.st_mode) & 0o077:
-        raise KeyError_(f"{path}: permissions {stat.S_IMODE(st.st_mode):04o} are too open; run `chmod 600 {path}`")
+        raise SigningKeyError(
+            f"{path}: permissions {stat.S_IMODE(st.st_mode):04o} are too open; run `chmod 600 {path}`"
+        )
     data = path.read_bytes()
     secret = None if b"ENCRYPTED" not in data else passphrase(name)
     if b"ENCRYPTED" in data and not secret:
-        raise KeyError_(f"{path}: key is encrypted; set {PASSPHRASE_ENV} or run in a terminal to be asked")
+        raise SigningKeyError(f"{path}: key is encrypted; set {PASSPHRASE_ENV} or run in a terminal to be asked")
     try:
         return _keys.load_private_pem(data, secret)
     except ValueError as e:
-        raise KeyError_(f"{path}: cannot load key (wrong passphrase or damaged file: {e})") from None
+        raise SigningKeyError(f"{path}: cannot load key (wrong passphrase or damaged file: {e})") from None
     except (TypeError, _keys.UnsupportedKey) as e:
-        raise KeyError_(f"{path}: cannot load key ({e})") from None
+        raise SigningKeyError(f"{path}: cannot load key ({e})") from None
