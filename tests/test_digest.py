@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.digest import DigestCache, Hasher, root_digest, sha256_file
@@ -37,6 +37,7 @@ _component = st.text(alphabet="ab-_.", min_size=1, max_size=3).filter(lambda c: 
 _rel_path = st.lists(_component, min_size=1, max_size=3).map("/".join)
 
 
+@settings(deadline=None)
 @given(st.lists(_rel_path, min_size=1, max_size=6, unique=True))
 def test_root_digest_is_order_independent(paths: list[str]) -> None:
     entries = [(p, hashlib.sha256(p.encode()).hexdigest()) for p in paths]

@@ -7,7 +7,7 @@ import datetime as dt
 
 import yaml
 from conftest import EXAMPLES
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.model.dataset import Confidentiality, DatasetManifest, Derivatives
@@ -82,6 +82,7 @@ _conf = st.sampled_from(list(Confidentiality))
 _deriv = st.sampled_from(["none", "internal", "any"])
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(_conf, _deriv, st.booleans()), min_size=1, max_size=5))
 def test_join_never_loosens(parts: list[tuple[Confidentiality, str, bool]]) -> None:
     terms = [
