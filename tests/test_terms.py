@@ -73,9 +73,17 @@ def test_nothing_to_join_fails_closed() -> None:
     assert t.derivatives is Derivatives.none and t.commercial_use is False and t.transfer_outside_eea is False
 
 
-def test_no_agreement_leaves_sharing_to_the_licence() -> None:
-    t = _terms("x", no_agreement=True)
+def test_no_agreement_public_data_leaves_sharing_to_the_licence() -> None:
+    t = _terms("x", no_agreement=True, confidentiality="public")
     assert t.derivatives is None and t.commercial_use is None and t.recipients is None
+
+
+def test_no_agreement_confidential_data_stays_inside() -> None:
+    assert _terms("x", no_agreement=True).derivatives is Derivatives.internal
+    assert _terms("x", no_agreement=True, confidentiality="restricted").derivatives is Derivatives.none
+    # and a permissive agreement on another source cannot loosen it
+    any_ = _terms("y", derivatives="any", confidentiality="public")
+    assert join([_terms("x", no_agreement=True), any_]).derivatives is Derivatives.internal
 
 
 _conf = st.sampled_from(list(Confidentiality))

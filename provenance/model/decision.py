@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ._base import Strict
+from .terms import EffectiveTerms
 
 
 class Reason(Strict):
@@ -17,10 +18,27 @@ class Reason(Strict):
 
 
 class Recipient(Strict):
-    name: str
+    """Who receives an export; its organisation decides whether it is internal."""
+
+    name: str = Field(min_length=1)
     org: str | None = None
-    purpose: str | None = None
-    territory: str | None = None
+    purpose: str | None = Field(default=None, description="e.g. research, commercial, internal")
+    territory: str | None = Field(default=None, description="ISO 3166 alpha-2 code (or EU/EEA)")
+
+    @field_validator("territory")
+    @classmethod
+    def _territory(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if code not in ("EU", "EEA") and (len(code) != 2 or not code.isalpha()):
+            raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. DE, US) or EU/EEA")
+        return code
+
+    @field_validator("purpose")
+    @classmethod
+    def _purpose(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value else None
 
 
 class Decision(Strict):
@@ -30,6 +48,9 @@ class Decision(Strict):
     reasons: list[Reason] = Field(default_factory=list)
     recipient: Recipient | None = None
     artefact: str
+    effective_terms: EffectiveTerms | None = Field(
+        default=None, description="The terms the decision applied (the card's, tightened by current manifests)"
+    )
 
 
 class Verification(Strict):

@@ -16,6 +16,14 @@ class LegalBasisEntry(Strict):
     special_category_condition: str | None = None
 
 
+class LicenceEntry(Strict):
+    """One source's licence, and whether an agreement with the source states the terms instead."""
+
+    source: str
+    licence: str
+    agreement: bool = False
+
+
 class EffectiveTerms(Strict):
     """``None`` in a restriction list means "not restricted"; an empty list means "nobody"."""
 
@@ -23,11 +31,14 @@ class EffectiveTerms(Strict):
     owners: list[str] = Field(default_factory=list)
     confidentiality: Confidentiality
     licence: str | None = Field(default=None, description="Conjunction of all licences (SPDX)")
+    licences: list[LicenceEntry] = Field(default_factory=list, description="Every source's licence, through lineage")
     commercial_use: bool | None = Field(
         default=None, description="AND over agreements; None when no agreement speaks to it"
     )
     derivatives: Derivatives | None = Field(
-        default=None, description="Minimum over agreements; None when no agreement restricts it"
+        default=None,
+        description="Minimum over sources. A source without an agreement allows 'internal' when it is internal or "
+        "confidential, 'none' when restricted; None only when nothing but licences governs sharing",
     )
     recipients: list[str] | None = None
     purposes: list[str] | None = None

@@ -1,7 +1,12 @@
 """The effective terms of an artefact: the most restrictive join over datasets and parents.
 
 confidentiality max; commercial use AND; recipients, purposes and territories intersect; embargo max;
-expiry and deletion dates min; personal-data flags OR; derivative sharing min. Pure functions.
+expiry and deletion dates min; personal-data flags OR; derivative sharing min; licences carried per
+source. Pure functions.
+
+A source with no agreement still limits derivative sharing through its confidentiality (internal or
+confidential data: the owning organisation only; restricted: nobody), so adding a source can never
+loosen the result: the join is monotone.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from ..model.dataset import (
     DatasetTerms,
     Derivatives,
 )
-from ..model.terms import EffectiveTerms, LegalBasisEntry
+from ..model.terms import EffectiveTerms, LegalBasisEntry, LicenceEntry
 
 T = TypeVar("T")
 
@@ -30,8 +35,11 @@ def dataset_terms(name: str, terms: DatasetTerms) -> EffectiveTerms:
         owners=[terms.owner.name],
         confidentiality=terms.confidentiality,
         licence=terms.licence,
+        licences=[LicenceEntry(source=name, licence=terms.licence, agreement=bool(terms.agreements))],
         commercial_use=_and([p.commercial_use for p in permits]),
-        derivatives=min((p.derivatives for p in permits), key=lambda d: d.rank, default=None),
+        derivatives=min((p.derivatives for p in permits), key=lambda d: d.rank, default=None)
+        if permits
+        else default_derivatives(terms.confidentiality),
         recipients=_intersect([p.recipients if p.derivatives is Derivatives.listed else None for p in permits]),
         purposes=_intersect([p.purposes or None for p in permits]),
         territories=_intersect_territories([p.territories or None for p in permits]),
@@ -74,9 +82,10 @@ def join(parts: Iterable[EffectiveTerms]) -> EffectiveTerms:
         owners=_union(t.owners for t in items),
         confidentiality=max((t.confidentiality for t in items), key=lambda c: c.rank),
         licence=licences.join([t.licence for t in items if t.licence]),
+        licences=_unique_entries([e for t in items for e in _licence_entries(t)]),
         commercial_use=_and([t.commercial_use for t in items if t.commercial_use is not None]),
         derivatives=min(
-            (t.derivatives for t in items if t.derivatives is not None), key=lambda d: d.rank, default=None
+            (d for d in (_derivatives_of(t) for t in items) if d is not None), key=lambda d: d.rank, default=None
         ),
         recipients=_intersect([t.recipients for t in items]),
         purposes=_intersect([t.purposes for t in items]),
@@ -146,3 +155,32 @@ def _intersect_territories(sets: list[list[str] | None]) -> list[str] | None:
     for s in restricted[1:]:
         common &= _expand(s)
     return _compress(common)
+
+
+def default_derivatives(confidentiality: Confidentiality) -> Derivatives | None:
+    """What a source with no agreement allows: its confidentiality decides (fail closed)."""
+    if confidentiality is Confidentiality.public:
+        return None
+    if confidentiality is Confidentiality.restricted:
+        return Derivatives.none
+    return Derivatives.internal
+
+
+def _derivatives_of(t: EffectiveTerms) -> Derivatives | None:
+    # Terms signed by prov 0.1.0 left derivatives empty for sources without agreements.
+    return t.derivatives if t.derivatives is not None else default_derivatives(t.confidentiality)
+
+
+def _licence_entries(t: EffectiveTerms) -> list[LicenceEntry]:
+    if t.licences:
+        return list(t.licences)
+    if t.licence:  # terms signed before per-source licences were recorded
+        return [LicenceEntry(source=",".join(t.sources), licence=t.licence, agreement=bool(t.agreements))]
+    return []
+
+
+def _unique_entries(entries: list[LicenceEntry]) -> list[LicenceEntry]:
+    seen: dict[tuple[str, str, bool], LicenceEntry] = {}
+    for e in entries:
+        seen.setdefault((e.source, e.licence, e.agreement), e)
+    return list(seen.values())
