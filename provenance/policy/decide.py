@@ -316,10 +316,12 @@ def _fallback_licences(source: Source) -> list[LicenceEntry]:
 
 
 def _licence_reasons(entry: LicenceEntry, source: Source, audience: Audience) -> list[Reason]:
-    from license_expression import AND, OR, ExpressionError, get_spdx_licensing
+    from license_expression import AND, OR, ExpressionError
+
+    from ..licences import spdx
 
     try:
-        tree = get_spdx_licensing().parse(entry.licence)
+        tree = spdx().parse(entry.licence)
     except ExpressionError:
         return [_block("LICENCE_UNKNOWN", source.label, f"licence {entry.licence!r} of {entry.source} does not parse")]
 
