@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .model import Config, DatasetManifest, Decision, ModelCard, Verification
+from .model.export import BundleVerification, ExportRecord
 
 SCHEMAS = {
     "dataset-manifest.schema.json": (DatasetManifest, "prov dataset manifest (.prov/datasets/NAME.yaml)"),
@@ -22,6 +23,11 @@ SCHEMAS = {
     ),
     "export-decision.schema.json": (Decision, "prov export decision"),
     "verification.schema.json": (Verification, "prov verify --json output"),
+    "export-record.schema.json": (
+        ExportRecord,
+        "prov export record: the in-toto predicate https://prov-cards.dev/export/v1",
+    ),
+    "bundle-verification.schema.json": (BundleVerification, "prov verify BUNDLE_DIR --json output"),
 }
 
 

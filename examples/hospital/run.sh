@@ -27,9 +27,36 @@ prov card model.joblib --dataset patients-2024 --metric "$metric" \
   --limitations "Trained on one hospital's population; pseudonymised health data."
 echo "== prov verify"
 prov verify model.joblib
-prov log --verify
 echo
 echo "== the rendered card (work/model.joblib.card.md), first lines:"
-sed -n '1,40p' model.joblib.card.md
+sed -n '1,22p' model.joblib.card.md
 echo "..."
-echo "Done. Files are in $work: model.joblib, model.joblib.prov.json (signed), model.joblib.card.md"
+echo
+echo "== prov export to an outside company, for commercial use in the US: refused"
+set +e
+prov export model.joblib --to outbox/globex --recipient "Data Science" --org "Globex Pharma" \
+  --purpose commercial --territory US
+status=$?
+set -e
+if [ "$status" -ne 1 ] || [ -e outbox/globex ]; then
+  echo "expected a refusal (exit 1) that writes nothing, got exit $status" >&2
+  exit 1
+fi
+echo
+echo "== prov export to the hospital's own research team, for research in Germany: allowed"
+prov export model.joblib --to outbox/oncology-research --recipient "Oncology research team" \
+  --org "Acme Hospital" --purpose research --territory DE
+prov key export > acme-signer.pub
+echo
+echo "== the recipient verifies the bundle with only the signer's public key (no .prov/, no prov state)"
+recipient_home="$(mktemp -d)"
+cp -r outbox/oncology-research "$recipient_home/bundle"
+cp acme-signer.pub "$recipient_home/"
+(cd "$recipient_home" && env -u PROV_HOME HOME="$recipient_home" prov verify bundle --key acme-signer.pub)
+rm -rf "$recipient_home"
+echo
+echo "== the ledger records the card and both export decisions"
+prov log
+prov log --verify
+echo
+echo "Done. Files are in $work: model.joblib, its signed card and rendered card, outbox/oncology-research/"

@@ -32,7 +32,7 @@ from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
 from ..model.decision import Reason, Verification
 from ..store import atomic, ledger, trust, userkeys
 from ..store import datasets as dataset_store
-from ..store.repo import find_repo, require_repo
+from ..store.repo import ProvRepo, find_repo, require_repo
 from ._common import hasher_for, utcnow
 from .datasets import content_digest, verify_files
 from .keys import load_signing_key
@@ -135,7 +135,7 @@ def sign_card(
                 origin=manifest.origin.source,
             )
         )
-    parent_refs = [_parent_ref(p, relation) for p in parents]
+    parent_refs = [_parent_ref(p, relation, repo) for p in parents]
 
     code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), repo.ledger_file])
     card = build.build_card(
@@ -188,7 +188,7 @@ def _licence(licence: str | None) -> str | None:
         raise UsageError(f"--licence {licence!r}: {e}") from None
 
 
-def _parent_ref(parent: Path, relation: str) -> ParentRef:
+def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
     result, signed = verify_target(parent)
     if not result.verified or signed is None:
         first = result.reasons[0] if result.reasons else None
@@ -200,7 +200,15 @@ def _parent_ref(parent: Path, relation: str) -> ParentRef:
         card_sha256=signed.sha256,
         relation=relation,  # type: ignore[arg-type]
         terms=signed.card.effective_terms,
+        path=_relative_or_none(repo, parent),
     )
+
+
+def _relative_or_none(repo: ProvRepo, path: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(repo.root.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def load_card(target: Path) -> SignedCard:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import licences
 from ..model.card import ModelCard
+from ..model.export import ExportRecord
 from .files import SignedCard
 
 FORMATS = ("md", "html", "json")
@@ -120,3 +121,8 @@ def render(signed: SignedCard, fmt: str = "md") -> str:
     if fmt == "html":
         return _environment(True).get_template("card.html.j2").render(**_context(signed))
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_notices(record: ExportRecord) -> str:
+    """LICENCE-NOTICES.md for an export bundle."""
+    return _environment(False).get_template("notices.md.j2").render(record=record)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..model.decision import Reason
 
 
 def emit_json(data: Any) -> None:
@@ -36,3 +40,13 @@ def new_passphrase(encrypt: bool) -> bytes | None:
     if not sys.stdin.isatty():
         raise click.UsageError("--encrypt needs PROV_KEY_PASSPHRASE or a terminal to ask for the passphrase")
     return click.prompt("New passphrase", hide_input=True, confirmation_prompt=True).encode()
+
+
+def reasons_table(reasons: Sequence[Reason]) -> str:
+    """Reasons as an aligned table: severity, code, source, then the message a person can act on."""
+    rows = [
+        ("", "CODE", "SOURCE", "WHAT TO DO"),
+        *[("BLOCK" if r.severity == "block" else "warn", r.code, r.source or "", r.message) for r in reasons],
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}".rstrip() for a, b, c, d in rows)

@@ -31,5 +31,16 @@ def log(check: bool, as_json: bool) -> None:
         emit_json([asdict(e) for e in items])
         return
     for e in items:
-        what = e.data.get("artefact", "")
-        click.echo(f"{e.seq:5} {e.time} {e.event:8} {what} {str(e.data.get('card_sha256', ''))[:16]}")
+        click.echo(f"{e.seq:5} {e.time} {e.event:8} {e.data.get('artefact', '')} {_detail(e.event, e.data)}".rstrip())
+
+
+def _detail(event: str, data: dict[str, object]) -> str:
+    if event == "export":
+        recipient = data.get("recipient") if isinstance(data.get("recipient"), dict) else {}
+        who = recipient.get("org") or recipient.get("name") or "?"  # type: ignore[union-attr]
+        if data.get("allowed"):
+            return f"ALLOWED to {who} -> {data.get('to', '')}"
+        return f"REFUSED to {who}: {', '.join(map(str, data.get('reasons') or []))}"  # type: ignore[call-overload]
+    if event == "card":
+        return f"card {str(data.get('card_sha256', ''))[:16]}"
+    return ""

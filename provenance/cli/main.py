@@ -20,7 +20,8 @@ COMMANDS = {
     "dataset": ("provenance.cli.dataset_cmd", "dataset", "Register, show, list and check dataset manifests."),
     "card": ("provenance.cli.card_cmd", "card", "Sign (or re-render) the model card of an artefact."),
     "verify": ("provenance.cli.verify_cmd", "verify", "Verify an artefact's signed card (what recipients run)."),
-    "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards."),
+    "export": ("provenance.cli.export_cmd", "export", "Export an artefact to a recipient if its terms allow it."),
+    "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards and exports."),
 }
 
 

@@ -86,6 +86,7 @@ class ParentRef(Strict):
     card_sha256: Sha256
     relation: Literal["finetune", "adapter", "merge", "quantized"] = "finetune"
     terms: EffectiveTerms
+    path: str | None = Field(default=None, description="Repository-relative path, to re-verify it at export")
 
 
 class Memorisation(Strict):

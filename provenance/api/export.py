@@ -1,0 +1,330 @@
+"""``prov export``: decide, record, and (when allowed) write a verifiable bundle atomically.
+
+A refused or dry-run export writes nothing to the target. An allowed one is staged in a hidden directory
+beside the target and moved into place at the end (the whole directory at once when it is new; file by
+file, export record last, when it exists), so an interrupted export leaves no half bundle: without its
+export record, a bundle does not verify.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._version import __version__
+from ..card import render
+from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement
+from ..card.files import SignedCard, card_path, split_target
+from ..crypto import dsse
+from ..crypto import keys as _keys
+from ..digest import Hasher
+from ..errors import CheckFailed, UsageError
+from ..model.card import Signer
+from ..model.decision import Decision, Reason, Recipient, Verification
+from ..model.export import RECORD_NAME, BundleVerification, ExportRecord
+from ..policy.decide import decide
+from ..store import atomic, ledger, trust, userkeys
+from ..store import config as config_store
+from ..store import datasets as dataset_store
+from ..store.repo import ProvRepo, require_repo
+from ..store.yamlio import load_yaml, parse_model
+from ._common import utcnow
+from .cards import verify_target
+from .keys import load_signing_key
+
+NOTICES_NAME = "LICENCE-NOTICES.md"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    decision: Decision
+    dry_run: bool
+    bundle: Path | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def load_recipient(recipient_file: Path | None, **flags: str | None) -> Recipient:
+    """A recipient from a YAML profile, with command-line flags taking precedence."""
+    data: dict[str, object] = {}
+    source = "command line"
+    if recipient_file is not None:
+        loaded = load_yaml(recipient_file)
+        if not isinstance(loaded, dict):
+            raise UsageError(f"{recipient_file}: expected a mapping with name, org, purpose, territory")
+        data.update(loaded)
+        source = str(recipient_file)
+    data.update({k: v for k, v in flags.items() if v is not None})
+    if not data.get("name"):
+        raise UsageError("name the recipient: --recipient NAME (or name: in --recipient-file)")
+    return parse_model(Recipient, data, source)
+
+
+def export(
+    artefact: Path,
+    to: Path,
+    recipient: Recipient,
+    *,
+    dry_run: bool = False,
+    key_name: str | None = None,
+    passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
+    now: dt.datetime | None = None,
+    copy: Callable[[Path, Path], None] | None = None,
+) -> ExportResult:
+    now = now or utcnow()
+    artefact, _ = split_target(artefact)
+    repo = require_repo(artefact if artefact.exists() else artefact.parent)
+    config = config_store.load(repo)
+    if to.exists() and not to.is_dir():
+        raise UsageError(f"--to {to}: exists and is not a directory")
+
+    verification, signed = verify_target(artefact)
+    parents = _parent_checks(repo, signed)
+    current = {n: dataset_store.load(repo, n)[0].terms() for n in dataset_store.names(repo)}
+    decision = decide(
+        signed.card if signed else None,
+        verification,
+        current=current,
+        recipient=recipient,
+        config=config,
+        now=now,
+        parents=parents,
+    )
+    if dry_run:
+        return ExportResult(decision, True)
+
+    signer_name, key = load_signing_key(key_name, repo, passphrase, now)
+    if decision.allowed and signed is not None:
+        _check_no_clobber(to, artefact, signed)
+    ledger.append(
+        repo,
+        "export",
+        {
+            "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
+            "allowed": decision.allowed,
+            "recipient": recipient.model_dump(mode="json"),
+            "to": str(to),
+            "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
+        },
+        key,
+        now,
+    )
+    if not decision.allowed or signed is None:
+        return ExportResult(decision, False)
+    files = _write_bundle(repo, artefact, to, signed, decision, key, signer_name, now, copy or _copy_file)
+    return ExportResult(decision, False, to, files)
+
+
+def _parent_checks(repo: ProvRepo, signed: SignedCard | None) -> list[Verification]:
+    """Re-verify parents that are still in the repository; a re-signed parent means re-sign the child."""
+    checks: list[Verification] = []
+    if signed is None:
+        return checks
+    for p in signed.card.parents:
+        if p.path is None or not (repo.root / p.path).exists():
+            continue
+        result, parent_card = verify_target(repo.root / p.path)
+        if result.verified and parent_card is not None and parent_card.sha256 != p.card_sha256:
+            result = result.model_copy(
+                update={
+                    "verified": False,
+                    "reasons": [
+                        Reason(
+                            code="PARENT_CHANGED",
+                            source=p.path,
+                            message="its card was re-signed after this artefact's card; "
+                            "re-sign this card with --overwrite",
+                        )
+                    ],
+                }
+            )
+        checks.append(result)
+    return checks
+
+
+def _bundle_names(artefact: Path) -> list[str]:
+    return [
+        artefact.name,
+        card_path(artefact).name,
+        artefact.name + ".card.md",
+        "signer.pub",
+        NOTICES_NAME,
+        RECORD_NAME,
+    ]
+
+
+def _check_no_clobber(to: Path, artefact: Path, signed: SignedCard) -> None:
+    if not to.exists():
+        return
+    clash = [n for n in _bundle_names(artefact) if (to / n).exists() or (to / n).is_symlink()]
+    if clash:
+        raise UsageError(f"--to {to}: already holds {', '.join(clash)}; export into an empty or new directory")
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    shutil.copy2(src, dst)
+
+
+def _write_bundle(
+    repo: ProvRepo,
+    artefact: Path,
+    to: Path,
+    signed: SignedCard,
+    decision: Decision,
+    key: _keys.PrivateKey,
+    signer_name: str,
+    now: dt.datetime,
+    copy: Callable[[Path, Path], None],
+) -> list[str]:
+    to_parent = to.resolve().parent
+    to_parent.mkdir(parents=True, exist_ok=True)
+    # Staged beside DIR, never inside it: a process killed mid-copy leaves DIR exactly as it was.
+    staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.prov-export-", dir=to_parent))
+    try:
+        files = _stage(repo, artefact, staging, signed, decision, key, signer_name, now, copy)
+        _publish(staging, to, files)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return files
+
+
+def _stage(
+    repo: ProvRepo,
+    artefact: Path,
+    staging: Path,
+    signed: SignedCard,
+    decision: Decision,
+    key: _keys.PrivateKey,
+    signer_name: str,
+    now: dt.datetime,
+    copy: Callable[[Path, Path], None],
+) -> list[str]:
+    hasher = Hasher(show_progress=None)
+    target = staging / artefact.name
+    if artefact.is_dir():
+        shutil.copytree(artefact, target, copy_function=lambda s, d: copy(Path(s), Path(d)))
+    else:
+        copy(artefact, target)
+    copied = hasher.tree(target).sha256
+    if copied != signed.card.artefact.sha256:
+        raise CheckFailed(f"{artefact} changed while it was copied; nothing was exported", code="DIGEST_MISMATCH")
+    card_name = card_path(artefact).name
+    atomic.write_bytes(staging / card_name, signed.raw)
+    atomic.write_text(staging / (artefact.name + ".card.md"), render.render(signed, "md"))
+    atomic.write_text(staging / "signer.pub", _signer_pems(repo, signed, key))
+    record = ExportRecord(
+        artefact=artefact.name,
+        artefact_sha256=copied,
+        card_sha256=signed.sha256,
+        exported_at=now,
+        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=signer_name),
+        recipient=decision.recipient,  # type: ignore[arg-type]
+        terms=decision.effective_terms,
+        duties=duties_from(decision, decision.effective_terms),
+        prov_version=__version__,
+    )
+    atomic.write_text(staging / NOTICES_NAME, render.render_notices(record))
+    digests = {artefact.name: copied}
+    for name in (card_name, artefact.name + ".card.md", NOTICES_NAME):
+        digests[name] = hashlib.sha256((staging / name).read_bytes()).hexdigest()
+    payload = export_statement(record, digests)
+    envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, payload, key)
+    atomic.write_text(staging / RECORD_NAME, json.dumps(envelope, indent=2) + "\n")
+    return [artefact.name, card_name, artefact.name + ".card.md", "signer.pub", NOTICES_NAME, RECORD_NAME]
+
+
+def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> str:
+    """The card signer's public key (and the exporter's, when another key), for the recipient's records."""
+    wanted = [kid for kid, _ in signed.envelope.signatures] + [_keys.keyid(key.public_key())]
+    pems: list[str] = []
+    for info in trust.trusted_keys(repo):
+        if info.keyid in wanted:
+            pem = _keys.public_pem(info.key).decode()
+            if pem not in pems:
+                pems.append(pem)
+    return "".join(pems)
+
+
+def _publish(staging: Path, to: Path, files: list[str]) -> None:
+    """Move the staged bundle into place; the export record goes last."""
+    if not to.exists():
+        os.rename(staging, to)  # staged beside it: the whole directory appears at once
+        return
+    moved: list[Path] = []
+    try:
+        for name in files:  # RECORD_NAME is last in the list
+            try:
+                os.rename(staging / name, to / name)
+            except OSError as e:
+                if e.errno == errno.EXDEV:
+                    raise UsageError(
+                        f"--to {to}: is a mount point on another filesystem than its parent; "
+                        "export into a new directory below it"
+                    ) from None
+                raise
+            moved.append(to / name)
+    except BaseException:
+        for path in moved:
+            with contextlib.suppress(OSError):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        raise
+
+
+def bundle_digests(bundle: Path, hasher: Hasher | None = None) -> dict[str, str | None]:
+    """Digest of every file (or directory artefact) directly inside a bundle directory."""
+    hasher = hasher or Hasher(show_progress=None)
+    out: dict[str, str | None] = {}
+    for entry in sorted(bundle.iterdir()):
+        if entry.name == RECORD_NAME or entry.name.startswith("."):
+            continue
+        out[entry.name] = hasher.tree(entry).sha256
+    return out
+
+
+def is_bundle(path: Path) -> bool:
+    return path.is_dir() and (path / RECORD_NAME).is_file()
+
+
+def verify_bundle_dir(bundle: Path, key_files: list[Path]) -> BundleVerification:
+    """Verify a bundle on any machine: only the public key(s) passed in are trusted."""
+    from ..card.bundle import verify_bundle
+    from ..store.repo import find_repo
+
+    if key_files:
+        candidates = [trust.load_key_file(k) for k in key_files]
+        revoked: dict[str, dt.datetime] = {}
+    else:
+        repo = find_repo(bundle)
+        if repo is None:
+            raise UsageError(
+                f"{bundle}: pass the signer's public key with --key (a key shipped inside the bundle proves nothing)"
+            )
+        candidates = trust.trusted_keys(repo)
+        revoked = {k: r.revoked_at for k, r in trust.revocations(repo).items()}
+    record_raw = (bundle / RECORD_NAME).read_bytes() if (bundle / RECORD_NAME).is_file() else None
+    cards = sorted(bundle.glob("*.prov.json"))
+    cards = [c for c in cards if c.name != RECORD_NAME]
+    if len(cards) > 1:
+        raise UsageError(f"{bundle}: holds {len(cards)} cards; a bundle carries one artefact")
+    card_file = cards[0] if cards else None
+    return verify_bundle(
+        bundle=str(bundle),
+        record_raw=record_raw,
+        card_raw=card_file.read_bytes() if card_file else None,
+        card_name=card_file.name if card_file else "(card)",
+        file_digests=bundle_digests(bundle),
+        candidates=candidates,
+        revoked_at=revoked,
+    )

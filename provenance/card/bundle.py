@@ -1,0 +1,177 @@
+"""Export bundles: the export record's statement, and verifying a bundle directory. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+
+from ..crypto.keys import PublicKeyInfo
+from ..model.card import Subject
+from ..model.decision import Decision, Reason
+from ..model.export import BundleVerification, Duties, ExportRecord, ExportStatement
+from ..model.terms import EffectiveTerms
+from .files import CardFormatError, parse_envelope
+from .verify import verify_card
+
+EXPORT_PAYLOAD_TYPE = "application/vnd.in-toto+json"
+
+
+def duties_from(decision: Decision, terms: EffectiveTerms | None) -> Duties:
+    def messages(code: str) -> list[str]:
+        return [r.message for r in decision.reasons if r.code == code]
+
+    listed = {"LICENCE_ATTRIBUTION", "LICENCE_SHARE_ALIKE", "LICENCE_USE_RESTRICTIONS"}
+    return Duties(
+        purposes=terms.purposes if terms else None,
+        territories=terms.territories if terms else None,
+        commercial_use=terms.commercial_use if terms else None,
+        attribution=messages("LICENCE_ATTRIBUTION"),
+        share_alike=messages("LICENCE_SHARE_ALIKE"),
+        use_restrictions=messages("LICENCE_USE_RESTRICTIONS"),
+        other=[f"{r.code}: {r.message}" for r in decision.reasons if r.severity == "warn" and r.code not in listed],
+    )
+
+
+def export_statement(record: ExportRecord, files: Mapping[str, str]) -> bytes:
+    """The in-toto Statement over every bundle file (name -> sha256), as exact bytes to sign."""
+    statement = ExportStatement(
+        subject=[Subject(name=name, digest={"sha256": digest}) for name, digest in sorted(files.items())],
+        predicate=record,
+    )
+    data = statement.model_dump(mode="json", by_alias=True)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def verify_bundle(
+    *,
+    bundle: str,
+    record_raw: bytes | None,
+    card_raw: bytes | None,
+    card_name: str,
+    file_digests: Mapping[str, str | None],
+    candidates: list[PublicKeyInfo],
+    revoked_at: Mapping[str, dt.datetime],
+) -> BundleVerification:
+    """Check the export record's signature, every file it names, and the card inside the bundle.
+
+    ``file_digests`` maps each file name the record may name to its actual digest (None if absent);
+    for a directory artefact the digest is its model-signing root.
+    """
+    reasons: list[Reason] = []
+    if record_raw is None:
+        return BundleVerification(
+            verified=False,
+            bundle=bundle,
+            reasons=[Reason(code="EXPORT_RECORD_MISSING", message="the bundle has no export.prov.json", source=bundle)],
+        )
+    try:
+        envelope = parse_envelope(record_raw)
+    except CardFormatError as e:
+        return BundleVerification(
+            verified=False,
+            bundle=bundle,
+            reasons=[
+                Reason(
+                    code="EXPORT_RECORD_INVALID",
+                    message=f"export.prov.json is not a DSSE envelope: {e}",
+                    source="export.prov.json",
+                )
+            ],
+        )
+    exporter = envelope.verified_by(candidates)
+    if exporter is None:
+        known = {c.keyid for c in candidates}
+        code = "SIGNATURE_INVALID" if any(k in known for k, _ in envelope.signatures) else "KEY_UNTRUSTED"
+        return BundleVerification(
+            verified=False,
+            bundle=bundle,
+            reasons=[
+                Reason(
+                    code=code,
+                    source="export.prov.json",
+                    message="the export record's signature does not verify"
+                    if code == "SIGNATURE_INVALID"
+                    else "the export record is signed by a key you did not pass with --key",
+                )
+            ],
+        )
+    try:
+        statement = ExportStatement.model_validate_json(envelope.payload)
+    except ValidationError as e:
+        return BundleVerification(
+            verified=False,
+            bundle=bundle,
+            reasons=[
+                Reason(
+                    code="EXPORT_RECORD_INVALID",
+                    source="export.prov.json",
+                    message=f"the export record is not a prov export statement: {e.errors()[0]['msg']}",
+                )
+            ],
+        )
+    record = statement.predicate
+    if exporter.keyid in revoked_at and _aware(record.exported_at) >= revoked_at[exporter.keyid]:
+        reasons.append(
+            Reason(
+                code="KEY_REVOKED",
+                source="export.prov.json",
+                message="the export record was signed after the exporter's key was revoked",
+            )
+        )
+    for subject in statement.subject:
+        actual = file_digests.get(subject.name)
+        if actual is None:
+            reasons.append(
+                Reason(
+                    code="BUNDLE_FILE_MISSING",
+                    source=subject.name,
+                    message=f"{subject.name} is named by the export record but missing",
+                )
+            )
+        elif actual != subject.digest.get("sha256"):
+            reasons.append(
+                Reason(
+                    code="DIGEST_MISMATCH",
+                    source=subject.name,
+                    message=f"{subject.name} changed after export (sha256 {actual[:16]}…)",
+                )
+            )
+    if card_raw is None:
+        reasons.append(Reason(code="CARD_MISSING", source=card_name, message=f"{card_name} is missing"))
+        card_result = None
+    else:
+        card_result = verify_card(
+            card_raw,
+            artefact_name=record.artefact,
+            card_name=card_name,
+            candidates=candidates,
+            revoked_at=dict(revoked_at),
+            actual_sha256=file_digests.get(record.artefact),
+        )
+        reasons += [
+            r for r in card_result.reasons if not any(r.code == x.code and r.source == x.source for x in reasons)
+        ]
+        if hashlib.sha256(card_raw).hexdigest() != record.card_sha256:
+            reasons.append(
+                Reason(
+                    code="DIGEST_MISMATCH", source=card_name, message="the card is not the one the export record names"
+                )
+            )
+    verified = not any(r.severity == "block" for r in reasons)
+    return BundleVerification(
+        verified=verified,
+        bundle=bundle,
+        reasons=reasons,
+        artefact=record.artefact,
+        record=record,
+        card_signer=card_result.signer if card_result else None,
+        exporter=exporter.name,
+    )
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
