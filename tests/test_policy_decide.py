@@ -319,6 +319,22 @@ CASES = [
         ext(purpose="commercial", territory="US"),
         True,
     ),
+    Case(
+        "the data owner receives a model of its own data",
+        [public(confidentiality="confidential", owner={"name": "Partner Lab"})],
+        PARTNER,
+        True,
+    ),
+    Case(
+        "the data owner of one source is still outside for another",
+        [
+            public("a", confidentiality="confidential", owner={"name": "Partner Lab"}),
+            public("b", confidentiality="confidential", owner={"name": "Other Clinic"}),
+        ],
+        PARTNER,
+        False,
+        {"CONFIDENTIALITY_AUDIENCE"},
+    ),
     # the hospital example: agreement, GDPR, privacy
     Case("hospital data to the hospital's own team", [HOSP], INTERNAL, True),
     Case(

@@ -58,6 +58,10 @@ class Audience:
     recipient: Recipient
     internal: bool  # the recipient's organisation owns the repository
 
+    def inside(self, source: Source) -> bool:
+        """Internal, or the organisation that owns the source's data: sharing stays with those who hold it."""
+        return self.internal or any(_same_org(self.recipient.org, owner) for owner in source.terms.owners)
+
     @property
     def who(self) -> str:
         r = self.recipient
@@ -131,9 +135,9 @@ def decide(
         reasons += agreement_rules(source, audience, today)
         reasons += date_rules(source, today, anonymous is not None)
         reasons += licence_rules(source, audience)
-        if not audience.internal:
+        if not audience.inside(source):
             reasons += gdpr_rules(source, audience, anonymous)
-    if not audience.internal and any(s.terms.personal_data for s in sources):
+    if any(s.terms.personal_data and not audience.inside(s) for s in sources):
         reasons += privacy_rules(card, config)
     reasons = _dedupe(reasons)
     allowed = not any(r.severity == "block" for r in reasons)
@@ -165,7 +169,7 @@ def audience_rules(source: Source, audience: Audience) -> list[Reason]:
                 f"receive it, and {audience.who} is not listed",
             )
         ]
-    if audience.internal:
+    if audience.inside(source):
         return []
     if t.derivatives is Derivatives.any or (
         t.derivatives is Derivatives.listed and _listed(audience.recipient, t.recipients)
@@ -208,7 +212,7 @@ def agreement_rules(source: Source, audience: Audience, today: dt.date) -> list[
                 f"agreement {ids} forbids sharing derivatives (models) of {source.label} with anyone",
             )
         )
-    elif t.derivatives is Derivatives.internal and not audience.internal:
+    elif t.derivatives is Derivatives.internal and not audience.inside(source):
         out.append(
             _block(
                 "AGREEMENT_FORBIDS_SHARING",
@@ -217,7 +221,9 @@ def agreement_rules(source: Source, audience: Audience, today: dt.date) -> list[
             )
         )
     elif (
-        t.derivatives is Derivatives.listed and not audience.internal and not _listed(audience.recipient, t.recipients)
+        t.derivatives is Derivatives.listed
+        and not audience.inside(source)
+        and not _listed(audience.recipient, t.recipients)
     ):
         listed = ", ".join(t.recipients or []) or "nobody"
         out.append(
@@ -361,7 +367,7 @@ def _one_licence(licence_id: str, entry: LicenceEntry, source: Source, audience:
                 f"{licence_id} forbids commercial use; {audience.who} asks for purpose 'commercial'",
             )
         )
-    if not terms.derivatives and not audience.internal:
+    if not terms.derivatives and not audience.inside(source):
         out.append(
             _block(
                 "LICENCE_NO_DERIVATIVES",
