@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..card import render
-from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement
+from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement, verify_bundle
 from ..card.files import SignedCard, card_path, split_target
 from ..crypto import dsse
 from ..crypto import keys as _keys
@@ -35,7 +35,7 @@ from ..policy.decide import decide
 from ..store import atomic, ledger, trust, userkeys
 from ..store import config as config_store
 from ..store import datasets as dataset_store
-from ..store.repo import ProvRepo, require_repo
+from ..store.repo import ProvRepo, find_repo, require_repo
 from ..store.yamlio import load_yaml, parse_model
 from ._common import utcnow
 from .cards import verify_target
@@ -119,7 +119,8 @@ def export(
     )
     if not decision.allowed or signed is None:
         return ExportResult(decision, False)
-    files = _write_bundle(repo, artefact, to, signed, decision, key, signer_name, now, copy or _copy_file)
+    job = _BundleJob(repo, artefact, signed, decision, key, signer_name, now, copy or _copy_file)
+    files = _write_bundle(job, to)
     return ExportResult(decision, False, to, files)
 
 
@@ -173,23 +174,27 @@ def _copy_file(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)
 
 
-def _write_bundle(
-    repo: ProvRepo,
-    artefact: Path,
-    to: Path,
-    signed: SignedCard,
-    decision: Decision,
-    key: _keys.PrivateKey,
-    signer_name: str,
-    now: dt.datetime,
-    copy: Callable[[Path, Path], None],
-) -> list[str]:
+@dataclass(frozen=True)
+class _BundleJob:
+    """Everything one bundle is made from."""
+
+    repo: ProvRepo
+    artefact: Path
+    signed: SignedCard
+    decision: Decision
+    key: _keys.PrivateKey
+    signer_name: str
+    now: dt.datetime
+    copy: Callable[[Path, Path], None]
+
+
+def _write_bundle(job: _BundleJob, to: Path) -> list[str]:
     to_parent = to.resolve().parent
     to_parent.mkdir(parents=True, exist_ok=True)
     # Staged beside DIR, never inside it: a process killed mid-copy leaves DIR exactly as it was.
     staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.prov-export-", dir=to_parent))
     try:
-        files = _stage(repo, artefact, staging, signed, decision, key, signer_name, now, copy)
+        files = _stage(job, staging)
         _publish(staging, to, files)
     finally:
         if staging.exists():
@@ -197,17 +202,8 @@ def _write_bundle(
     return files
 
 
-def _stage(
-    repo: ProvRepo,
-    artefact: Path,
-    staging: Path,
-    signed: SignedCard,
-    decision: Decision,
-    key: _keys.PrivateKey,
-    signer_name: str,
-    now: dt.datetime,
-    copy: Callable[[Path, Path], None],
-) -> list[str]:
+def _stage(job: _BundleJob, staging: Path) -> list[str]:
+    artefact, signed, decision, key, copy = job.artefact, job.signed, job.decision, job.key, job.copy
     hasher = Hasher(show_progress=None)
     target = staging / artefact.name
     if artefact.is_dir():
@@ -220,13 +216,13 @@ def _stage(
     card_name = card_path(artefact).name
     atomic.write_bytes(staging / card_name, signed.raw)
     atomic.write_text(staging / (artefact.name + ".card.md"), render.render(signed, "md"))
-    atomic.write_text(staging / "signer.pub", _signer_pems(repo, signed, key))
+    atomic.write_text(staging / "signer.pub", _signer_pems(job.repo, signed, key))
     record = ExportRecord(
         artefact=artefact.name,
         artefact_sha256=copied,
         card_sha256=signed.sha256,
-        exported_at=now,
-        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=signer_name),
+        exported_at=job.now,
+        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=job.signer_name),
         recipient=decision.recipient,  # type: ignore[arg-type]
         terms=decision.effective_terms,
         duties=duties_from(decision, decision.effective_terms),
@@ -299,9 +295,6 @@ def is_bundle(path: Path) -> bool:
 
 def verify_bundle_dir(bundle: Path, key_files: list[Path]) -> BundleVerification:
     """Verify a bundle on any machine: only the public key(s) passed in are trusted."""
-    from ..card.bundle import verify_bundle
-    from ..store.repo import find_repo
-
     if key_files:
         candidates = [trust.load_key_file(k) for k in key_files]
         revoked: dict[str, dt.datetime] = {}

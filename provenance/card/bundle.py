@@ -62,56 +62,29 @@ def verify_bundle(
     for a directory artefact the digest is its model-signing root.
     """
     reasons: list[Reason] = []
+    record_name = "export.prov.json"
     if record_raw is None:
-        return BundleVerification(
-            verified=False,
-            bundle=bundle,
-            reasons=[Reason(code="EXPORT_RECORD_MISSING", message="the bundle has no export.prov.json", source=bundle)],
-        )
+        return _refused(bundle, "EXPORT_RECORD_MISSING", bundle, f"the bundle has no {record_name}")
     try:
         envelope = parse_envelope(record_raw)
     except CardFormatError as e:
-        return BundleVerification(
-            verified=False,
-            bundle=bundle,
-            reasons=[
-                Reason(
-                    code="EXPORT_RECORD_INVALID",
-                    message=f"export.prov.json is not a DSSE envelope: {e}",
-                    source="export.prov.json",
-                )
-            ],
-        )
+        return _refused(bundle, "EXPORT_RECORD_INVALID", record_name, f"{record_name} is not a DSSE envelope: {e}")
     exporter = envelope.verified_by(candidates)
     if exporter is None:
         known = {c.keyid for c in candidates}
-        code = "SIGNATURE_INVALID" if any(k in known for k, _ in envelope.signatures) else "KEY_UNTRUSTED"
-        return BundleVerification(
-            verified=False,
-            bundle=bundle,
-            reasons=[
-                Reason(
-                    code=code,
-                    source="export.prov.json",
-                    message="the export record's signature does not verify"
-                    if code == "SIGNATURE_INVALID"
-                    else "the export record is signed by a key you did not pass with --key",
-                )
-            ],
+        if any(k in known for k, _ in envelope.signatures):
+            return _refused(bundle, "SIGNATURE_INVALID", record_name, "the export record's signature does not verify")
+        return _refused(
+            bundle, "KEY_UNTRUSTED", record_name, "the export record is signed by a key you did not pass with --key"
         )
     try:
         statement = ExportStatement.model_validate_json(envelope.payload)
     except ValidationError as e:
-        return BundleVerification(
-            verified=False,
-            bundle=bundle,
-            reasons=[
-                Reason(
-                    code="EXPORT_RECORD_INVALID",
-                    source="export.prov.json",
-                    message=f"the export record is not a prov export statement: {e.errors()[0]['msg']}",
-                )
-            ],
+        return _refused(
+            bundle,
+            "EXPORT_RECORD_INVALID",
+            record_name,
+            f"the export record is not a prov export statement: {e.errors()[0]['msg']}",
         )
     record = statement.predicate
     if exporter.keyid in revoked_at and _aware(record.exported_at) >= revoked_at[exporter.keyid]:
@@ -170,6 +143,12 @@ def verify_bundle(
         record=record,
         card_signer=card_result.signer if card_result else None,
         exporter=exporter.name,
+    )
+
+
+def _refused(bundle: str, code: str, source: str, message: str) -> BundleVerification:
+    return BundleVerification(
+        verified=False, bundle=bundle, reasons=[Reason(code=code, source=source, message=message)]
     )
 
 

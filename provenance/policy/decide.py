@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from ..model.card import ModelCard
 from ..model.config import Config
@@ -414,7 +415,7 @@ def gdpr_rules(source: Source, audience: Audience, anonymous: _Assessment | None
     t = source.terms
     if not t.personal_data:
         return []
-    severity = "warn" if anonymous else "block"
+    severity: Literal["block", "warn"] = "warn" if anonymous else "block"
     cite = (
         (
             f" (the model counts as anonymous: memorisation risk low, membership advantage "
@@ -427,22 +428,22 @@ def gdpr_rules(source: Source, audience: Audience, anonymous: _Assessment | None
     missing = [e.source for e in t.legal_bases if not e.legal_basis]
     if missing:
         out.append(
-            Reason(
-                code="PERSONAL_DATA_NO_BASIS",
-                severity=severity,
-                source=source.label,
-                message=f"personal data from {', '.join(missing)} has no GDPR Art. 6(1) legal basis; "
+            _reason(
+                "PERSONAL_DATA_NO_BASIS",
+                severity,
+                source.label,
+                f"personal data from {', '.join(missing)} has no GDPR Art. 6(1) legal basis; "
                 f"record legal_basis in the manifest{cite}",
             )
         )
     anonymised = t.anonymisation is not None and t.anonymisation.value == "anonymised"
     if t.special_categories and not anonymised:
         out.append(
-            Reason(
-                code="SPECIAL_CATEGORY_DATA",
-                severity=severity,
-                source=source.label,
-                message=f"{source.label} holds special-category data ({', '.join(t.special_categories)}, "
+            _reason(
+                "SPECIAL_CATEGORY_DATA",
+                severity,
+                source.label,
+                f"{source.label} holds special-category data ({', '.join(t.special_categories)}, "
                 f"GDPR Art. 9) that is not anonymised{cite}",
             )
         )
@@ -450,21 +451,20 @@ def gdpr_rules(source: Source, audience: Audience, anonymous: _Assessment | None
     if not t.transfer_outside_eea:
         if territory is None:
             out.append(
-                Reason(
-                    code="TRANSFER_OUTSIDE_EEA",
-                    severity=severity,
-                    source=source.label,
-                    message=f"{source.label} may not leave the EEA; state --territory{cite}",
+                _reason(
+                    "TRANSFER_OUTSIDE_EEA",
+                    severity,
+                    source.label,
+                    f"{source.label} may not leave the EEA; state --territory{cite}",
                 )
             )
         elif not _inside_eea(territory):
             out.append(
-                Reason(
-                    code="TRANSFER_OUTSIDE_EEA",
-                    severity=severity,
-                    source=source.label,
-                    message=f"{source.label} may not be transferred outside the EEA, and {territory} is "
-                    f"outside it{cite}",
+                _reason(
+                    "TRANSFER_OUTSIDE_EEA",
+                    severity,
+                    source.label,
+                    f"{source.label} may not be transferred outside the EEA, and {territory} is outside it{cite}",
                 )
             )
     return out
@@ -525,12 +525,16 @@ def _advantage(mi: Mapping[str, object]) -> float | None:
 # --- helpers -------------------------------------------------------------------------------------------
 
 
+def _reason(code: str, severity: Literal["block", "warn"], source: str | None, message: str) -> Reason:
+    return Reason(code=code, severity=severity, message=message, source=source)
+
+
 def _block(code: str, source: str | None, message: str) -> Reason:
-    return Reason(code=code, severity="block", message=message, source=source)
+    return _reason(code, "block", source, message)
 
 
 def _warn(code: str, source: str | None, message: str) -> Reason:
-    return Reason(code=code, severity="warn", message=message, source=source)
+    return _reason(code, "warn", source, message)
 
 
 def _same_org(org: str | None, owner: str) -> bool:
