@@ -255,3 +255,18 @@ def test_changed_parent_blocks_child_export(signed: Path, prov, trained) -> None
     assert r.code == 1
     reasons = json.loads(r.out)["decision"]["reasons"]
     assert [x["code"] for x in reasons] == ["PARENT_UNVERIFIED"] and "PARENT_CHANGED" in reasons[0]["message"]
+
+
+def test_export_record_verifies_with_securesystemslib(signed: Path, prov) -> None:
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.signer import SSlibKey
+
+    from provenance.crypto.keys import load_public_pem
+
+    assert prov("export", "model.joblib", "--to", "out", *ALLOWED).code == 0
+    public = load_public_pem(prov("key", "export").out.encode())
+    envelope = Envelope.from_dict(json.loads((signed / "out" / "export.prov.json").read_text()))
+    assert envelope.verify([SSlibKey.from_crypto(public)], 1)
+    statement = json.loads(envelope.payload)
+    assert statement["predicateType"] == "https://prov-cards.dev/export/v1"
+    assert {s["name"] for s in statement["subject"]} >= {"model.joblib", "model.joblib.prov.json"}
