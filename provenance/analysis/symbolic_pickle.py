@@ -234,8 +234,12 @@ def _open_stream(path: Path) -> tuple[IO[bytes], str | None]:
                 return bz2.BZ2File(raw), name
             if name in ("xz", "lzma"):
                 return lzma.LZMAFile(raw), name
-            raw.close()
-            raise PickleReadError("lz4-compressed joblib files are not supported; save with compress='zlib'")
+            try:
+                import lz4.frame
+            except ImportError:
+                raw.close()
+                raise PickleReadError("lz4-compressed: reading it needs the lz4 package (pip install lz4)") from None
+            return lz4.frame.LZ4FrameFile(raw), name
     if head[:1] == b"\x78" and len(head) > 1 and (head[0] * 256 + head[1]) % 31 == 0:
         return _ZlibReader(raw), "zlib"
     if head.startswith(b"ZF"):
