@@ -15,6 +15,7 @@ from provenance.model.card import (
     Artefact,
     Created,
     DatasetRef,
+    MembershipAudit,
     Memorisation,
     ModelCard,
     ParentRef,
@@ -80,12 +81,21 @@ def intl(**kw: Any) -> Recipient:
     return INTERNAL.model_copy(update=kw)
 
 
-ANON = Privacy(
-    memorisation=Memorisation(risk="low", method="static+empirical"), membership_inference={"advantage": 0.02}
-)
-LEAKY = Privacy(
-    memorisation=Memorisation(risk="low", method="static+empirical"), membership_inference={"advantage": 0.3}
-)
+def _audit(advantage: float) -> MembershipAudit:
+    return MembershipAudit(
+        loss="cross-entropy",
+        auc=0.5 + advantage / 2,
+        auc_ci=(0.4, 0.6),
+        advantage=advantage,
+        advantage_ci=(0.0, 0.1),
+        tpr_at_fpr={"0.01": 0.01},
+        n_members=500,
+        n_nonmembers=500,
+    )
+
+
+ANON = Privacy(memorisation=Memorisation(risk="low", method="static+empirical"), membership_inference=_audit(0.02))
+LEAKY = Privacy(memorisation=Memorisation(risk="low", method="static+empirical"), membership_inference=_audit(0.3))
 MEMORISED = Privacy(memorisation=Memorisation(risk="high", method="static", findings=["KNN stores training rows"]))
 
 

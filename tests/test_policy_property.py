@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_policy_decide import CONFIG, NO_AUDIT, NOW, OK, card, parent
+from test_policy_decide import CONFIG, NO_AUDIT, NOW, OK, _audit, card, parent
 
 from provenance.model.card import Memorisation, Privacy
 from provenance.model.dataset import DatasetManifest
@@ -93,9 +93,9 @@ recipients = st.builds(
 privacies = st.sampled_from(
     [
         Privacy(),
-        Privacy(memorisation=Memorisation(risk="low", method="m"), membership_inference={"advantage": 0.01}),
+        Privacy(memorisation=Memorisation(risk="low", method="m"), membership_inference=_audit(0.01)),
         Privacy(memorisation=Memorisation(risk="high", method="m")),
-        Privacy(memorisation=Memorisation(risk="low", method="m"), membership_inference={"advantage": 0.5}),
+        Privacy(memorisation=Memorisation(risk="low", method="m"), membership_inference=_audit(0.5)),
     ]
 )
 

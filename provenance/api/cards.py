@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
 from ..analysis.artefact import inspect_artefact
+from ..analysis.privacy import Data, assess_file
 from ..card import build, render
 from ..card.files import (
     CardFormatError,
@@ -28,7 +29,7 @@ from ..crypto import keys as _keys
 from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
-from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
+from ..model.card import PAYLOAD_TYPE, DatasetRef, DifferentialPrivacy, ModelCard, ParentRef, Signer
 from ..model.decision import Reason, Verification
 from ..store import atomic, ledger, trust, userkeys
 from ..store import datasets as dataset_store
@@ -74,7 +75,7 @@ def sign_card(
     *,
     parents: Sequence[Path] = (),
     relation: str = "finetune",
-    metrics: Sequence[str] = (),
+    metrics: Sequence[str] | Mapping[str, float | str] = (),
     intended_use: str | None = None,
     limitations: str | None = None,
     licence: str | None = None,
@@ -83,8 +84,17 @@ def sign_card(
     passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
     overwrite: bool = False,
     verify_data: bool = True,
+    train: Data | None = None,
+    holdout: Data | None = None,
+    trust_pickle: bool = False,
+    dp: DifferentialPrivacy | None = None,
     now: dt.datetime | None = None,
 ) -> CardResult:
+    """Build, sign, record and render the card of ``artefact``.
+
+    ``train`` / ``holdout`` (features and target) add the empirical verbatim scan and the membership
+    audit to the privacy section; the static analysis runs whenever the artefact loads safely.
+    """
     now = now or utcnow()
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
@@ -98,7 +108,7 @@ def sign_card(
             raise UsageError(f"{out} exists; pass --overwrite to re-sign (the new card records the old card's digest)")
         previous = hashlib.sha256(out.read_bytes()).hexdigest()
     licence = _licence(licence)
-    metric_values = dict(parse_metric(m) for m in metrics)
+    metric_values = dict(metrics) if isinstance(metrics, Mapping) else dict(parse_metric(m) for m in metrics)
     key_name, key = load_signing_key(key_name, repo, passphrase, now)
     public = key.public_key()
 
@@ -146,7 +156,9 @@ def sign_card(
         code=code,
         datasets=refs,
         parents=parent_refs,
-        privacy=build.privacy_section(facts),
+        privacy=assess_file(
+            artefact, facts.format, facts.components, trust_pickle=trust_pickle, train=train, holdout=holdout, dp=dp
+        ),
         licence=licence,
         licence_link=licence_link,
         metrics=metric_values,
@@ -287,3 +299,20 @@ def card_summary(result: CardResult) -> dict[str, Any]:
         "estimator": card.artefact.estimator,
         "effective_terms": card.effective_terms.model_dump(mode="json"),
     }
+
+
+def load_data(path: Path, target: str | None) -> Data:
+    """Features and target from a CSV (or Parquet) file, for the audit."""
+    from ..analysis.tabular import read_table
+
+    x, y, _ = read_table(path, target)
+    return Data(x, y)
+
+
+def dp_declaration(epsilon: float | None, delta: float | None) -> DifferentialPrivacy | None:
+    if epsilon is None:
+        return None
+    try:
+        return DifferentialPrivacy(epsilon=epsilon, delta=delta)
+    except ValueError as e:
+        raise UsageError(f"--dp-epsilon/--dp-delta: {str(e).splitlines()[-1]}") from None

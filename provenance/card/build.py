@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from ..analysis.artefact import ArtefactFacts
-from ..analysis.memorisation import static_findings
 from ..digest import TreeDigest
 from ..model.card import (
     Artefact,
@@ -15,7 +14,6 @@ from ..model.card import (
     DatasetRef,
     FileDigest,
     Inspection,
-    Memorisation,
     ModelCard,
     ParentRef,
     Privacy,
@@ -44,18 +42,6 @@ def artefact_section(name: str, digest: TreeDigest, facts: ArtefactFacts) -> Art
         inspection=Inspection(
             method=facts.method, globals=facts.globals, untrusted_globals=facts.untrusted_globals, notes=facts.notes
         ),
-    )
-
-
-def privacy_section(facts: ArtefactFacts) -> Privacy:
-    findings = static_findings(facts.components)
-    if findings:
-        return Privacy(memorisation=Memorisation(risk="high", method="static: estimator class", findings=findings))
-    return Privacy(
-        memorisation=Memorisation(
-            risk="unknown",
-            method="static: no known verbatim holder; no empirical scan yet",
-        )
     )
 
 

@@ -44,6 +44,22 @@ from ._output import emit_json, prompt_passphrase, say
 @click.option(
     "--no-verify-data", is_flag=True, help="Do not hash the datasets' files (they are not here); the card says so."
 )
+@click.option(
+    "--train",
+    "train_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Training data (CSV/Parquet): adds the verbatim scan and, with --holdout, the membership audit.",
+)
+@click.option(
+    "--holdout",
+    "holdout_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Data the model never saw, same columns as --train.",
+)
+@click.option("--target", help="Target column in --train/--holdout (default: the last column).")
+@click.option("--dp-epsilon", type=float, help="Declare differential-privacy training: epsilon.")
+@click.option("--dp-delta", type=float, help="Declare differential-privacy training: delta.")
+@click.option("--trust-pickle", is_flag=True, help="Load a pickle that refers to code outside the allow-list.")
 @click.option("--render", "render_only", is_flag=True, help="Re-render the existing signed card; sign nothing.")
 @click.option(
     "--format",
@@ -77,6 +93,12 @@ def card(
     fmt: str,
     output: Path | None,
     as_json: bool,
+    train_file: Path | None,
+    holdout_file: Path | None,
+    target: str | None,
+    dp_epsilon: float | None,
+    dp_delta: float | None,
+    trust_pickle: bool,
 ) -> None:
     """Sign the model card of ARTEFACT and render ARTEFACT.card.md.
 
@@ -98,6 +120,13 @@ def card(
         return
     if not datasets and not parents:
         raise click.UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
+    if holdout_file is not None and train_file is None:
+        raise click.UsageError("--holdout needs --train")
+    if dp_delta is not None and dp_epsilon is None:
+        raise click.UsageError("--dp-delta needs --dp-epsilon")
+    dp = api.dp_declaration(dp_epsilon, dp_delta)
+    train = api.load_data(train_file, target) if train_file else None
+    holdout = api.load_data(holdout_file, target) if holdout_file else None
     result = api.sign_card(
         artefact,
         list(datasets),
@@ -112,6 +141,10 @@ def card(
         passphrase=prompt_passphrase,
         overwrite=overwrite,
         verify_data=not no_verify_data,
+        train=train,
+        holdout=holdout,
+        trust_pickle=trust_pickle,
+        dp=dp,
     )
     if as_json:
         emit_json(api.card_summary(result))
@@ -127,6 +160,9 @@ def card(
         f"  terms      {t.confidentiality.value}, licence {t.licence or '—'}, derivatives {derivatives}, "
         f"personal data {personal}"
     )
-    say(f"  privacy    memorisation risk {c.privacy.memorisation.risk}")
+    say(f"  privacy    memorisation risk {c.privacy.memorisation.risk}: {c.privacy.memorisation.summary or ''}")
+    if c.privacy.membership_inference:
+        mi = c.privacy.membership_inference
+        say(f"  audit      membership AUC {mi.auc:.3f}, advantage {mi.advantage:.3f}")
     if c.artefact.inspection and c.artefact.inspection.untrusted_globals:
         say(f"  WARNING    the pickle refers to untrusted code: {', '.join(c.artefact.inspection.untrusted_globals)}")

@@ -89,16 +89,61 @@ class ParentRef(Strict):
     path: str | None = Field(default=None, description="Repository-relative path, to re-verify it at export")
 
 
+class MemorisationFinding(Strict):
+    estimator: str = Field(description="Where in the model, e.g. 'steps[1]: KNeighborsClassifier'")
+    attribute: str
+    holds: str
+    risk: Literal["high", "low", "unknown"]
+    rows: int | None = None
+
+
+class StaticMemorisation(Strict):
+    risk: Literal["high", "low", "unknown"]
+    findings: list[MemorisationFinding] = Field(default_factory=list)
+    min_leaf_size: int | None = Field(default=None, description="Smallest tree leaf (k-anonymity of the leaves)")
+    unknown_estimators: list[str] = Field(default_factory=list)
+
+
+class EmpiricalMemorisation(Strict):
+    risk: Literal["high", "low", "unknown"]
+    rows_checked: int
+    rows_found: int
+    values_found: int = 0
+    where: list[str] = Field(default_factory=list)
+
+
 class Memorisation(Strict):
     risk: Literal["high", "low", "unknown"] = "unknown"
     method: str = "not assessed"
     findings: list[str] = Field(default_factory=list)
+    static: StaticMemorisation | None = None
+    empirical: EmpiricalMemorisation | None = None
+    summary: str | None = Field(default=None, description="The plain sentence shown on the rendered card")
+
+
+class MembershipAudit(Strict):
+    attack: Literal["loss-threshold"] = "loss-threshold"
+    loss: str
+    auc: float
+    auc_ci: tuple[float, float]
+    advantage: float = Field(description="max(TPR - FPR) of the attack")
+    advantage_ci: tuple[float, float]
+    tpr_at_fpr: dict[str, float | None] = Field(description="None where there are too few non-members")
+    n_members: int
+    n_nonmembers: int
+    notes: list[str] = Field(default_factory=list)
+
+
+class DifferentialPrivacy(Strict):
+    epsilon: float = Field(gt=0)
+    delta: float | None = Field(default=None, ge=0, lt=1)
+    mechanism: str | None = None
 
 
 class Privacy(Strict):
     memorisation: Memorisation = Field(default_factory=Memorisation)
-    membership_inference: dict[str, Any] | None = None
-    differential_privacy: dict[str, Any] | None = None
+    membership_inference: MembershipAudit | None = None
+    differential_privacy: DifferentialPrivacy | None = None
 
 
 class ModelCard(Strict):

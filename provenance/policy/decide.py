@@ -39,11 +39,13 @@ CODES = {
     # GDPR and the model's privacy assessment
     "PERSONAL_DATA_NO_BASIS", "SPECIAL_CATEGORY_DATA", "TRANSFER_OUTSIDE_EEA", "PERSONAL_DATA_MEMORISED",
     "PRIVACY_AUDIT_MISSING", "MEMBERSHIP_LEAKAGE",
+    # the artefact itself
+    "UNSAFE_PICKLE",
     # bookkeeping
     "DATASET_UNREGISTERED",
 }  # fmt: skip
 
-AUDIT_COMMAND = "prov audit ARTEFACT --train FILE --holdout FILE"
+AUDIT_COMMAND = "prov card ARTEFACT --dataset NAME --train FILE --holdout FILE --overwrite"
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def decide(
                 "the card names no dataset or parent, so its terms are unknown; re-sign it with --dataset",
             )
         )
+    reasons += artefact_rules(card)
     anonymous = _anonymous(card, config)
     for source in sources:
         reasons += audience_rules(source, audience)
@@ -149,6 +152,23 @@ def decide(
         artefact=card.artefact.name,
         effective_terms=join([s.terms for s in sources]) if sources else None,
     )
+
+
+# --- the artefact itself -------------------------------------------------------------------------------
+
+
+def artefact_rules(card: ModelCard) -> list[Reason]:
+    inspection = card.artefact.inspection
+    if inspection is None or not inspection.untrusted_globals:
+        return []
+    return [
+        _block(
+            "UNSAFE_PICKLE",
+            f"artefact {card.artefact.name}",
+            f"the artefact refers to code outside the allow-list ({', '.join(inspection.untrusted_globals)}): "
+            "whoever loads it runs that code; retrain and save it without custom objects",
+        )
+    ]
 
 
 # --- audience: confidentiality against who receives it ---------------------------------------------
@@ -484,8 +504,8 @@ def privacy_rules(card: ModelCard, config: Config) -> list[Reason]:
             )
         ]
     out: list[Reason] = []
-    mi = card.privacy.membership_inference or {}
-    advantage = _advantage(mi)
+    mi = card.privacy.membership_inference
+    advantage = mi.advantage if mi else None
     limit = config.policy.membership_advantage_max
     if advantage is not None and advantage > limit:
         out.append(
@@ -502,7 +522,7 @@ def privacy_rules(card: ModelCard, config: Config) -> list[Reason]:
                 "PRIVACY_AUDIT_MISSING",
                 label,
                 f"the card has no privacy assessment showing low memorisation risk and a measured membership "
-                f"advantage; run `{AUDIT_COMMAND}` and re-sign the card",
+                f"advantage; re-sign it with the audit: `{AUDIT_COMMAND}`",
             )
         )
     return out
@@ -511,15 +531,11 @@ def privacy_rules(card: ModelCard, config: Config) -> list[Reason]:
 def _anonymous(card: ModelCard, config: Config) -> _Assessment | None:
     """EDPB Opinion 28/2024 test: low memorisation risk and membership advantage within the policy limit."""
     mem = card.privacy.memorisation
-    advantage = _advantage(card.privacy.membership_inference or {})
+    mi = card.privacy.membership_inference
+    advantage = mi.advantage if mi else None
     if mem.risk == "low" and advantage is not None and advantage <= config.policy.membership_advantage_max:
         return _Assessment(advantage, mem.method)
     return None
-
-
-def _advantage(mi: Mapping[str, object]) -> float | None:
-    value = mi.get("advantage")
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 # --- helpers -------------------------------------------------------------------------------------------

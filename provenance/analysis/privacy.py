@@ -1,0 +1,124 @@
+"""The privacy assessment that goes into a card: static table, empirical scan, membership audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ProvError
+from ..model.card import (
+    DifferentialPrivacy,
+    EmpiricalMemorisation,
+    MembershipAudit,
+    Memorisation,
+    MemorisationFinding,
+    Privacy,
+    StaticMemorisation,
+)
+from . import memorisation
+from .audit import membership_audit
+from .safe_load import UnsafePickleError, load_model
+from .verbatim import scan
+
+LOADABLE = {"joblib", "pickle", "skops"}
+
+
+@dataclass(frozen=True)
+class Data:
+    x: Any
+    y: Any
+
+
+def assess_model(
+    model: Any, *, train: Data | None = None, holdout: Data | None = None, dp: DifferentialPrivacy | None = None
+) -> Privacy:
+    """Static analysis always; the verbatim scan with training data; the audit with train and holdout."""
+    static = memorisation.analyse(model)
+    static_model = StaticMemorisation(
+        risk=static.risk,
+        findings=[
+            MemorisationFinding(estimator=f.estimator, attribute=f.attribute, holds=f.holds, risk=f.risk, rows=f.rows)
+            for f in static.findings
+        ],
+        min_leaf_size=static.min_leaf_size,
+        unknown_estimators=static.unknown,
+    )
+    empirical = None
+    if train is not None:
+        e = scan(model, train.x)
+        empirical = EmpiricalMemorisation(
+            risk=e.risk,
+            rows_checked=e.rows_checked,
+            rows_found=e.rows_found,  # type: ignore[arg-type]
+            values_found=e.values_found,
+            where=e.where,
+        )
+    audit = None
+    if train is not None and holdout is not None:
+        a = membership_audit(model, train.x, train.y, holdout.x, holdout.y)
+        audit = MembershipAudit(
+            loss=a.loss,
+            auc=a.auc,
+            auc_ci=a.auc_ci,
+            advantage=a.advantage,
+            advantage_ci=a.advantage_ci,
+            tpr_at_fpr=a.tpr_at_fpr,
+            n_members=a.n_members,
+            n_nonmembers=a.n_nonmembers,
+            notes=a.notes,
+        )
+    risks = [static.risk] + ([empirical.risk] if empirical else [])
+    risk = memorisation.combine(risks)  # type: ignore[arg-type]
+    method = (
+        "static table"
+        + (" + empirical verbatim scan" if empirical else "")
+        + (" + loss-threshold membership audit" if audit else "")
+    )
+    findings = [f"{f.estimator}: {f.attribute} holds {f.holds}" for f in static.findings if f.risk == "high"]
+    if empirical and empirical.rows_found:
+        findings.append(f"{empirical.rows_found} of {empirical.rows_checked} training rows found verbatim")
+    if empirical and empirical.values_found:
+        findings.append(f"{empirical.values_found} training category values found verbatim")
+    summary = memorisation.sentence(static, empirical.rows_found if empirical and empirical.rows_found else None)
+    return Privacy(
+        memorisation=Memorisation(
+            risk=risk, method=method, findings=findings, static=static_model, empirical=empirical, summary=summary
+        ),
+        membership_inference=audit,
+        differential_privacy=dp,
+    )
+
+
+def assess_file(
+    path: Path,
+    fmt: str,
+    components: list[str],
+    *,
+    trust_pickle: bool = False,
+    train: Data | None = None,
+    holdout: Data | None = None,
+    dp: DifferentialPrivacy | None = None,
+) -> Privacy:
+    """Load the artefact safely and assess it; when it cannot be loaded, say why and fall back."""
+    if fmt not in LOADABLE:
+        if train is not None:
+            raise ProvError(
+                f"{path}: prov can only audit scikit-learn models (pickle, joblib, skops), not {fmt}", code="BAD_INPUT"
+            )
+        return Privacy(
+            memorisation=Memorisation(method=f"not assessed: prov cannot load {fmt} artefacts"), differential_privacy=dp
+        )
+    try:
+        model = load_model(path, trust_pickle=trust_pickle)
+    except UnsafePickleError as e:
+        findings = memorisation.static_findings(components)
+        return Privacy(
+            memorisation=Memorisation(
+                risk="high" if findings else "unknown",
+                method=f"static (class names only): not loaded, it refers to untrusted code ({', '.join(e.offenders)})",
+                findings=findings,
+            ),
+            differential_privacy=dp,
+        )
+    return assess_model(model, train=train, holdout=holdout, dp=dp)

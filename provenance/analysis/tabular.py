@@ -1,0 +1,76 @@
+"""Reading training / holdout tables for the audit: CSV always, Parquet when pandas/pyarrow are there."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UsageError
+
+
+def read_table(path: Path, target: str | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(features, target, feature names). The target is the named column, else the last one."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        header, columns = _parquet(path)
+    else:
+        header, columns = _csv(path)
+    if not columns or not columns[0]:
+        raise UsageError(f"{path}: the table is empty")
+    if target is None:
+        index = len(header) - 1
+    elif target in header:
+        index = header.index(target)
+    else:
+        raise UsageError(f"{path}: no column {target!r} for --target (columns: {', '.join(header[:12])}…)")
+    y = _column(columns[index])
+    features = [_column(c) for i, c in enumerate(columns) if i != index]
+    names = [h for i, h in enumerate(header) if i != index]
+    if all(f.dtype != object for f in features):
+        x = np.column_stack(features).astype(np.float64)
+    else:
+        x = np.column_stack([f.astype(object) for f in features])
+    return x, y, names
+
+
+def _csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r]
+    if not rows:
+        raise UsageError(f"{path}: the CSV file is empty")
+    first = rows[0]
+    has_header = any(not _is_number(v) for v in first)
+    header = [h.strip() for h in first] if has_header else [f"column_{i}" for i in range(len(first))]
+    body = rows[1:] if has_header else rows
+    width = len(header)
+    for n, r in enumerate(body, 2 if has_header else 1):
+        if len(r) != width:
+            raise UsageError(f"{path}: line {n} has {len(r)} fields, expected {width}")
+    return header, [list(col) for col in zip(*body, strict=True)] if body else [[] for _ in header]
+
+
+def _parquet(path: Path) -> tuple[list[str], list[list[object]]]:
+    try:
+        import pandas as pd
+    except ImportError:
+        raise UsageError(f"{path}: reading Parquet needs pandas and pyarrow (pip install pandas pyarrow)") from None
+    frame = pd.read_parquet(path)
+    return [str(c) for c in frame.columns], [frame[c].tolist() for c in frame.columns]
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _column(values: list) -> np.ndarray:  # type: ignore[type-arg]
+    try:
+        return np.asarray([float(v) for v in values], dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.asarray(values, dtype=object)

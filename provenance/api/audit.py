@@ -1,0 +1,19 @@
+"""``prov audit``: what a model holds and how much it leaks, without signing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..analysis.artefact import inspect_artefact
+from ..analysis.privacy import Data, assess_file
+from ..errors import NotFoundError
+from ..model.card import Privacy
+
+
+def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pickle: bool = False) -> Privacy:
+    if not artefact.exists():
+        raise NotFoundError(f"{artefact}: no such artefact")
+    facts = inspect_artefact(artefact)
+    return assess_file(
+        artefact, facts.format, facts.components, trust_pickle=trust_pickle, train=train, holdout=holdout
+    )
