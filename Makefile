@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint schemas bench clean
+.PHONY: demo test schemas bench compare-scanners clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ schemas: $(BIN)/python
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_digest.py
+	$(BIN)/python benchmarks/bench_privacy.py
+
+# The scanners are compared, not depended on: they live in their own virtual environment.
+compare-scanners: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	test -x .venv-scanners/bin/python || $(PYTHON) -m venv .venv-scanners
+	.venv-scanners/bin/python -m pip install --quiet picklescan modelscan
+	$(BIN)/python benchmarks/compare_scanners.py --scanners .venv-scanners/bin
 
 clean:
-	rm -rf $(VENV) build dist examples/hospital/work
+	rm -rf $(VENV) .venv-scanners build dist examples/hospital/work

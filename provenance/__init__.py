@@ -1,6 +1,7 @@
 """prov: signed provenance and licensing cards for trained ML artefacts.
 
-The public API is deliberately small; everything else is internal.
+The public API is deliberately small: ``record`` (save, analyse, sign), ``verify``, ``decide_export``,
+and the value types they return. Everything else is internal.
 """
 
 from __future__ import annotations
@@ -10,15 +11,25 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .api.cards import sign_card, verify
+    from .api.python import decide_export, record, verify
+    from .model.decision import Decision, Recipient, Verification
 
-__all__ = ["__version__", "sign_card", "verify"]
+__all__ = ["Decision", "Recipient", "Verification", "__version__", "decide_export", "record", "verify"]
+
+_LAZY = {
+    "record": "provenance.api.python",
+    "verify": "provenance.api.python",
+    "decide_export": "provenance.api.python",
+    "Decision": "provenance.model.decision",
+    "Recipient": "provenance.model.decision",
+    "Verification": "provenance.model.decision",
+}
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so `import provenance` (and `prov --help`) stays fast.
-    if name in ("sign_card", "verify"):
-        from .api import cards
+    if name in _LAZY:
+        import importlib
 
-        return getattr(cards, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(name)

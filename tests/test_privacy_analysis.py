@@ -242,3 +242,21 @@ def test_audit_for_regressors_and_decision_function_models(split) -> None:  # ty
 def test_categorical_values_found(split) -> None:  # type: ignore[no-untyped-def]
     enc = preprocessing.OneHotEncoder().fit(CAT)
     assert scan(enc, CAT).values_found == 6
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if n != "Unrecognised estimator"])
+def test_every_estimator_family_loads_through_the_allow_list(name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Zero false alarms: every benign fitted model above, plain pickle and compressed joblib."""
+    import pickle
+
+    import joblib
+
+    from provenance.analysis.safe_load import load_model
+
+    model = CASES[name][0]()
+    (tmp_path / "m.pkl").write_bytes(pickle.dumps(model))
+    joblib.dump(model, tmp_path / "m.joblib", compress=3)
+    for path in (tmp_path / "m.pkl", tmp_path / "m.joblib"):
+        loaded = load_model(path)
+        assert type(loaded) is type(model)
+        assert analyse(loaded).risk == CASES[name][1]

@@ -23,6 +23,7 @@ cp "$here/patients-2024.yaml" .
 prov dataset add --manifest patients-2024.yaml
 echo "== prov card"
 prov card model.joblib --dataset patients-2024 --metric "$metric" \
+  --train data/train.csv --holdout data/holdout.csv --target diagnosis \
   --intended-use "Research on screening triage inside Acme Hospital; not for clinical decisions." \
   --limitations "Trained on one hospital's population; pseudonymised health data."
 echo "== prov verify"
@@ -58,5 +59,8 @@ echo
 echo "== the ledger records the card and both export decisions"
 prov log
 prov log --verify
+echo
+echo "== the same from a training script, with the Python API (record_with_api.py)"
+python "$here/record_with_api.py"
 echo
 echo "Done. Files are in $work: model.joblib, its signed card and rendered card, outbox/oncology-research/"

@@ -224,7 +224,11 @@ def _estimators_in(path: str, value: Any, depth: int = 0) -> Iterator[tuple[str,
     elif isinstance(value, list | tuple) or (isinstance(value, np.ndarray) and value.dtype == object):
         items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
         for i, item in enumerate(items):
-            yield from _estimators_in(f"{path}[{i}]", item, depth + 1)
+            if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], str):
+                # (name, estimator[, columns]) as in Pipeline.steps and ColumnTransformer.transformers_
+                yield from _estimators_in(f"{path}[{item[0]!r}]", item[1], depth + 1)
+            else:
+                yield from _estimators_in(f"{path}[{i}]", item, depth + 1)
     elif isinstance(value, dict):
         for k, item in value.items():
             yield from _estimators_in(f"{path}[{k!r}]", item, depth + 1)

@@ -83,8 +83,6 @@ def export(
     artefact, _ = split_target(artefact)
     repo = require_repo(artefact if artefact.exists() else artefact.parent)
     config = config_store.load(repo)
-    if to.exists() and not to.is_dir():
-        raise UsageError(f"--to {to}: exists and is not a directory")
 
     verification, signed = verify_target(artefact)
     parents = _parent_checks(repo, signed)
@@ -100,6 +98,8 @@ def export(
     )
     if dry_run:
         return ExportResult(decision, True)
+    if to.exists() and not to.is_dir():
+        raise UsageError(f"--to {to}: exists and is not a directory")
 
     signer_name, key = load_signing_key(key_name, repo, passphrase, now)
     if decision.allowed and signed is not None:

@@ -1,0 +1,103 @@
+"""The Python API for training scripts: one call records a model with its signed card.
+
+import provenance
+provenance.record(model, "model.joblib", datasets=["patients-2024"], train=(X_train, y_train),
+                  holdout=(X_test, y_test), metrics={"accuracy": 0.96})
+provenance.verify("model.joblib").verified
+provenance.decide_export("model.joblib", recipient=provenance.Recipient(name="Lab", org="Partner Lab",
+                                                                        purpose="research", territory="DE"))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..analysis.privacy import Data
+from ..errors import UsageError
+from ..model.card import DifferentialPrivacy
+from ..model.decision import Decision, Recipient, Verification
+from . import cards
+from .cards import CardResult
+
+PathLike = str | os.PathLike[str]
+
+
+def record(
+    estimator: Any,
+    path: PathLike,
+    *,
+    datasets: Sequence[str] = (),
+    parents: Sequence[PathLike] = (),
+    train: tuple[Any, Any] | None = None,
+    holdout: tuple[Any, Any] | None = None,
+    metrics: Mapping[str, float | str] | None = None,
+    intended_use: str | None = None,
+    limitations: str | None = None,
+    licence: str | None = None,
+    dp_epsilon: float | None = None,
+    dp_delta: float | None = None,
+    overwrite: bool = False,
+    key_name: str | None = None,
+) -> CardResult:
+    """Save ``estimator`` to ``path`` (joblib, or skops for ``.skops``), analyse it, sign and render its card.
+
+    ``train`` and ``holdout`` are ``(X, y)`` pairs; with them the card carries the verbatim scan and the
+    membership audit, which exports of models trained on personal data need.
+    """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise UsageError(f"{target} exists; pass overwrite=True to replace the model and re-sign its card")
+    if not datasets and not parents:
+        raise UsageError("name what the model was trained on: datasets=[...] (or parents=[...])")
+    _save(estimator, target)
+    return cards.sign_card(
+        target,
+        list(datasets),
+        parents=[Path(p) for p in parents],
+        metrics=dict(metrics or {}),
+        intended_use=intended_use,
+        limitations=limitations,
+        licence=licence,
+        key_name=key_name,
+        overwrite=overwrite,
+        train=Data(*train) if train is not None else None,
+        holdout=Data(*holdout) if holdout is not None else None,
+        dp=DifferentialPrivacy(epsilon=dp_epsilon, delta=dp_delta) if dp_epsilon is not None else None,
+    )
+
+
+def _save(estimator: Any, target: Path) -> None:
+    """Write atomically: a half-written model next to a card would fail every verification."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        if target.suffix.lower() == ".skops":
+            import skops.io
+
+            skops.io.dump(estimator, tmp)
+        else:
+            import joblib
+
+            joblib.dump(estimator, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def verify(path: PathLike, keys: Sequence[PathLike] = ()) -> Verification:
+    """Verify an artefact's signed card (trusted keys: the repository's, or only ``keys``)."""
+    return cards.verify(Path(path), [Path(k) for k in keys])
+
+
+def decide_export(path: PathLike, *, recipient: Recipient) -> Decision:
+    """Would ``prov export`` allow this? Decides without writing anything."""
+    from .export import export
+
+    return export(Path(path), Path(os.devnull), recipient, dry_run=True).decision
