@@ -71,9 +71,10 @@ def export(
         elif result.dry_run:
             say(f"ALLOWED (dry run): {d.artefact} may go to {who}; nothing was written")
         else:
+            say(f"EXPORTED: {d.artefact} to {who} in {result.bundle} ({len(result.files)} files)")
             say(
-                f"EXPORTED: {d.artefact} to {who} in {result.bundle} ({len(result.files)} files); the recipient "
-                f"verifies it with `prov verify {result.bundle} --key signer.pub`"
+                "The recipient verifies it with your public key, sent to them separately (`prov key export`): "
+                f"prov verify {result.bundle} --key SIGNER.pub"
             )
     if not d.allowed:
         raise SystemExit(1)
