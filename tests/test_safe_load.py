@@ -81,3 +81,14 @@ def test_cli_card_on_malicious_file_runs_nothing(corpus, project: Path, prov) ->
     r = prov("card", "evil.joblib", "--dataset", "patients-2024")
     assert not canary.exists()
     assert r.code == 0 and "untrusted code" in r.err  # signed with the offenders on record, never loaded
+
+
+def test_prov_audit_refuses_unsafe_pickle_with_one_line(corpus, project: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    files, canary = corpus
+    shutil.copy(files["numpy_load_allow_pickle.pkl"], project / "evil.pkl")
+    r = prov("audit", "evil.pkl")
+    assert r.code == 1 and "numpy.load" in r.err and "--trust-pickle" in r.err
+    assert len(r.err.strip().splitlines()) == 1
+    assert not canary.exists()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProvError
+from ..errors import UsageError
 from ..model.card import (
     DifferentialPrivacy,
     EmpiricalMemorisation,
@@ -99,19 +99,24 @@ def assess_file(
     train: Data | None = None,
     holdout: Data | None = None,
     dp: DifferentialPrivacy | None = None,
+    strict: bool = False,
 ) -> Privacy:
-    """Load the artefact safely and assess it; when it cannot be loaded, say why and fall back."""
+    """Load the artefact safely and assess it.
+
+    When it refers to untrusted code, ``strict`` raises UNSAFE_PICKLE (an audit the user asked for);
+    otherwise the card records that it was not loaded and what the class names alone tell.
+    """
     if fmt not in LOADABLE:
         if train is not None:
-            raise ProvError(
-                f"{path}: prov can only audit scikit-learn models (pickle, joblib, skops), not {fmt}", code="BAD_INPUT"
-            )
+            raise UsageError(f"{path}: prov can only audit scikit-learn models (pickle, joblib, skops), not {fmt}")
         return Privacy(
             memorisation=Memorisation(method=f"not assessed: prov cannot load {fmt} artefacts"), differential_privacy=dp
         )
     try:
         model = load_model(path, trust_pickle=trust_pickle)
     except UnsafePickleError as e:
+        if strict:
+            raise
         findings = memorisation.static_findings(components)
         return Privacy(
             memorisation=Memorisation(

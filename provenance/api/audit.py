@@ -15,5 +15,5 @@ def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pic
         raise NotFoundError(f"{artefact}: no such artefact")
     facts = inspect_artefact(artefact)
     return assess_file(
-        artefact, facts.format, facts.components, trust_pickle=trust_pickle, train=train, holdout=holdout
+        artefact, facts.format, facts.components, trust_pickle=trust_pickle, train=train, holdout=holdout, strict=True
     )
