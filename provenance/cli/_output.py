@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -50,3 +50,40 @@ def reasons_table(reasons: Sequence[Reason]) -> str:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}".rstrip() for a, b, c, d in rows)
+
+
+def data_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--train / --holdout / --target / --trust-pickle, shared by `prov card` and `prov audit`."""
+    from pathlib import Path
+
+    options = [
+        click.option(
+            "--train",
+            "train_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Training data (CSV, or Parquet with pandas): the verbatim scan and the audit's members.",
+        ),
+        click.option(
+            "--holdout",
+            "holdout_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Data the model never saw, same columns as --train: the audit's non-members.",
+        ),
+        click.option("--target", help="Target column in --train/--holdout (default: the last column)."),
+        click.option("--trust-pickle", is_flag=True, help="Load a pickle that refers to code outside the allow-list."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def load_training_data(train_file: Any, holdout_file: Any, target: str | None) -> tuple[Any, Any]:
+    """Read --train / --holdout for the API (the audit needs both or just --train)."""
+    from ..api.cards import load_data
+
+    if holdout_file is not None and train_file is None:
+        raise click.UsageError("--holdout needs --train")
+    return (
+        load_data(train_file, target) if train_file else None,
+        load_data(holdout_file, target) if holdout_file else None,
+    )

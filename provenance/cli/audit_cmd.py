@@ -4,25 +4,12 @@ from pathlib import Path
 
 import click
 
-from ._output import emit_json
+from ._output import data_options, emit_json, load_training_data
 
 
 @click.command()
 @click.argument("artefact", type=click.Path(path_type=Path))
-@click.option(
-    "--train",
-    "train_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The training data (CSV, or Parquet with pandas): verbatim scan and the members of the audit.",
-)
-@click.option(
-    "--holdout",
-    "holdout_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Data the model never saw (same columns): the non-members of the audit.",
-)
-@click.option("--target", help="Target column (default: the last column).")
-@click.option("--trust-pickle", is_flag=True, help="Load a pickle that refers to code outside the allow-list.")
+@data_options
 @click.option("--json", "as_json", is_flag=True)
 def audit(
     artefact: Path,
@@ -40,12 +27,8 @@ def audit(
     `prov card ARTEFACT --dataset NAME --train FILE --holdout FILE --overwrite`.
     """
     from ..api.audit import audit as run
-    from ..api.cards import load_data
 
-    if holdout_file is not None and train_file is None:
-        raise click.UsageError("--holdout needs --train")
-    train = load_data(train_file, target) if train_file else None
-    holdout = load_data(holdout_file, target) if holdout_file else None
+    train, holdout = load_training_data(train_file, holdout_file, target)
     privacy = run(artefact, train, holdout, trust_pickle=trust_pickle)
     if as_json:
         emit_json(privacy.model_dump(mode="json"))

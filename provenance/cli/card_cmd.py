@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ._output import emit_json, prompt_passphrase, say
+from ._output import data_options, emit_json, load_training_data, prompt_passphrase, say
 
 
 @click.command()
@@ -44,22 +44,9 @@ from ._output import emit_json, prompt_passphrase, say
 @click.option(
     "--no-verify-data", is_flag=True, help="Do not hash the datasets' files (they are not here); the card says so."
 )
-@click.option(
-    "--train",
-    "train_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Training data (CSV/Parquet): adds the verbatim scan and, with --holdout, the membership audit.",
-)
-@click.option(
-    "--holdout",
-    "holdout_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Data the model never saw, same columns as --train.",
-)
-@click.option("--target", help="Target column in --train/--holdout (default: the last column).")
+@data_options
 @click.option("--dp-epsilon", type=float, help="Declare differential-privacy training: epsilon.")
 @click.option("--dp-delta", type=float, help="Declare differential-privacy training: delta.")
-@click.option("--trust-pickle", is_flag=True, help="Load a pickle that refers to code outside the allow-list.")
 @click.option("--render", "render_only", is_flag=True, help="Re-render the existing signed card; sign nothing.")
 @click.option(
     "--format",
@@ -120,13 +107,10 @@ def card(
         return
     if not datasets and not parents:
         raise click.UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
-    if holdout_file is not None and train_file is None:
-        raise click.UsageError("--holdout needs --train")
     if dp_delta is not None and dp_epsilon is None:
         raise click.UsageError("--dp-delta needs --dp-epsilon")
     dp = api.dp_declaration(dp_epsilon, dp_delta)
-    train = api.load_data(train_file, target) if train_file else None
-    holdout = api.load_data(holdout_file, target) if holdout_file else None
+    train, holdout = load_training_data(train_file, holdout_file, target)
     result = api.sign_card(
         artefact,
         list(datasets),
