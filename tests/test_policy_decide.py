@@ -25,7 +25,7 @@ from provenance.model.card import (
 from provenance.model.config import Config
 from provenance.model.dataset import DatasetManifest
 from provenance.model.decision import Reason, Recipient, Verification
-from provenance.policy.decide import CODES, decide
+from provenance.policy.decide import CODES, decide, repository_recipient
 from provenance.policy.terms import dataset_terms, join
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
@@ -132,6 +132,9 @@ def parent(c: ModelCard) -> ParentRef:
 
 
 OK = Verification(verified=True, artefact="m.joblib", card="m.joblib.prov.json")
+PUBLIC_CONFIG = Config.model_validate({"repository": {"owner": "Acme Hospital", "audience": "public"}})
+REPO_INTERNAL = repository_recipient(CONFIG)
+REPO_PUBLIC = repository_recipient(PUBLIC_CONFIG)
 
 
 @dataclass
@@ -589,6 +592,40 @@ CASES = [
         True,
         warns={"DATASET_UNREGISTERED"},
         current=[],
+    ),
+    # a commit is an export to the repository's audience
+    Case("hospital model committed to the hospital's internal repository", [HOSP], REPO_INTERNAL, True),
+    Case(
+        "hospital model committed to a public repository",
+        [HOSP],
+        REPO_PUBLIC,
+        False,
+        {
+            "CONFIDENTIALITY_AUDIENCE",
+            "AGREEMENT_FORBIDS_SHARING",
+            "PURPOSE_NOT_PERMITTED",
+            "TERRITORY_NOT_PERMITTED",
+            "SPECIAL_CATEGORY_DATA",
+            "TRANSFER_OUTSIDE_EEA",
+            "PRIVACY_AUDIT_MISSING",
+        },
+        config=PUBLIC_CONFIG,
+    ),
+    Case("public CC0 model in a public repository", [public()], REPO_PUBLIC, True, config=PUBLIC_CONFIG),
+    Case(
+        "confidential data, no agreement, public repository",
+        [public(confidentiality="confidential")],
+        REPO_PUBLIC,
+        False,
+        {"CONFIDENTIALITY_AUDIENCE"},
+        config=PUBLIC_CONFIG,
+    ),
+    Case(
+        "restricted data stays out of the internal repository too",
+        [public(confidentiality="restricted")],
+        REPO_INTERNAL,
+        False,
+        {"CONFIDENTIALITY_AUDIENCE"},
     ),
     # verification first
     Case(

@@ -86,9 +86,10 @@ def manifests(draw: Any, name: str) -> DatasetManifest:
 recipients = st.builds(
     Recipient,
     name=st.just("r"),
-    org=st.sampled_from(ORGS),
+    org=st.sampled_from([*ORGS, None]),
     purpose=st.sampled_from(["research", "commercial", None]),
     territory=st.sampled_from([*TERRITORIES, None]),
+    kind=st.sampled_from(["person", "repository"]),
 )
 privacies = st.sampled_from(
     [

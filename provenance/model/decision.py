@@ -24,6 +24,9 @@ class Recipient(Strict):
     org: str | None = None
     purpose: str | None = Field(default=None, description="e.g. research, commercial, internal")
     territory: str | None = Field(default=None, description="ISO 3166 alpha-2 code (or EU/EEA)")
+    kind: Literal["person", "repository"] = Field(
+        default="person", description="'repository': a commit, i.e. storage for the repository's audience"
+    )
 
     @field_validator("territory")
     @classmethod

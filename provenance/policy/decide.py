@@ -254,6 +254,8 @@ def agreement_rules(source: Source, audience: Audience, today: dt.date) -> list[
                 f"agreement {ids} lists the recipients ({listed}); {audience.who} is not one of them",
             )
         )
+    if audience.recipient.kind == "repository":
+        return out + _repository_use(t, ids, where, audience)
     purpose = audience.recipient.purpose
     if t.commercial_use is False and purpose == "commercial":
         out.append(_block("PURPOSE_NOT_PERMITTED", where, f"agreement {ids} does not permit commercial use"))
@@ -294,6 +296,39 @@ def agreement_rules(source: Source, audience: Audience, today: dt.date) -> list[
                     f"({', '.join(t.territories) or 'none'})",
                 )
             )
+    return out
+
+
+def repository_recipient(config: Config) -> Recipient:
+    """A commit is an export to the repository's audience; internal and private repositories stay with the owner."""
+    repo = config.repository
+    org = None if repo.audience == "public" else repo.owner
+    return Recipient(name=f"the {repo.audience} repository of {repo.owner}", org=org, kind="repository")
+
+
+def _repository_use(t: EffectiveTerms, ids: str, where: str, audience: Audience) -> list[Reason]:
+    """Storing inside the owner's repository is no new use; a public repository is every use, everywhere."""
+    if audience.internal:
+        return []
+    out: list[Reason] = []
+    if t.commercial_use is False or t.purposes is not None:
+        limits = f"limits purposes to {', '.join(t.purposes)}" if t.purposes is not None else "forbids commercial use"
+        out.append(
+            _block(
+                "PURPOSE_NOT_PERMITTED",
+                where,
+                f"anyone may use what a public repository holds, for any purpose; agreement {ids} {limits}",
+            )
+        )
+    if t.territories is not None:
+        out.append(
+            _block(
+                "TERRITORY_NOT_PERMITTED",
+                where,
+                f"a public repository is readable from anywhere; agreement {ids} limits territories to "
+                f"{', '.join(t.territories)}",
+            )
+        )
     return out
 
 
@@ -469,7 +504,16 @@ def gdpr_rules(source: Source, audience: Audience, anonymous: _Assessment | None
         )
     territory = audience.recipient.territory
     if not t.transfer_outside_eea:
-        if territory is None:
+        if audience.recipient.kind == "repository":
+            out.append(
+                _reason(
+                    "TRANSFER_OUTSIDE_EEA",
+                    severity,
+                    source.label,
+                    f"{source.label} may not leave the EEA, and a public repository is readable from anywhere{cite}",
+                )
+            )
+        elif territory is None:
             out.append(
                 _reason(
                     "TRANSFER_OUTSIDE_EEA",
