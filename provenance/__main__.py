@@ -1,3 +1,3 @@
-from provenance.cli.main import main
+from provenance.cli.entry import main
 
 raise SystemExit(main())

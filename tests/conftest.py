@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from provenance.cli.main import main
+from provenance.cli.entry import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "hospital"
 

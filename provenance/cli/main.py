@@ -22,6 +22,11 @@ COMMANDS = {
     "audit": ("provenance.cli.audit_cmd", "audit", "Analyse what a model memorises and audit membership leakage."),
     "verify": ("provenance.cli.verify_cmd", "verify", "Verify an artefact's signed card (what recipients run)."),
     "export": ("provenance.cli.export_cmd", "export", "Export an artefact to a recipient if its terms allow it."),
+    "check": (
+        "provenance.cli.check_cmd",
+        "check",
+        "Check staged artefacts and data against the repository's audience.",
+    ),
     "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards and exports."),
 }
 

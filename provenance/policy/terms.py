@@ -184,3 +184,33 @@ def _unique_entries(entries: list[LicenceEntry]) -> list[LicenceEntry]:
     for e in entries:
         seen.setdefault((e.source, e.licence, e.agreement), e)
     return list(seen.values())
+
+
+_RESTRICTIONS = (
+    "confidentiality",
+    "commercial_use",
+    "derivatives",
+    "recipients",
+    "purposes",
+    "territories",
+    "embargo_until",
+    "agreements_expire",
+    "delete_by",
+    "personal_data",
+    "special_categories",
+    "anonymisation",
+    "transfer_outside_eea",
+)
+
+
+def loosened(old: EffectiveTerms, new: EffectiveTerms) -> list[str]:
+    """The restrictions ``new`` relaxes compared with ``old`` (where the stricter join differs from ``new``)."""
+    strict = join([old, new])
+    out = [f for f in _RESTRICTIONS if _norm(getattr(strict, f)) != _norm(getattr(new, f))]
+    if set(licences.licence_ids(new.licence or "NONE")) != set(licences.licence_ids(old.licence or "NONE")):
+        out.append("licence")
+    return out
+
+
+def _norm(value: object) -> object:
+    return sorted(value) if isinstance(value, list) else value

@@ -1,0 +1,21 @@
+"""The `prov` console script. `prov check` (the pre-commit hook) starts without click or pydantic."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["check"] and not {"-h", "--help"} & set(args):
+        from ..hooks.check import main as check
+
+        return check(args[1:])
+    from .main import main as full
+
+    return full(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
