@@ -53,11 +53,19 @@ def hooked(project: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def commit(repo: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """`git commit` with the installed hook; stdout carries everything pre-commit printed."""
     if paths:
         git(repo, "add", *paths)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run(
-        ["git", "commit", "-m", "change"], cwd=repo, capture_output=True, text=True, env=env, check=False, timeout=900
+        ["git", "commit", "-m", "change"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        check=False,
+        timeout=900,
     )
 
 
@@ -65,29 +73,38 @@ def test_manifest_is_valid_for_pre_commit() -> None:
     r = subprocess.run(
         [_tool(), "validate-manifest", str(SRC / ".pre-commit-hooks.yaml")], capture_output=True, text=True, check=False
     )
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout
 
 
 def test_commits_through_pre_commit(hooked: Path, prov, trained) -> None:
     repo = hooked
     # an unsigned artefact is blocked
     r = commit(repo, "model.joblib")
-    assert r.returncode == 1 and "CARD_MISSING" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 1 and "CARD_MISSING" in r.stdout, r.stdout
     # signed: passes
     assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
     r = commit(repo, "model.joblib", "model.joblib.prov.json")
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout
     # changed after signing: blocked
     (repo / "model.joblib").write_bytes((repo / "model.joblib").read_bytes() + b"\0")
     r = commit(repo, "model.joblib")
     assert r.returncode == 1 and "DIGEST_MISMATCH" in r.stdout
-    # unstaged edits do not fool the check: the signed bytes staged, tampered bytes only in the worktree
-    git(repo, "checkout", "--", "model.joblib")
-    (repo / "notes.txt").write_text("x\n")
-    (repo / "model.joblib").write_bytes(b"tampered, not staged")
-    r = commit(repo, "notes.txt")
-    assert r.returncode == 0, r.stdout + r.stderr
-    git(repo, "checkout", "--", "model.joblib")
+    # unstaged edits do not fool the check
+    git(repo, "checkout", "HEAD", "--", "model.joblib")  # index and worktree back to the signed bytes
+    signed_bytes = (repo / "model.joblib").read_bytes()
+    (repo / "model.joblib").write_bytes(signed_bytes + b"tampered")
+    git(repo, "add", "model.joblib")
+    (repo / "model.joblib").write_bytes(signed_bytes)  # staged: tampered; working tree: signed
+    r = commit(repo)
+    assert r.returncode == 1 and "DIGEST_MISMATCH" in r.stdout, r.stdout
+    git(repo, "checkout", "HEAD", "--", "model.joblib")
+    shutil.copy(trained["logreg"], repo / "second.joblib")
+    assert prov("card", "second.joblib", "--dataset", "patients-2024").code == 0
+    git(repo, "add", "second.joblib", "second.joblib.prov.json")
+    (repo / "second.joblib").write_bytes(b"tampered after staging, not staged")  # staged: signed
+    r = commit(repo)
+    assert r.returncode == 0, r.stdout
+    git(repo, "checkout", "HEAD", "--", "second.joblib")
     # a card signed by a key the repository does not trust: blocked
     shutil.copy(trained["knn"], repo / "other.joblib")
     assert prov("key", "generate", "--name", "stranger").code == 0
@@ -119,7 +136,7 @@ def test_audience_decides_for_artefacts_and_dataset_files(hooked: Path, prov) ->
     cfg.write_text(yaml.safe_dump(data))
     git(repo, "commit", "-q", "--no-verify", "-am", "internal again")
     r = commit(repo, "model.joblib", "model.joblib.prov.json", "data/patients.csv")
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout
 
 
 def test_malicious_pickle_blocked_and_never_executed(hooked: Path, tmp_path: Path) -> None:
