@@ -28,6 +28,7 @@ bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_digest.py
 	$(BIN)/python benchmarks/bench_privacy.py
+	$(BIN)/python benchmarks/bench_hook.py
 
 # The scanners are compared, not depended on: they live in their own virtual environment.
 compare-scanners: $(BIN)/python

@@ -6,11 +6,12 @@ and the value types they return. Everything else is internal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from ._version import __version__
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs the pre-commit hook ~10 ms
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api.python import decide_export, record, verify
     from .model.decision import Decision, Recipient, Verification
 

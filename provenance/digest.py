@@ -91,10 +91,13 @@ class DigestCache:
         db = sqlite3.connect(file, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            # A cache may lose its last writes on power loss, never its consistency: no fsync per insert.
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER,"
                 " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, sha256 TEXT)"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY)")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -123,6 +126,17 @@ class DigestCache:
                 "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (str(path), *self._key(st), sha256),
             )
+
+    def passed(self, key: str) -> bool:
+        """Whether a check with exactly these inputs (see hooks/passcache.py) passed before."""
+        try:
+            return self._db.execute("SELECT 1 FROM checks WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def record_pass(self, key: str) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("INSERT OR IGNORE INTO checks VALUES (?)", (key,))
 
     def close(self) -> None:
         self._db.close()

@@ -154,3 +154,15 @@ def test_outside_a_prov_repository(tmp_path: Path, monkeypatch, prov) -> None:
     assert r.code == 2 and "prov init" in r.err
     r = prov("check", "--bogus")
     assert r.code == 2
+
+
+def test_remembered_pass_is_invalidated_by_any_input(signed: Path, prov) -> None:
+    git(signed, "add", "model.joblib", "model.joblib.prov.json")
+    assert prov("check", "model.joblib", "model.joblib.prov.json").code == 0
+    r = prov("check", "model.joblib", "model.joblib.prov.json")  # served by the remembered pass
+    assert r.code == 0 and "1 file OK" in r.out
+    # trust changes: the remembered pass no longer applies
+    for pub in (signed / ".prov" / "keys").glob("*.pub"):
+        pub.unlink()
+    r = prov("check", "model.joblib", "model.joblib.prov.json")
+    assert r.code == 1 and "KEY_UNTRUSTED" in r.out

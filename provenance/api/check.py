@@ -86,6 +86,7 @@ def run_check(
     with tempfile.TemporaryDirectory(prefix="prov-check-") as tmp:
         context.tmp = Path(tmp)
         results += [_check_artefact(context, p) for p in artefacts if _present(staged, root, p)]
+        context.remember_passes([r for r in results if r.kind == "artefact" and r.ok])
         results += [_check_dataset_file(context, p, dataset_files[p]) for p in data_files if _present(staged, root, p)]
         results += [_check_manifest(context, p) for p in manifest_files if _present(staged, root, p)]
     return results
@@ -105,12 +106,27 @@ class _Context:
         self.trusted = trust.trusted_keys(self.repo)
         self.revoked = {k: r.revoked_at for k, r in trust.revocations(self.repo).items()}
         self.recipient = repository_recipient(self.config)  # type: ignore[arg-type]
+        self.digests: dict[str, str] = {}
+
+    def remember_passes(self, passed: list[FileCheck]) -> None:
+        """Let the hook's fast path skip these next time, while nothing they depend on changes."""
+        from ..hooks import passcache
+
+        if self.hasher.cache is None:
+            return
+        policy = passcache.policy_inputs(str(self.repo.root))
+        for r in passed:
+            digest = self.digests.get(r.path)
+            card = r.path + CARD_SUFFIX
+            if digest and self.staged.worktree_is_staged(r.path) and self.staged.worktree_is_staged(card):
+                self.hasher.cache.record_pass(passcache.key(policy, r.path, digest, self.staged.read(card)))
 
     def content(self, path: str) -> tuple[Path, str]:
         """(a file with the staged content, its sha256); the stat cache serves unchanged working files."""
         # Named explicitly but not staged: judge the working tree.
         file = self.staged.materialise(path, self.tmp) if self.staged.in_index(path) else self.repo.root / path
         digest = self.hasher.file(file)[0] if file.is_relative_to(self.repo.root) else sha256_file(file)
+        self.digests[path] = digest
         return file, digest
 
 
