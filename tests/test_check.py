@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import git
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def _audience(repo: Path, audience: str) -> None:
@@ -166,3 +168,19 @@ def test_remembered_pass_is_invalidated_by_any_input(signed: Path, prov) -> None
         pub.unlink()
     r = prov("check", "model.joblib", "model.joblib.prov.json")
     assert r.code == 1 and "KEY_UNTRUSTED" in r.out
+
+
+_names = st.text(alphabet="abc.-_/", min_size=1, max_size=12)
+_patterns = st.one_of(
+    st.sampled_from(["*.joblib", "*.pkl", "*.tar.gz", "*", "*.a?c", "model*.pt", "[ab]*.pkl"]),
+    st.text(alphabet="abc.", min_size=1, max_size=5).map(lambda s: "*" + s),
+)
+
+
+@given(name=_names, pattern=_patterns)
+def test_hook_glob_agrees_with_fnmatch(name: str, pattern: str) -> None:
+    import fnmatch
+
+    from provenance.hooks.check import _glob
+
+    assert _glob(name, pattern) == fnmatch.fnmatch(name, pattern)

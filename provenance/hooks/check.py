@@ -11,21 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
+from ..defaults import DEFAULT_PATTERNS
+
 # This module is the hook's fast path: os.path rather than pathlib, no typing, no third-party import.
 
-DEFAULT_PATTERNS = [
-    "*.joblib",
-    "*.pkl",
-    "*.pickle",
-    "*.skops",
-    "*.onnx",
-    "*.safetensors",
-    "*.pt",
-    "*.pth",
-    "*.h5",
-    "*.keras",
-    "*.gguf",
-]
 INDEX_VERSION = "prov-hook-index 2"
 USAGE = "usage: prov check [PATHS...] [--all] [--json]"
 

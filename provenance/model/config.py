@@ -6,21 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..defaults import DEFAULT_PATTERNS
 from ._base import Strict
-
-DEFAULT_PATTERNS = [
-    "*.joblib",
-    "*.pkl",
-    "*.pickle",
-    "*.skops",
-    "*.onnx",
-    "*.safetensors",
-    "*.pt",
-    "*.pth",
-    "*.h5",
-    "*.keras",
-    "*.gguf",
-]
 
 
 class Repository(Strict):
