@@ -61,9 +61,3 @@ class CheckFailed(ProvError):
 
     exit_code = 1
     code = "CHECK_FAILED"
-
-
-class VerificationError(CheckFailed):
-    """A signature, digest or chain did not verify."""
-
-    code = "VERIFICATION_FAILED"

@@ -16,7 +16,6 @@ from typing import Any
 from .allowlist import is_trusted
 from .symbolic_pickle import Global, Obj, PickleReadError, read_symbolic
 
-PICKLE_SUFFIXES = {".pkl", ".pickle", ".joblib", ".sav"}
 FORMATS_BY_SUFFIX = {
     ".joblib": "joblib",
     ".pkl": "pickle",

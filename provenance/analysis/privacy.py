@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,37 +37,16 @@ def assess_model(
     static = memorisation.analyse(model)
     static_model = StaticMemorisation(
         risk=static.risk,
-        findings=[
-            MemorisationFinding(estimator=f.estimator, attribute=f.attribute, holds=f.holds, risk=f.risk, rows=f.rows)
-            for f in static.findings
-        ],
+        findings=[MemorisationFinding(**asdict(f)) for f in static.findings],
         min_leaf_size=static.min_leaf_size,
         unknown_estimators=static.unknown,
     )
     empirical = None
     if train is not None:
-        e = scan(model, train.x)
-        empirical = EmpiricalMemorisation(
-            risk=e.risk,
-            rows_checked=e.rows_checked,
-            rows_found=e.rows_found,  # type: ignore[arg-type]
-            values_found=e.values_found,
-            where=e.where,
-        )
+        empirical = EmpiricalMemorisation(**asdict(scan(model, train.x)))
     audit = None
     if train is not None and holdout is not None:
-        a = membership_audit(model, train.x, train.y, holdout.x, holdout.y)
-        audit = MembershipAudit(
-            loss=a.loss,
-            auc=a.auc,
-            auc_ci=a.auc_ci,
-            advantage=a.advantage,
-            advantage_ci=a.advantage_ci,
-            tpr_at_fpr=a.tpr_at_fpr,
-            n_members=a.n_members,
-            n_nonmembers=a.n_nonmembers,
-            notes=a.notes,
-        )
+        audit = MembershipAudit(**asdict(membership_audit(model, train.x, train.y, holdout.x, holdout.y)))
     risks = [static.risk] + ([empirical.risk] if empirical else [])
     risk = memorisation.combine(risks)  # type: ignore[arg-type]
     method = (
