@@ -23,7 +23,7 @@ from ..card.files import (
     split_target,
     statement_bytes,
 )
-from ..card.verify import verify_card
+from ..card.verify import verify_and_read
 from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..errors import CheckFailed, NotFoundError, UsageError
@@ -269,7 +269,7 @@ def verify_target(target: Path, key_files: Sequence[Path] = ()) -> tuple[Verific
         ), None
     raw = card_file.read_bytes()
     actual = hasher_for(repo).tree(artefact).sha256 if artefact.exists() else None
-    result = verify_card(
+    return verify_and_read(
         raw,
         artefact_name=artefact.name,
         card_name=card_file.name,
@@ -277,10 +277,6 @@ def verify_target(target: Path, key_files: Sequence[Path] = ()) -> tuple[Verific
         revoked_at=revoked,
         actual_sha256=actual,
     )
-    signed = None
-    if result.verified:
-        signed = read_signed_card(raw)
-    return result, signed
 
 
 def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:

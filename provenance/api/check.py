@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis.artefact import FORMATS_BY_SUFFIX
-from ..card.files import CARD_SUFFIX, read_signed_card
-from ..card.verify import verify_card
+from ..card.files import CARD_SUFFIX
+from ..card.verify import verify_and_read
 from ..digest import sha256_file
 from ..errors import ManifestError
 from ..model.dataset import DatasetManifest
@@ -107,6 +107,7 @@ class _Context:
         self.revoked = {k: r.revoked_at for k, r in trust.revocations(self.repo).items()}
         self.recipient = repository_recipient(self.config)  # type: ignore[arg-type]
         self.digests: dict[str, str] = {}
+        self.current = {n: m.terms() for n, m in self.manifests.items()}
 
     def remember_passes(self, passed: list[FileCheck]) -> None:
         """Let the hook's fast path skip these next time, while nothing they depend on changes."""
@@ -160,7 +161,7 @@ def _check_artefact(ctx: _Context, path: str) -> FileCheck:
             )
         return FileCheck(path, "artefact", [reason, *_pickle_report(file, path)])
     raw = ctx.staged.read(card_rel)
-    verification = verify_card(
+    verification, signed = verify_and_read(
         raw,
         artefact_name=name,
         card_name=card_rel,
@@ -168,11 +169,17 @@ def _check_artefact(ctx: _Context, path: str) -> FileCheck:
         revoked_at=ctx.revoked,
         actual_sha256=digest,
     )
-    card = read_signed_card(raw).card if verification.verified else None
+    card = signed.card if signed else None
     if card is None:
         return FileCheck(path, "artefact", [r for r in verification.reasons] + _pickle_report(file, path))
-    current = {n: m.terms() for n, m in ctx.manifests.items()}
-    decision = decide(card, verification, current=current, recipient=ctx.recipient, config=ctx.config, now=ctx.now)  # type: ignore[arg-type]
+    decision = decide(
+        card,
+        verification,
+        current=ctx.current,
+        recipient=ctx.recipient,
+        config=ctx.config,
+        now=ctx.now,  # type: ignore[arg-type]
+    )
     return FileCheck(path, "artefact", list(decision.reasons))
 
 

@@ -13,7 +13,7 @@ import hashlib
 
 from ..crypto.keys import PublicKeyInfo
 from ..model.decision import Reason, Verification
-from .files import CardFormatError, parse_envelope, parse_statement
+from .files import CardFormatError, SignedCard, parse_envelope, parse_statement
 
 
 def verify_card(
@@ -25,12 +25,34 @@ def verify_card(
     revoked_at: dict[str, dt.datetime],
     actual_sha256: str | None,
 ) -> Verification:
+    return verify_and_read(
+        raw,
+        artefact_name=artefact_name,
+        card_name=card_name,
+        candidates=candidates,
+        revoked_at=revoked_at,
+        actual_sha256=actual_sha256,
+    )[0]
+
+
+def verify_and_read(
+    raw: bytes,
+    *,
+    artefact_name: str,
+    card_name: str,
+    candidates: list[PublicKeyInfo],
+    revoked_at: dict[str, dt.datetime],
+    actual_sha256: str | None,
+) -> tuple[Verification, SignedCard | None]:
+    """The verdict, and the card it verified (parsed once) when it verified; None otherwise."""
     reasons: list[Reason] = []
     facts: dict[str, str | None] = {"card_sha256": hashlib.sha256(raw).hexdigest(), "actual_sha256": actual_sha256}
+    parsed: list[SignedCard] = []
 
-    def result() -> Verification:
+    def result() -> tuple[Verification, SignedCard | None]:
         blocked = any(r.severity == "block" for r in reasons)
-        return Verification(verified=not blocked, artefact=artefact_name, card=card_name, reasons=reasons, **facts)
+        verdict = Verification(verified=not blocked, artefact=artefact_name, card=card_name, reasons=reasons, **facts)
+        return verdict, (parsed[0] if parsed and not blocked else None)
 
     try:
         envelope = parse_envelope(raw)
@@ -71,6 +93,7 @@ def verify_card(
             Reason(code="CARD_INVALID", message=f"the signed statement is not a valid prov card: {e}", source=card_name)
         )
         return result()
+    parsed.append(SignedCard(raw, envelope, statement))
     card = statement.predicate
     signed_at = card.created.time
     facts["signed_at"] = signed_at.isoformat()
