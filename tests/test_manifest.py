@@ -211,3 +211,11 @@ def test_flag_file_paths_are_relative_to_cwd(project: Path, prov, monkeypatch) -
     assert json.loads(r.out)["manifest"]["files"][0]["path"] == "data/patients.csv"
     r = prov("dataset", "add", "x", "--source", "s", "--owner", "o", "--licence", "MIT", "--confidentiality", "public")
     assert r.code == 2 and "--personal-data" in r.err
+
+
+def test_control_characters_in_a_key_stay_on_one_line(project: Path, prov) -> None:
+    data = copy.deepcopy(BASE)
+    data["retention"] = {"\r": None}
+    Path("cr.yaml").write_text(yaml.safe_dump(data))
+    r = prov("dataset", "add", "--manifest", "cr.yaml")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "retention.'\\r'" in r.err

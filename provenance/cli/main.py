@@ -83,7 +83,8 @@ def _handle(e: Exception) -> int:
 
         traceback.print_exc()
     if isinstance(e, ProvError):
-        click.echo(f"prov: {e.message}", err=True)
+        # One line, whatever a user's file smuggled into the message.
+        click.echo("prov: " + " ".join(e.message.splitlines()), err=True)
         return e.exit_code
     if isinstance(e, KeyboardInterrupt):
         return 130

@@ -46,7 +46,7 @@ def parse_model(model: type[M], data: Any, source: str) -> M:
 def describe_validation_error(e: ValidationError) -> tuple[str | None, str]:
     errors = e.errors(include_url=False)
     first = errors[0]
-    field = ".".join(str(p) for p in first["loc"]) or None
+    field = ".".join(_field_part(p) for p in first["loc"]) or None
     kind = first["type"]
     msg = first["msg"]
     if kind == "missing":
@@ -62,6 +62,12 @@ def describe_validation_error(e: ValidationError) -> tuple[str | None, str]:
             problem += f" (got {first['input']!r})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return field, problem + more
+
+
+def _field_part(part: object) -> str:
+    """A key as the user typed it; quoted when it holds spaces or control characters (a stray CR)."""
+    text = str(part)
+    return text if text.isprintable() and " " not in text and text else repr(text)
 
 
 def load_model(model: type[M], path: Path) -> M:
