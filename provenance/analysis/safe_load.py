@@ -1,53 +1,96 @@
-"""Loading artefacts without running code that is not on the allow-list.
+"""Loading artefacts through the construction policy: the one way prov (and its users) load a model.
 
-The gate is enforced at load time, in the unpickler's ``find_class``, for plain pickles and joblib files
-alike (we wrap joblib's own unpickler, which handles compression and raw numpy arrays, including the
-nested pickle of object arrays). Before loading, the symbolic reader lists every global the file names
-(also inside compressed joblib files and object arrays), so a refusal names all offenders at once.
-``.skops`` files go through skops' own ``get_untrusted_types`` / ``load(trusted=...)``.
-``trust_pickle=True`` (the CLI's ``--trust-pickle``) is the only way around the gate.
+Pickle and joblib files are parsed once (``pickles.reader``), judged against the construction table
+(``pickles.judge``) and built from that same parse (``pickles.build``) under the audit-hook guard;
+the card's inspection is the judge's verdict on the same parse, so the two cannot disagree.
+``.skops`` files are loaded by skops, trusting only the types the table admits, and their result is
+checked with the same structural validators. ``trust_pickle=True`` (``--trust-pickle``) is the only
+way round, and it means "run whatever this file says".
 """
 
 from __future__ import annotations
 
-import inspect
-import os
-import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import CheckFailed, UsageError
-from .allowlist import is_trusted, resolve
-from .symbolic_pickle import PickleReadError, read_symbolic
+from .pickles.reader import Limits, Parse, ParseError
 
 
 class UnsafePickleError(CheckFailed):
     code = "UNSAFE_PICKLE"
 
-    def __init__(self, path: Path, offenders: list[str]) -> None:
+    def __init__(self, path: Path, offenders: list[str], *, detail: str | None = None) -> None:
+        shown = ", ".join(offenders[:6]) + (f" and {len(offenders) - 6} more" if len(offenders) > 6 else "")
         super().__init__(
-            f"{path}: refusing to load: it refers to code outside the allow-list ({', '.join(offenders)}); "
+            f"{path}: refusing to load: {detail or 'it asks for code outside the construction table'} ({shown}); "
             "pass --trust-pickle only if you trust whoever wrote this file"
         )
         self.offenders = offenders
 
 
-def untrusted_globals(path: Path) -> list[str]:
-    """Every global the file names that is not on the allow-list (a report; the gate is at load time)."""
-    return [g for g in read_symbolic(path).globals if not is_trusted(g)]
+@dataclass
+class Inspected:
+    """The judge's verdict on one parse: what the card records about a pickle-bearing file."""
+
+    parse: Parse | None
+    untrusted: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    error: str | None = None  # the file could not be parsed exactly (then it is not safe)
+
+    @property
+    def safe(self) -> bool:
+        return self.parse is not None and not self.untrusted and not self.violations
+
+    def offenders(self) -> list[str]:
+        return self.untrusted + self.violations + ([self.error] if self.error else [])
 
 
-def load_model(path: Path, *, trust_pickle: bool = False) -> Any:
+def inspect_pickle(path: Path, limits: Limits | None = None) -> Inspected:
+    """Parse and judge a pickle-bearing file. Never imports anything the file names."""
+    from .pickles.judge import judge
+
+    try:
+        parse = _parse(path, limits)
+    except ParseError as e:
+        return Inspected(None, error=f"cannot be read exactly: {e}")
+    verdict = judge(parse)
+    return Inspected(parse, verdict.untrusted, verdict.violations)
+
+
+def _parse(path: Path, limits: Limits | None) -> Parse:
+    from .pickles.reader import parse_file
+
+    try:
+        return parse_file(path, limits)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def load_model(path: Path, *, trust_pickle: bool = False, limits: Limits | None = None) -> Any:
+    """The object in ``path``, built only as the construction table allows (or anything, when trusted)."""
     if path.suffix.lower() == ".skops":
         return _load_skops(path, trust_pickle)
-    if not trust_pickle:
-        try:
-            offenders = untrusted_globals(path)
-        except PickleReadError as e:
-            raise UsageError(f"{path}: {e}") from None
-        if offenders:
-            raise UnsafePickleError(path, offenders)
-    return _load_joblib(path, trust_pickle)
+    if trust_pickle:
+        import joblib
+
+        return joblib.load(path)
+    inspected = inspect_pickle(path, limits)
+    if not inspected.safe or inspected.parse is None:
+        detail = "it cannot be read exactly" if inspected.error else None
+        raise UnsafePickleError(path, inspected.offenders(), detail=detail)
+    from .pickles.build import BuildError, build
+    from .pickles.guard import GuardTripped
+    from .pickles.judge import Verdict
+
+    try:
+        obj, _notes = build(inspected.parse, Verdict())
+    except GuardTripped as e:
+        raise UnsafePickleError(path, [str(e)], detail="loading it tried something a model load never does") from None
+    except BuildError as e:
+        raise UnsafePickleError(path, [str(e)], detail="it cannot be built as the table allows") from None
+    return obj
 
 
 def _load_skops(path: Path, trust: bool) -> Any:
@@ -55,44 +98,28 @@ def _load_skops(path: Path, trust: bool) -> Any:
         import skops.io as sio
     except ImportError:
         raise UsageError(f"{path}: loading .skops files needs the skops package (pip install skops)") from None
-    untrusted = sio.get_untrusted_types(file=path)
-    offenders = [t for t in untrusted if not is_trusted(t)]
+    from .pickles import table
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as e:  # a damaged archive
+        raise UsageError(f"{path}: not a readable skops file ({type(e).__name__}: {e})") from None
+    offenders = [t for t in untrusted if not _skops_trusted(table, t)]
     if offenders and not trust:
         raise UnsafePickleError(path, offenders)
-    return sio.load(path, trusted=untrusted)
+    from .pickles.guard import GuardTripped, guarded
+
+    try:
+        with guarded():
+            return sio.load(path, trusted=untrusted)
+    except GuardTripped as e:
+        raise UnsafePickleError(path, [str(e)], detail="loading it tried something a model load never does") from None
 
 
-def _safe_unpickler_class() -> type:
-    from joblib.numpy_pickle import NumpyUnpickler
+def _skops_trusted(table: Any, dotted: str) -> bool:
+    """skops makes objects with ``cls.__new__`` and ``__setstate__``: only plain table classes and values."""
+    from .pickles import rules
 
-    class SafeNumpyUnpickler(NumpyUnpickler):  # type: ignore[misc,valid-type]
-        """joblib's unpickler (compression, raw arrays, object-array sub-pickles) with a gated find_class."""
-
-        def find_class(self, module: str, name: str) -> Any:
-            obj = resolve(module, name)
-            if obj is None:
-                raise UnsafePickleError(Path(self.filename or "pickle"), [f"{module}.{name}"])
-            return obj
-
-    return SafeNumpyUnpickler
-
-
-def _load_joblib(path: Path, trust: bool) -> Any:
-    from joblib import numpy_pickle
-    from joblib.numpy_pickle_utils import _validate_fileobject_and_memmap
-
-    if trust:
-        return numpy_pickle.load(path)
-    cls = _safe_unpickler_class()
-    takes_byte_order = "ensure_native_byte_order" in inspect.signature(cls.__init__).parameters
-    with open(path, "rb") as f, _validate_fileobject_and_memmap(f, os.fspath(path), None) as (fobj, _):
-        if isinstance(fobj, str):
-            raise UsageError(f"{path}: joblib files from before joblib 0.10 are not supported")
-        args = (os.fspath(path), fobj, True) if takes_byte_order else (os.fspath(path), fobj)
-        unpickler = cls(*args, mmap_mode=None)
-        try:
-            return unpickler.load()
-        except UnsafePickleError:
-            raise
-        except (pickle.UnpicklingError, EOFError, ValueError) as e:
-            raise UsageError(f"{path}: not a readable pickle or joblib file ({e})") from None
+    module, _, name = dotted.rpartition(".")
+    entry = table.lookup(module, name)
+    return entry is not None and (entry.rule is table.VALUE or type(entry.rule) is rules.PlainObject)

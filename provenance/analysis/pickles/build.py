@@ -1,0 +1,162 @@
+"""Real objects from a parse graph the judge passed, each made by its table entry's rule.
+
+Every global is imported before the guard goes on, and only from the table's own (module, name),
+checked against what the table reviewed: a class restored from state must still have the reviewed
+``__setstate__`` and an ordinary ``__new__``. Then objects are built depth-first under the guard;
+shared objects stay shared, cycles through lists, dicts and objects are restored as pickle restores
+them, and nesting is capped so a crafted graph cannot exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from typing import Any
+
+from . import guard, table
+from .judge import Verdict
+from .nodes import Node, Ref
+from .reader import Parse
+from .rules import NotValid, ObjectArray, PlainObject
+
+_MAX_DEPTH = 400
+_PLAIN = (type(None), bool, int, float, complex, str, bytes, bytearray)
+_REVIEWED_NEW = {
+    "object.__new__",
+    "dict.__new__",
+    "sklearn.utils.deprecation.deprecated._decorate_class.<locals>.wrapped",
+}
+_OBJECT_ARRAY = ObjectArray()
+
+
+class BuildError(ValueError):
+    """The graph could not be built as the table allows (the message says where)."""
+
+
+def _qualname(f: Any) -> str:
+    owner = getattr(f, "__objclass__", None)
+    module = getattr(f, "__module__", None) or getattr(owner, "__module__", None) or ""
+    qual = getattr(f, "__qualname__", None) or getattr(f, "__name__", repr(f))
+    return f"{module}.{qual}" if module and module != "builtins" else qual
+
+
+def resolve_entry(entry: table.Entry) -> Any:
+    """Import the entry's object and check it is still what the table reviewed."""
+    try:
+        obj = getattr(importlib.import_module(entry.module), entry.name)
+    except (ImportError, AttributeError) as e:
+        raise BuildError(f"{entry.qualname} is not available in this environment ({e})") from None
+    if isinstance(entry.rule, PlainObject):
+        if not isinstance(obj, type):
+            raise BuildError(f"{entry.qualname} is no longer a class")
+        setstate = getattr(obj, "__setstate__", None)
+        live = (
+            _qualname(setstate)
+            if setstate is not None and setstate is not getattr(object, "__setstate__", None)
+            else None
+        )
+        if live != entry.setstate:
+            raise BuildError(f"{entry.qualname} now restores state with {live or 'no __setstate__'}, "
+                             f"not the reviewed {entry.setstate or 'none'}: refusing until the table is reviewed")  # fmt: skip
+        new = _qualname(obj.__new__)
+        if new not in _REVIEWED_NEW:
+            raise BuildError(f"{entry.qualname} has its own __new__ ({new}): refusing until the table is reviewed")
+    return obj
+
+
+class _Builder:
+    def __init__(self, resolved: dict[tuple[str, str], Any]) -> None:
+        self._resolved = resolved
+        self._memo: dict[int, Any] = {}
+        self._building: set[int] = set()
+        self._depth = 0
+
+    def resolve(self, ref: Ref) -> Any:
+        try:
+            return self._resolved[ref.key]
+        except KeyError:
+            raise BuildError(f"{ref.qualname} was not resolved before the load") from None
+
+    def remember(self, node: Node, obj: Any) -> None:
+        self._memo[id(node)] = obj
+
+    def make(self, value: Any) -> Any:
+        if isinstance(value, _PLAIN):
+            return value
+        key = id(value)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._building:
+            raise BuildError(f"a cycle through an immutable value ({type(value).__name__})")
+        self._depth += 1
+        if self._depth > _MAX_DEPTH:
+            raise BuildError(f"objects nested more than {_MAX_DEPTH} deep")
+        self._building.add(key)
+        try:
+            out = self._make(value)
+        finally:
+            self._building.discard(key)
+            self._depth -= 1
+        self._memo[key] = out
+        return out
+
+    def _make(self, value: Any) -> Any:
+        t = type(value)
+        if t is list:
+            out: Any = []
+            self._memo[id(value)] = out
+            out.extend(self.make(v) for v in value)
+            return out
+        if t is dict:
+            out = {}
+            self._memo[id(value)] = out
+            for k, v in value.items():
+                out[self.make(k)] = self.make(v)
+            return out
+        if t is tuple:
+            return tuple(self.make(v) for v in value)
+        if t is set or t is frozenset:
+            return t(self.make(v) for v in value)
+        if isinstance(value, Ref):
+            return self.resolve(value)
+        if isinstance(value, Node):
+            if value.op == "array":
+                return value.value
+            if value.op == "objarray":
+                return _OBJECT_ARRAY.make(value, self)
+            entry = table.lookup(*value.func.key) if isinstance(value.func, Ref) else None
+            if entry is None:
+                raise BuildError(f"{value.qualname} is not in the table")
+            return entry.rule.make(value, self)
+        raise BuildError(f"cannot build a {t.__name__}")
+
+
+def build(parse: Parse, verdict: Verdict) -> tuple[Any, list[str]]:
+    """The loaded object and the warnings the libraries raised while building it.
+
+    Raises BuildError (or guard.GuardTripped) when the graph cannot be built as the table allows.
+    """
+    if not verdict.safe:
+        raise BuildError("refusing to build a graph the judge did not pass")
+    resolved = {}
+    for key in parse.globals:
+        entry = table.lookup(*key)
+        if entry is None:
+            raise BuildError(f"{key[0]}.{key[1]} is not in the table")
+        resolved[key] = resolve_entry(entry)
+    builder = _Builder(resolved)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with guard.guarded() as tripped:
+            try:
+                obj = builder.make(parse.root)
+            except guard.GuardTripped:
+                raise
+            except (NotValid, TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as e:
+                if tripped:
+                    raise guard.GuardTripped(f"refused while loading: {tripped[0]}") from None
+                raise BuildError(f"{type(e).__name__}: {e}") from None
+        if tripped:
+            raise guard.GuardTripped(f"refused while loading: {tripped[0]}")
+    notes = sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught})
+    return obj, notes

@@ -1,0 +1,640 @@
+"""The one parse: pickle, joblib and PyTorch bytes into a graph, read exactly as their loaders read them.
+
+The opcode machine is ``pickle._Unpickler``, the very class ``joblib.load`` runs, so every opcode
+means here what it means there; only the opcodes that import, call or mutate objects are replaced by
+ones that record. joblib's container is read with joblib's own decompressors (the same magic-number
+detection, the same streams) and its raw arrays are sized with a dtype that ``dtypes.realise``
+accepted, so the bytes we skip as array data are exactly the bytes joblib skips.
+
+Where two readers could read the same bytes differently, we refuse instead of guessing:
+- a NumpyArrayWrapper whose BUILD comes while a protocol-4 frame still holds unread bytes (joblib reads
+  the array from the file, behind the frame: genuine files always end the frame first);
+- a second BUILD, or a BUILD on an object made by a call after a second reference to it exists
+  (the callee saw it without that state);
+- bytes after the final STOP (another reader could take them for a second pickle);
+- any import, call or state after the point where ``pickle.load`` and ``joblib.load`` part ways
+  (compressed files, raw array data) is judged too: what ``pickle.load`` makes of those bytes.
+
+Work is bounded: decompressed bytes, opcodes, opcodes per compressed byte (decompression bombs) and
+nesting depth are capped by ``Limits``; past a cap the file is refused at once.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from . import dtypes
+from .nodes import Node, Ref
+
+_WRAPPER = ("joblib.numpy_pickle", "NumpyArrayWrapper")
+_RECONSTRUCTOR = ("copyreg", "_reconstructor")
+_WRAPPER_KEYS = {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"}
+_TORCH_MAGIC = 0x1950A86A20F9469CFC6C
+_ARRAY_CHUNK = 64 * 1024 * 1024
+
+
+class ParseError(ValueError):
+    """The bytes cannot be read exactly as their loader would read them: never "no untrusted code"."""
+
+
+class LimitError(ParseError):
+    """A configured bound on the work of parsing was reached."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on parsing work. Defaults fit models of several GiB; tighten or widen per project."""
+
+    max_bytes: int = 8 << 30  # decompressed bytes read
+    max_opcodes: int = 20_000_000
+    opcodes_per_compressed_byte: int = 32  # a decompression bomb of trivial opcodes is refused early
+    max_nesting: int = 32  # object arrays inside object arrays
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_opcodes", "opcodes_per_compressed_byte", "max_nesting"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be a positive whole number")
+
+
+@dataclass
+class Parse:
+    """What one reading of one file found."""
+
+    root: Any
+    container: str  # pickle | joblib | pytorch-zip | pytorch-legacy
+    compression: str | None
+    globals: list[tuple[str, str]]
+    opcodes: int
+    nbytes: int
+    protocol: int
+    notes: list[str] = field(default_factory=list)
+    roots: list[Any] = field(default_factory=list)  # every pickle read (PyTorch files hold several)
+    # ``pickle.load`` of the same file where it parts from ``joblib.load``: every object that reading
+    # makes (also when it fails part-way), and the globals it imports. Judged like the rest.
+    plain_made: list[Any] = field(default_factory=list)
+    plain_globals: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Budget:
+    """Counts what every reader of one file consumed, against the limits."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.opcodes = 0
+        self.globals: dict[tuple[str, str], None] = {}
+        self.compressed: _CountingFile | None = None
+
+    def opcode_budget_exceeded(self) -> str | None:
+        n = self.opcodes
+        if n > self.limits.max_opcodes:
+            return f"more than {self.limits.max_opcodes:,} opcodes"
+        if self.compressed is not None and n > 100_000:
+            allowed = 100_000 + self.limits.opcodes_per_compressed_byte * self.compressed.consumed
+            if n > allowed:
+                return (
+                    f"{n:,} opcodes from {self.compressed.consumed:,} compressed bytes "
+                    "(a decompression bomb, not a model)"
+                )
+        return None
+
+
+class _CountingFile(io.RawIOBase):
+    """A read-only stream that counts bytes and refuses to go past ``limit``."""
+
+    def __init__(self, raw: IO[bytes], limit: int, what: str) -> None:
+        self._raw = raw
+        self.consumed = 0
+        self._limit = limit
+        self._what = what
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        room = self._limit - self.consumed
+        if room <= 0 and len(b):
+            raise LimitError(f"more than {self._limit:,} {self._what}")
+        view = memoryview(b)[: max(0, min(len(b), room))]
+        n = self._raw.readinto(view) or 0
+        self.consumed += n
+        return n
+
+
+class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
+    """pickle._Unpickler with every import, call and mutation recorded instead of performed."""
+
+    dispatch: ClassVar[dict[int, Any]] = dict(pickle._Unpickler.dispatch)  # type: ignore[attr-defined]
+
+    def __init__(
+        self,
+        file: Any,
+        budget: _Budget,
+        *,
+        joblib: bool,
+        torch: bool = False,
+        depth: int = 0,
+        created: list[Any] | None = None,
+    ) -> None:
+        super().__init__(file, fix_imports=True, encoding="ASCII", errors="strict")
+        self.file_handle = file
+        self._budget = budget
+        self._joblib = joblib
+        self._torch = torch
+        self._depth = depth
+        # The plain-pickle reading of a joblib file keeps every object it makes or changes after the
+        # point where it parts from joblib's reading (the first raw array; byte 0 if compressed).
+        self._created = created
+        self.collecting = False
+        self.saw_wrapper = False
+        self.persistent_ids = 0
+
+    # --- the loop, counted ------------------------------------------------------------------------
+
+    def load(self) -> Any:
+        self._unframer = pickle._Unframer(self._file_read, self._file_readline)  # type: ignore[attr-defined]
+        self.read = self._unframer.read
+        self.readinto = self._unframer.readinto
+        self.readline = self._unframer.readline
+        self.metastack = []
+        self.stack: list[Any] = []
+        self.append = self.stack.append
+        self.proto = 0
+        read = self.read
+        dispatch = self.dispatch
+        budget = self._budget
+        check_every = 4096
+        try:
+            while True:
+                key = read(1)
+                if not key:
+                    raise EOFError
+                budget.opcodes += 1
+                if budget.opcodes % check_every == 0:
+                    problem = budget.opcode_budget_exceeded()
+                    if problem:
+                        raise LimitError(problem)
+                dispatch[key[0]](self)
+        except pickle._Stop as stop:  # type: ignore[attr-defined]
+            return stop.value
+
+    # --- names ------------------------------------------------------------------------------------
+
+    def find_class(self, module: str, name: str) -> Ref:
+        if self.proto < 3 and self.fix_imports:  # Python 2 names, mapped exactly as pickle maps them
+            import _compat_pickle
+
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            elif module in _compat_pickle.IMPORT_MAPPING:
+                module = _compat_pickle.IMPORT_MAPPING[module]
+        if not isinstance(module, str) or not isinstance(name, str):
+            raise ParseError("a global whose module or name is not text")
+        self._budget.globals.setdefault((module, name), None)
+        return Ref(module, name)
+
+    def _made(self, node: Node) -> Node:
+        if self.collecting and self._created is not None:
+            self._created.append(node)
+        return node
+
+    def persistent_load(self, pid: Any) -> Any:
+        if not self._torch:
+            raise ParseError("persistent ids: a plain pickle.load fails on them and prov does not guess")
+        self.persistent_ids += 1
+        return self._made(Node("persid", Ref("<persistent>", "load"), (pid,)))
+
+    def get_extension(self, code: int) -> None:
+        raise ParseError(f"extension code {code}: the copyreg extension registry is not part of a model file")
+
+    dispatch[pickle.EXT1[0]] = lambda self: self.get_extension(self.read(1)[0])
+    dispatch[pickle.EXT2[0]] = lambda self: self.get_extension(struct.unpack("<H", self.read(2))[0])
+    dispatch[pickle.EXT4[0]] = lambda self: self.get_extension(struct.unpack("<i", self.read(4))[0])
+
+    # --- second references: a node someone else may already have seen -----------------------------
+
+    def _fetched(self, obj: Any) -> Any:
+        if isinstance(obj, Node):
+            obj.fetched = True
+        return obj
+
+    def load_get(self) -> None:
+        super().load_get()
+        self._fetched(self.stack[-1])
+
+    def load_binget(self) -> None:
+        super().load_binget()
+        self._fetched(self.stack[-1])
+
+    def load_long_binget(self) -> None:
+        super().load_long_binget()
+        self._fetched(self.stack[-1])
+
+    def load_dup(self) -> None:
+        super().load_dup()
+        self._fetched(self.stack[-1])
+
+    dispatch[pickle.GET[0]] = load_get
+    dispatch[pickle.BINGET[0]] = load_binget
+    dispatch[pickle.LONG_BINGET[0]] = load_long_binget
+    dispatch[pickle.DUP[0]] = load_dup
+
+    def load_frame(self) -> None:
+        (size,) = struct.unpack("<Q", self.read(8))
+        if size > self._budget.limits.max_bytes:
+            raise LimitError(f"a pickle frame of {size:,} bytes")
+        self._unframer.load_frame(size)
+
+    dispatch[pickle.FRAME[0]] = load_frame
+
+    # --- calls and construction: recorded, never performed -----------------------------------------
+
+    def load_reduce(self) -> None:
+        args = self.stack.pop()
+        func = self.stack[-1]
+        if (
+            isinstance(func, Ref)
+            and func.key == _RECONSTRUCTOR
+            and isinstance(args, tuple)
+            and len(args) == 3
+            and isinstance(args[0], Ref)
+            and isinstance(args[1], Ref)
+            and args[1].key == ("builtins", "object")
+            and args[2] is None
+        ):
+            # copyreg._reconstructor(cls, object, None) is object.__new__(cls): protocol 0/1's NEWOBJ.
+            self.stack[-1] = self._made(Node("newobj", args[0], (), None))
+            return
+        if (
+            isinstance(func, Ref)
+            and func.key == _RECONSTRUCTOR
+            and isinstance(args, tuple)
+            and len(args) == 3
+            and isinstance(args[0], Ref)
+            and isinstance(args[1], Ref)
+            and args[1].key == ("builtins", "dict")
+            and type(args[2]) is dict
+        ):
+            # copyreg._reconstructor(cls, dict, items): a dict subclass (Bunch) in protocols 0/1.
+            node = self._made(Node("newobj", args[0], (), None))
+            node.pairs.extend(args[2].items())
+            self.stack[-1] = node
+            return
+        self.stack[-1] = self._made(Node("reduce", func, args))
+
+    def load_newobj(self) -> None:
+        args = self.stack.pop()
+        cls = self.stack.pop()
+        self.append(self._made(Node("newobj", cls, args)))
+
+    def load_newobj_ex(self) -> None:
+        kwargs = self.stack.pop()
+        args = self.stack.pop()
+        cls = self.stack.pop()
+        self.append(self._made(Node("newobj", cls, args, kwargs)))
+
+    def _instantiate(self, klass: Any, args: list[Any]) -> None:  # INST and OBJ (protocols 0/1)
+        # pickle calls klass(*args) when there are arguments, klass.__new__(klass) when there are none.
+        self.append(self._made(Node("reduce", klass, tuple(args)) if args else Node("newobj", klass, ())))
+
+    dispatch[pickle.REDUCE[0]] = load_reduce
+    dispatch[pickle.NEWOBJ[0]] = load_newobj
+    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
+
+    def load_build(self) -> None:
+        state = self.stack.pop()
+        inst = self.stack[-1]
+        if not isinstance(inst, Node) or inst.op == "array":
+            raise ParseError(f"BUILD on {type(inst).__name__}: only objects the pickle made take state")
+        if inst.built:
+            raise ParseError(f"{inst.qualname} is given state twice")
+        if inst.op == "reduce" and inst.fetched:
+            raise ParseError(f"{inst.qualname} is given state after another object already used it")
+        inst.state = state
+        inst.built = True
+        self._made(inst)
+        if inst.op == "newobj" and isinstance(inst.func, Ref) and inst.func.key == _WRAPPER:
+            self.saw_wrapper = True
+            if self._joblib:
+                self.stack[-1] = self._read_joblib_array(inst)
+            elif self._created is not None:
+                self.collecting = True
+
+    dispatch[pickle.BUILD[0]] = load_build
+
+    # --- mutation of containers ---------------------------------------------------------------------
+
+    def _target(self, what: str) -> Any:
+        target = self.stack[-1]
+        if type(target) in (list, dict, set):
+            return target
+        if isinstance(target, Node) and target.op != "array":
+            self._made(target)
+            if target.op == "reduce" and target.fetched:
+                raise ParseError(f"{target.qualname} is given items after another object already used it")
+            return target
+        raise ParseError(f"{what} on {type(target).__name__}")
+
+    def load_append(self) -> None:
+        value = self.stack.pop()
+        target = self._target("APPEND")
+        if isinstance(target, Node):
+            target.items.append(value)
+        elif type(target) is list:
+            target.append(value)
+        else:
+            raise ParseError(f"APPEND on {type(target).__name__}")
+
+    def load_appends(self) -> None:
+        items = self.pop_mark()
+        target = self._target("APPENDS")
+        if isinstance(target, Node):
+            target.items.extend(items)
+        elif type(target) is list:
+            target.extend(items)
+        else:
+            raise ParseError(f"APPENDS on {type(target).__name__}")
+
+    def load_setitem(self) -> None:
+        value = self.stack.pop()
+        key = self.stack.pop()
+        target = self._target("SETITEM")
+        if isinstance(target, Node):
+            target.pairs.append((key, value))
+        elif type(target) is dict:
+            target[key] = value
+        else:
+            raise ParseError(f"SETITEM on {type(target).__name__}")
+
+    def load_setitems(self) -> None:
+        items = self.pop_mark()
+        target = self._target("SETITEMS")
+        pairs = [(items[i], items[i + 1]) for i in range(0, len(items) - 1, 2)]
+        if isinstance(target, Node):
+            target.pairs.extend(pairs)
+        elif type(target) is dict:
+            for k, v in pairs:
+                target[k] = v
+        else:
+            raise ParseError(f"SETITEMS on {type(target).__name__}")
+
+    def load_additems(self) -> None:
+        items = self.pop_mark()
+        target = self._target("ADDITEMS")
+        if isinstance(target, Node):
+            target.items.extend(items)
+        elif type(target) is set:
+            target.update(items)
+        else:
+            raise ParseError(f"ADDITEMS on {type(target).__name__}")
+
+    dispatch[pickle.APPEND[0]] = load_append
+    dispatch[pickle.APPENDS[0]] = load_appends
+    dispatch[pickle.SETITEM[0]] = load_setitem
+    dispatch[pickle.SETITEMS[0]] = load_setitems
+    dispatch[pickle.ADDITEMS[0]] = load_additems
+
+    # --- joblib's raw arrays ------------------------------------------------------------------------
+
+    def _read_joblib_array(self, wrapper: Node) -> Any:
+        """Read what ``NumpyArrayWrapper.read_array`` reads, from the same stream, or refuse."""
+        import numpy as np
+
+        frame = self._unframer.current_frame
+        if frame is not None and frame.tell() < len(frame.getbuffer()):
+            raise ParseError("a joblib array starts inside a pickle frame (joblib would read it from behind the frame)")
+        state = wrapper.state
+        if not isinstance(state, dict) or not set(state) <= _WRAPPER_KEYS or wrapper.args or wrapper.kwargs:
+            raise ParseError("a joblib array wrapper with state joblib does not write")
+        if wrapper.fetched or wrapper.items or wrapper.pairs:
+            raise ParseError("a joblib array wrapper referenced twice")
+        subclass, shape, order = state.get("subclass"), state.get("shape"), state.get("order", "C")
+        if not (isinstance(subclass, Ref) and subclass.key == ("numpy", "ndarray")):
+            raise ParseError("a joblib array whose class is not numpy.ndarray")
+        if not (isinstance(shape, tuple) and all(type(n) is int and 0 <= n < 1 << 40 for n in shape)):
+            raise ParseError(f"a joblib array shape {shape!r}")
+        if order not in ("C", "F"):
+            raise ParseError(f"a joblib array order {order!r}")
+        try:
+            dtype = dtypes.realise(state.get("dtype"))
+        except dtypes.DtypeError as e:
+            raise ParseError(f"a joblib array's {e}") from None
+        count = 1
+        for n in shape:
+            count *= n
+        if count >= 1 << 62:
+            raise ParseError(f"a joblib array of {count:,} elements")
+        fh = self.file_handle
+        if dtype.hasobject:
+            if self._depth + 1 > self._budget.limits.max_nesting:
+                raise LimitError(f"object arrays nested more than {self._budget.limits.max_nesting} deep")
+            # joblib reads the objects with a *plain* unpickler on the same file (no raw arrays inside).
+            nested = _Reader(fh, self._budget, joblib=False, depth=self._depth + 1)
+            root = nested.load()
+            return Node("objarray", Ref("numpy", "ndarray"), (root,))
+        if state.get("numpy_array_alignment_bytes") is not None:
+            pad = fh.read(1)
+            n = int.from_bytes(pad, "little")
+            if n:
+                fh.read(n)
+        nbytes = count * dtype.itemsize
+        array = np.empty(count, dtype=dtype)
+        view = memoryview(array).cast("B") if nbytes else memoryview(b"")
+        got = 0
+        while got < nbytes:
+            n = fh.readinto(view[got : got + _ARRAY_CHUNK])
+            if not n:
+                raise ParseError(f"the file ends inside a joblib array ({got:,} of {nbytes:,} bytes)")
+            got += n
+        array = array.reshape(shape[::-1]).transpose() if order == "F" else array.reshape(shape)
+        if dtype.byteorder not in ("=", "|", "<" if sys.byteorder == "little" else ">"):
+            array = array.astype(dtype.newbyteorder("="))
+        node = Node("array", Ref("numpy", "ndarray"))
+        node.value = array
+        return node
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+
+def _open_joblib(raw: IO[bytes], budget: _Budget) -> tuple[Any, str | None]:
+    """The decompressed stream joblib.load would read, chosen by joblib's own magic-number detection."""
+    from joblib.compressor import _COMPRESSORS, _ZFILE_PREFIX
+    from joblib.numpy_pickle_utils import _buffered_read_file, _detect_compressor
+
+    counted = _CountingFile(raw, 1 << 62, "compressed bytes")
+    stream = io.BufferedReader(counted, 1024 * 1024)
+    name = _detect_compressor(stream)
+    if name == "compat":
+        raise ParseError(f"a joblib file from before joblib 0.10 ({_ZFILE_PREFIX!r} format) is not supported")
+    if name == "not-compressed":
+        limited = _CountingFile(stream, budget.limits.max_bytes, "bytes")  # type: ignore[arg-type]
+        return io.BufferedReader(limited, 1024 * 1024), None
+    if name not in _COMPRESSORS:
+        raise ParseError(f"{name}-compressed")
+    try:
+        inner = _COMPRESSORS[name].decompressor_file(stream)
+    except ValueError as e:  # lz4 without the lz4 package
+        raise ParseError(f"{name}-compressed: {e}") from None
+    budget.compressed = counted
+    limited = _CountingFile(_buffered_read_file(inner), budget.limits.max_bytes, "decompressed bytes")
+    return io.BufferedReader(limited, 1024 * 1024), name
+
+
+def _run(reader: _Reader) -> Any:
+    try:
+        return reader.load()
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError("nesting too deep to read") from None
+    except MemoryError:
+        raise LimitError("needs more memory than this machine has") from None
+    except Exception as e:  # every way pickle's own opcodes and the decompressors fail on bad bytes
+        raise ParseError(f"not a readable pickle ({type(e).__name__}: {e})") from None
+
+
+def _at_end(stream: Any) -> int:
+    """How many bytes follow the final STOP (0 for a clean file)."""
+    extra = 0
+    while True:
+        chunk = stream.read(1024 * 1024)
+        if not chunk:
+            return extra
+        extra += len(chunk)
+        if extra > 1 << 20:
+            return extra
+
+
+def parse_file(path: Path, limits: Limits | None = None) -> Parse:
+    """Read a pickle, joblib or PyTorch file into a graph. Raises ParseError, never runs anything."""
+    limits = limits or Limits()
+    with open(path, "rb") as f:
+        head = f.read(4)
+        f.seek(0)
+        if head == b"PK\x03\x04":
+            return _parse_torch_zip(path, limits)
+        return _parse_stream(f, limits)
+
+
+def _parse_stream(f: IO[bytes], limits: Limits) -> Parse:
+    budget = _Budget(limits)
+    try:
+        stream, compression = _open_joblib(f, budget)
+        reader = _Reader(stream, budget, joblib=True)
+        root = _run(reader)
+        trailing = _at_end(stream)
+    except ParseError:
+        raise
+    except Exception as e:  # decompressor errors surface on the first read
+        raise ParseError(f"not a readable pickle ({type(e).__name__}: {e})") from None
+    if isinstance(root, int) and root == _TORCH_MAGIC and compression is None:
+        return _parse_torch_legacy(f, limits)
+    if trailing:
+        raise ParseError(f"{trailing:,} bytes follow the end of the pickle (another reader may take them for more)")
+    container = "joblib" if reader.saw_wrapper or compression else "pickle"
+    plain_made, plain_globals = (
+        _plain_reading(f, limits, compression is not None) if compression or reader.saw_wrapper else ([], [])
+    )
+    notes = [f"{compression}-compressed"] if compression else []
+    return Parse(
+        plain_made=plain_made,
+        plain_globals=plain_globals,
+        root=root,
+        container=container,
+        compression=compression,
+        globals=list(budget.globals),
+        opcodes=budget.opcodes,
+        nbytes=stream.raw.consumed,  # type: ignore[attr-defined]
+        protocol=reader.proto,
+        notes=notes,
+        roots=[root],
+    )
+
+
+def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list[Any], list[tuple[str, str]]]:
+    """What ``pickle.load`` of the same file makes and imports.
+
+    Until the first raw array both readings are the same opcodes; from there (or from byte 0 of a
+    compressed file) plain pickle reads joblib's data as opcodes. Genuine files make that reading
+    stop at once (a padding byte is no opcode) or read a nested object-array pickle joblib also
+    read; a crafted one may hide calls there, which the judge then sees.
+    """
+    f.seek(0)
+    budget = _Budget(limits)
+    made: list[Any] = []
+    reader = _Reader(
+        io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024), budget, joblib=False, created=made
+    )
+    reader.collecting = compressed
+    try:
+        reader.load()
+    except LimitError:
+        raise
+    except Exception:  # the plain reading fails part-way: what it made until then is still judged
+        pass
+    return made, list(budget.globals)
+
+
+# --- PyTorch ----------------------------------------------------------------------------------------
+
+
+def _parse_torch_zip(path: Path, limits: Limits) -> Parse:
+    """torch.save's zip archive (also .ckpt and pytorch_model.bin): every ``.pkl`` member is read."""
+    budget = _Budget(limits)
+    roots: list[Any] = []
+    names: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = [i for i in z.infolist() if i.filename.endswith(".pkl")]
+            if not members:
+                raise ParseError("a zip archive with no pickle inside (not a PyTorch file prov can read)")
+            for info in members:
+                if info.file_size > limits.max_bytes:
+                    raise LimitError(f"{info.filename} is {info.file_size:,} bytes")
+                with z.open(info) as member:
+                    stream = io.BufferedReader(_CountingFile(member, limits.max_bytes, "bytes"), 1024 * 1024)
+                    roots.append(_run(_Reader(stream, budget, joblib=False, torch=True)))
+                    if _at_end(stream):
+                        raise ParseError(f"{info.filename}: bytes follow the end of the pickle")
+                names.append(info.filename)
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise ParseError(f"not a readable zip archive ({e})") from None
+    return Parse(
+        root=roots[0],
+        container="pytorch-zip",
+        compression=None,
+        globals=list(budget.globals),
+        opcodes=budget.opcodes,
+        nbytes=0,
+        protocol=2,
+        notes=[f"PyTorch archive; pickles read: {', '.join(names)}"],
+        roots=roots,
+    )
+
+
+def _parse_torch_legacy(f: IO[bytes], limits: Limits) -> Parse:
+    """torch.save's legacy format: magic, protocol, sys_info, the object, storage keys, then raw storage."""
+    f.seek(0)
+    budget = _Budget(limits)
+    stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
+    roots = [_run(_Reader(stream, budget, joblib=False, torch=True)) for _ in range(5)]
+    if roots[0] != _TORCH_MAGIC:
+        raise ParseError("not a PyTorch legacy file")
+    return Parse(
+        root=roots[3],
+        container="pytorch-legacy",
+        compression=None,
+        globals=list(budget.globals),
+        opcodes=budget.opcodes,
+        nbytes=0,
+        protocol=2,
+        notes=["PyTorch legacy format: raw tensor storage after the pickles is data"],
+        roots=roots,
+    )
