@@ -15,6 +15,7 @@ from provenance.model.card import (
     Artefact,
     Created,
     DatasetRef,
+    Inspection,
     MembershipAudit,
     Memorisation,
     ModelCard,
@@ -28,6 +29,7 @@ from provenance.model.decision import Reason, Recipient, Verification
 from provenance.policy.decide import CODES, decide, repository_recipient
 from provenance.policy.terms import dataset_terms, join
 
+SAFE_INSPECTION = Inspection(method="parsed by prov's pickle reader", inspected=True)
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
 TODAY = NOW.date()
 HOSPITAL = yaml.safe_load((EXAMPLES / "patients-2024.yaml").read_text())
@@ -118,7 +120,9 @@ def card(
     ]
     terms = join([dataset_terms(m.name, m.terms()) for m in datasets] + [p.terms for p in parents])
     return ModelCard(
-        artefact=Artefact(name=name, sha256="a" * 64, size=1, kind="file", format="joblib"),
+        artefact=Artefact(
+            name=name, sha256="a" * 64, size=1, kind="file", format="joblib", inspection=SAFE_INSPECTION
+        ),
         created=Created(time=NOW, signer=Signer(keyid="k" * 64, name="s"), prov_version="t"),
         datasets=refs,
         parents=list(parents),

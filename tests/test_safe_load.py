@@ -80,7 +80,7 @@ def test_cli_card_on_malicious_file_runs_nothing(corpus, project: Path, prov) ->
     shutil.copy(files["os_system_lz4.joblib"], project / "evil.joblib")
     r = prov("card", "evil.joblib", "--dataset", "patients-2024")
     assert not canary.exists()
-    assert r.code == 0 and "untrusted code" in r.err  # signed with the offenders on record, never loaded
+    assert r.code == 0 and "UNSAFE_PICKLE" in r.err  # signed with the offenders on record, never loaded
 
 
 def test_prov_audit_refuses_unsafe_pickle_with_one_line(corpus, project: Path, prov) -> None:  # type: ignore[no-untyped-def]

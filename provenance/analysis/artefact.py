@@ -1,7 +1,12 @@
-"""Artefact facts for the card: format, framework, estimator class and hyper-parameters.
+"""Artefact facts for the card: format, framework, estimator class and hyper-parameters, and whether
+anything in the file would run code when loaded.
 
-Pickle and joblib files are read symbolically (see ``symbolic_pickle``): no code from the artefact
-runs. ``.skops`` files carry a JSON schema we read directly.
+Pickle-bearing files (pickle, joblib, PyTorch archives and legacy files, ``.ckpt``, ``.bin``, and any
+file whose bytes start a pickle) are read by the one parser (``pickles.reader``) and judged by the
+construction table (``pickles.judge``): the facts and the verdict come from the same parse the
+loader builds from, which ``ArtefactFacts.inspected`` carries on. ``.skops`` files carry a JSON
+schema we read directly. Formats that hold no code (safetensors, ONNX, GGUF) are recognised by their
+header; anything else is recorded as *not inspected*, which the export policy treats as unsafe.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .allowlist import is_trusted
-from .symbolic_pickle import Global, Obj, PickleReadError, read_symbolic
+from .pickles.nodes import Node, Ref
+from .safe_load import Inspected, inspect_pickle
 
 FORMATS_BY_SUFFIX = {
     ".joblib": "joblib",
@@ -26,12 +31,18 @@ FORMATS_BY_SUFFIX = {
     ".safetensors": "safetensors",
     ".pt": "pytorch",
     ".pth": "pytorch",
+    ".ckpt": "pytorch",
+    ".bin": "pytorch",
     ".h5": "keras-h5",
     ".keras": "keras",
     ".gguf": "gguf",
 }
+PICKLE_FORMATS = {"joblib", "pickle", "pytorch"}
+CODE_FREE = {"safetensors", "onnx", "gguf"}
+CONVERT_HINT = "save it as safetensors (weights), skops (scikit-learn) or ONNX, which carry no code"
 _MAX_DEPTH = 6
 _MAX_ITEMS = 50
+_MAX_DIRECTORY_FILES = 10_000
 
 
 @dataclass
@@ -43,23 +54,86 @@ class ArtefactFacts:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     components: list[str] = field(default_factory=list)
     method: str = "none"
+    inspected: bool = False  # False: prov could not tell whether loading it runs code
     globals: list[str] = field(default_factory=list)
     untrusted_globals: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    parse: Inspected | None = None  # the parse the loader builds from (not serialised)
+
+    @property
+    def unsafe(self) -> bool:
+        return bool(self.untrusted_globals or self.violations) or not self.inspected
 
 
 def inspect_artefact(path: Path) -> ArtefactFacts:
     if path.is_dir():
-        return ArtefactFacts(format="directory", method="file listing", notes=_dir_notes(path))
-    suffix = path.suffix.lower()
-    fmt = FORMATS_BY_SUFFIX.get(suffix)
-    if fmt is None:
-        fmt = "pickle" if _looks_like_pickle(path) else "unknown"
-    if fmt in ("joblib", "pickle"):
-        return _inspect_pickle(path, fmt)
+        return _inspect_directory(path)
+    return _inspect_file(path, path.name)
+
+
+def _inspect_file(path: Path, label: str) -> ArtefactFacts:
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    head = _head(path)
+    if _looks_like_pickle(head) or (fmt == "pytorch" and head[:4] == b"PK\x03\x04"):
+        return _inspect_pickle(path, fmt if fmt in PICKLE_FORMATS else "pickle")
+    if fmt in PICKLE_FORMATS:
+        return _inspect_pickle(path, fmt)  # compressed joblib, protocol 0/1: the parser decides
     if fmt == "skops":
         return _inspect_skops(path)
-    return ArtefactFacts(format=fmt, method="format by file name")
+    if fmt in CODE_FREE:
+        problem = _code_free_header(fmt, head)
+        if problem is None:
+            return ArtefactFacts(format=fmt, method=f"{fmt} header read: the format carries no code", inspected=True)
+        return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: {problem}"])
+    return ArtefactFacts(
+        format=fmt or "unknown",
+        method="not inspected",
+        notes=[f"{label}: prov cannot tell whether loading {fmt or 'this format'} runs code; {CONVERT_HINT}"],
+    )
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(16)
+
+
+def _looks_like_pickle(head: bytes) -> bool:
+    return len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5
+
+
+def _code_free_header(fmt: str, head: bytes) -> str | None:
+    """Recognise the container by its first bytes (a pickle renamed .safetensors is caught here)."""
+    if fmt == "gguf":
+        return None if head[:4] == b"GGUF" else "not a GGUF file (no GGUF magic)"
+    if fmt == "safetensors":
+        ok = len(head) >= 9 and int.from_bytes(head[:8], "little") > 0 and head[8:9] == b"{"
+        return None if ok else "not a safetensors file (no JSON header)"
+    if fmt == "onnx":  # a protobuf ModelProto starts with field 1 (ir_version, varint): tag 0x08
+        return None if head[:1] == b"\x08" else "not an ONNX model (no protobuf header)"
+    return "unknown format"
+
+
+def _inspect_directory(path: Path) -> ArtefactFacts:
+    """Every file of a directory artefact is inspected; its verdict is the worst of theirs."""
+    facts = ArtefactFacts(format="directory", method="each file inspected", inspected=True, notes=_dir_notes(path))
+    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    if len(files) > _MAX_DIRECTORY_FILES:
+        facts.inspected = False
+        facts.notes.append(f"more than {_MAX_DIRECTORY_FILES:,} files: not inspected")
+        return facts
+    for file in files:
+        rel = file.relative_to(path).as_posix()
+        if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(_head(file)):
+            continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
+        sub = _inspect_file(file, rel)
+        if not sub.inspected:
+            facts.inspected = False
+            facts.notes.extend(sub.notes)
+        facts.globals.extend(f"{rel}: {g}" for g in sub.globals)
+        facts.untrusted_globals.extend(f"{rel}: {g}" for g in sub.untrusted_globals)
+        facts.violations.extend(f"{rel}: {v}" for v in sub.violations)
+    return facts
 
 
 def _dir_notes(path: Path) -> list[str]:
@@ -70,41 +144,43 @@ def _dir_notes(path: Path) -> list[str]:
     return notes
 
 
-def _looks_like_pickle(path: Path) -> bool:
-    with open(path, "rb") as f:
-        head = f.read(2)
-    return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
-
-
 def _inspect_pickle(path: Path, fmt: str) -> ArtefactFacts:
-    facts = ArtefactFacts(format=fmt, method="symbolic pickle read (no code executed)")
-    try:
-        result = read_symbolic(path)
-    except PickleReadError as e:
+    inspected = inspect_pickle(path)
+    facts = ArtefactFacts(format=fmt, method="parsed by prov's pickle reader (no code executed)", parse=inspected)
+    parse = inspected.parse
+    if parse is None:
         facts.method = "none"
-        facts.notes.append(f"could not read the pickle symbolically: {e}")
+        facts.violations = [inspected.error or "cannot be read exactly"]
+        facts.notes.append(f"not loadable safely: {inspected.error}")
+        facts.inspected = True  # it was inspected: the answer is "cannot be read exactly", which is unsafe
         return facts
-    facts.globals = result.globals
-    facts.untrusted_globals = [g for g in result.globals if not is_trusted(g)]
-    facts.notes.extend(result.notes)
-    if result.compression:
-        facts.notes.append(f"{result.compression}-compressed")
-    root = result.root
-    if isinstance(root, Obj):
+    facts.inspected = True
+    if parse.container.startswith("pytorch"):
+        facts.format = "pytorch"
+        facts.framework = "pytorch"
+    elif parse.container == "joblib" and fmt == "pickle":
+        facts.format = "joblib"
+    facts.globals = [f"{m}.{n}" for m, n in parse.globals]
+    facts.untrusted_globals = inspected.untrusted
+    facts.violations = inspected.violations
+    facts.notes.extend(parse.notes)
+    root = parse.root
+    if _is_estimator(root):
         facts.estimator = root.qualname
-        if isinstance(root.state, dict):
-            facts.hyperparameters = _params(root.state, 0)
-            version = root.state.get("_sklearn_version")
-            if isinstance(version, str):
-                facts.framework, facts.framework_version = "scikit-learn", version
-    if facts.framework is None and any(g.startswith("sklearn.") for g in result.globals):
+        facts.hyperparameters = _params(root.state, 0)
+        version = root.state.get("_sklearn_version")
+        if isinstance(version, str):
+            facts.framework, facts.framework_version = "scikit-learn", version
+    elif isinstance(root, Node) and root.op != "array":
+        facts.estimator = root.qualname
+    if facts.framework is None and any(g.startswith("sklearn.") for g in facts.globals):
         facts.framework = "scikit-learn"
     facts.components = _components(root)
     return facts
 
 
 def _is_estimator(obj: Any) -> bool:
-    return isinstance(obj, Obj) and isinstance(obj.state, dict) and "_sklearn_version" in obj.state
+    return isinstance(obj, Node) and isinstance(obj.state, dict) and "_sklearn_version" in obj.state
 
 
 def _params(state: dict[Any, Any], depth: int) -> dict[str, Any]:
@@ -130,45 +206,39 @@ def _jsonable(value: Any, depth: int) -> Any:
         return [*items, "…"] if len(value) > _MAX_ITEMS else items
     if isinstance(value, dict):
         return {str(k): _jsonable(v, depth + 1) for k, v in list(value.items())[:_MAX_ITEMS]}
-    if isinstance(value, Global):
+    if isinstance(value, Ref):
         return value.qualname
-    if isinstance(value, Obj):
+    if isinstance(value, Node):
         if _is_estimator(value):
             return {"class": value.qualname, "params": _params(value.state, depth)}
         scalar = _numpy_scalar(value)
         if scalar is not None:
             return scalar
-        if value.qualname in (
-            "numpy.ndarray",
-            "numpy._core.multiarray._reconstruct",
-            "numpy.core.multiarray._reconstruct",
-        ):
+        if value.op in ("array", "objarray") or value.qualname.endswith(("_reconstruct", "_frombuffer")):
             return "<array>"
-        if value.qualname == "numpy.dtype" and value.args:
+        if value.qualname == "numpy.dtype" and isinstance(value.args, tuple) and value.args:
             return str(value.args[0])
         return f"<{value.qualname}>"
     return repr(value)
 
 
-def _numpy_scalar(obj: Obj) -> Any:
-    """Decode ``numpy.core.multiarray.scalar(dtype, bytes)`` (e.g. ``alpha=np.float64(1.0)``)."""
-    if not obj.qualname.endswith("multiarray.scalar") or len(obj.args) != 2:
-        return None
-    dtype, raw = obj.args
-    if not (isinstance(dtype, Obj) and dtype.args and isinstance(dtype.args[0], str)):
-        return None
-    if not isinstance(raw, bytes | bytearray | str):
-        return None
-    import numpy as np
+def _numpy_scalar(node: Node) -> Any:
+    """``numpy scalar(dtype, bytes)`` (e.g. ``alpha=np.float64(1.0)``), decoded with the checked dtype."""
+    from .pickles.rules import Scalar
+    from .pickles.values import SCALAR, NotValid, key_of
 
-    try:
-        spec = dtype.args[0]
-        if spec[0] not in "fiub?" or len(spec) > 4:
-            return None
-        data = raw.encode("latin1") if isinstance(raw, str) else bytes(raw)
-        return np.frombuffer(data, dtype=np.dtype(spec))[0].item()
-    except (TypeError, ValueError, IndexError):
+    if key_of(node.func) not in SCALAR:
         return None
+    try:
+        import numpy as np
+
+        dtype, raw = Scalar()._parts(node)
+        if dtype.kind not in "fiub":
+            return None
+        value = np.frombuffer(raw, dtype=dtype)[0].item()
+    except (NotValid, ValueError, TypeError):
+        return None
+    return value if not isinstance(value, float) or math.isfinite(value) else repr(value)
 
 
 def _components(root: Any) -> list[str]:
@@ -181,10 +251,11 @@ def _components(root: Any) -> list[str]:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, Obj):
+        if isinstance(node, Node):
             if _is_estimator(node) and node.qualname not in found:
                 found.append(node.qualname)
-            stack.extend([node.state, *node.args, *node.items, *node.mapping.values()])
+            args = node.args if isinstance(node.args, tuple | list) else (node.args,)
+            stack.extend([node.state, *args, *node.items, *(v for _, v in node.pairs)])
         elif isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, list | tuple):
@@ -194,6 +265,8 @@ def _components(root: Any) -> list[str]:
 
 def _inspect_skops(path: Path) -> ArtefactFacts:
     """Read a ``.skops`` file's ``schema.json``: the object tree as data, no code loaded."""
+    from .safe_load import skops_offenders
+
     facts = ArtefactFacts(format="skops", method="skops schema.json (no code executed)")
     try:
         with zipfile.ZipFile(path) as z:
@@ -202,10 +275,11 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
         facts.method = "none"
         facts.notes.append(f"not a readable skops file: {e}")
         return facts
+    facts.inspected = True
     reader = _SkopsReader()
     root = reader.value(schema, 0)
     facts.globals = reader.types
-    facts.untrusted_globals = [t for t in reader.types if not is_trusted(t)]
+    facts.untrusted_globals = skops_offenders(reader.types)
     facts.components = reader.estimators
     if isinstance(root, dict) and "class" in root:
         facts.estimator = root["class"]

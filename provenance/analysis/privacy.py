@@ -17,8 +17,9 @@ from ..model.card import (
     StaticMemorisation,
 )
 from . import memorisation
+from .artefact import ArtefactFacts
 from .audit import membership_audit
-from .safe_load import UnsafePickleError, load_model
+from .safe_load import UnsafePickleError, load_model, load_parsed
 from .verbatim import scan
 
 LOADABLE = {"joblib", "pickle", "skops"}
@@ -71,8 +72,7 @@ def assess_model(
 
 def assess_file(
     path: Path,
-    fmt: str,
-    components: list[str],
+    facts: ArtefactFacts,
     *,
     trust_pickle: bool = False,
     train: Data | None = None,
@@ -80,11 +80,12 @@ def assess_file(
     dp: DifferentialPrivacy | None = None,
     strict: bool = False,
 ) -> Privacy:
-    """Load the artefact safely and assess it.
+    """Load the artefact safely, from the parse its facts came from, and assess it.
 
-    When it refers to untrusted code, ``strict`` raises UNSAFE_PICKLE (an audit the user asked for);
+    When it is not safe to load, ``strict`` raises UNSAFE_PICKLE (an audit the user asked for);
     otherwise the card records that it was not loaded and what the class names alone tell.
     """
+    fmt = facts.format
     if fmt not in LOADABLE:
         if train is not None:
             raise UsageError(f"{path}: prov can only audit scikit-learn models (pickle, joblib, skops), not {fmt}")
@@ -92,15 +93,18 @@ def assess_file(
             memorisation=Memorisation(method=f"not assessed: prov cannot load {fmt} artefacts"), differential_privacy=dp
         )
     try:
-        model = load_model(path, trust_pickle=trust_pickle)
+        if trust_pickle or facts.parse is None:
+            model = load_model(path, trust_pickle=trust_pickle)
+        else:
+            model = load_parsed(path, facts.parse)
     except UnsafePickleError as e:
         if strict:
             raise
-        findings = memorisation.static_findings(components)
+        findings = memorisation.static_findings(facts.components)
         return Privacy(
             memorisation=Memorisation(
                 risk="high" if findings else "unknown",
-                method=f"static (class names only): not loaded, it refers to untrusted code ({', '.join(e.offenders)})",
+                method=f"static (class names only): not loaded, it is not safe to load ({', '.join(e.offenders[:3])})",
                 findings=findings,
             ),
             differential_privacy=dp,

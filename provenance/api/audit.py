@@ -14,6 +14,4 @@ def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pic
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
     facts = inspect_artefact(artefact)
-    return assess_file(
-        artefact, facts.format, facts.components, trust_pickle=trust_pickle, train=train, holdout=holdout, strict=True
-    )
+    return assess_file(artefact, facts, trust_pickle=trust_pickle, train=train, holdout=holdout, strict=True)

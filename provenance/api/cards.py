@@ -156,9 +156,7 @@ def sign_card(
         code=code,
         datasets=refs,
         parents=parent_refs,
-        privacy=assess_file(
-            artefact, facts.format, facts.components, trust_pickle=trust_pickle, train=train, holdout=holdout, dp=dp
-        ),
+        privacy=assess_file(artefact, facts, trust_pickle=trust_pickle, train=train, holdout=holdout, dp=dp),
         licence=licence,
         licence_link=licence_link,
         metrics=metric_values,

@@ -16,7 +16,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..analysis.artefact import FORMATS_BY_SUFFIX
 from ..card.files import CARD_SUFFIX
 from ..card.verify import verify_and_read
 from ..digest import sha256_file
@@ -185,23 +184,18 @@ def _check_artefact(ctx: _Context, path: str) -> FileCheck:
 
 def _pickle_report(file: Path, path: str) -> list[Reason]:
     """For an artefact that is blocked anyway: name untrusted code in it (read symbolically, never run)."""
-    if FORMATS_BY_SUFFIX.get(Path(path).suffix.lower()) not in ("pickle", "joblib"):
-        return []
-    from ..analysis.safe_load import untrusted_globals
-    from ..analysis.symbolic_pickle import PickleReadError
+    from ..analysis.artefact import inspect_artefact
 
-    try:
-        bad = untrusted_globals(file)
-    except PickleReadError:
-        return []
+    facts = inspect_artefact(file)
+    bad = facts.untrusted_globals + facts.violations
     if not bad:
         return []
     return [
         Reason(
             code="UNSAFE_PICKLE",
             source=path,
-            message=f"{path} refers to code outside the allow-list ({', '.join(bad)}): whoever loads it "
-            "runs that code; do not commit it",
+            message=f"{path} is not safe to load ({'; '.join(bad[:3])}): whoever loads it may run code; "
+            "do not commit it",
         )
     ]
 

@@ -40,7 +40,12 @@ def artefact_section(name: str, digest: TreeDigest, facts: ArtefactFacts) -> Art
         if digest.kind == "directory"
         else [],
         inspection=Inspection(
-            method=facts.method, globals=facts.globals, untrusted_globals=facts.untrusted_globals, notes=facts.notes
+            method=facts.method,
+            inspected=facts.inspected,
+            globals=facts.globals,
+            untrusted_globals=facts.untrusted_globals,
+            violations=facts.violations,
+            notes=facts.notes,
         ),
     )
 

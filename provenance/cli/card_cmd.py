@@ -148,5 +148,6 @@ def card(
     if c.privacy.membership_inference:
         mi = c.privacy.membership_inference
         say(f"  audit      membership AUC {mi.auc:.3f}, advantage {mi.advantage:.3f}")
-    if c.artefact.inspection and c.artefact.inspection.untrusted_globals:
-        say(f"  WARNING    the pickle refers to untrusted code: {', '.join(c.artefact.inspection.untrusted_globals)}")
+    unsafe = c.artefact.inspection.unsafe_reasons if c.artefact.inspection else []
+    if unsafe:
+        say(f"  WARNING    UNSAFE_PICKLE: loading it may run code: {'; '.join(unsafe[:3])}")

@@ -27,11 +27,30 @@ class Inspection(Strict):
     """How the artefact facts were obtained (never by running code from the artefact)."""
 
     method: str
+    inspected: bool | None = Field(
+        default=None,
+        description="Whether prov could tell if loading the artefact runs code (false: not inspected, "
+        "treated as unsafe to share; absent on cards from before prov 0.2)",
+    )
     globals: list[str] = Field(default_factory=list, description="Every module.name the pickle refers to")
     untrusted_globals: list[str] = Field(
-        default_factory=list, description="Globals outside the allow-list (numpy, scipy, sklearn, builtins)"
+        default_factory=list, description="Globals outside the construction table (analysis/pickles/table.py)"
+    )
+    violations: list[str] = Field(
+        default_factory=list,
+        description="Table entries used in ways their rule refuses (a crafted dtype, a tree pointing outside "
+        "itself, bytes that cannot be read exactly)",
     )
     notes: list[str] = Field(default_factory=list)
+
+    @property
+    def unsafe_reasons(self) -> list[str]:
+        """Why loading this artefact may run code or corrupt memory; empty when prov found it safe."""
+        reasons = self.untrusted_globals + self.violations
+        legacy_uninspected = self.inspected is None and self.method in ("none", "format by file name")
+        if self.inspected is False or legacy_uninspected:
+            reasons = [*reasons, "not inspected: prov cannot tell whether loading this format runs code"]
+        return reasons
 
 
 class Artefact(Strict):

@@ -160,17 +160,26 @@ def decide(
 
 
 def artefact_rules(card: ModelCard) -> list[Reason]:
+    """Loading the artefact must not run code: untrusted names, refused constructions, or a format prov
+    could not inspect all block (fail closed)."""
     inspection = card.artefact.inspection
-    if inspection is None or not inspection.untrusted_globals:
+    if inspection is None:
+        return [
+            _block(
+                "UNSAFE_PICKLE",
+                f"artefact {card.artefact.name}",
+                "the card records no inspection of the artefact: re-sign it with `prov card --overwrite`",
+            )
+        ]
+    reasons = inspection.unsafe_reasons
+    if not reasons:
         return []
-    return [
-        _block(
-            "UNSAFE_PICKLE",
-            f"artefact {card.artefact.name}",
-            f"the artefact refers to code outside the allow-list ({', '.join(inspection.untrusted_globals)}): "
-            "whoever loads it runs that code; retrain and save it without custom objects",
-        )
-    ]
+    shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    if inspection.untrusted_globals or inspection.violations:
+        fix = "whoever loads it may run code; retrain and save it without custom objects"
+    else:
+        fix = "save it as safetensors (weights), skops (scikit-learn) or ONNX, which carry no code, and re-sign"
+    return [_block("UNSAFE_PICKLE", f"artefact {card.artefact.name}", f"{shown}: {fix}")]
 
 
 # --- audience: confidentiality against who receives it ---------------------------------------------

@@ -56,8 +56,10 @@ def resolve_entry(entry: table.Entry) -> Any:
             else None
         )
         if live != entry.setstate:
-            raise BuildError(f"{entry.qualname} now restores state with {live or 'no __setstate__'}, "
-                             f"not the reviewed {entry.setstate or 'none'}: refusing until the table is reviewed")  # fmt: skip
+            raise BuildError(
+                f"{entry.qualname} now restores state with {live or 'no __setstate__'}, not the reviewed "
+                f"{entry.setstate or 'none'}: refusing until the table is reviewed"
+            )
         new = _qualname(obj.__new__)
         if new not in _REVIEWED_NEW:
             raise BuildError(f"{entry.qualname} has its own __new__ ({new}): refusing until the table is reviewed")

@@ -27,10 +27,11 @@ class GuardTripped(RuntimeError):
 
 
 class _State:
-    __slots__ = ("events",)
+    __slots__ = ("events", "readable")
 
-    def __init__(self) -> None:
+    def __init__(self, readable: str | None) -> None:
         self.events: list[str] = []
+        self.readable = readable  # the one file a loader may open, read-only (skops reads its archive)
 
 
 _ACTIVE: contextvars.ContextVar[_State | None] = contextvars.ContextVar("prov_load_guard", default=None)
@@ -42,9 +43,24 @@ def _hook(event: str, args: tuple[object, ...]) -> None:
     state = _ACTIVE.get()
     if state is None or event in _HARMLESS:
         return
+    if event == "open" and state.readable is not None and _reads(args, state.readable):
+        return
+    if event == "compile" and len(args) > 1 and args[1] == "<unknown>":
+        return  # ast.literal_eval (numpy reads .npy headers with it): a parse, nothing runs without "exec"
     detail = _describe(event, args)
     state.events.append(detail)
     raise GuardTripped(f"refused while loading: {detail}")
+
+
+def _reads(args: tuple[object, ...], readable: str) -> bool:
+    import os
+
+    path, mode = (args + (None, None))[:2]
+    flags = args[2] if len(args) > 2 else 0
+    if not isinstance(path, str | bytes | os.PathLike):
+        return False
+    read_only = (mode in (None, "r", "rb") and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR) == 0)
+    return read_only and os.path.realpath(os.fsdecode(path)) == readable
 
 
 def _describe(event: str, args: tuple[object, ...]) -> str:
@@ -74,10 +90,15 @@ def suspended() -> Iterator[None]:
 
 
 @contextmanager
-def guarded() -> Iterator[list[str]]:
-    """Run the body with the guard on; yields the list of refused events (empty when nothing tripped)."""
+def guarded(readable: str | None = None) -> Iterator[list[str]]:
+    """Run the body with the guard on; yields the list of refused events (empty when nothing tripped).
+
+    ``readable``: the one file the load may open for reading (the artefact itself, for skops).
+    """
+    import os
+
     _install()
-    state = _State()
+    state = _State(os.path.realpath(readable) if readable else None)
     token = _ACTIVE.set(state)
     try:
         yield state.events

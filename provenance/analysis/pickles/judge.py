@@ -100,9 +100,8 @@ class _Walker:
             return
         func = node.func
         if not isinstance(func, Ref):
-            self._violation(
-                f"a call on a computed {getattr(func, 'qualname', type(func).__name__)} (only named globals may be called)"
-            )
+            what = getattr(func, "qualname", type(func).__name__)
+            self._violation(f"a call on a computed {what} (only named globals may be called)")
             self.walk(func)
             for part in (node.args, node.kwargs, node.state, node.items, node.pairs):
                 self.walk(part)

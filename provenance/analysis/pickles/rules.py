@@ -10,7 +10,7 @@ table reviewed for that class (``table.Entry.setstate``), which the builder conf
 from __future__ import annotations
 
 import math
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from . import dtypes, values
 from .nodes import Node, Ref
@@ -354,9 +354,9 @@ class MaReconstruct(Rule):
             if not isinstance(raw, bytes) or len(raw) != count * dtype.itemsize:
                 raise NotValid("masked array data has the wrong size")
         fill = state[6]
-        if not (fill is None or _is_finite_number(data_or_none(fill)) or type(data_or_none(fill)) in (str, bytes)):
-            if not (isinstance(fill, Node) and key_of(fill.func) in values.SCALAR):
-                raise NotValid("masked array fill value is not a plain value")
+        plain_fill = fill is None or _is_finite_number(data_or_none(fill)) or type(data_or_none(fill)) in (str, bytes)
+        if not plain_fill and not (isinstance(fill, Node) and key_of(fill.func) in values.SCALAR):
+            raise NotValid("masked array fill value is not a plain value")
         return dtype, dims, state[3], raw, mask, fill
 
     def check(self, node: Node, j: Judge) -> list[str]:
@@ -564,7 +564,7 @@ class SeedSequenceUnpickle(Rule):
         func = b.resolve(node.func)
         obj = func(b.resolve(node.args[0]), node.args[1], None)
         b.remember(node, obj)
-        entropy, n_spawned, pool, pool_size, spawn_key = self._fields(node)
+        _, n_spawned, pool, pool_size, spawn_key = self._fields(node)
         obj.__setstate_cython__((b.make(node.state[0]), n_spawned, pool, pool_size, spawn_key))
         return obj
 
@@ -572,8 +572,7 @@ class SeedSequenceUnpickle(Rule):
 def _entropy(value: Any) -> Any:
     """SeedSequence entropy: None, a non-negative int (or numpy integer scalar), or a sequence of them."""
     if isinstance(value, Node) and key_of(value.func) in values.SCALAR:
-        dtype, raw = Scalar()._parts(value)
-        if dtype.kind not in "iu":
+        if Scalar()._parts(value)[0].kind not in "iu":
             raise NotValid("entropy is not an integer")
         return value
     if values.is_array_node(value):
@@ -662,47 +661,12 @@ class SklearnTree(Rule):
         return _no_extras(node, state=True)
 
     def _validate(self, node: Node) -> None:
-        import numpy as np
-
         args = node.args
         if not (isinstance(args, tuple) and len(args) == 3 and type(args[0]) is int and type(args[2]) is int):
             raise NotValid(f"called with {values._short(args)}")
-        n_features, n_outputs = args[0], args[2]
-        n_classes = numeric_array(args[1])
-        if not (0 < n_features < 1 << 31 and 0 < n_outputs < 1 << 20 and n_classes.shape == (n_outputs,)):
-            raise NotValid("n_features / n_outputs / n_classes out of range")
-        if n_classes.dtype.kind not in "iu" or (n_classes < 1).any() or n_classes.max() >= 1 << 31:
-            raise NotValid("n_classes are not positive integers")
-        state = node.state
-        if not (node.built and type(state) is dict and set(state) == {"max_depth", "node_count", "nodes", "values"}):
-            raise NotValid("state is not {max_depth, node_count, nodes, values}")
-        nodes = numeric_array(state["nodes"])
-        vals = numeric_array(state["values"])
-        count = state["node_count"]
-        if not (type(count) is int and nodes.ndim == 1 and count == nodes.shape[0] and count >= 1):
-            raise NotValid("node_count does not match the node array")
-        if type(state["max_depth"]) is not int or not 0 <= state["max_depth"] < count + 1:
-            raise NotValid("max_depth out of range")
-        names = nodes.dtype.names or ()
-        if not {"left_child", "right_child", "feature"} <= set(names):
-            raise NotValid("node array lacks child and feature fields")
-        if vals.shape != (count, n_outputs, int(n_classes.max())) or vals.dtype != np.float64:
-            raise NotValid(f"values shape {vals.shape} does not fit the tree")
-        left, right, feat = (nodes[f].astype(np.int64) for f in ("left_child", "right_child", "feature"))
-        idx = np.arange(count)
-        leaf = left == -1
-        if not np.array_equal(leaf, right == -1):
-            raise NotValid("a node with one child")
-        inner = ~leaf
-        if (
-            (left[inner] <= idx[inner])
-            | (left[inner] >= count)
-            | (right[inner] <= idx[inner])
-            | (right[inner] >= count)
-        ).any():
-            raise NotValid("a child index outside the tree or before its parent")
-        if ((feat[inner] < 0) | (feat[inner] >= n_features)).any():
-            raise NotValid("a split on a feature the tree does not have")
+        if not node.built:
+            raise NotValid("a tree without its nodes")
+        tree_arrays(args[0], numeric_array(args[1]), args[2], node.state)
 
     def make(self, node: Node, b: Builder) -> Any:
         cls = b.resolve(node.func)
@@ -710,6 +674,41 @@ class SklearnTree(Rule):
         b.remember(node, tree)
         tree.__setstate__(b.make(node.state))
         return tree
+
+
+def tree_arrays(n_features: int, n_classes: Any, n_outputs: int, state: Any) -> None:
+    """The checks on a decision tree's arrays (shared by the pickle rule and the check after a skops load)."""
+    import numpy as np
+
+    if not (0 < n_features < 1 << 31 and 0 < n_outputs < 1 << 20 and n_classes.shape == (n_outputs,)):
+        raise NotValid("n_features / n_outputs / n_classes out of range")
+    if n_classes.dtype.kind not in "iu" or (n_classes < 1).any() or n_classes.max() >= 1 << 31:
+        raise NotValid("n_classes are not positive integers")
+    if not (type(state) is dict and set(state) == {"max_depth", "node_count", "nodes", "values"}):
+        raise NotValid("state is not {max_depth, node_count, nodes, values}")
+    nodes = numeric_array(state["nodes"])
+    vals = numeric_array(state["values"])
+    count = state["node_count"]
+    if not (type(count) is int and nodes.ndim == 1 and count == nodes.shape[0] and count >= 1):
+        raise NotValid("node_count does not match the node array")
+    if type(state["max_depth"]) is not int or not 0 <= state["max_depth"] < count + 1:
+        raise NotValid("max_depth out of range")
+    names = nodes.dtype.names or ()
+    if not {"left_child", "right_child", "feature"} <= set(names):
+        raise NotValid("node array lacks child and feature fields")
+    if vals.shape != (count, n_outputs, int(n_classes.max())) or vals.dtype != np.float64:
+        raise NotValid(f"values shape {vals.shape} does not fit the tree")
+    left, right, feat = (nodes[f].astype(np.int64) for f in ("left_child", "right_child", "feature"))
+    idx = np.arange(count)
+    leaf = left == -1
+    if not np.array_equal(leaf, right == -1):
+        raise NotValid("a node with one child")
+    inner = ~leaf
+    bad_child = (left <= idx) | (left >= count) | (right <= idx) | (right >= count)
+    if (bad_child & inner).any():
+        raise NotValid("a child index outside the tree or before its parent")
+    if ((feat < 0) | (feat >= n_features))[inner].any():
+        raise NotValid("a split on a feature the tree does not have")
 
 
 class SklearnNewObj(Rule):
@@ -774,9 +773,10 @@ def binary_tree_state(state: Any, j: Judge) -> None:
         if w.shape != (n,):
             raise NotValid("sample_weight does not fit the data")
     metric = state[11]
-    if not (isinstance(metric, Node) and key_of(metric.func) == ("sklearn.metrics._dist_metrics", "newObj")):
-        raise NotValid("distance metric is not one of scikit-learn's")
-    j.walk(metric)
+    if isinstance(metric, Node) and key_of(metric.func) == ("sklearn.metrics._dist_metrics", "newObj"):
+        j.walk(metric)
+    elif type(metric).__module__ != "sklearn.metrics._dist_metrics" or type(metric).__name__ in _METRIC_WEIGHTED:
+        raise NotValid("distance metric is not one of scikit-learn's unweighted metrics")
 
 
 _METRIC_WEIGHTED = {"SEuclideanDistance64", "MahalanobisDistance64", "MinkowskiDistance64", "WMinkowskiDistance64"}
@@ -826,8 +826,9 @@ def sparse_state(kind: str) -> Any:
                    "_has_canonical_format", "has_canonical_format", "row", "col", "coords", "_maxprint"}  # fmt: skip
         if not set(state) <= allowed:
             raise NotValid(f"unexpected attributes {sorted(set(state) - allowed)}")
-        dims = data(state.get("_shape"))
-        if not (isinstance(dims, tuple) and len(dims) == 2 and all(type(d) is int and 0 <= d < 1 << 40 for d in dims)):
+        raw_dims = state.get("_shape")
+        dims = tuple(_integer(d) for d in raw_dims) if type(raw_dims) is tuple else None
+        if not (dims and len(dims) == 2 and all(0 <= d < 1 << 40 for d in dims)):
             raise NotValid("shape is not two sizes")
         values_ = numeric_array(state["data"])
         if kind in ("csr", "csc"):
@@ -852,6 +853,21 @@ def sparse_state(kind: str) -> Any:
 
     check.__name__ = f"scipy_{kind}"
     return check
+
+
+def _integer(value: Any) -> int:
+    """A plain int, or a numpy integer (a pickled scalar node, or a loaded numpy scalar)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, Node) and key_of(value.func) in values.SCALAR:
+        dtype, raw = Scalar()._parts(value)
+        if dtype.kind in "iu":
+            return int.from_bytes(raw, "little" if dtype.byteorder in "<=|" else "big", signed=dtype.kind == "i")
+    import numpy as np
+
+    if isinstance(value, np.integer):
+        return int(value)
+    raise NotValid(f"expected an integer, found {values._describe(value)}")
 
 
 def bspline_state(state: dict[str, Any]) -> None:
@@ -884,8 +900,12 @@ class ScipyDistribution(Rule):
     name = "scipy_distribution"
     ops = frozenset({"newobj"})
     as_value = False
-    _VECTORISED = {"vecentropy": "_entropy", "generic_moment": "_mom0_sc", "_ppfvec": "_ppf_single",
-                   "_cdfvec": "_cdf_single"}  # fmt: skip
+    _VECTORISED: ClassVar[dict[str, str]] = {
+        "vecentropy": "_entropy",
+        "generic_moment": "_mom0_sc",
+        "_ppfvec": "_ppf_single",
+        "_cdfvec": "_cdf_single",
+    }
 
     def public(self, node: Node) -> Any:
         import scipy.stats

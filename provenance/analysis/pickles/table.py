@@ -760,7 +760,7 @@ def entries() -> dict[tuple[str, str], Entry]:
     for dotted in _SKLEARN_PLAIN:
         add(*_split(dotted), rules.PlainObject())
     add("sklearn.isotonic", "IsotonicRegression", rules.PlainObject(),
-        setstate="sklearn.isotonic.IsotonicRegression.__setstate__", why="rebuilds its interpolation function")  # fmt: skip
+        setstate="sklearn.isotonic.IsotonicRegression.__setstate__", why="rebuilds its interpolator")  # fmt: skip
     add("sklearn.ensemble._hist_gradient_boosting.predictor", "TreePredictor",
         rules.Validated(rules.tree_predictor_state),
         setstate="sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor.__setstate__",

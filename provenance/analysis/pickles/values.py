@@ -96,6 +96,10 @@ def numeric_array(obj: Any) -> Any:
     """The numeric (no Python objects) numpy array a node stands for; NotValid for anything else."""
     import numpy as np
 
+    if isinstance(obj, np.ndarray):  # an object already loaded (skops), checked after the fact
+        if obj.dtype.hasobject:
+            raise NotValid("an object array where numbers are expected")
+        return obj
     if not isinstance(obj, Node):
         raise NotValid(f"expected an array, found {_describe(obj)}")
     if isinstance(obj.value, np.ndarray):
