@@ -1,6 +1,7 @@
 """prov: signed provenance and licensing cards for trained ML artefacts.
 
-The public API is deliberately small: ``record`` (save, analyse, sign), ``verify``, ``decide_export``,
+The public API is deliberately small: ``record`` (save, analyse, sign), ``verify``, ``load`` (verify,
+then load through the construction policy), ``decide_export``,
 and the value types they return. Everything else is internal.
 """
 
@@ -12,14 +13,15 @@ TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs the 
 if TYPE_CHECKING:
     from typing import Any
 
-    from .api.python import decide_export, record, verify
+    from .api.python import decide_export, load, record, verify
     from .model.decision import Decision, Recipient, Verification
 
-__all__ = ["Decision", "Recipient", "Verification", "__version__", "decide_export", "record", "verify"]
+__all__ = ["Decision", "Recipient", "Verification", "__version__", "decide_export", "load", "record", "verify"]
 
 _LAZY = {
     "record": "provenance.api.python",
     "verify": "provenance.api.python",
+    "load": "provenance.api.python",
     "decide_export": "provenance.api.python",
     "Decision": "provenance.model.decision",
     "Recipient": "provenance.model.decision",

@@ -155,11 +155,10 @@ def _inspect_pickle(path: Path, fmt: str) -> ArtefactFacts:
         facts.inspected = True  # it was inspected: the answer is "cannot be read exactly", which is unsafe
         return facts
     facts.inspected = True
-    if parse.container.startswith("pytorch"):
-        facts.format = "pytorch"
+    # What the bytes are, not what the name says: a pickle saved as .bin is a pickle.
+    facts.format = "pytorch" if parse.container.startswith("pytorch") else parse.container
+    if facts.format == "pytorch":
         facts.framework = "pytorch"
-    elif parse.container == "joblib" and fmt == "pickle":
-        facts.format = "joblib"
     facts.globals = [f"{m}.{n}" for m, n in parse.globals]
     facts.untrusted_globals = inspected.untrusted
     facts.violations = inspected.violations

@@ -86,6 +86,9 @@ def assess_file(
     otherwise the card records that it was not loaded and what the class names alone tell.
     """
     fmt = facts.format
+    if strict and facts.unsafe and not trust_pickle:
+        reasons = facts.untrusted_globals + facts.violations or facts.notes or ["not inspected"]
+        raise UnsafePickleError(path, reasons, detail="loading it may run code")
     if fmt not in LOADABLE:
         if train is not None:
             raise UsageError(f"{path}: prov can only audit scikit-learn models (pickle, joblib, skops), not {fmt}")
@@ -109,4 +112,29 @@ def assess_file(
             ),
             differential_privacy=dp,
         )
+    if not trust_pickle:
+        _no_workers(model)
     return assess_model(model, train=train, holdout=holdout, dp=dp)
+
+
+def _no_workers(model: Any) -> None:
+    """A loaded file chooses its own hyper-parameters: the audit must not let it start worker processes
+    (``n_jobs``) or cache to a folder it names (``memory``) while prov scores it."""
+    seen: set[int] = set()
+    todo = [model]
+    while todo and len(seen) < 100_000:
+        obj = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            todo.extend(obj.values())
+        elif isinstance(obj, list | tuple):
+            todo.extend(obj)
+        elif hasattr(obj, "get_params") and hasattr(obj, "__dict__"):
+            attrs = vars(obj)
+            if "n_jobs" in attrs:
+                attrs["n_jobs"] = None
+            if "memory" in attrs:
+                attrs["memory"] = None
+            todo.extend(attrs.values())

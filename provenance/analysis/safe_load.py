@@ -10,6 +10,7 @@ way round, and it means "run whatever this file says".
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,18 +115,16 @@ def _load_skops(path: Path, trust: bool) -> Any:
     offenders = list(dict.fromkeys([*facts.untrusted_globals, *skops_offenders(untrusted)]))
     if offenders and not trust:
         raise UnsafePickleError(path, offenders)
+    import importlib
+
     from .pickles.guard import GuardTripped, guarded
     from .pickles.postload import validate
     from .pickles.values import NotValid
 
-    import importlib
-
     for dotted in facts.globals:  # import what skops will look up before the guard refuses imports
         module = dotted.rpartition(".")[0]
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(module)
-        except ImportError:
-            pass
     try:
         with guarded(readable=str(path)):
             obj = sio.load(path, trusted=untrusted)

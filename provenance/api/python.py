@@ -96,6 +96,19 @@ def verify(path: PathLike, keys: Sequence[PathLike] = ()) -> Verification:
     return cards.verify(Path(path), [Path(k) for k in keys])
 
 
+def load(path: PathLike, keys: Sequence[PathLike] = ()) -> Any:
+    """Verify the artefact's signed card, then load the model through prov's construction policy.
+
+    What a recipient should call instead of ``joblib.load`` or ``pickle.load``: the card must verify
+    against ``keys`` (or the repository's trusted keys), its own inspection must have found the file
+    safe, and the bytes loaded are the bytes whose digest the card signed (read once, hashed as they
+    are parsed). Raises CheckFailed (UNSAFE_PICKLE, DIGEST_MISMATCH, ...) otherwise.
+    """
+    from .loading import load_verified
+
+    return load_verified(Path(path), [Path(k) for k in keys])
+
+
 def decide_export(path: PathLike, *, recipient: Recipient) -> Decision:
     """Would ``prov export`` allow this? Decides without writing anything."""
     from .export import export

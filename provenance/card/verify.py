@@ -3,7 +3,8 @@
 Checks, in order: envelope readable; a signature by a candidate key (KEY_UNTRUSTED if no signature's
 keyid is a candidate, SIGNATURE_INVALID if one is but the signature fails); statement and predicate
 schema (CARD_INVALID); signer not revoked at signing time (KEY_REVOKED); subject digest equals the
-artefact's current digest (DIGEST_MISMATCH).
+artefact's current digest (DIGEST_MISMATCH). A card whose inspection found the artefact unsafe to load
+verifies (the signature is good) with an UNSAFE_PICKLE warning.
 """
 
 from __future__ import annotations
@@ -124,6 +125,17 @@ def verify_and_read(
                 message=f"{artefact_name} has sha256 {actual_sha256[:16]}…, the card signed "
                 f"{str(subject.digest.get('sha256'))[:16]}…: the artefact changed after signing; "
                 "re-run `prov card`",
+                source=artefact_name,
+            )
+        )
+    unsafe = card.artefact.inspection.unsafe_reasons if card.artefact.inspection else ["no inspection recorded"]
+    if unsafe:
+        reasons.append(
+            Reason(
+                code="UNSAFE_PICKLE",
+                severity="warn",
+                message=f"the signer's own inspection says loading {artefact_name} may run code "
+                f"({'; '.join(unsafe[:3])}): do not load it with joblib.load or pickle.load",
                 source=artefact_name,
             )
         )

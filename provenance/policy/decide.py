@@ -176,7 +176,10 @@ def artefact_rules(card: ModelCard) -> list[Reason]:
         return []
     shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
     if inspection.untrusted_globals or inspection.violations:
-        fix = "whoever loads it may run code; retrain and save it without custom objects"
+        fix = (
+            "loading it may run code or corrupt the loader's memory; do not share it, and save the model "
+            "again without custom objects"
+        )
     else:
         fix = "save it as safetensors (weights), skops (scikit-learn) or ONNX, which carry no code, and re-sign"
     return [_block("UNSAFE_PICKLE", f"artefact {card.artefact.name}", f"{shown}: {fix}")]

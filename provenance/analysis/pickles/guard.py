@@ -55,11 +55,11 @@ def _hook(event: str, args: tuple[object, ...]) -> None:
 def _reads(args: tuple[object, ...], readable: str) -> bool:
     import os
 
-    path, mode = (args + (None, None))[:2]
+    path, mode = ((*args, None, None))[:2]
     flags = args[2] if len(args) > 2 else 0
     if not isinstance(path, str | bytes | os.PathLike):
         return False
-    read_only = (mode in (None, "r", "rb") and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR) == 0)
+    read_only = mode in (None, "r", "rb") and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR) == 0
     return read_only and os.path.realpath(os.fsdecode(path)) == readable
 
 

@@ -75,6 +75,7 @@ class Parse:
     nbytes: int
     protocol: int
     notes: list[str] = field(default_factory=list)
+    sha256: str | None = None  # of the very bytes this parse read (pickle and joblib files)
     roots: list[Any] = field(default_factory=list)  # every pickle read (PyTorch files hold several)
     # ``pickle.load`` of the same file where it parts from ``joblib.load``: every object that reading
     # makes (also when it fails part-way), and the globals it imports. Judged like the rest.
@@ -90,6 +91,7 @@ class _Budget:
         self.opcodes = 0
         self.globals: dict[tuple[str, str], None] = {}
         self.compressed: _CountingFile | None = None
+        self.raw: _CountingFile | None = None
 
     def opcode_budget_exceeded(self) -> str | None:
         n = self.opcodes
@@ -106,13 +108,14 @@ class _Budget:
 
 
 class _CountingFile(io.RawIOBase):
-    """A read-only stream that counts bytes and refuses to go past ``limit``."""
+    """A read-only stream that counts bytes, refuses to go past ``limit`` and can hash what it reads."""
 
-    def __init__(self, raw: IO[bytes], limit: int, what: str) -> None:
+    def __init__(self, raw: IO[bytes], limit: int, what: str, *, hasher: Any = None) -> None:
         self._raw = raw
         self.consumed = 0
         self._limit = limit
         self._what = what
+        self.hasher = hasher
 
     def readable(self) -> bool:
         return True
@@ -124,7 +127,15 @@ class _CountingFile(io.RawIOBase):
         view = memoryview(b)[: max(0, min(len(b), room))]
         n = self._raw.readinto(view) or 0
         self.consumed += n
+        if self.hasher is not None:
+            self.hasher.update(view[:n])
         return n
+
+    def finish_hash(self) -> str:
+        """Hash the rest of the file too (bytes the parser never needed) and return the sha256."""
+        while chunk := self._raw.read(4 * 1024 * 1024):
+            self.hasher.update(chunk)
+        return str(self.hasher.hexdigest())
 
 
 class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
@@ -465,10 +476,13 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
 
 def _open_joblib(raw: IO[bytes], budget: _Budget) -> tuple[Any, str | None]:
     """The decompressed stream joblib.load would read, chosen by joblib's own magic-number detection."""
+    import hashlib
+
     from joblib.compressor import _COMPRESSORS, _ZFILE_PREFIX
     from joblib.numpy_pickle_utils import _buffered_read_file, _detect_compressor
 
-    counted = _CountingFile(raw, 1 << 62, "compressed bytes")
+    counted = _CountingFile(raw, 1 << 62, "compressed bytes", hasher=hashlib.sha256())
+    budget.raw = counted
     stream = io.BufferedReader(counted, 1024 * 1024)
     name = _detect_compressor(stream)
     if name == "compat":
@@ -538,6 +552,7 @@ def _parse_stream(f: IO[bytes], limits: Limits) -> Parse:
         return _parse_torch_legacy(f, limits)
     if trailing:
         raise ParseError(f"{trailing:,} bytes follow the end of the pickle (another reader may take them for more)")
+    sha256 = budget.raw.finish_hash() if budget.raw is not None else None
     container = "joblib" if reader.saw_wrapper or compression else "pickle"
     plain_made, plain_globals = (
         _plain_reading(f, limits, compression is not None) if compression or reader.saw_wrapper else ([], [])
@@ -555,6 +570,7 @@ def _parse_stream(f: IO[bytes], limits: Limits) -> Parse:
         protocol=reader.proto,
         notes=notes,
         roots=[root],
+        sha256=sha256,
     )
 
 
