@@ -206,7 +206,9 @@ def _desync_files(cmd: str) -> dict[str, bytes]:
     body = b"](" + wrapper_ops(b"K\x01\x85", dtype_ops("O8", None), alignment=False)
     files["dtype_without_state_hides_object_array"] = head + body + pickle.dumps(Reduce(os.system, (cmd,))) + tail_list
     # 2. a shape that is a numpy integer scalar, not a tuple of ints: joblib computes the count anyway.
-    scalar_shape = op_global("numpy._core.multiarray", "scalar") + dtype_ops("i8", (3, "<", None, None, None, -1, -1, 0))
+    scalar_shape = op_global("numpy._core.multiarray", "scalar") + dtype_ops(
+        "i8", (3, "<", None, None, None, -1, -1, 0)
+    )
     scalar_shape += b"C\x08" + struct.pack("<q", 2) + b"\x86R\x85"  # SHORT_BINBYTES, TUPLE2, REDUCE, TUPLE1
     body = b"](" + wrapper_ops(scalar_shape, dtype_ops("f8", (3, "<", None, None, None, -1, -1, 0)))
     raw = b"\x0f" + b"\xff" * 15 + struct.pack("<dd", 1.0, 2.0)
@@ -251,7 +253,10 @@ def build(directory: Path, canary: Path, listener: tuple[str, int]) -> dict[str,
     cmd = f"touch {canary}"
     families: dict[str, dict[str, Path]] = {"desync": {}, "side_effect": {}, "memory": {}, "other": {}}
     for name, data in _desync_files(cmd).items():
-        variants = {f"{name}.joblib": data, **{f"{name}.{c}.joblib": _compressed(data, c) for c in joblib_compressors()}}
+        variants = {
+            f"{name}.joblib": data,
+            **{f"{name}.{c}.joblib": _compressed(data, c) for c in joblib_compressors()},
+        }
         for fname, content in variants.items():
             (directory / fname).write_bytes(content)
             families["desync"][fname] = directory / fname

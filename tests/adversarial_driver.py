@@ -65,7 +65,7 @@ def run(path: Path) -> dict[str, object]:
     name = path.name
     shutil.copy(path, name)
     out: dict[str, object] = {"file": name}
-    code, _, err = _prov("card", name, "--dataset", "patients-2024", "--overwrite")
+    code, _, _ = _prov("card", name, "--dataset", "patients-2024", "--overwrite")
     card = json.loads(Path(f"{name}.prov.json").read_text()) if code == 0 else None
     if card is not None:
         import base64

@@ -120,9 +120,7 @@ def card(
     ]
     terms = join([dataset_terms(m.name, m.terms()) for m in datasets] + [p.terms for p in parents])
     return ModelCard(
-        artefact=Artefact(
-            name=name, sha256="a" * 64, size=1, kind="file", format="joblib", inspection=SAFE_INSPECTION
-        ),
+        artefact=Artefact(name=name, sha256="a" * 64, size=1, kind="file", format="joblib", inspection=SAFE_INSPECTION),
         created=Created(time=NOW, signer=Signer(keyid="k" * 64, name="s"), prov_version="t"),
         datasets=refs,
         parents=list(parents),

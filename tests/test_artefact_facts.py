@@ -1,0 +1,189 @@
+"""Artefact facts come from the one parse: code named in a pickle is reported, never run, whatever the
+file is called; formats that carry no code are recognised by their header; others are not inspected."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from provenance.analysis.artefact import inspect_artefact
+
+
+class _Payload:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("compress", [0, 3, ("gzip", 3), ("bz2", 3), ("xz", 3)])
+def test_payload_in_object_array_after_numeric_arrays_is_reported_not_run(tmp_path: Path, compress) -> None:
+    marker = tmp_path / "pwned"
+    objects = np.empty(2, dtype=object)
+    objects[0] = _Payload(marker)
+    joblib.dump({"weights": np.arange(1000.0), "extra": objects}, tmp_path / "m.joblib", compress=compress)
+    facts = inspect_artefact(tmp_path / "m.joblib")
+    assert not marker.exists()
+    assert "posix.system" in facts.untrusted_globals or "nt.system" in facts.untrusted_globals
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_plain_pickle_all_protocols(tmp_path: Path, trained, protocol: int) -> None:
+    model = joblib.load(trained["logreg"])
+    with open(tmp_path / "m.pkl", "wb") as f:
+        pickle.dump(model, f, protocol=protocol)
+    facts = inspect_artefact(tmp_path / "m.pkl")
+    assert facts.estimator == "sklearn.pipeline.Pipeline"
+    assert facts.framework == "scikit-learn" and facts.framework_version
+    assert facts.untrusted_globals == []
+
+
+def test_numpy_scalar_hyperparameters_are_decoded(tmp_path: Path) -> None:
+    from sklearn.linear_model import Ridge
+
+    joblib.dump(Ridge(alpha=np.float64(2.5), max_iter=np.int64(7)), tmp_path / "r.joblib")
+    facts = inspect_artefact(tmp_path / "r.joblib")
+    assert facts.hyperparameters["alpha"] == 2.5 and facts.hyperparameters["max_iter"] == 7
+
+
+def test_not_a_pickle_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "m.pkl").write_bytes(b"\x80\x04garbage")
+    facts = inspect_artefact(tmp_path / "m.pkl")
+    assert facts.estimator is None and facts.method == "none" and facts.notes
+
+
+def test_skops_file_gives_the_same_facts_as_joblib(tmp_path: Path, trained) -> None:
+    import skops.io
+
+    model = joblib.load(trained["logreg"])
+    skops.io.dump(model, tmp_path / "m.skops")
+    from_skops = inspect_artefact(tmp_path / "m.skops")
+    from_joblib = inspect_artefact(trained["logreg"])
+    assert from_skops.format == "skops" and from_skops.estimator == "sklearn.pipeline.Pipeline"
+    assert from_skops.hyperparameters == from_joblib.hyperparameters
+    assert sorted(from_skops.components) == sorted(from_joblib.components)
+    assert from_skops.framework_version == from_joblib.framework_version
+    assert from_skops.untrusted_globals == []
+
+
+def test_not_a_pickle_is_unsafe_not_silent(tmp_path: Path) -> None:
+    """A file prov cannot read exactly is never "no untrusted code"."""
+    from provenance.model.card import Inspection
+
+    (tmp_path / "m.joblib").write_bytes(b"\x80\x04\x95garbage")
+    facts = inspect_artefact(tmp_path / "m.joblib")
+    assert facts.unsafe and facts.violations
+    inspection = Inspection(method=facts.method, inspected=facts.inspected, violations=facts.violations)
+    assert inspection.unsafe_reasons
+
+
+@pytest.mark.parametrize("suffix", [".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".model"])
+def test_a_pickle_is_read_as_a_pickle_whatever_its_name(tmp_path: Path, suffix: str) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / f"m{suffix}"
+    path.write_bytes(pickle.dumps(_Payload(marker), protocol=4))
+    facts = inspect_artefact(path)
+    assert not marker.exists()
+    assert facts.format == "pickle" and facts.unsafe
+    assert "posix.system" in facts.untrusted_globals or "nt.system" in facts.untrusted_globals
+
+
+def _torch_zip(path: Path, data_pkl: bytes) -> None:
+    """torch.save's layout: archive/data.pkl (+ version, byteorder, data/0 storage) in a zip."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("archive/data.pkl", data_pkl)
+        z.writestr("archive/byteorder", "little")
+        z.writestr("archive/version", "3\n")
+        z.writestr("archive/data/0", b"\0" * 16)
+
+
+def _state_dict_pickle(extra: bytes = b"") -> bytes:
+    """What torch.save({"w": tensor}) writes: OrderedDict, _rebuild_tensor_v2 and a persistent storage id."""
+    from adversarial_corpus import op_global, op_int, op_str
+
+    storage = b"(" + op_str("storage") + op_global("torch", "FloatStorage") + op_str("0") + op_str("cpu") + op_int(4)
+    storage += b"tQ"  # TUPLE, BINPERSID
+    tensor = op_global("torch._utils", "_rebuild_tensor_v2") + b"(" + storage + op_int(0) + op_int(4) + b"\x85"
+    tensor += op_int(1) + b"\x85\x89" + op_global("collections", "OrderedDict") + b")R" + b"tR"
+    body = op_global("collections", "OrderedDict") + b")R" + op_str("w") + tensor + b"s" + extra
+    return b"\x80\x02" + body + b"."
+
+
+def test_pytorch_archive_with_weights_only_is_inspected_and_safe(tmp_path: Path) -> None:
+    _torch_zip(tmp_path / "m.pt", _state_dict_pickle())
+    facts = inspect_artefact(tmp_path / "m.pt")
+    assert facts.format == "pytorch" and facts.inspected
+    assert "torch._utils._rebuild_tensor_v2" in facts.globals
+    assert facts.untrusted_globals == [] and facts.violations == []
+
+
+def test_pytorch_archive_with_code_is_unsafe_without_importing_torch(tmp_path: Path) -> None:
+    import sys
+
+    from adversarial_corpus import payload_ops
+
+    _torch_zip(tmp_path / "m.ckpt", _state_dict_pickle(extra=payload_ops("touch x") + b"0"))
+    facts = inspect_artefact(tmp_path / "m.ckpt")
+    assert facts.format == "pytorch" and "os.system" in facts.untrusted_globals
+    assert "torch" not in sys.modules
+
+
+def test_pytorch_legacy_format_is_read(tmp_path: Path) -> None:
+    magic = pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)
+    parts = [magic, pickle.dumps(1001, protocol=2), pickle.dumps({"little_endian": True}, protocol=2)]
+    parts += [_state_dict_pickle(), pickle.dumps(["0"], protocol=2), b"\0" * 16]
+    (tmp_path / "m.pth").write_bytes(b"".join(parts))
+    facts = inspect_artefact(tmp_path / "m.pth")
+    assert facts.format == "pytorch" and facts.inspected and not facts.unsafe
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "inspected"),
+    [
+        ("m.safetensors", (2).to_bytes(8, "little") + b"{}", True),
+        ("m.safetensors", b"not safetensors at all", False),
+        ("m.gguf", b"GGUF\x03\x00\x00\x00", True),
+        ("m.onnx", b"\x08\x07\x12\x04test", True),
+        ("m.h5", b"\x89HDF\r\n\x1a\n", False),
+        ("m.keras", b"PK\x03\x04", False),
+        ("m.weird", b"\x00\x01", False),
+    ],
+)
+def test_formats_without_code_are_recognised_others_are_not_inspected(
+    tmp_path: Path, name: str, content: bytes, inspected: bool
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    facts = inspect_artefact(tmp_path / name)
+    assert facts.inspected is inspected
+    assert facts.unsafe is not inspected
+    if not inspected:
+        assert any("safetensors" in n or "not a" in n for n in facts.notes)
+
+
+def test_directory_artefact_inspects_every_file(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    (d / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")
+    (d / "pytorch_model.bin").write_bytes(pickle.dumps(_Payload(marker), protocol=2))
+    facts = inspect_artefact(d)
+    assert facts.unsafe and any(g.startswith("pytorch_model.bin: ") for g in facts.untrusted_globals)
+    assert not marker.exists()
+    (d / "pytorch_model.bin").unlink()
+    assert not inspect_artefact(d).unsafe
+
+
+def test_policy_blocks_a_card_from_before_inspection_existed_for_an_uninspected_format() -> None:
+    from provenance.model.card import Inspection
+
+    assert Inspection(method="format by file name").unsafe_reasons  # an old card for a .pt file
+    assert not Inspection(method="symbolic pickle read (no code executed)").unsafe_reasons
