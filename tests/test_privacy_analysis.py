@@ -253,3 +253,29 @@ def test_every_estimator_family_loads_through_the_allow_list(name: str, tmp_path
         loaded = load_model(path)
         assert type(loaded) is type(model)
         assert analyse(loaded).risk == CASES[name][1]
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [
+        lambda m, x: setattr(m, "extra_", x[:10].copy()),
+        lambda m, x: setattr(m, "cache", {"rows": [list(r) for r in x[:10]]}),
+        lambda m, x: setattr(m, "cache", {"t": x[:10].T.copy()}),
+        lambda m, x: setattr(m, "cache", [x[:10].astype("float32")]),
+        lambda m, x: setattr(m, "helper", type("Helper", (), {"__init__": lambda s: setattr(s, "kept", x[:10])})()),
+    ],
+    ids=["attribute", "list-of-rows-in-dict", "transposed", "float32-in-list", "nested-object"],
+)
+def test_rows_hidden_anywhere_in_a_linear_model_are_found(hide) -> None:  # type: ignore[no-untyped-def]
+    """The empirical scan walks the whole object, not only the attributes the static table names."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+
+    from provenance.analysis.verbatim import scan
+
+    x, y = load_breast_cancer(return_X_y=True)
+    model = LogisticRegression(max_iter=3000).fit(x, y)
+    assert scan(model, x).risk == "low"
+    hide(model, x)
+    result = scan(model, x)
+    assert result.risk == "high" and result.rows_found == 10, result

@@ -1,8 +1,11 @@
 """Empirical memorisation scan: training rows (and category values) found verbatim inside a fitted model.
 
 Each pipeline step is compared with the input *that step* saw (a scaler's output for the model after
-it), so a k-NN behind a StandardScaler is still caught. Rows are compared by hashing their bytes (a set
-lookup per row), never all pairs: 100k x 50 is a fraction of a second.
+it), so a k-NN behind a StandardScaler is still caught. Every numeric container the estimator holds is
+compared, not only the attributes the static table names: any attribute, lists and dicts of arrays,
+nested helper objects, arrays stored transposed or in float32 (compared with the training rows rounded
+the same way). Rows are compared by hashing their bytes (a set lookup per row), never all pairs:
+100k x 50 is a fraction of a second.
 """
 
 from __future__ import annotations
@@ -30,18 +33,27 @@ def scan(model: Any, x: Any) -> EmpiricalResult:
     rows_found: set[bytes] = set()
     values_found = 0
     where: list[str] = []
-    hashed_cache: dict[int, set[bytes] | None] = {}
+    hashed_cache: dict[tuple[int, str], tuple[set[bytes] | None, np.ndarray]] = {}
     for label, est, xi in _with_inputs(model, x, ""):
-        if id(xi) not in hashed_cache:
-            hashed_cache[id(xi)] = _row_hashes(xi)
-        train = hashed_cache[id(xi)]
         for attr, arr in _arrays(est):
-            if train is not None and arr.ndim == 2 and arr.shape[1] == xi.shape[1] and arr.shape[0] > 0:
-                found = _row_hashes(arr)
-                hits = (found or set()) & train
-                if hits:
-                    rows_found |= hits
-                    where.append(f"{label}.{attr} ({len(hits)} rows)")
+            if arr.ndim != 2 or arr.shape[0] == 0 or xi.ndim != 2:
+                continue
+            if arr.shape[1] != xi.shape[1] and arr.shape[0] == xi.shape[1]:
+                arr, attr = arr.T, f"{attr}.T"  # rows stored as columns
+            if arr.shape[1] != xi.shape[1]:
+                continue
+            precision = arr.dtype.name if arr.dtype in (np.float32, np.float16) else "float64"
+            key = (id(xi), precision)
+            if key not in hashed_cache:
+                cast = xi.astype(precision) if precision != "float64" and _numeric(xi) is not None else xi
+                hashed_cache[key] = (_row_hashes(cast), xi)  # keep xi alive: ids are only unique while it is
+            train = hashed_cache[key][0]
+            if train is None:
+                continue
+            hits = (_row_hashes(arr) or set()) & train
+            if hits:
+                rows_found |= hits
+                where.append(f"{label}.{attr} ({len(hits)} rows)")
         n = _category_hits(est, xi)
         if n:
             values_found += n
@@ -74,14 +86,53 @@ def _row_hashes(arr: np.ndarray) -> set[bytes] | None:
     return set(view.tolist())
 
 
+_MAX_NODES = 100_000
+
+
 def _arrays(est: Any) -> Iterator[tuple[str, np.ndarray]]:
-    for attr, value in vars(est).items():
-        if isinstance(value, np.ndarray) and value.dtype != object:
-            yield attr, value
+    """Every numeric array reachable from the estimator's attributes, except inside sub-estimators
+    (``walk`` yields those with their own input)."""
+    seen: set[int] = {id(est)}
+    todo: list[tuple[str, Any, int]] = [(k, v, 0) for k, v in vars(est).items()]
+    while todo and len(seen) < _MAX_NODES:
+        path, value, depth = todo.pop()
+        if id(value) in seen or depth > 8 or value is None or isinstance(value, str | bytes | int | float | bool):
+            continue
+        seen.add(id(value))
+        if isinstance(value, np.ndarray):
+            if value.dtype != object:
+                yield path, value
+            elif value.size <= 10_000:
+                numeric = _numeric(value)
+                if numeric is not None:
+                    yield path, numeric
+                else:
+                    todo.extend((f"{path}[{i}]", v, depth + 1) for i, v in enumerate(value.ravel().tolist()))
         elif hasattr(value, "get_arrays"):  # KDTree / BallTree keep the rows in their first array
-            yield f"{attr}.data", np.asarray(value.get_arrays()[0])
+            yield f"{path}.data", np.asarray(value.get_arrays()[0])
         elif hasattr(value, "toarray") and getattr(value, "size", 0) < 5_000_000:  # scipy.sparse
-            yield attr, np.asarray(value.toarray())
+            yield path, np.asarray(value.toarray())
+        elif isinstance(value, dict):
+            todo.extend((f"{path}[{k!r}]", v, depth + 1) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            rows = _rows(value)
+            if rows is not None:
+                yield path, rows
+            else:
+                todo.extend((f"{path}[{i}]", v, depth + 1) for i, v in enumerate(value))
+        elif hasattr(value, "__dict__") and not hasattr(value, "get_params") and not isinstance(value, type):
+            todo.extend((f"{path}.{k}", v, depth + 1) for k, v in vars(value).items())
+
+
+def _rows(value: list[Any] | tuple[Any, ...]) -> np.ndarray | None:
+    """A list of equal-length numeric rows (a model keeping samples as Python lists)."""
+    if not value or not isinstance(value[0], list | tuple | np.ndarray):
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return arr if arr.ndim == 2 else None
 
 
 def _category_hits(est: Any, xi: np.ndarray) -> int:

@@ -3,9 +3,10 @@
 The boundary is the construction table (``table``) and the parse that feeds it; this guard is only
 there so that a case the table misses fails closed instead of running. It is not a sandbox: Python's
 audit events do not cover everything (starting a thread raises none on 3.11, and native code can do
-anything without raising one), which is why the table, not this hook, decides what may be built. While a load builds objects
-(a context variable says so, for this thread only), every audit event outside a short list of
-harmless ones raises ``GuardTripped``: network, processes, threads, file opens and deletes, ``exec``
+anything without raising one), which is why the table, not this hook, decides what may be built.
+
+While a load builds objects (a context variable says so, for this thread only), every audit event
+outside a short list of harmless ones raises ``GuardTripped``: network, processes, file opens and deletes, ``exec``
 and ``compile``, ``ctypes``, imports, ``pickle.find_class``. The trip is also recorded, so a library
 that swallows the exception still fails the load. Audit hooks cannot be removed once added, so the
 hook is installed once and is a no-op (one context-variable lookup) outside a guarded load.

@@ -652,28 +652,67 @@ _SKLEARN_FUNCTIONS = [
     "sklearn.cluster._kmeans._kmeans_single_lloyd",
     "sklearn.cluster._kmeans._kmeans_single_elkan",
 ]
-_SKLEARN_METRIC_MODULES = ["sklearn.metrics._classification", "sklearn.metrics._regression", "sklearn.metrics._ranking",
-                           "sklearn.metrics.cluster._supervised", "sklearn.metrics.cluster._unsupervised"]  # fmt: skip
 _SKLEARN_METRICS = [
-    "accuracy_score", "balanced_accuracy_score", "f1_score", "fbeta_score", "precision_score", "recall_score",
-    "jaccard_score", "matthews_corrcoef", "log_loss", "brier_score_loss", "hamming_loss", "zero_one_loss",
-    "top_k_accuracy_score", "d2_log_loss_score", "d2_brier_score", "class_likelihood_ratios", "roc_auc_score",
-    "average_precision_score", "det_curve", "roc_curve", "precision_recall_curve", "ndcg_score", "dcg_score",
-    "label_ranking_average_precision_score", "coverage_error", "r2_score", "explained_variance_score",
-    "max_error", "mean_absolute_error", "mean_squared_error", "root_mean_squared_error",
-    "mean_squared_log_error", "root_mean_squared_log_error", "median_absolute_error",
-    "mean_absolute_percentage_error", "mean_poisson_deviance", "mean_gamma_deviance", "mean_tweedie_deviance",
-    "d2_tweedie_score", "d2_absolute_error_score", "d2_pinball_score", "mean_pinball_loss",
-    "adjusted_rand_score", "rand_score", "adjusted_mutual_info_score", "normalized_mutual_info_score",
-    "mutual_info_score", "homogeneity_score", "completeness_score", "v_measure_score",
-    "fowlkes_mallows_score", "silhouette_score", "calinski_harabasz_score", "davies_bouldin_score",
-]  # fmt: skip
+    "sklearn.metrics._classification.accuracy_score",
+    "sklearn.metrics._classification.balanced_accuracy_score",
+    "sklearn.metrics._classification.brier_score_loss",
+    "sklearn.metrics._classification.class_likelihood_ratios",
+    "sklearn.metrics._classification.d2_brier_score",
+    "sklearn.metrics._classification.d2_log_loss_score",
+    "sklearn.metrics._classification.f1_score",
+    "sklearn.metrics._classification.fbeta_score",
+    "sklearn.metrics._classification.hamming_loss",
+    "sklearn.metrics._classification.jaccard_score",
+    "sklearn.metrics._classification.log_loss",
+    "sklearn.metrics._classification.matthews_corrcoef",
+    "sklearn.metrics._classification.precision_score",
+    "sklearn.metrics._classification.recall_score",
+    "sklearn.metrics._classification.zero_one_loss",
+    "sklearn.metrics._ranking.average_precision_score",
+    "sklearn.metrics._ranking.coverage_error",
+    "sklearn.metrics._ranking.dcg_score",
+    "sklearn.metrics._ranking.det_curve",
+    "sklearn.metrics._ranking.label_ranking_average_precision_score",
+    "sklearn.metrics._ranking.ndcg_score",
+    "sklearn.metrics._ranking.precision_recall_curve",
+    "sklearn.metrics._ranking.roc_auc_score",
+    "sklearn.metrics._ranking.roc_curve",
+    "sklearn.metrics._ranking.top_k_accuracy_score",
+    "sklearn.metrics._regression.d2_absolute_error_score",
+    "sklearn.metrics._regression.d2_pinball_score",
+    "sklearn.metrics._regression.d2_tweedie_score",
+    "sklearn.metrics._regression.explained_variance_score",
+    "sklearn.metrics._regression.max_error",
+    "sklearn.metrics._regression.mean_absolute_error",
+    "sklearn.metrics._regression.mean_absolute_percentage_error",
+    "sklearn.metrics._regression.mean_gamma_deviance",
+    "sklearn.metrics._regression.mean_pinball_loss",
+    "sklearn.metrics._regression.mean_poisson_deviance",
+    "sklearn.metrics._regression.mean_squared_error",
+    "sklearn.metrics._regression.mean_squared_log_error",
+    "sklearn.metrics._regression.mean_tweedie_deviance",
+    "sklearn.metrics._regression.median_absolute_error",
+    "sklearn.metrics._regression.r2_score",
+    "sklearn.metrics._regression.root_mean_squared_error",
+    "sklearn.metrics._regression.root_mean_squared_log_error",
+    "sklearn.metrics.cluster._supervised.adjusted_mutual_info_score",
+    "sklearn.metrics.cluster._supervised.adjusted_rand_score",
+    "sklearn.metrics.cluster._supervised.completeness_score",
+    "sklearn.metrics.cluster._supervised.fowlkes_mallows_score",
+    "sklearn.metrics.cluster._supervised.homogeneity_score",
+    "sklearn.metrics.cluster._supervised.mutual_info_score",
+    "sklearn.metrics.cluster._supervised.normalized_mutual_info_score",
+    "sklearn.metrics.cluster._supervised.rand_score",
+    "sklearn.metrics.cluster._supervised.v_measure_score",
+    "sklearn.metrics.cluster._unsupervised.calinski_harabasz_score",
+    "sklearn.metrics.cluster._unsupervised.davies_bouldin_score",
+    "sklearn.metrics.cluster._unsupervised.silhouette_score",
+]
 _SKLEARN_CY_LOSSES = [
     "CyHalfSquaredError", "CyAbsoluteError", "CyPinballLoss", "CyHuberLoss", "CyHalfPoissonLoss", "CyHalfGammaLoss",
     "CyHalfTweedieLoss", "CyHalfTweedieLossIdentity", "CyHalfBinomialLoss", "CyExponentialLoss",
 ]  # fmt: skip
-_SKLEARN_SGD_LOSSES = ["Hinge", "SquaredHinge", "Log", "ModifiedHuber", "SquaredLoss", "Huber",
-                       "EpsilonInsensitive", "SquaredEpsilonInsensitive"]  # fmt: skip
+_SKLEARN_SGD_LOSSES = ["Hinge", "SquaredHinge", "ModifiedHuber", "EpsilonInsensitive", "SquaredEpsilonInsensitive"]
 _DIST_METRICS = [
     "EuclideanDistance64", "ManhattanDistance64", "ChebyshevDistance64", "MinkowskiDistance64",
     "HaversineDistance64", "HammingDistance64", "CanberraDistance64", "BrayCurtisDistance64",
@@ -744,7 +783,10 @@ def entries() -> dict[tuple[str, str], Entry]:
     # scipy
     for kind in ("csr", "csc", "coo"):
         for suffix in ("matrix", "array"):
-            add(f"scipy.sparse._{kind}", f"{kind}_{suffix}", rules.Validated(rules.sparse_state(kind)))
+            reviewed = (
+                "scipy.sparse._coo.coo_matrix.__setstate__" if (kind == "coo" and suffix == "matrix") else None
+            )  # coo_matrix maps the old row/col attributes
+            add(f"scipy.sparse._{kind}", f"{kind}_{suffix}", rules.Validated(rules.sparse_state(kind)), reviewed)
     add("scipy.interpolate._bsplines", "BSpline", rules.Validated(rules.bspline_state))
     add("scipy._lib.array_api_compat.numpy._aliases", "asarray", VALUE)
     for dotted in _SCIPY_DISTRIBUTIONS:
@@ -769,9 +811,8 @@ def entries() -> dict[tuple[str, str], Entry]:
         setstate="sklearn.utils._bunch.Bunch.__setstate__", why="a no-op: a Bunch's content is its items")  # fmt: skip
     for dotted in _SKLEARN_FUNCTIONS:
         add(*_split(dotted), VALUE)
-    for module in _SKLEARN_METRIC_MODULES:
-        for name in _SKLEARN_METRICS:
-            add(module, name, VALUE)
+    for dotted in _SKLEARN_METRICS:
+        add(*_split(dotted), VALUE)
     add("sklearn.tree._tree", "Tree", rules.SklearnTree(), setstate="sklearn.tree._tree.Tree.__setstate__")
     for name in _SKLEARN_CY_LOSSES:
         add("sklearn._loss._loss", name, rules.NumericCall(1))
