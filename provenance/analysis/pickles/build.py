@@ -10,6 +10,7 @@ them, and nesting is capped so a crafted graph cannot exhaust the stack.
 from __future__ import annotations
 
 import importlib
+import sys
 import warnings
 from typing import Any
 
@@ -19,7 +20,7 @@ from .nodes import Node, Ref
 from .reader import Parse
 from .rules import NotValid, ObjectArray, PlainObject
 
-_MAX_DEPTH = 400
+_MAX_DEPTH = 200  # nested objects; a scikit-learn model is a few dozen deep
 _PLAIN = (type(None), bool, int, float, complex, str, bytes, bytearray)
 _REVIEWED_NEW = {
     "object.__new__",
@@ -147,6 +148,15 @@ def build(parse: Parse, verdict: Verdict) -> tuple[Any, list[str]]:
             raise BuildError(f"{key[0]}.{key[1]} is not in the table")
         resolved[key] = resolve_entry(entry)
     builder = _Builder(resolved)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20 * _MAX_DEPTH))  # a level is a few Python frames
+    try:
+        return _build(builder, parse)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _build(builder: _Builder, parse: Parse) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with guard.guarded() as tripped:

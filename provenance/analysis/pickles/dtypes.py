@@ -105,7 +105,12 @@ def _from_state(np: Any, spec: str, state: Any, depth: int) -> Any:
         meta = state[8]
         if not (isinstance(meta, tuple) and len(meta) == 2 and isinstance(meta[1], tuple) and len(meta[1]) == 4):
             raise DtypeError("datetime dtype metadata is not numpy's")
-        unit, num = meta[1][0], meta[1][1]
+        from .values import NotValid, data
+
+        try:
+            unit, num = data(meta[1][0]), meta[1][1]
+        except NotValid as e:
+            raise DtypeError(f"datetime unit: {e}") from None
         if not (isinstance(unit, bytes) and unit.isalpha() and len(unit) <= 3 and isinstance(num, int) and num > 0):
             raise DtypeError("datetime unit is not numpy's")
         dtype = np.dtype(f"{spec}[{num}{unit.decode()}]" if num != 1 else f"{spec}[{unit.decode()}]")
@@ -115,9 +120,17 @@ def _from_state(np: Any, spec: str, state: Any, depth: int) -> Any:
 
 
 def _resolved(value: Any, depth: int) -> Any:
-    """The state with its dtype nodes replaced by the dtypes they stand for, for comparison."""
+    """The state with its dtype nodes replaced by the dtypes they stand for (and protocol 0-2 bytes by
+    bytes), for comparison."""
+    from .values import NotValid, codecs_bytes, is_codecs_bytes
+
     if is_dtype_node(value):
         return realise(value, depth + 1)
+    if is_codecs_bytes(value):
+        try:
+            return codecs_bytes(value)
+        except NotValid as e:
+            raise DtypeError(str(e)) from None
     if isinstance(value, tuple):
         return tuple(_resolved(v, depth) for v in value)
     if isinstance(value, dict):
