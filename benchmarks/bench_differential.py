@@ -21,6 +21,18 @@ from differential import PlainLoader, check_one, mutated, opcode_streams, seeds
 from hypothesis import HealthCheck, given, settings
 
 
+def _run(strategy: object, examples: int, case: Path, loader: PlainLoader) -> collections.Counter[str]:
+    outcomes: collections.Counter[str] = collections.Counter()
+
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=strategy)
+    def run(data: bytes) -> None:
+        outcomes[check_one(data, case, loader)] += 1
+
+    run()
+    return outcomes
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--examples", type=int, default=20_000, help="examples per strategy")
@@ -30,15 +42,8 @@ def main() -> int:
         base = seeds(Path(tmp))
         case = Path(tmp) / "case.joblib"
         for label, strategy in (("mutated real files", mutated(base)), ("generated opcode streams", opcode_streams())):
-            outcomes: collections.Counter[str] = collections.Counter()
-
-            @settings(max_examples=args.examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-            @given(data=strategy)
-            def run(data: bytes) -> None:
-                outcomes[check_one(data, case, loader)] += 1
-
             t = time.perf_counter()
-            run()
+            outcomes = _run(strategy, args.examples, case, loader)
             elapsed = time.perf_counter() - t
             total = sum(outcomes.values())
             print(
