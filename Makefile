@@ -34,7 +34,7 @@ bench: $(BIN)/python
 compare-scanners: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	test -x .venv-scanners/bin/python || $(PYTHON) -m venv .venv-scanners
-	.venv-scanners/bin/python -m pip install --quiet picklescan modelscan
+	.venv-scanners/bin/python -m pip install --quiet picklescan modelscan fickling typing_extensions
 	$(BIN)/python benchmarks/compare_scanners.py --scanners .venv-scanners/bin
 
 clean:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .pickles.nodes import Node, Ref
+from .pickles.reader import Limits
 from .safe_load import Inspected, inspect_pickle
 
 FORMATS_BY_SUFFIX = {
@@ -66,19 +67,19 @@ class ArtefactFacts:
         return bool(self.untrusted_globals or self.violations) or not self.inspected
 
 
-def inspect_artefact(path: Path) -> ArtefactFacts:
+def inspect_artefact(path: Path, limits: Limits | None = None) -> ArtefactFacts:
     if path.is_dir():
-        return _inspect_directory(path)
-    return _inspect_file(path, path.name)
+        return _inspect_directory(path, limits)
+    return _inspect_file(path, path.name, limits)
 
 
-def _inspect_file(path: Path, label: str) -> ArtefactFacts:
+def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> ArtefactFacts:
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     head = _head(path)
     if _looks_like_pickle(head) or (fmt == "pytorch" and head[:4] == b"PK\x03\x04"):
-        return _inspect_pickle(path, fmt if fmt in PICKLE_FORMATS else "pickle")
+        return _inspect_pickle(path, fmt if fmt in PICKLE_FORMATS else "pickle", limits)
     if fmt in PICKLE_FORMATS:
-        return _inspect_pickle(path, fmt)  # compressed joblib, protocol 0/1: the parser decides
+        return _inspect_pickle(path, fmt, limits)  # compressed joblib, protocol 0/1: the parser decides
     if fmt == "skops":
         return _inspect_skops(path)
     if fmt in CODE_FREE:
@@ -114,7 +115,7 @@ def _code_free_header(fmt: str, head: bytes) -> str | None:
     return "unknown format"
 
 
-def _inspect_directory(path: Path) -> ArtefactFacts:
+def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
     """Every file of a directory artefact is inspected; its verdict is the worst of theirs."""
     facts = ArtefactFacts(format="directory", method="each file inspected", inspected=True, notes=_dir_notes(path))
     files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
@@ -126,7 +127,7 @@ def _inspect_directory(path: Path) -> ArtefactFacts:
         rel = file.relative_to(path).as_posix()
         if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(_head(file)):
             continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
-        sub = _inspect_file(file, rel)
+        sub = _inspect_file(file, rel, limits)
         if not sub.inspected:
             facts.inspected = False
             facts.notes.extend(sub.notes)
@@ -144,8 +145,8 @@ def _dir_notes(path: Path) -> list[str]:
     return notes
 
 
-def _inspect_pickle(path: Path, fmt: str) -> ArtefactFacts:
-    inspected = inspect_pickle(path)
+def _inspect_pickle(path: Path, fmt: str, limits: Limits | None) -> ArtefactFacts:
+    inspected = inspect_pickle(path, limits)
     facts = ArtefactFacts(format=fmt, method="parsed by prov's pickle reader (no code executed)", parse=inspected)
     parse = inspected.parse
     if parse is None:

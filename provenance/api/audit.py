@@ -8,10 +8,11 @@ from ..analysis.artefact import inspect_artefact
 from ..analysis.privacy import Data, assess_file
 from ..errors import NotFoundError
 from ..model.card import Privacy
+from .limits import limits_near
 
 
 def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pickle: bool = False) -> Privacy:
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
-    facts = inspect_artefact(artefact)
+    facts = inspect_artefact(artefact, limits_near(artefact))
     return assess_file(artefact, facts, trust_pickle=trust_pickle, train=train, holdout=holdout, strict=True)

@@ -37,6 +37,7 @@ from ..store.repo import ProvRepo, find_repo, require_repo
 from ._common import hasher_for, utcnow
 from .datasets import content_digest, verify_files
 from .keys import load_signing_key
+from .limits import limits_for
 
 ROLES = ("train", "validation", "test")
 RELATIONS = ("finetune", "adapter", "merge", "quantized")
@@ -114,7 +115,7 @@ def sign_card(
 
     hasher = hasher_for(repo)
     digest = hasher.tree(artefact)
-    facts = inspect_artefact(artefact)
+    facts = inspect_artefact(artefact, limits_for(repo))
 
     refs: list[DatasetRef] = []
     seen: set[str] = set()

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analysis.pickles.reader import Limits
 from ..card.files import CARD_SUFFIX
 from ..card.verify import verify_and_read
 from ..digest import sha256_file
@@ -105,6 +106,8 @@ class _Context:
         self.trusted = trust.trusted_keys(self.repo)
         self.revoked = {k: r.revoked_at for k, r in trust.revocations(self.repo).items()}
         self.recipient = repository_recipient(self.config)  # type: ignore[arg-type]
+        loading = self.config.loading  # type: ignore[attr-defined]
+        self.limits = Limits(max_bytes=loading.max_bytes, max_opcodes=loading.max_opcodes)
         self.digests: dict[str, str] = {}
         self.current = {n: m.terms() for n, m in self.manifests.items()}
 
@@ -158,7 +161,7 @@ def _check_artefact(ctx: _Context, path: str) -> FileCheck:
                 source=path,
                 message=f"{path} has no signed card: run `prov card {path} --dataset NAME`, then `git add {card_rel}`",
             )
-        return FileCheck(path, "artefact", [reason, *_pickle_report(file, path)])
+        return FileCheck(path, "artefact", [reason, *_pickle_report(file, path, ctx.limits)])
     raw = ctx.staged.read(card_rel)
     verification, signed = verify_and_read(
         raw,
@@ -170,7 +173,7 @@ def _check_artefact(ctx: _Context, path: str) -> FileCheck:
     )
     card = signed.card if signed else None
     if card is None:
-        return FileCheck(path, "artefact", [r for r in verification.reasons] + _pickle_report(file, path))
+        return FileCheck(path, "artefact", [r for r in verification.reasons] + _pickle_report(file, path, ctx.limits))
     decision = decide(
         card,
         verification,
@@ -182,11 +185,11 @@ def _check_artefact(ctx: _Context, path: str) -> FileCheck:
     return FileCheck(path, "artefact", list(decision.reasons))
 
 
-def _pickle_report(file: Path, path: str) -> list[Reason]:
+def _pickle_report(file: Path, path: str, limits: Limits) -> list[Reason]:
     """For an artefact that is blocked anyway: name untrusted code in it (read symbolically, never run)."""
     from ..analysis.artefact import inspect_artefact
 
-    facts = inspect_artefact(file)
+    facts = inspect_artefact(file, limits)
     bad = facts.untrusted_globals + facts.violations
     if not bad:
         return []

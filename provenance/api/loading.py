@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..analysis.pickles.reader import Limits
 from ..errors import CheckFailed, UsageError
+from .limits import limits_near
 
 
-def load_verified(path: Path, key_files: list[Path]) -> Any:
+def load_verified(path: Path, key_files: list[Path], limits: Limits | None = None) -> Any:
     from ..analysis.safe_load import UnsafePickleError, inspect_pickle, load_model, load_parsed
     from .cards import verify_target
 
@@ -30,7 +32,7 @@ def load_verified(path: Path, key_files: list[Path]) -> Any:
         raise UnsafePickleError(path, unsafe, detail="the signer's inspection found it unsafe to load")
     if artefact.format == "skops":
         return load_model(path)
-    inspected = inspect_pickle(path)
+    inspected = inspect_pickle(path, limits or limits_near(path))
     parse = inspected.parse
     if parse is not None and parse.sha256 is not None and parse.sha256 != artefact.sha256:
         raise CheckFailed(

@@ -96,17 +96,29 @@ def verify(path: PathLike, keys: Sequence[PathLike] = ()) -> Verification:
     return cards.verify(Path(path), [Path(k) for k in keys])
 
 
-def load(path: PathLike, keys: Sequence[PathLike] = ()) -> Any:
+def load(
+    path: PathLike, keys: Sequence[PathLike] = (), *, max_bytes: int | None = None, max_opcodes: int | None = None
+) -> Any:
     """Verify the artefact's signed card, then load the model through prov's construction policy.
 
     What a recipient should call instead of ``joblib.load`` or ``pickle.load``: the card must verify
     against ``keys`` (or the repository's trusted keys), its own inspection must have found the file
     safe, and the bytes loaded are the bytes whose digest the card signed (read once, hashed as they
-    are parsed). Raises CheckFailed (UNSAFE_PICKLE, DIGEST_MISMATCH, ...) otherwise.
+    are parsed). Raises CheckFailed (UNSAFE_PICKLE, DIGEST_MISMATCH, ...) otherwise. ``max_bytes`` and
+    ``max_opcodes`` bound the parse (defaults: the repository's ``loading`` settings, else 8 GiB and 20M).
     """
+    from ..analysis.pickles.reader import Limits
+    from .limits import limits_near
     from .loading import load_verified
 
-    return load_verified(Path(path), [Path(k) for k in keys])
+    limits = None
+    if max_bytes is not None or max_opcodes is not None:
+        base = limits_near(Path(path))
+        try:
+            limits = Limits(max_bytes=max_bytes or base.max_bytes, max_opcodes=max_opcodes or base.max_opcodes)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    return load_verified(Path(path), [Path(k) for k in keys], limits)
 
 
 def decide_export(path: PathLike, *, recipient: Recipient) -> Decision:

@@ -26,7 +26,15 @@ class PolicySettings(Strict):
     require_privacy_audit_for_personal_data: bool = True
 
 
+class LoadingLimits(Strict):
+    """Bounds on reading a pickle-bearing artefact; past one the file is refused (UNSAFE_PICKLE) at once."""
+
+    max_bytes: int = Field(default=8 << 30, gt=0, description="Decompressed bytes read from one file")
+    max_opcodes: int = Field(default=20_000_000, gt=0, description="Pickle opcodes executed for one file")
+
+
 class Config(Strict):
     repository: Repository
     artefacts: ArtefactPatterns = Field(default_factory=ArtefactPatterns)
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    loading: LoadingLimits = Field(default_factory=LoadingLimits)
