@@ -35,6 +35,9 @@ def main() -> None:
     print(f"  {privacy.memorisation.summary}")
 
     print(f"verified: {provenance.verify('knn.joblib').verified}")
+    loaded = provenance.load("knn.joblib")  # verify, then load through the construction policy
+    same = (loaded.predict(x_test) == model.predict(x_test)).all()
+    print(f"loaded back: {type(loaded).__name__}, same predictions: {same}")
     partner = provenance.Recipient(name="Analytics", org="Partner Lab", purpose="research", territory="DE")
     decision = provenance.decide_export("knn.joblib", recipient=partner)
     print(f"export to {partner.org}: {'allowed' if decision.allowed else 'refused'}")

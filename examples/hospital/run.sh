@@ -54,6 +54,11 @@ recipient_home="$(mktemp -d)"
 cp -r outbox/oncology-research "$recipient_home/bundle"
 cp acme-signer.pub "$recipient_home/"
 (cd "$recipient_home" && env -u PROV_HOME HOME="$recipient_home" prov verify bundle --key acme-signer.pub)
+echo "== the recipient loads the model with provenance.load (never joblib.load): verified, then built safely"
+(cd "$recipient_home" && env -u PROV_HOME HOME="$recipient_home" python -c "
+import provenance
+model = provenance.load('bundle/model.joblib', keys=['acme-signer.pub'])
+print(f'loaded {type(model).__name__} through the construction policy')")
 rm -rf "$recipient_home"
 echo
 echo "== the ledger records the card and both export decisions"
