@@ -175,7 +175,8 @@ def test_the_bytes_read_are_the_bytes_hashed(tmp_path: Path) -> None:
 
     for compress in (0, 3):
         joblib.dump({"a": np.arange(100.0)}, tmp_path / "m.joblib", compress=compress)
-        parse = parse_file(tmp_path / "m.joblib")
+        assert parse_file(tmp_path / "m.joblib").sha256 is None  # only hashed when asked
+        parse = parse_file(tmp_path / "m.joblib", digest=True)
         assert parse.sha256 == hashlib.sha256((tmp_path / "m.joblib").read_bytes()).hexdigest()
 
 

@@ -48,23 +48,26 @@ class Inspected:
         return self.untrusted + self.violations + ([self.error] if self.error else [])
 
 
-def inspect_pickle(path: Path, limits: Limits | None = None) -> Inspected:
-    """Parse and judge a pickle-bearing file. Never imports anything the file names."""
+def inspect_pickle(path: Path, limits: Limits | None = None, *, digest: bool = False) -> Inspected:
+    """Parse and judge a pickle-bearing file. Never imports anything the file names.
+
+    ``digest``: hash the bytes as they are parsed (``parse.sha256``), for a load that must match a card.
+    """
     from .pickles.judge import judge
 
     try:
-        parse = _parse(path, limits)
+        parse = _parse(path, limits, digest)
     except ParseError as e:
         return Inspected(None, error=f"cannot be read exactly: {e}")
     verdict = judge(parse)
     return Inspected(parse, verdict.untrusted, verdict.violations)
 
 
-def _parse(path: Path, limits: Limits | None) -> Parse:
+def _parse(path: Path, limits: Limits | None, digest: bool) -> Parse:
     from .pickles.reader import parse_file
 
     try:
-        return parse_file(path, limits)
+        return parse_file(path, limits, digest=digest)
     except OSError as e:
         raise UsageError(f"{path}: cannot read: {e.strerror or e}") from None
 

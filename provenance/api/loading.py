@@ -32,9 +32,14 @@ def load_verified(path: Path, key_files: list[Path], limits: Limits | None = Non
         raise UnsafePickleError(path, unsafe, detail="the signer's inspection found it unsafe to load")
     if artefact.format == "skops":
         return load_model(path)
-    inspected = inspect_pickle(path, limits or limits_near(path))
+    inspected = inspect_pickle(path, limits or limits_near(path), digest=True)
     parse = inspected.parse
-    if parse is not None and parse.sha256 is not None and parse.sha256 != artefact.sha256:
+    if parse is not None and parse.container.startswith("pytorch"):
+        raise UsageError(
+            f"{path}: prov inspects PyTorch files but does not load them; after `prov verify`, load it with "
+            "torch.load(path, weights_only=True)"
+        )
+    if parse is not None and parse.sha256 != artefact.sha256:
         raise CheckFailed(
             f"{path}: the bytes read have sha256 {parse.sha256[:16]}…, the card signed {artefact.sha256[:16]}…: "
             "the file changed while it was being loaded",

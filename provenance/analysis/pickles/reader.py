@@ -474,14 +474,14 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
 # --- files ------------------------------------------------------------------------------------------
 
 
-def _open_joblib(raw: IO[bytes], budget: _Budget) -> tuple[Any, str | None]:
+def _open_joblib(raw: IO[bytes], budget: _Budget, digest: bool) -> tuple[Any, str | None]:
     """The decompressed stream joblib.load would read, chosen by joblib's own magic-number detection."""
     import hashlib
 
     from joblib.compressor import _COMPRESSORS, _ZFILE_PREFIX
     from joblib.numpy_pickle_utils import _buffered_read_file, _detect_compressor
 
-    counted = _CountingFile(raw, 1 << 62, "compressed bytes", hasher=hashlib.sha256())
+    counted = _CountingFile(raw, 1 << 62, "compressed bytes", hasher=hashlib.sha256() if digest else None)
     budget.raw = counted
     stream = io.BufferedReader(counted, 1024 * 1024)
     name = _detect_compressor(stream)
@@ -526,21 +526,25 @@ def _at_end(stream: Any) -> int:
             return extra
 
 
-def parse_file(path: Path, limits: Limits | None = None) -> Parse:
-    """Read a pickle, joblib or PyTorch file into a graph. Raises ParseError, never runs anything."""
+def parse_file(path: Path, limits: Limits | None = None, *, digest: bool = False) -> Parse:
+    """Read a pickle, joblib or PyTorch file into a graph. Raises ParseError, never runs anything.
+
+    ``digest``: also hash every byte read (``Parse.sha256``), so a caller can check that the bytes parsed
+    are the bytes a card signed.
+    """
     limits = limits or Limits()
     with open(path, "rb") as f:
         head = f.read(4)
         f.seek(0)
         if head == b"PK\x03\x04":
             return _parse_torch_zip(path, limits)
-        return _parse_stream(f, limits)
+        return _parse_stream(f, limits, digest)
 
 
-def _parse_stream(f: IO[bytes], limits: Limits) -> Parse:
+def _parse_stream(f: IO[bytes], limits: Limits, digest: bool) -> Parse:
     budget = _Budget(limits)
     try:
-        stream, compression = _open_joblib(f, budget)
+        stream, compression = _open_joblib(f, budget, digest)
         reader = _Reader(stream, budget, joblib=True)
         root = _run(reader)
         trailing = _at_end(stream)
@@ -552,7 +556,7 @@ def _parse_stream(f: IO[bytes], limits: Limits) -> Parse:
         return _parse_torch_legacy(f, limits)
     if trailing:
         raise ParseError(f"{trailing:,} bytes follow the end of the pickle (another reader may take them for more)")
-    sha256 = budget.raw.finish_hash() if budget.raw is not None else None
+    sha256 = budget.raw.finish_hash() if budget.raw is not None and budget.raw.hasher is not None else None
     container = "joblib" if reader.saw_wrapper or compression else "pickle"
     plain_made, plain_globals = (
         _plain_reading(f, limits, compression is not None) if compression or reader.saw_wrapper else ([], [])
