@@ -352,58 +352,48 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
             return target
         raise ParseError(f"{what} on {type(target).__name__}")
 
-    def load_append(self) -> None:
-        value = self.stack.pop()
-        target = self._target("APPEND")
-        if isinstance(target, Node):
-            target.items.append(value)
-        elif type(target) is list:
-            target.append(value)
-        else:
-            raise ParseError(f"APPEND on {type(target).__name__}")
-
-    def load_appends(self) -> None:
-        items = self.pop_mark()
-        target = self._target("APPENDS")
+    def _add(self, what: str, items: list[Any]) -> None:
+        """APPEND(S) on a list, ADDITEMS on a set, or recorded on an object the pickle made."""
+        target = self._target(what)
         if isinstance(target, Node):
             target.items.extend(items)
-        elif type(target) is list:
+        elif type(target) is list and what.startswith("APPEND"):
             target.extend(items)
+        elif type(target) is set and what == "ADDITEMS":
+            target.update(items)
         else:
-            raise ParseError(f"APPENDS on {type(target).__name__}")
+            raise ParseError(f"{what} on {type(target).__name__}")
 
-    def load_setitem(self) -> None:
-        value = self.stack.pop()
-        key = self.stack.pop()
-        target = self._target("SETITEM")
-        if isinstance(target, Node):
-            target.pairs.append((key, value))
-        elif type(target) is dict:
-            target[key] = value
-        else:
-            raise ParseError(f"SETITEM on {type(target).__name__}")
-
-    def load_setitems(self) -> None:
-        items = self.pop_mark()
-        target = self._target("SETITEMS")
-        pairs = [(items[i], items[i + 1]) for i in range(0, len(items) - 1, 2)]
+    def _set(self, what: str, pairs: list[tuple[Any, Any]]) -> None:
+        """SETITEM(S) on a dict, or recorded on an object the pickle made."""
+        target = self._target(what)
         if isinstance(target, Node):
             target.pairs.extend(pairs)
         elif type(target) is dict:
             for k, v in pairs:
                 target[k] = v
         else:
-            raise ParseError(f"SETITEMS on {type(target).__name__}")
+            raise ParseError(f"{what} on {type(target).__name__}")
+
+    def load_append(self) -> None:
+        self._add("APPEND", [self.stack.pop()])
+
+    def load_appends(self) -> None:
+        self._add("APPENDS", self.pop_mark())
 
     def load_additems(self) -> None:
+        self._add("ADDITEMS", self.pop_mark())
+
+    def load_setitem(self) -> None:
+        value = self.stack.pop()
+        key = self.stack.pop()
+        self._set("SETITEM", [(key, value)])
+
+    def load_setitems(self) -> None:
         items = self.pop_mark()
-        target = self._target("ADDITEMS")
-        if isinstance(target, Node):
-            target.items.extend(items)
-        elif type(target) is set:
-            target.update(items)
-        else:
-            raise ParseError(f"ADDITEMS on {type(target).__name__}")
+        if len(items) % 2:
+            raise ParseError("SETITEMS with a key and no value")
+        self._set("SETITEMS", [(items[i], items[i + 1]) for i in range(0, len(items), 2)])
 
     dispatch[pickle.APPEND[0]] = load_append
     dispatch[pickle.APPENDS[0]] = load_appends
