@@ -182,3 +182,15 @@ def test_the_bytes_read_are_the_bytes_hashed(tmp_path: Path) -> None:
 
 def test_op_str_helper_round_trips() -> None:
     assert pickle.loads(b"\x80\x04" + op_str("abc") + b".") == "abc"
+
+
+def test_a_call_whose_result_is_thrown_away_is_still_judged(tmp_path: Path) -> None:
+    """A plain load runs every call when it reads it, reachable from the result or not."""
+    ctor = op_global("numpy.random._pickle", "__bit_generator_ctor")
+    cls = op_global("sklearn.linear_model._logistic", "LogisticRegression")
+    data = b"\x80\x04" + ctor + cls + b"\x85R0" + b"K\x01."  # __bit_generator_ctor(LogisticRegression); POP; 1
+    offenders = _verdict(tmp_path, data)
+    assert any("bit generator" in o for o in offenders), offenders
+    lying = dtype_ops("O8", (3, "|", None, None, None, -1, -1, 0))  # an object dtype claiming no references
+    data = b"\x80\x04]" + lying + b"a0K\x01."  # [dtype]; POP; 1
+    assert any("dtype" in o for o in _verdict(tmp_path, data))

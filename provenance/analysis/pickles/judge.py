@@ -47,21 +47,35 @@ class _Walker:
         if not isinstance(value, _PLAIN):
             self._todo.append(value)
 
+    def vouch(self, node: Node) -> None:
+        """A rule checked this node as part of the structure around it: do not judge it on its own."""
+        self._seen.add(id(node))
+
     def entry_of(self, obj: Any) -> table.Entry | None:
         ref = obj if isinstance(obj, Ref) else obj.func if isinstance(obj, Node) else None
         return table.lookup(*ref.key) if isinstance(ref, Ref) else None
 
-    def run(self, roots: list[Any], partial: list[Any] = ()) -> Verdict:  # type: ignore[assignment]
-        self._partial = {id(n) for n in partial if isinstance(n, Node) and not (n.built or n.items or n.pairs)}
-        for root in [*roots, *partial]:
+    def run(self, roots: list[Any], made: list[Any]) -> Verdict:
+        """Everything reachable from the roots, in full; then every other object the reading made
+        (popped at once, or made by a reading that stopped part-way): for those never given state or
+        items, only the call that made them is judged, since that is all a plain load ran."""
+        for root in roots:
             self.walk(root)
+        self._drain()
+        for node in made:
+            if id(node) not in self._seen and not (node.built or node.items or node.pairs):
+                self._partial.add(id(node))
+            self.walk(node)
+            self._drain()
+        return Verdict(list(self.untrusted), list(self.violations)[:_MAX_VIOLATIONS])
+
+    def _drain(self) -> None:
         while self._todo:
             value = self._todo.pop()
             if id(value) in self._seen:
                 continue
             self._seen.add(id(value))
             self._visit(value)
-        return Verdict(list(self.untrusted), list(self.violations)[:_MAX_VIOLATIONS])
 
     def _violation(self, text: str) -> None:
         self.violations.setdefault(text, None)
@@ -112,6 +126,8 @@ class _Walker:
             for part in (node.args, node.kwargs, node.state, node.items, node.pairs):
                 self.walk(part)  # keep looking, so the card names every offender at once
             return
+        if entry.rule is table.INSPECT_ONLY and not self._torch:
+            self._violation(f"{func.qualname} (a PyTorch name) outside a PyTorch file")
         if node.op not in entry.rule.ops:
             how = "called" if node.op == "reduce" else "instantiated"
             self._violation(f"{func.qualname} may not be {how} here")
@@ -119,7 +135,11 @@ class _Walker:
                 self.walk(part)
             return
         check = entry.rule.check_call if id(node) in self._partial else entry.rule.check
-        for problem in check(node, self):
+        try:
+            problems = check(node, self)
+        except Exception as e:  # a check that cannot even look at the value refuses it (fail closed)
+            problems = [f"{func.qualname}: {type(e).__name__}: {str(e)[:120]}"]
+        for problem in problems:
             self._violation(problem)
 
 
@@ -131,4 +151,4 @@ def judge(parse: Parse) -> Verdict:
     for module, name in [*parse.globals, *parse.plain_globals]:
         if table.lookup(module, name) is None:
             walker.untrusted.setdefault(f"{module}.{name}", None)
-    return walker.run(parse.roots or [parse.root], parse.plain_made)
+    return walker.run(parse.roots or [parse.root], [*parse.made, *parse.plain_made])

@@ -77,6 +77,9 @@ class Parse:
     notes: list[str] = field(default_factory=list)
     sha256: str | None = None  # of the very bytes this parse read (pickle and joblib files)
     roots: list[Any] = field(default_factory=list)  # every pickle read (PyTorch files hold several)
+    # Every object the reading asked to be made, reachable from a root or not: a plain load makes each
+    # one when it reads its opcode (a call whose result is popped at once still runs), so each is judged.
+    made: list[Any] = field(default_factory=list)
     # ``pickle.load`` of the same file where it parts from ``joblib.load``: every object that reading
     # makes (also when it fails part-way), and the globals it imports. Judged like the rest.
     plain_made: list[Any] = field(default_factory=list)
@@ -91,6 +94,7 @@ class _Budget:
         self.opcodes = 0
         self.globals: dict[tuple[str, str], None] = {}
         self.compressed: _CountingFile | None = None
+        self.made: list[Any] = []
         self.raw: _CountingFile | None = None
 
     def opcode_budget_exceeded(self) -> str | None:
@@ -436,7 +440,8 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
             if self._depth + 1 > self._budget.limits.max_nesting:
                 raise LimitError(f"object arrays nested more than {self._budget.limits.max_nesting} deep")
             # joblib reads the objects with a *plain* unpickler on the same file (no raw arrays inside).
-            nested = _Reader(fh, self._budget, joblib=False, depth=self._depth + 1)
+            nested = _Reader(fh, self._budget, joblib=False, depth=self._depth + 1, created=self._created)
+            nested.collecting = self.collecting
             root = nested.load()
             return Node("objarray", Ref("numpy", "ndarray"), (root,))
         if state.get("numpy_array_alignment_bytes") is not None:
@@ -535,7 +540,8 @@ def _parse_stream(f: IO[bytes], limits: Limits, digest: bool) -> Parse:
     budget = _Budget(limits)
     try:
         stream, compression = _open_joblib(f, budget, digest)
-        reader = _Reader(stream, budget, joblib=True)
+        reader = _Reader(stream, budget, joblib=True, created=budget.made)
+        reader.collecting = True
         root = _run(reader)
         trailing = _at_end(stream)
     except ParseError:
@@ -565,6 +571,7 @@ def _parse_stream(f: IO[bytes], limits: Limits, digest: bool) -> Parse:
         notes=notes,
         roots=[root],
         sha256=sha256,
+        made=budget.made,
     )
 
 
@@ -610,7 +617,9 @@ def _parse_torch_zip(path: Path, limits: Limits) -> Parse:
                     raise LimitError(f"{info.filename} is {info.file_size:,} bytes")
                 with z.open(info) as member:
                     stream = io.BufferedReader(_CountingFile(member, limits.max_bytes, "bytes"), 1024 * 1024)
-                    roots.append(_run(_Reader(stream, budget, joblib=False, torch=True)))
+                    reader = _Reader(stream, budget, joblib=False, torch=True, created=budget.made)
+                    reader.collecting = True
+                    roots.append(_run(reader))
                     if _at_end(stream):
                         raise ParseError(f"{info.filename}: bytes follow the end of the pickle")
                 names.append(info.filename)
@@ -626,6 +635,7 @@ def _parse_torch_zip(path: Path, limits: Limits) -> Parse:
         protocol=2,
         notes=[f"PyTorch archive; pickles read: {', '.join(names)}"],
         roots=roots,
+        made=budget.made,
     )
 
 
@@ -634,7 +644,11 @@ def _parse_torch_legacy(f: IO[bytes], limits: Limits) -> Parse:
     f.seek(0)
     budget = _Budget(limits)
     stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
-    roots = [_run(_Reader(stream, budget, joblib=False, torch=True)) for _ in range(5)]
+    roots = []
+    for _ in range(5):
+        reader = _Reader(stream, budget, joblib=False, torch=True, created=budget.made)
+        reader.collecting = True
+        roots.append(_run(reader))
     if roots[0] != _TORCH_MAGIC:
         raise ParseError("not a PyTorch legacy file")
     return Parse(
@@ -647,4 +661,5 @@ def _parse_torch_legacy(f: IO[bytes], limits: Limits) -> Parse:
         protocol=2,
         notes=["PyTorch legacy format: raw tensor storage after the pickles is data"],
         roots=roots,
+        made=budget.made,
     )

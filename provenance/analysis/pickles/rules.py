@@ -19,6 +19,7 @@ from .values import NotValid, data, key_of, numeric_array
 
 class Judge(Protocol):
     def walk(self, value: Any) -> None: ...
+    def vouch(self, node: Node) -> None: ...
     def entry_of(self, obj: Any) -> Any: ...
 
 
@@ -934,7 +935,10 @@ class ScipyDistribution(Rule):
                 raise NotValid(f"constructor parameters differ from scipy.stats.{inst.name}'s")
             for key, value in state.items():
                 if key in self._VECTORISED:
-                    self._vectorised(value, node, self._VECTORISED[key])
+                    self._vectorised(value, node, self._VECTORISED[key], j)
+                elif key == "__doc__":
+                    if value is not None and not isinstance(value, str):
+                        raise NotValid("its docstring is not text")
                 elif key == "_random_state":
                     j.walk(value)
                 elif key not in ("__doc__", "_ctor_param") and not _same_data(data(value), getattr(inst, key, None)):
@@ -943,7 +947,7 @@ class ScipyDistribution(Rule):
             return [f"{node.qualname}: {e}"]
         return []
 
-    def _vectorised(self, value: Any, owner: Node, method: str) -> None:
+    def _vectorised(self, value: Any, owner: Node, method: str, j: Judge) -> None:
         """``numpy.vectorize(getattr(self, method))``: a bound method of this very distribution."""
         if not (isinstance(value, Node) and key_of(value.func) == ("numpy", "vectorize") and value.built):
             raise NotValid("a vectorised method that is not numpy.vectorize")
@@ -953,11 +957,15 @@ class ScipyDistribution(Rule):
             isinstance(pyfunc, Node)
             and key_of(pyfunc.func) == ("builtins", "getattr")
             and pyfunc.args == (owner, method)
+            and not (pyfunc.built or pyfunc.items or pyfunc.pairs or pyfunc.kwargs)
+            and not (value.args or value.items or value.pairs or value.kwargs)
         ):
             raise NotValid("a vectorised method bound to something else")
         for k, v in state.items():
             if k != "pyfunc" and data_or_none(v) is None and v is not None:
                 raise NotValid(f"vectorised method attribute {k} is not plain data")
+        j.vouch(value)
+        j.vouch(pyfunc)
 
     def make(self, node: Node, b: Builder) -> Any:
         from .guard import suspended
@@ -986,6 +994,9 @@ class ScipyFrozen(Rule):
             return [f"{node.qualname} is not pickled as scipy pickles it"]
         if not set(state) <= {"args", "kwds", "dist", "a", "b"}:
             return [f"{node.qualname}: unexpected attributes"]
+        bounds = [state.get(k, 0) for k in ("a", "b")]
+        if not all(type(v) in (int, float) for v in bounds):  # inf is a valid bound (randint's b)
+            return [f"{node.qualname}: its support bounds are not numbers"]
         args, kwds = data_or_none(state.get("args")), data_or_none(state.get("kwds"))
         if not (isinstance(args, tuple) and all(_is_finite_number(a) for a in args)):
             return [f"{node.qualname}: parameters are not numbers"]
@@ -1072,3 +1083,27 @@ def tree_predictor_state(state: dict[str, Any]) -> None:
 
 
 tree_predictor_state.__name__ = "hgb_tree_predictor"
+
+
+class JoblibWrapper(Rule):
+    """joblib's ``NumpyArrayWrapper``: a marker the parser reads raw array data after (at exactly the
+    place joblib does), and a plain object with a dict of array facts to ``pickle.load``."""
+
+    name = "joblib_wrapper"
+    ops = frozenset({"newobj"})
+    as_value = False
+    KEYS = frozenset({"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"})
+
+    def check(self, node: Node, j: Judge) -> list[str]:
+        state = node.state if node.built else {}
+        if (
+            node.args
+            or node.kwargs
+            or node.items
+            or node.pairs
+            or type(state) is not dict
+            or not set(state) <= self.KEYS
+        ):
+            return ["a joblib array wrapper that joblib does not write"]
+        j.walk(state)
+        return []

@@ -63,7 +63,7 @@ class InspectOnly(rules.Rule):
     ops = frozenset({"reduce", "newobj"})
 
     def check(self, node: Any, j: Any) -> list[str]:
-        for part in (node.args, node.kwargs, node.state):
+        for part in (node.args, node.kwargs, node.state, node.items, node.pairs):
             j.walk(part)
         return []
 
@@ -112,9 +112,7 @@ _NUMPY_DTYPE_CLASSES = [
 # pure computations over arrays.
 _NUMPY_FUNCTIONS = [
     "mean", "median", "average", "sum", "prod", "max", "min", "amax", "amin", "std", "var", "ptp",
-    "nanmean", "nanmedian", "nansum", "nanmax", "nanmin", "nanstd", "nanvar", "percentile", "quantile",
-    "asarray", "array", "clip", "round", "around", "cumsum", "argmax", "argmin", "sort", "unique", "dot",
-    "identity", "ones", "zeros",
+    "nanmean", "nanmedian", "nansum", "nanmax", "nanmin", "nanstd", "nanvar",
 ]  # fmt: skip
 _SKLEARN_ESTIMATORS = [
     "sklearn.calibration.CalibratedClassifierCV",
@@ -778,7 +776,7 @@ def entries() -> dict[tuple[str, str], Entry]:
     add("numpy.random._generator", "Generator", VALUE)
 
     # joblib: the array wrapper is read by the parser itself, at the position joblib reads it
-    add("joblib.numpy_pickle", "NumpyArrayWrapper", CONTEXT, why="joblib's raw array marker; read by the parser")
+    add("joblib.numpy_pickle", "NumpyArrayWrapper", rules.JoblibWrapper(), why="joblib's raw array marker")
 
     # scipy
     for kind in ("csr", "csc", "coo"):

@@ -41,7 +41,10 @@ def codecs_bytes(node: Node) -> bytes:
         isinstance(args, tuple) and len(args) == 2 and isinstance(args[0], str) and args[1] in ("latin1", "latin-1")
     ):
         raise NotValid(f"_codecs.encode called with {_short(args)}")
-    return args[0].encode("latin1")
+    try:
+        return args[0].encode("latin1")
+    except UnicodeEncodeError:
+        raise NotValid("_codecs.encode of text that is not latin-1") from None
 
 
 def data(value: Any, depth: int = 0) -> Any:
