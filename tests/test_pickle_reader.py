@@ -194,3 +194,15 @@ def test_a_call_whose_result_is_thrown_away_is_still_judged(tmp_path: Path) -> N
     lying = dtype_ops("O8", (3, "|", None, None, None, -1, -1, 0))  # an object dtype claiming no references
     data = b"\x80\x04]" + lying + b"a0K\x01."  # [dtype]; POP; 1
     assert any("dtype" in o for o in _verdict(tmp_path, data))
+
+
+def test_a_container_changed_after_a_call_or_build_read_it_is_refused(tmp_path: Path) -> None:
+    """Time of check, time of use: a plain load reads a state dict when BUILD runs; changing the dict
+    afterwards (say, swapping an exec'd template for the genuine one) would fool a judge of the final graph."""
+    cls = op_global("sklearn.linear_model._logistic", "LogisticRegression")
+    after_build = b"\x80\x04" + cls + b")\x81\x94}\x94b" + b"h\x01" + op_str("k") + op_str("v") + b"s."
+    with pytest.raises(ParseError, match="after a call or a BUILD"):
+        parse_file(_write(tmp_path, after_build))
+    after_call = b"\x80\x04]\x94" + op_global("builtins", "set") + b"h\x00\x85R" + b"h\x00K\x01a0."
+    with pytest.raises(ParseError, match="after a call or a BUILD"):
+        parse_file(_write(tmp_path, after_call))

@@ -95,6 +95,7 @@ class _Budget:
         self.globals: dict[tuple[str, str], None] = {}
         self.compressed: _CountingFile | None = None
         self.made: list[Any] = []
+        self.sealed: set[int] = set()  # containers already passed to a call or given as state
         self.raw: _CountingFile | None = None
 
     def opcode_budget_exceeded(self) -> str | None:
@@ -214,6 +215,22 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         self._budget.globals.setdefault((module, name), None)
         return Ref(module, name)
 
+    def _seal(self, value: Any) -> None:
+        """A container handed to a call or a BUILD is read then, by a plain load: changing it later would
+        make the graph we judge differ from what ran. Seal it (and the containers inside it)."""
+        sealed = self._budget.sealed
+        todo = [value]
+        while todo:
+            v = todo.pop()
+            t = type(v)
+            if t in (list, dict, set, tuple, frozenset) and id(v) not in sealed:
+                sealed.add(id(v))
+                if t is dict:
+                    todo.extend(v.keys())
+                    todo.extend(v.values())
+                else:
+                    todo.extend(v)
+
     def _made(self, node: Node) -> Node:
         if self.collecting and self._created is not None:
             self._created.append(node)
@@ -273,6 +290,7 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
     def load_reduce(self) -> None:
         args = self.stack.pop()
         func = self.stack[-1]
+        self._seal(args)
         if (
             isinstance(func, Ref)
             and func.key == _RECONSTRUCTOR
@@ -306,16 +324,19 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
     def load_newobj(self) -> None:
         args = self.stack.pop()
         cls = self.stack.pop()
+        self._seal(args)
         self.append(self._made(Node("newobj", cls, args)))
 
     def load_newobj_ex(self) -> None:
         kwargs = self.stack.pop()
         args = self.stack.pop()
         cls = self.stack.pop()
+        self._seal((args, kwargs))
         self.append(self._made(Node("newobj", cls, args, kwargs)))
 
     def _instantiate(self, klass: Any, args: list[Any]) -> None:  # INST and OBJ (protocols 0/1)
         # pickle calls klass(*args) when there are arguments, klass.__new__(klass) when there are none.
+        self._seal(args)
         self.append(self._made(Node("reduce", klass, tuple(args)) if args else Node("newobj", klass, ())))
 
     dispatch[pickle.REDUCE[0]] = load_reduce
@@ -333,6 +354,7 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
             raise ParseError(f"{inst.qualname} is given state after another object already used it")
         inst.state = state
         inst.built = True
+        self._seal(state)
         self._made(inst)
         if inst.op == "newobj" and isinstance(inst.func, Ref) and inst.func.key == _WRAPPER:
             self.saw_wrapper = True
@@ -348,6 +370,8 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
     def _target(self, what: str) -> Any:
         target = self.stack[-1]
         if type(target) in (list, dict, set):
+            if id(target) in self._budget.sealed:
+                raise ParseError(f"{what} on a {type(target).__name__} after a call or a BUILD already read it")
             return target
         if isinstance(target, Node) and target.op != "array":
             self._made(target)
