@@ -43,6 +43,7 @@ CODE_FREE = {"safetensors", "onnx", "gguf"}
 CONVERT_HINT = "save it as safetensors (weights), skops (scikit-learn) or ONNX, which carry no code"
 _MAX_DEPTH = 6
 _MAX_ITEMS = 50
+_MAX_VALUES = 20_000
 _MAX_DIRECTORY_FILES = 10_000
 
 
@@ -167,7 +168,7 @@ def _inspect_pickle(path: Path, fmt: str, limits: Limits | None) -> ArtefactFact
     root = parse.root
     if _is_estimator(root):
         facts.estimator = root.qualname
-        facts.hyperparameters = _params(root.state, 0)
+        facts.hyperparameters = _params(root.state, 0, [_MAX_VALUES])
         version = root.state.get("_sklearn_version")
         if isinstance(version, str):
             facts.framework, facts.framework_version = "scikit-learn", version
@@ -183,17 +184,20 @@ def _is_estimator(obj: Any) -> bool:
     return isinstance(obj, Node) and isinstance(obj.state, dict) and "_sklearn_version" in obj.state
 
 
-def _params(state: dict[Any, Any], depth: int) -> dict[str, Any]:
+def _params(state: dict[Any, Any], depth: int, budget: list[int]) -> dict[str, Any]:
     """scikit-learn convention: hyper-parameters are the public attributes without a trailing '_'."""
     return {
-        str(k): _jsonable(v, depth + 1)
+        str(k): _jsonable(v, depth + 1, budget)
         for k, v in sorted(state.items(), key=lambda kv: str(kv[0]))
         if isinstance(k, str) and not k.startswith("_") and not k.endswith("_")
     }
 
 
-def _jsonable(value: Any, depth: int) -> Any:
-    if depth > _MAX_DEPTH:
+def _jsonable(value: Any, depth: int, budget: list[int]) -> Any:
+    """A JSON rendering of a hyper-parameter; the whole rendering shares one budget of values, so a value
+    shared many times over (a DAG) costs no more than the budget."""
+    budget[0] -= 1
+    if depth > _MAX_DEPTH or budget[0] < 0:
         return "…"
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -202,15 +206,15 @@ def _jsonable(value: Any, depth: int) -> Any:
     if isinstance(value, bytes | bytearray):
         return f"<{len(value)} bytes>"
     if isinstance(value, list | tuple):
-        items = [_jsonable(v, depth + 1) for v in value[:_MAX_ITEMS]]
+        items = [_jsonable(v, depth + 1, budget) for v in value[:_MAX_ITEMS]]
         return [*items, "…"] if len(value) > _MAX_ITEMS else items
     if isinstance(value, dict):
-        return {str(k): _jsonable(v, depth + 1) for k, v in list(value.items())[:_MAX_ITEMS]}
+        return {str(k): _jsonable(v, depth + 1, budget) for k, v in list(value.items())[:_MAX_ITEMS]}
     if isinstance(value, Ref):
         return value.qualname
     if isinstance(value, Node):
         if _is_estimator(value):
-            return {"class": value.qualname, "params": _params(value.state, depth)}
+            return {"class": value.qualname, "params": _params(value.state, depth, budget)}
         scalar = _numpy_scalar(value)
         if scalar is not None:
             return scalar

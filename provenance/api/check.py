@@ -107,7 +107,9 @@ class _Context:
         self.revoked = {k: r.revoked_at for k, r in trust.revocations(self.repo).items()}
         self.recipient = repository_recipient(self.config)  # type: ignore[arg-type]
         loading = self.config.loading  # type: ignore[attr-defined]
-        self.limits = Limits(max_bytes=loading.max_bytes, max_opcodes=loading.max_opcodes)
+        self.limits = Limits(
+            max_bytes=loading.max_bytes, max_opcodes=loading.max_opcodes, max_expansion=loading.max_expansion
+        )
         self.digests: dict[str, str] = {}
         self.current = {n: m.terms() for n, m in self.manifests.items()}
 

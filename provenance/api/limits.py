@@ -13,7 +13,7 @@ def limits_for(repo: ProvRepo | None) -> Limits:
     if repo is None or not repo.config_file.exists():
         return Limits()
     loading = config_store.load(repo).loading
-    return Limits(max_bytes=loading.max_bytes, max_opcodes=loading.max_opcodes)
+    return Limits(max_bytes=loading.max_bytes, max_opcodes=loading.max_opcodes, max_expansion=loading.max_expansion)
 
 
 def limits_near(path: Path) -> Limits:

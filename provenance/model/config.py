@@ -31,6 +31,9 @@ class LoadingLimits(Strict):
 
     max_bytes: int = Field(default=8 << 30, gt=0, description="Decompressed bytes read from one file")
     max_opcodes: int = Field(default=20_000_000, gt=0, description="Pickle opcodes executed for one file")
+    max_expansion: int = Field(
+        default=1000, gt=0, description="Decompressed bytes per compressed byte, past the first 256 MiB"
+    )
 
 
 class Config(Strict):

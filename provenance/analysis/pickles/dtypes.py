@@ -61,7 +61,7 @@ def realise(obj: Any, depth: int = 0) -> Any:
     _, expected_args, expected_state = dtype.__reduce__()
     if tuple(expected_args) != (spec, False, True):
         raise DtypeError(f"dtype {dtype} pickles as {expected_args!r}, the file says {args!r}")
-    if state is not None and not _same(_resolved(state, depth), expected_state):
+    if state is not None and not _same(_resolved(state, depth, {}), expected_state, set()):
         raise DtypeError(f"dtype {dtype}: the pickled state {_short(state)} is not the one numpy writes")
     node.value = dtype
     return dtype
@@ -119,9 +119,18 @@ def _from_state(np: Any, spec: str, state: Any, depth: int) -> Any:
     return dtype
 
 
-def _resolved(value: Any, depth: int) -> Any:
+def _resolved(value: Any, depth: int, memo: dict[int, Any]) -> Any:
     """The state with its dtype nodes replaced by the dtypes they stand for (and protocol 0-2 bytes by
     bytes), for comparison."""
+    if id(value) in memo:
+        return memo[id(value)]
+    if len(memo) > 10_000:
+        raise DtypeError("a dtype state larger than any numpy writes")
+    memo[id(value)] = out = _resolve(value, depth, memo)
+    return out
+
+
+def _resolve(value: Any, depth: int, memo: dict[int, Any]) -> Any:
     from .values import NotValid, codecs_bytes, is_codecs_bytes
 
     if is_dtype_node(value):
@@ -132,20 +141,24 @@ def _resolved(value: Any, depth: int) -> Any:
         except NotValid as e:
             raise DtypeError(str(e)) from None
     if isinstance(value, tuple):
-        return tuple(_resolved(v, depth) for v in value)
+        return tuple(_resolved(v, depth, memo) for v in value)
     if isinstance(value, dict):
-        return {k: _resolved(v, depth) for k, v in value.items()}
+        return {k: _resolved(v, depth, memo) for k, v in value.items()}
     return value
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: Any, b: Any, seen: set[tuple[int, int]]) -> bool:
     """Equality that also compares types (so True != 1 and a dtype equals only an equal dtype)."""
     if type(a) is not type(b):
         return False
+    if isinstance(a, tuple | dict):
+        if (id(a), id(b)) in seen:
+            return True
+        seen.add((id(a), id(b)))
     if isinstance(a, tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(_same(x, y, seen) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(_same(a[k], b[k], seen) for k in a)
     if type(a).__module__ == "numpy" or type(a).__name__.endswith("DType"):
         return bool(a == b) and a.__reduce__()[2] == b.__reduce__()[2]
     return bool(a == b)

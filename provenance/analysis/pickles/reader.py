@@ -38,6 +38,7 @@ _RECONSTRUCTOR = ("copyreg", "_reconstructor")
 _WRAPPER_KEYS = {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"}
 _TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 _ARRAY_CHUNK = 64 * 1024 * 1024
+_FREE_EXPANSION = 256 * 1024 * 1024
 
 
 class ParseError(ValueError):
@@ -56,9 +57,12 @@ class Limits:
     max_opcodes: int = 20_000_000
     opcodes_per_compressed_byte: int = 32  # a decompression bomb of trivial opcodes is refused early
     max_nesting: int = 32  # object arrays inside object arrays
+    # Past the first 256 MiB, decompressed bytes per compressed byte (raw array data of a bomb: bz2 turns
+    # 2 KB into 2 GiB of zeros). Real models, even mostly-zero ones compressed with xz, stay far below.
+    max_expansion: int = 1000
 
     def __post_init__(self) -> None:
-        for name in ("max_bytes", "max_opcodes", "opcodes_per_compressed_byte", "max_nesting"):
+        for name in ("max_bytes", "max_opcodes", "opcodes_per_compressed_byte", "max_nesting", "max_expansion"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be a positive whole number")
 
@@ -115,12 +119,16 @@ class _Budget:
 class _CountingFile(io.RawIOBase):
     """A read-only stream that counts bytes, refuses to go past ``limit`` and can hash what it reads."""
 
-    def __init__(self, raw: IO[bytes], limit: int, what: str, *, hasher: Any = None) -> None:
+    def __init__(
+        self, raw: IO[bytes], limit: int, what: str, *, hasher: Any = None, source: Any = None, expansion: int = 0
+    ) -> None:
         self._raw = raw
         self.consumed = 0
         self._limit = limit
         self._what = what
         self.hasher = hasher
+        self._source = source  # the compressed stream this one decompresses, for the expansion bound
+        self._expansion = expansion
 
     def readable(self) -> bool:
         return True
@@ -129,6 +137,11 @@ class _CountingFile(io.RawIOBase):
         room = self._limit - self.consumed
         if room <= 0 and len(b):
             raise LimitError(f"more than {self._limit:,} {self._what}")
+        source = self._source
+        if source is not None and _FREE_EXPANSION < self.consumed > self._expansion * max(1, source.consumed):
+            raise LimitError(
+                f"{self.consumed:,} bytes from {source.consumed:,} compressed bytes (a decompression bomb, not a model)"
+            )
         view = memoryview(b)[: max(0, min(len(b), room))]
         n = self._raw.readinto(view) or 0
         self.consumed += n
@@ -516,7 +529,13 @@ def _open_joblib(raw: IO[bytes], budget: _Budget, digest: bool) -> tuple[Any, st
     except ValueError as e:  # lz4 without the lz4 package
         raise ParseError(f"{name}-compressed: {e}") from None
     budget.compressed = counted
-    limited = _CountingFile(_buffered_read_file(inner), budget.limits.max_bytes, "decompressed bytes")
+    limited = _CountingFile(
+        _buffered_read_file(inner),
+        budget.limits.max_bytes,
+        "decompressed bytes",
+        source=counted,
+        expansion=budget.limits.max_expansion,
+    )
     return io.BufferedReader(limited, 1024 * 1024), name
 
 

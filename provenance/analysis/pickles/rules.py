@@ -1017,13 +1017,18 @@ class ScipyFrozen(Rule):
             return dist(*data(node.state["args"]), **data(node.state["kwds"]))
 
 
-def _same_data(a: Any, b: Any) -> bool:
+def _same_data(a: Any, b: Any, seen: set[tuple[int, int]] | None = None) -> bool:
+    seen = set() if seen is None else seen
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
+    if isinstance(a, dict | tuple | list):
+        if (id(a), id(b)) in seen:
+            return True
+        seen.add((id(a), id(b)))
     if type(a) is dict and type(b) is dict:
-        return a.keys() == b.keys() and all(_same_data(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(_same_data(a[k], b[k], seen) for k in a)
     if isinstance(a, tuple | list) and isinstance(b, tuple | list):
-        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(_same_data(x, y, seen) for x, y in zip(a, b, strict=True))
     try:
         return type(a) is type(b) and bool(a == b)
     except Exception:

@@ -47,12 +47,32 @@ def codecs_bytes(node: Node) -> bytes:
         raise NotValid("_codecs.encode of text that is not latin-1") from None
 
 
-def data(value: Any, depth: int = 0) -> Any:
-    """``value`` as plain Python data (bytes written through _codecs.encode included), or NotValid."""
+_MAX_DATA = 1_000_000  # values converted in one call: a shared (DAG-shaped) value is converted once
+
+
+def data(value: Any, depth: int = 0, memo: dict[int, Any] | None = None) -> Any:
+    """``value`` as plain Python data (bytes written through _codecs.encode included), or NotValid.
+
+    Shared sub-values are converted once (a chain of tuples each holding the previous one twice is
+    linear work, not exponential), and the total work is capped.
+    """
+    if memo is None:
+        memo = {}
     if depth > 64:
         raise NotValid("data nested too deep")
     if value is None or type(value) in (bool, int, float, complex, str, bytes, bytearray):
         return value
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    if len(memo) > _MAX_DATA:
+        raise NotValid("more plain data than a model holds")
+    out = _data(value, depth, memo)
+    memo[key] = out
+    return out
+
+
+def _data(value: Any, depth: int, memo: dict[int, Any]) -> Any:
     if is_codecs_bytes(value):
         return codecs_bytes(value)
     if isinstance(value, Node) and value.op == "reduce" and not (value.built or value.items or value.pairs):
@@ -61,17 +81,17 @@ def data(value: Any, depth: int = 0) -> Any:
         if k == ("builtins", "bytes") and value.args == ():
             return b""
         if k in (("builtins", "set"), ("builtins", "frozenset")) and type(value.args) is tuple and len(value.args) <= 1:
-            items = data(value.args[0], depth + 1) if value.args else []
+            items = data(value.args[0], depth + 1, memo) if value.args else []
             if type(items) is list:
                 return (set if k[1] == "set" else frozenset)(items)
     if type(value) is tuple:
-        return tuple(data(v, depth + 1) for v in value)
+        return tuple(data(v, depth + 1, memo) for v in value)
     if type(value) is list:
-        return [data(v, depth + 1) for v in value]
+        return [data(v, depth + 1, memo) for v in value]
     if type(value) is dict:
-        return {data(k, depth + 1): data(v, depth + 1) for k, v in value.items()}
+        return {data(k, depth + 1, memo): data(v, depth + 1, memo) for k, v in value.items()}
     if type(value) in (set, frozenset):
-        return type(value)(data(v, depth + 1) for v in value)
+        return type(value)(data(v, depth + 1, memo) for v in value)
     raise NotValid(f"expected plain data, found {_describe(value)}")
 
 
