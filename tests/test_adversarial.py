@@ -81,7 +81,7 @@ def _drive(files: list[Path], work: Path, home: Path) -> tuple[int, list[dict[st
     return r.returncode, results, f"{last} {r.stderr[-2000:]}"
 
 
-@pytest.mark.parametrize("family", ["desync", "side_effect", "memory", "other"])
+@pytest.mark.parametrize("family", ["desync", "side_effect", "memory", "toctou", "other"])
 def test_every_path_refuses_and_nothing_runs(family: str, corpus, listener: Listener, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     families, canary = corpus
     files = sorted(families[family].values())
@@ -112,6 +112,10 @@ _LIVE = {
     "memory": "reconstruct_object_dtype_no_refs.p5.pkl",
     "memory-2": "scalar_object_dtype_no_refs.lz4.joblib",
     "desync-5": "numbers_for_joblib_code_for_pickle.pkl",  # the victim is pickle.load, not joblib.load
+    "desync-6": "pickle_load_ignores_frames.joblib",  # the victim is pickle.load
+    "toctou": "scipy_template_swap.gzip.joblib",
+    "toctou-2": "dtype_fields_swap.pkl",
+    "other": "polyglot.safetensors",  # the victim is pickle.load
 }
 
 
@@ -121,7 +125,8 @@ def test_the_corpus_is_live_plain_joblib_load_falls_for_it(kind: str, corpus, li
     families, canary = corpus
     path = families[kind.split("-")[0]][_LIVE[kind]]
     before = listener.connections
-    load = "pickle.load(open(p, 'rb'))" if path.suffix == ".pkl" and kind.startswith("desync") else "joblib.load(p)"
+    by_pickle = kind in ("desync-5", "desync-6", "other")
+    load = "pickle.load(open(p, 'rb'))" if by_pickle else "joblib.load(p)"
     code = f"import joblib, numpy, pickle; p = {str(path)!r}; x = {load}; print(repr(x))"
     try:
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False)

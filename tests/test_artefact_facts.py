@@ -187,3 +187,19 @@ def test_policy_blocks_a_card_from_before_inspection_existed_for_an_uninspected_
 
     assert Inspection(method="format by file name").unsafe_reasons  # an old card for a .pt file
     assert not Inspection(method="symbolic pickle read (no code executed)").unsafe_reasons
+
+
+def test_directory_pickles_under_any_name_and_object_npy_are_found(tmp_path: Path) -> None:
+    """Found by an attacker: protocol-0 pickles named model.p, and a .npy of pickled objects."""
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text('{"model_type": "sklearn"}')
+    (d / "model.p").write_bytes(b"cposix\nsystem\n(Vtouch x\ntR.")
+    np.save(d / "weights.npy", np.array([_Payload(tmp_path / "pwned")], dtype=object), allow_pickle=True)
+    np.save(d / "labels.npy", np.array(["a", None], dtype=object), allow_pickle=True)  # benign objects
+    np.save(d / "coef.npy", np.arange(3.0))
+    facts = inspect_artefact(d)
+    bad = facts.untrusted_globals + facts.violations
+    assert any(b.startswith("model.p: ") for b in bad) and any(b.startswith("weights.npy: ") for b in bad), bad
+    assert not any(b.startswith(("labels.npy", "coef.npy", "config.json")) for b in bad), bad
+    assert not (tmp_path / "pwned").exists()

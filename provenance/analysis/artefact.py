@@ -37,6 +37,8 @@ FORMATS_BY_SUFFIX = {
     ".h5": "keras-h5",
     ".keras": "keras",
     ".gguf": "gguf",
+    ".npy": "numpy",
+    ".npz": "numpy-zip",
 }
 PICKLE_FORMATS = {"joblib", "pickle", "pytorch"}
 CODE_FREE = {"safetensors", "onnx", "gguf"}
@@ -83,10 +85,16 @@ def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> Artef
         return _inspect_pickle(path, fmt, limits)  # compressed joblib, protocol 0/1: the parser decides
     if fmt == "skops":
         return _inspect_skops(path)
+    if fmt in ("numpy", "numpy-zip"):
+        return _inspect_numpy(path, fmt, label, limits)
     if fmt in CODE_FREE:
-        problem = _code_free_header(fmt, head)
+        problem = _code_free_header(fmt, path, head)
         if problem is None:
-            return ArtefactFacts(format=fmt, method=f"{fmt} header read: the format carries no code", inspected=True)
+            hidden = _also_a_pickle(path, limits)
+            facts = ArtefactFacts(format=fmt, method=f"{fmt} header read: the format carries no code", inspected=True)
+            if hidden:
+                facts.violations = [f"the bytes also read as a pickle that makes {', '.join(sorted(set(hidden))[:3])}"]
+            return facts
         return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: {problem}"])
     return ArtefactFacts(
         format=fmt or "unknown",
@@ -104,16 +112,84 @@ def _looks_like_pickle(head: bytes) -> bool:
     return len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5
 
 
-def _code_free_header(fmt: str, head: bytes) -> str | None:
-    """Recognise the container by its first bytes (a pickle renamed .safetensors is caught here)."""
+def _code_free_header(fmt: str, path: Path, head: bytes) -> str | None:
+    """Recognise the container by its header (a pickle renamed .safetensors is caught here)."""
     if fmt == "gguf":
-        return None if head[:4] == b"GGUF" else "not a GGUF file (no GGUF magic)"
+        version = int.from_bytes(head[4:8], "little") if len(head) >= 8 else 0
+        return None if head[:4] == b"GGUF" and 1 <= version <= 3 else "not a GGUF file (no GGUF magic and version)"
     if fmt == "safetensors":
-        ok = len(head) >= 9 and int.from_bytes(head[:8], "little") > 0 and head[8:9] == b"{"
-        return None if ok else "not a safetensors file (no JSON header)"
+        size = path.stat().st_size
+        length = int.from_bytes(head[:8], "little") if len(head) >= 8 else 0
+        if not (0 < length <= min(size - 8, 100 << 20)):
+            return "not a safetensors file (its header length does not fit the file)"
+        with open(path, "rb") as f:
+            f.seek(8)
+            header = f.read(length)
+        try:
+            ok = isinstance(json.loads(header), dict)
+        except ValueError:
+            ok = False
+        return None if ok else "not a safetensors file (its header is not a JSON object)"
     if fmt == "onnx":  # a protobuf ModelProto starts with field 1 (ir_version, varint): tag 0x08
         return None if head[:1] == b"\x08" else "not an ONNX model (no protobuf header)"
     return "unknown format"
+
+
+def _also_a_pickle(path: Path, limits: Limits | None, offset: int = 0) -> list[str]:
+    """What ``pickle.load`` of these bytes would import or make: nothing, for a file that is not a pickle."""
+    return _pickle_at(path, limits, offset)[0]
+
+
+def _pickle_at(path: Path, limits: Limits | None, offset: int) -> tuple[list[str], list[str]]:
+    """(everything ``pickle.load`` would import or make from ``offset`` on, the judge's offenders among it)."""
+    from .pickles.judge import judge
+    from .pickles.reader import LimitError, Parse, pickle_reading
+
+    try:
+        made, names = pickle_reading(path, limits, offset)
+    except LimitError as e:
+        return [str(e)], [str(e)]
+    found = [f"{m}.{n}" for m, n in names] + [n.qualname for n in made if isinstance(n, Node)]
+    verdict = judge(Parse(None, "pickle", None, names, 0, 0, 0, roots=[None], made=made))
+    return found, verdict.reasons()
+
+
+def _inspect_numpy(path: Path, fmt: str, label: str, limits: Limits | None) -> ArtefactFacts:
+    """``.npy``: numbers are data; an object array is a pickle after the header (np.load(allow_pickle=True)
+    runs it), judged like any other. ``.npz``: each member the same; an object member is not inspected."""
+    import numpy as np
+
+    if fmt == "numpy-zip":
+        try:
+            with zipfile.ZipFile(path) as z:
+                objects = [i.filename for i in z.infolist() if _npy_has_objects(z.open(i))]
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: not a readable .npz ({e})"])
+        if objects:
+            return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: object arrays ({', '.join(objects)})"])
+        return ArtefactFacts(format=fmt, method=".npz headers read: numeric arrays only", inspected=True)
+    try:
+        with open(path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            dtype = read(f)[2]
+            offset = f.tell()
+    except (ValueError, OSError) as e:
+        return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: not a readable .npy ({e})"])
+    facts = ArtefactFacts(format=fmt, method=".npy header read", inspected=True)
+    if dtype.hasobject:  # np.load(allow_pickle=True) unpickles what follows the header
+        facts.method = ".npy object array: its pickle read and judged by prov"
+        facts.violations = _pickle_at(path, limits, offset)[1]
+    return facts
+
+
+def _npy_has_objects(member: Any) -> bool:
+    import numpy as np
+
+    with member:
+        version = np.lib.format.read_magic(member)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        return bool(read(member)[2].hasobject)
 
 
 def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
@@ -127,8 +203,11 @@ def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
     for file in files:
         rel = file.relative_to(path).as_posix()
         if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(_head(file)):
-            continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
-        sub = _inspect_file(file, rel, limits)
+            if not _also_a_pickle(file, limits):
+                continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
+            sub = _inspect_pickle(file, "pickle", limits)  # a pickle of protocol 0/1, under any name
+        else:
+            sub = _inspect_file(file, rel, limits)
         if not sub.inspected:
             facts.inspected = False
             facts.notes.extend(sub.notes)
@@ -279,11 +358,15 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
         facts.method = "none"
         facts.notes.append(f"not a readable skops file: {e}")
         return facts
-    facts.inspected = True
     reader = _SkopsReader()
     root = reader.value(schema, 0)
-    facts.globals = reader.types
-    facts.untrusted_globals = skops_offenders(reader.types)
+    types = _skops_types(schema)  # every type in the file, not only what the summary above shows
+    if types is None:
+        facts.notes.append("more nodes than a model holds: not inspected")
+        return facts
+    facts.inspected = True
+    facts.globals = types
+    facts.untrusted_globals = skops_offenders(types)
     facts.components = reader.estimators
     if isinstance(root, dict) and "class" in root:
         facts.estimator = root["class"]
@@ -291,6 +374,25 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
         facts.framework = "scikit-learn" if reader.estimators else None
         facts.framework_version = reader.root_version
     return facts
+
+
+def _skops_types(schema: Any) -> list[str] | None:
+    """Every type a skops schema names, at any depth and position (None past a million nodes)."""
+    found: dict[str, None] = {}
+    todo = [schema]
+    seen = 0
+    while todo:
+        node = todo.pop()
+        seen += 1
+        if seen > 1_000_000:
+            return None
+        if isinstance(node, dict):
+            if node.get("__loader__") not in (None, "JsonNode", "DictNode", "ListNode", "TupleNode", "SetNode"):
+                found.setdefault(f"{node.get('__module__', '')}.{node.get('__class__', '')}", None)
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return list(found)
 
 
 class _SkopsReader:

@@ -181,6 +181,7 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         # point where it parts from joblib's reading (the first raw array; byte 0 if compressed).
         self._created = created
         self.collecting = False
+        self.c_frames = False  # read frames as pickle.load's C unpickler does (for the plain reading)
         self.saw_wrapper = False
         self.persistent_ids = 0
 
@@ -294,6 +295,8 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         (size,) = struct.unpack("<Q", self.read(8))
         if size > self._budget.limits.max_bytes:
             raise LimitError(f"a pickle frame of {size:,} bytes")
+        if self.c_frames:
+            return  # the C unpickler (pickle.load) treats a frame as a read-ahead hint: opcodes may span it
         self._unframer.load_frame(size)
 
     dispatch[pickle.FRAME[0]] = load_frame
@@ -624,7 +627,8 @@ def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list
     Until the first raw array both readings are the same opcodes; from there (or from byte 0 of a
     compressed file) plain pickle reads joblib's data as opcodes. Genuine files make that reading
     stop at once (a padding byte is no opcode) or read a nested object-array pickle joblib also
-    read; a crafted one may hide calls there, which the judge then sees.
+    read; a crafted one may hide calls there, which the judge then sees. This reading follows the C
+    unpickler ``pickle.load`` uses, which ignores frame boundaries (the Python one stops at them).
     """
     f.seek(0)
     budget = _Budget(limits)
@@ -633,6 +637,7 @@ def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list
         io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024), budget, joblib=False, created=made
     )
     reader.collecting = compressed
+    reader.c_frames = True
     try:
         reader.load()
     except LimitError:
@@ -640,6 +645,33 @@ def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list
     except Exception:  # the plain reading fails part-way: what it made until then is still judged
         pass
     return made, list(budget.globals)
+
+
+def pickle_reading(
+    path: Path, limits: Limits | None = None, offset: int = 0
+) -> tuple[list[Any], list[tuple[str, str]]]:
+    """What ``pickle.load`` would make of the file's bytes from ``offset`` on (for files that claim to be
+    something else: a .npy's object data, or a safetensors or GGUF file that might also be a pickle)."""
+    limits = limits or Limits()
+    with open(path, "rb") as f:
+        f.seek(offset)
+        budget = _Budget(limits)
+        made: list[Any] = []
+        reader = _Reader(
+            io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024),
+            budget,
+            joblib=False,
+            created=made,
+        )
+        reader.collecting = True
+        reader.c_frames = True
+        try:
+            root = reader.load()
+        except LimitError:
+            raise
+        except Exception:  # it stops being a pickle somewhere: what it made until then is still judged
+            return made, list(budget.globals)
+        return [root, *made], list(budget.globals)
 
 
 # --- PyTorch ----------------------------------------------------------------------------------------
