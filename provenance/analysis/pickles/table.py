@@ -788,7 +788,7 @@ def entries() -> dict[tuple[str, str], Entry]:
     add("scipy.interpolate._bsplines", "BSpline", rules.Validated(rules.bspline_state))
     add("scipy._lib.array_api_compat.numpy._aliases", "asarray", VALUE)
     for dotted in _SCIPY_DISTRIBUTIONS:
-        add(*_split(dotted), rules.ScipyDistribution(), setstate="scipy rebuilt from its public instance")
+        add(*_split(dotted), rules.ScipyDistribution(), why="rebuilt from the public instance, never from its state")
     for name in ("rv_continuous_frozen", "rv_discrete_frozen"):
         add("scipy.stats._distn_infrastructure", name, rules.ScipyFrozen())
 
