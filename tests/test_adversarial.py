@@ -116,6 +116,8 @@ _LIVE = {
     "toctou": "scipy_template_swap.gzip.joblib",
     "toctou-2": "dtype_fields_swap.pkl",
     "other": "polyglot.safetensors",  # the victim is pickle.load
+    "other-2": "refusal_pickle_load_reads_past.joblib",  # the victim is pickle.load
+    "other-3": "bytearray_append.gguf",  # the victim is pickle.load
 }
 
 
@@ -125,7 +127,7 @@ def test_the_corpus_is_live_plain_joblib_load_falls_for_it(kind: str, corpus, li
     families, canary = corpus
     path = families[kind.split("-")[0]][_LIVE[kind]]
     before = listener.connections
-    by_pickle = kind in ("desync-5", "desync-6", "other")
+    by_pickle = kind in ("desync-5", "desync-6", "other", "other-2", "other-3")
     load = "pickle.load(open(p, 'rb'))" if by_pickle else "joblib.load(p)"
     code = f"import joblib, numpy, pickle; p = {str(path)!r}; x = {load}; print(repr(x))"
     try:

@@ -152,6 +152,7 @@ def test_pytorch_legacy_format_is_read(tmp_path: Path) -> None:
         ("m.safetensors", b"not safetensors at all", False),
         ("m.gguf", b"GGUF\x03\x00\x00\x00", True),
         ("m.onnx", b"\x08\x07\x12\x04test", True),
+        ("m.onnx", b"\x08this is not a protobuf model at all", False),
         ("m.h5", b"\x89HDF\r\n\x1a\n", False),
         ("m.keras", b"PK\x03\x04", False),
         ("m.weird", b"\x00\x01", False),
@@ -203,3 +204,30 @@ def test_directory_pickles_under_any_name_and_object_npy_are_found(tmp_path: Pat
     assert any(b.startswith("model.p: ") for b in bad) and any(b.startswith("weights.npy: ") for b in bad), bad
     assert not any(b.startswith(("labels.npy", "coef.npy", "config.json")) for b in bad), bad
     assert not (tmp_path / "pwned").exists()
+
+
+def test_directory_compressed_and_archived_pickles_under_any_name_are_found(tmp_path: Path) -> None:
+    """Found in a second attack round: a gzip joblib named model.joblib.gz, a zlib one named model."""
+    import gzip
+
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    (d / "vocab.json.gz").write_bytes(gzip.compress(b'{"a": 1}'))
+    (d / "notes.txt").write_text("xylophone: a word that starts with x (zlib's magic byte)")
+    assert not inspect_artefact(d).unsafe
+    joblib.dump({"hook": _Payload(tmp_path / "pwned")}, d / "model.joblib.gz", compress=("gzip", 3))
+    joblib.dump({"hook": _Payload(tmp_path / "pwned")}, d / "model", compress=3)
+    _torch_zip(d / "weights", _state_dict_pickle(b""))
+    bad = inspect_artefact(d).untrusted_globals
+    assert {b.split(":")[0] for b in bad} == {"model.joblib.gz", "model"}, bad
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_huge_ints_in_hyperparameters_do_not_break_the_card(tmp_path: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression()
+    model.C = 10**5000
+    (tmp_path / "m.pkl").write_bytes(pickle.dumps(model))
+    assert inspect_artefact(tmp_path / "m.pkl").hyperparameters["C"] == "<int of 16610 bits>"

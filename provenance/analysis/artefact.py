@@ -43,6 +43,9 @@ FORMATS_BY_SUFFIX = {
 PICKLE_FORMATS = {"joblib", "pickle", "pytorch"}
 CODE_FREE = {"safetensors", "onnx", "gguf"}
 CONVERT_HINT = "save it as safetensors (weights), skops (scikit-learn) or ONNX, which carry no code"
+# ModelProto field tags that may follow ir_version: producer_name/version, domain, model_version, doc_string,
+# graph, opset_import, metadata_props, training_info, functions (protobuf wire types 0 and 2).
+_ONNX_NEXT_TAGS = {0x12, 0x1A, 0x22, 0x28, 0x32, 0x3A, 0x42, 0x72, 0x7A, 0x82}
 _MAX_DEPTH = 6
 _MAX_ITEMS = 50
 _MAX_VALUES = 20_000
@@ -130,8 +133,9 @@ def _code_free_header(fmt: str, path: Path, head: bytes) -> str | None:
         except ValueError:
             ok = False
         return None if ok else "not a safetensors file (its header is not a JSON object)"
-    if fmt == "onnx":  # a protobuf ModelProto starts with field 1 (ir_version, varint): tag 0x08
-        return None if head[:1] == b"\x08" else "not an ONNX model (no protobuf header)"
+    if fmt == "onnx":  # a protobuf ModelProto: field 1 (ir_version, a small varint), then another field's tag
+        ok = len(head) >= 3 and head[0] == 0x08 and 1 <= head[1] <= 30 and head[2] in _ONNX_NEXT_TAGS
+        return None if ok else "not an ONNX model (no ModelProto header)"
     return "unknown format"
 
 
@@ -143,12 +147,12 @@ def _also_a_pickle(path: Path, limits: Limits | None, offset: int = 0) -> list[s
 def _pickle_at(path: Path, limits: Limits | None, offset: int) -> tuple[list[str], list[str]]:
     """(everything ``pickle.load`` would import or make from ``offset`` on, the judge's offenders among it)."""
     from .pickles.judge import judge
-    from .pickles.reader import LimitError, Parse, pickle_reading
+    from .pickles.reader import Parse, ParseError, pickle_reading
 
     try:
         made, names = pickle_reading(path, limits, offset)
-    except LimitError as e:
-        return [str(e)], [str(e)]
+    except ParseError as e:  # a limit, or a refusal pickle.load would read past: cannot vouch for it
+        return [f"read as a pickle: {e}"], [f"read as a pickle: {e}"]
     found = [f"{m}.{n}" for m, n in names] + [n.qualname for n in made if isinstance(n, Node)]
     verdict = judge(Parse(None, "pickle", None, names, 0, 0, 0, roots=[None], made=made))
     return found, verdict.reasons()
@@ -203,9 +207,9 @@ def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
     for file in files:
         rel = file.relative_to(path).as_posix()
         if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(_head(file)):
-            if not _also_a_pickle(file, limits):
+            if not _loadable_as_pickle(file, limits):
                 continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
-            sub = _inspect_pickle(file, "pickle", limits)  # a pickle of protocol 0/1, under any name
+            sub = _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
         else:
             sub = _inspect_file(file, rel, limits)
         if not sub.inspected:
@@ -215,6 +219,26 @@ def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
         facts.untrusted_globals.extend(f"{rel}: {g}" for g in sub.untrusted_globals)
         facts.violations.extend(f"{rel}: {v}" for v in sub.violations)
     return facts
+
+
+def _loadable_as_pickle(path: Path, limits: Limits | None) -> bool:
+    """Would pickle.load, joblib.load or torch.load read this file (whatever its name) as a pickle?"""
+    from .pickles.reader import ParseError, pickle_reading
+
+    head = _head(path)
+    if head[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as z:
+                return any(n.endswith(".pkl") for n in z.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return False
+    if _also_a_pickle(path, limits):
+        return True
+    try:
+        made, names = pickle_reading(path, limits, decompress=True)
+    except ParseError:
+        return True
+    return bool(made or names)
 
 
 def _dir_notes(path: Path) -> list[str]:
@@ -278,8 +302,10 @@ def _jsonable(value: Any, depth: int, budget: list[int]) -> Any:
     budget[0] -= 1
     if depth > _MAX_DEPTH or budget[0] < 0:
         return "…"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1 << 63:
+        return f"<int of {value.bit_length()} bits>"  # JSON readers (and Python's str) choke on huge ints
     if value is None or isinstance(value, bool | int | str):
-        return value
+        return value[:1000] + "…" if isinstance(value, str) and len(value) > 1000 else value
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)
     if isinstance(value, bytes | bytearray):

@@ -286,6 +286,28 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         super().load_dup()
         self._fetched(self.stack[-1])
 
+    def _memo_index(self, index: int) -> None:
+        """pickle.load sizes its memo to twice the largest index: a pickler numbers entries from 0."""
+        if index < 0 or index > 2 * self._budget.opcodes + 1024:
+            raise ParseError(f"memo index {index:,} far past the objects read so far")
+
+    def load_put(self) -> None:
+        i = int(self.readline()[:-1])
+        self._memo_index(i)
+        self.memo[i] = self.stack[-1]
+
+    def load_binput(self) -> None:
+        i = self.read(1)[0]
+        self.memo[i] = self.stack[-1]
+
+    def load_long_binput(self) -> None:
+        (i,) = struct.unpack("<I", self.read(4))
+        self._memo_index(i)
+        self.memo[i] = self.stack[-1]
+
+    dispatch[pickle.PUT[0]] = load_put
+    dispatch[pickle.BINPUT[0]] = load_binput
+    dispatch[pickle.LONG_BINPUT[0]] = load_long_binput
     dispatch[pickle.GET[0]] = load_get
     dispatch[pickle.BINGET[0]] = load_binget
     dispatch[pickle.LONG_BINGET[0]] = load_long_binget
@@ -640,15 +662,17 @@ def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list
     reader.c_frames = True
     try:
         reader.load()
-    except LimitError:
-        raise
-    except Exception:  # the plain reading fails part-way: what it made until then is still judged
+    except ParseError as e:
+        # prov's own refusal, not one pickle.load shares: it would read on past here, so we cannot
+        # say what it does. Unsafe (genuine files end this reading with pickle's own errors).
+        raise ParseError(f"read as a plain pickle: {e}") from None
+    except Exception:  # pickle.load fails here too: what it made until then is still judged
         pass
     return made, list(budget.globals)
 
 
 def pickle_reading(
-    path: Path, limits: Limits | None = None, offset: int = 0
+    path: Path, limits: Limits | None = None, offset: int = 0, *, decompress: bool = False
 ) -> tuple[list[Any], list[tuple[str, str]]]:
     """What ``pickle.load`` would make of the file's bytes from ``offset`` on (for files that claim to be
     something else: a .npy's object data, or a safetensors or GGUF file that might also be a pickle)."""
@@ -657,19 +681,21 @@ def pickle_reading(
         f.seek(offset)
         budget = _Budget(limits)
         made: list[Any] = []
-        reader = _Reader(
-            io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024),
-            budget,
-            joblib=False,
-            created=made,
-        )
+        if decompress:  # what joblib's own detection would decompress (the bytes a joblib.load reads)
+            try:
+                stream, _ = _open_joblib(f, budget, False)
+            except Exception:
+                return [], []
+        else:
+            stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
+        reader = _Reader(stream, budget, joblib=False, created=made)
         reader.collecting = True
         reader.c_frames = True
         try:
             root = reader.load()
-        except LimitError:
-            raise
-        except Exception:  # it stops being a pickle somewhere: what it made until then is still judged
+        except ParseError:
+            raise  # prov's own refusal: pickle.load would read on, so the bytes cannot be vouched for
+        except Exception:  # pickle.load fails here too: what it made until then is still judged
             return made, list(budget.globals)
         return [root, *made], list(budget.globals)
 

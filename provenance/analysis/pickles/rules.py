@@ -86,6 +86,11 @@ class PlainObject(Rule):
             problems.append(f"{node.qualname} is given state that is not a dict of attribute names")
         if node.pairs and not all(type(k) is str for k, _ in node.pairs):
             problems.append(f"{node.qualname} is given non-text keys")
+        if not problems and node.built:
+            try:
+                _estimator_consistency(node.state)
+            except (NotValid, TypeError, ValueError, KeyError, IndexError) as e:
+                problems.append(f"{node.qualname}: {e}")
         j.walk(node.state)
         for k, v in node.pairs:
             j.walk(k)
@@ -106,6 +111,31 @@ class PlainObject(Rule):
         for k, v in node.pairs:
             obj[b.make(k)] = b.make(v)
         return obj
+
+
+def _estimator_consistency(state: dict[str, Any]) -> None:
+    """Facts one object's arrays index with that only its estimator knows: predict reads ``X[i, feature]``
+    unchecked after validating X against ``n_features_in_``, so every tree's features must fit it."""
+    import numpy as np
+
+    tree = state.get("tree_")
+    if isinstance(tree, Node) and key_of(tree.func) == ("sklearn.tree._tree", "Tree"):
+        n = state.get("n_features_in_")
+        if type(n) is not int or not isinstance(tree.args, tuple) or tree.args[:1] != (n,):
+            raise NotValid("its tree's number of features differs from n_features_in_")
+    predictors = state.get("_predictors")
+    if predictors is not None:
+        n = state.get("n_features_in_")
+        if type(n) is not int or type(predictors) is not list:
+            raise NotValid("boosted predictors without n_features_in_")
+        for row in predictors:
+            for pred in row if type(row) is list else [row]:
+                if not (isinstance(pred, Node) and pred.built and type(pred.state) is dict):
+                    raise NotValid("a boosted predictor that is not a TreePredictor")
+                nodes = numeric_array(pred.state.get("nodes"))
+                inner = nodes["is_leaf"] == 0
+                if (nodes["feature_idx"][inner].astype(np.int64) >= n).any():
+                    raise NotValid("a split on a feature beyond n_features_in_")
 
 
 class Validated(PlainObject):
@@ -694,9 +724,10 @@ def tree_arrays(n_features: int, n_classes: Any, n_outputs: int, state: Any) -> 
         raise NotValid("node_count does not match the node array")
     if type(state["max_depth"]) is not int or not 0 <= state["max_depth"] < count + 1:
         raise NotValid("max_depth out of range")
-    names = nodes.dtype.names or ()
-    if not {"left_child", "right_child", "feature"} <= set(names):
-        raise NotValid("node array lacks child and feature fields")
+    from sklearn.tree._tree import NODE_DTYPE
+
+    if nodes.dtype != NODE_DTYPE or nodes.dtype.names != NODE_DTYPE.names:  # Tree casts others by position
+        raise NotValid("node array is not scikit-learn's tree node record")
     if vals.shape != (count, n_outputs, int(n_classes.max())) or vals.dtype != np.float64:
         raise NotValid(f"values shape {vals.shape} does not fit the tree")
     left, right, feat = (nodes[f].astype(np.int64) for f in ("left_child", "right_child", "feature"))
@@ -1068,10 +1099,12 @@ def tree_predictor_state(state: dict[str, Any]) -> None:
 
     if not set(state) <= {"nodes", "binned_left_cat_bitsets", "raw_left_cat_bitsets"}:
         raise NotValid("unexpected attributes")
+    from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
+
     nodes = numeric_array(state["nodes"])
-    names = set(nodes.dtype.names or ())
-    if nodes.ndim != 1 or not {"left", "right", "is_leaf", "feature_idx", "bitset_idx", "is_categorical"} <= names:
-        raise NotValid("node array is not a predictor record array")
+    # Exactly sklearn's record: TreePredictor.__setstate__ casts any other dtype *by position*.
+    if nodes.ndim != 1 or nodes.dtype != PREDICTOR_RECORD_DTYPE or nodes.dtype.names != PREDICTOR_RECORD_DTYPE.names:
+        raise NotValid("node array is not scikit-learn's predictor record")
     n = nodes.shape[0]
     inner = nodes["is_leaf"] == 0
     idx = np.arange(n)
