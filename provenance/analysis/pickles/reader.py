@@ -329,29 +329,19 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         args = self.stack.pop()
         func = self.stack[-1]
         self._seal(args)
-        if (
+        reconstructor = (
             isinstance(func, Ref)
             and func.key == _RECONSTRUCTOR
             and isinstance(args, tuple)
             and len(args) == 3
             and isinstance(args[0], Ref)
             and isinstance(args[1], Ref)
-            and args[1].key == ("builtins", "object")
-            and args[2] is None
-        ):
+        )
+        if reconstructor and args[1].key == ("builtins", "object") and args[2] is None:
             # copyreg._reconstructor(cls, object, None) is object.__new__(cls): protocol 0/1's NEWOBJ.
             self.stack[-1] = self._made(Node("newobj", args[0], (), None))
             return
-        if (
-            isinstance(func, Ref)
-            and func.key == _RECONSTRUCTOR
-            and isinstance(args, tuple)
-            and len(args) == 3
-            and isinstance(args[0], Ref)
-            and isinstance(args[1], Ref)
-            and args[1].key == ("builtins", "dict")
-            and type(args[2]) is dict
-        ):
+        if reconstructor and args[1].key == ("builtins", "dict") and type(args[2]) is dict:
             # copyreg._reconstructor(cls, dict, items): a dict subclass (Bunch) in protocols 0/1.
             node = self._made(Node("newobj", args[0], (), None))
             node.pairs.extend(args[2].items())
