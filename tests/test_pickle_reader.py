@@ -173,8 +173,8 @@ def test_the_bytes_read_are_the_bytes_hashed(tmp_path: Path) -> None:
 
     import joblib
 
-    for compress in (0, 3):
-        joblib.dump({"a": np.arange(100.0)}, tmp_path / "m.joblib", compress=compress)
+    for compress in (0, 3, ("bz2", 1)):  # 24 MB of array: hashed on the side while the parse goes on
+        joblib.dump({"a": np.arange(3_000_000.0), "b": np.ones((10, 10))}, tmp_path / "m.joblib", compress=compress)
         assert parse_file(tmp_path / "m.joblib").sha256 is None  # only hashed when asked
         parse = parse_file(tmp_path / "m.joblib", digest=True)
         assert parse.sha256 == hashlib.sha256((tmp_path / "m.joblib").read_bytes()).hexdigest()

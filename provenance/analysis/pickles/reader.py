@@ -127,6 +127,8 @@ class _CountingFile(io.RawIOBase):
         self._limit = limit
         self._what = what
         self.hasher = hasher
+        self._hashing: Any = None  # a one-thread pool: hashlib releases the GIL, so hashing overlaps parsing
+        self._pending: list[Any] = []
         self._source = source  # the compressed stream this one decompresses, for the expansion bound
         self._expansion = expansion
 
@@ -145,12 +147,33 @@ class _CountingFile(io.RawIOBase):
         view = memoryview(b)[: max(0, min(len(b), room))]
         n = self._raw.readinto(view) or 0
         self.consumed += n
-        if self.hasher is not None:
-            self.hasher.update(view[:n])
+        if self.hasher is not None and n:
+            self._hash(view[:n])
         return n
+
+    def _hash(self, data: memoryview) -> None:
+        if len(data) < 8 << 20:  # smaller reads may land in a reused buffer (1 MiB ones do): hash them now
+            self._drain()
+            self.hasher.update(data)
+            return
+        if self._hashing is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._hashing = ThreadPoolExecutor(1)
+        # reads this large pass through every buffered layer into the array's own memory, which stays put
+        # until the parse ends: hash them on the side, in order
+        self._pending.append(self._hashing.submit(self.hasher.update, data))
+
+    def _drain(self) -> None:
+        for future in self._pending:
+            future.result()
+        self._pending.clear()
 
     def finish_hash(self) -> str:
         """Hash the rest of the file too (bytes the parser never needed) and return the sha256."""
+        self._drain()
+        if self._hashing is not None:
+            self._hashing.shutdown()
         while chunk := self._raw.read(4 * 1024 * 1024):
             self.hasher.update(chunk)
         return str(self.hasher.hexdigest())
