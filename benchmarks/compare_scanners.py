@@ -73,7 +73,9 @@ def main() -> int:
         "prov": prov_verdict,
         "picklescan": lambda p: scanner_verdict([str(args.scanners / "picklescan"), "-p", str(p)]),
         "modelscan": lambda p: scanner_verdict([str(args.scanners / "modelscan"), "-p", str(p)]),
-        "fickling": lambda p: scanner_verdict([str(args.scanners / "fickling"), "--check-safety", str(p)]),
+        "fickling": lambda p: scanner_verdict(  # its JSON report goes beside the file, not into the checkout
+            [str(args.scanners / "fickling"), "--check-safety", "--json-output", f"{p}.fickling.json", str(p)]
+        ),
     }
     with tempfile.TemporaryDirectory() as tmp:
         canary = Path(tmp) / "CANARY"
