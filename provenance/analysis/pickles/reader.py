@@ -193,6 +193,8 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         torch: bool = False,
         depth: int = 0,
         created: list[Any] | None = None,
+        collecting: bool = False,
+        c_frames: bool = False,
     ) -> None:
         super().__init__(file, fix_imports=True, encoding="ASCII", errors="strict")
         self.file_handle = file
@@ -203,8 +205,8 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
         # The plain-pickle reading of a joblib file keeps every object it makes or changes after the
         # point where it parts from joblib's reading (the first raw array; byte 0 if compressed).
         self._created = created
-        self.collecting = False
-        self.c_frames = False  # read frames as pickle.load's C unpickler does (for the plain reading)
+        self.collecting = collecting
+        self.c_frames = c_frames  # read frames as pickle.load's C unpickler does (for the plain reading)
         self.saw_wrapper = False
         self.persistent_ids = 0
 
@@ -515,8 +517,9 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
             if self._depth + 1 > self._budget.limits.max_nesting:
                 raise LimitError(f"object arrays nested more than {self._budget.limits.max_nesting} deep")
             # joblib reads the objects with a *plain* unpickler on the same file (no raw arrays inside).
-            nested = _Reader(fh, self._budget, joblib=False, depth=self._depth + 1, created=self._created)
-            nested.collecting = self.collecting
+            nested = _Reader(
+                fh, self._budget, joblib=False, depth=self._depth + 1, created=self._created, collecting=self.collecting
+            )
             root = nested.load()
             return Node("objarray", Ref("numpy", "ndarray"), (root,))
         if state.get("numpy_array_alignment_bytes") is not None:
@@ -621,8 +624,7 @@ def _parse_stream(f: IO[bytes], limits: Limits, digest: bool) -> Parse:
     budget = _Budget(limits)
     try:
         stream, compression = _open_joblib(f, budget, digest)
-        reader = _Reader(stream, budget, joblib=True, created=budget.made)
-        reader.collecting = True
+        reader = _Reader(stream, budget, joblib=True, created=budget.made, collecting=True)
         root = _run(reader)
         trailing = _at_end(stream)
     except ParseError:
@@ -668,11 +670,8 @@ def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list
     f.seek(0)
     budget = _Budget(limits)
     made: list[Any] = []
-    reader = _Reader(
-        io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024), budget, joblib=False, created=made
-    )
-    reader.collecting = compressed
-    reader.c_frames = True
+    stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
+    reader = _Reader(stream, budget, joblib=False, created=made, collecting=compressed, c_frames=True)
     try:
         reader.load()
     except ParseError as e:
@@ -701,9 +700,7 @@ def pickle_reading(
                 return [], []
         else:
             stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
-        reader = _Reader(stream, budget, joblib=False, created=made)
-        reader.collecting = True
-        reader.c_frames = True
+        reader = _Reader(stream, budget, joblib=False, created=made, collecting=True, c_frames=True)
         try:
             root = reader.load()
         except ParseError:
@@ -731,26 +728,13 @@ def _parse_torch_zip(path: Path, limits: Limits) -> Parse:
                     raise LimitError(f"{info.filename} is {info.file_size:,} bytes")
                 with z.open(info) as member:
                     stream = io.BufferedReader(_CountingFile(member, limits.max_bytes, "bytes"), 1024 * 1024)
-                    reader = _Reader(stream, budget, joblib=False, torch=True, created=budget.made)
-                    reader.collecting = True
-                    roots.append(_run(reader))
+                    roots.append(_run(_torch_reader(stream, budget)))
                     if _at_end(stream):
                         raise ParseError(f"{info.filename}: bytes follow the end of the pickle")
                 names.append(info.filename)
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         raise ParseError(f"not a readable zip archive ({e})") from None
-    return Parse(
-        root=roots[0],
-        container="pytorch-zip",
-        compression=None,
-        globals=list(budget.globals),
-        opcodes=budget.opcodes,
-        nbytes=0,
-        protocol=2,
-        notes=[f"PyTorch archive; pickles read: {', '.join(names)}"],
-        roots=roots,
-        made=budget.made,
-    )
+    return _torch_parse(budget, "pytorch-zip", roots, roots[0], f"PyTorch archive; pickles read: {', '.join(names)}")
 
 
 def _parse_torch_legacy(f: IO[bytes], limits: Limits) -> Parse:
@@ -758,22 +742,28 @@ def _parse_torch_legacy(f: IO[bytes], limits: Limits) -> Parse:
     f.seek(0)
     budget = _Budget(limits)
     stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
-    roots = []
-    for _ in range(5):
-        reader = _Reader(stream, budget, joblib=False, torch=True, created=budget.made)
-        reader.collecting = True
-        roots.append(_run(reader))
+    roots = [_run(_torch_reader(stream, budget)) for _ in range(5)]
     if roots[0] != _TORCH_MAGIC:
         raise ParseError("not a PyTorch legacy file")
+    return _torch_parse(
+        budget, "pytorch-legacy", roots, roots[3], "PyTorch legacy format: raw tensor storage after the pickles is data"
+    )
+
+
+def _torch_reader(stream: Any, budget: _Budget) -> _Reader:
+    return _Reader(stream, budget, joblib=False, torch=True, created=budget.made, collecting=True)
+
+
+def _torch_parse(budget: _Budget, container: str, roots: list[Any], root: Any, note: str) -> Parse:
     return Parse(
-        root=roots[3],
-        container="pytorch-legacy",
+        root=root,
+        container=container,
         compression=None,
         globals=list(budget.globals),
         opcodes=budget.opcodes,
         nbytes=0,
         protocol=2,
-        notes=["PyTorch legacy format: raw tensor storage after the pickles is data"],
+        notes=[note],
         roots=roots,
         made=budget.made,
     )
