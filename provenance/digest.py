@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
+from .filenames import IGNORED_TOP_LEVEL
 
-# Top-level entries of a directory artefact that OpenSSF model_signing leaves out by default; we leave
-# out the same so our root digest equals its subject digest for the same directory.
-IGNORED_TOP_LEVEL = frozenset({".git", ".gitattributes", ".github", ".gitignore"})
 CHUNK = 4 * 1024 * 1024  # large reads keep us within a few percent of `openssl dgst`
 _PROGRESS_MIN_BYTES = 256 * 1024 * 1024
 
@@ -97,7 +95,8 @@ class DigestCache:
                 "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER,"
                 " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, sha256 TEXT)"
             )
-            db.execute("CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY)")
+            db.execute("CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, sha256 TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS passes (key TEXT PRIMARY KEY, entries TEXT)")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -127,16 +126,29 @@ class DigestCache:
                 (str(path), *self._key(st), sha256),
             )
 
-    def passed(self, key: str) -> bool:
-        """Whether a check with exactly these inputs (see hooks/passcache.py) passed before."""
+    def blob_sha256(self, blob: str) -> str | None:
+        """sha256 of a git blob's content: content-addressed, so an entry never goes stale."""
         try:
-            return self._db.execute("SELECT 1 FROM checks WHERE key = ?", (key,)).fetchone() is not None
+            row = self._db.execute("SELECT sha256 FROM blobs WHERE id = ?", (blob,)).fetchone()
         except sqlite3.Error:
-            return False
+            return None
+        return str(row[0]) if row else None
 
-    def record_pass(self, key: str) -> None:
+    def put_blob(self, blob: str, sha256: str) -> None:
         with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR IGNORE INTO checks VALUES (?)", (key,))
+            self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (blob, sha256))
+
+    def passed_entries(self, key: str) -> str | None:
+        """The index entries a check with these policy inputs passed on (see gate/passes.py)."""
+        try:
+            row = self._db.execute("SELECT entries FROM passes WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return str(row[0]) if row else None
+
+    def record_pass(self, key: str, entries: str) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("INSERT OR REPLACE INTO passes VALUES (?, ?)", (key, entries))
 
     def close(self) -> None:
         self._db.close()
@@ -183,6 +195,19 @@ class Hasher:
         entries.sort(key=lambda e: PurePosixPath(e.path))
         root = root_digest([(e.path, e.sha256) for e in entries])
         return TreeDigest(root, sum(e.size for e in entries), "directory", tuple(entries))
+
+
+def unsigned_entries(directory: Path) -> list[str]:
+    """Files under ``directory`` that its digest leaves out (top-level .git*, .github), as POSIX paths."""
+    out: list[str] = []
+    for name in sorted(IGNORED_TOP_LEVEL):
+        top = directory / name
+        if top.is_symlink() or top.is_file():
+            out.append(name)
+        elif top.is_dir():
+            for dirpath, _, filenames in os.walk(top):
+                out += [Path(dirpath, f).relative_to(directory).as_posix() for f in sorted(filenames)]
+    return out
 
 
 def _walk(root: Path) -> Iterator[tuple[str, Path]]:

@@ -61,3 +61,27 @@ class CheckFailed(ProvError):
 
     exit_code = 1
     code = "CHECK_FAILED"
+
+
+def report(e: BaseException) -> int:
+    """Print any failure as one line on stderr and return its exit code (the CLI's and the hook's).
+
+    A ``ProvError`` is the user's to fix: its message, whatever a file smuggled into it, on one line.
+    Anything else is prov's bug: exit 3, and the traceback with PROV_DEBUG=1.
+    """
+    import os
+    import sys
+
+    if os.environ.get("PROV_DEBUG"):
+        import traceback
+
+        traceback.print_exception(e)
+    if isinstance(e, ProvError):
+        print("prov: " + " ".join(e.message.splitlines()), file=sys.stderr)
+        return e.exit_code
+    if isinstance(e, KeyboardInterrupt):
+        return 130
+    if isinstance(e, BrokenPipeError):
+        return 0
+    print(f"prov: internal error: {type(e).__name__}: {e} (set PROV_DEBUG=1 for the traceback)", file=sys.stderr)
+    return 3

@@ -100,7 +100,7 @@ def test_every_path_refuses_and_nothing_runs(family: str, corpus, listener: List
         if not name.endswith(".npy"):  # .npy is data, not an artefact pattern, unless a project adds *.npy
             assert r["check"] == 1 and "UNSAFE_PICKLE" in r["check_codes"], f"{name}: prov check {r}"
         assert r["export"] == 1 and "UNSAFE_PICKLE" in r["export_codes"], f"{name}: prov export {r}"
-        assert "UNSAFE_PICKLE" in r["verify_codes"], f"{name}: provenance.verify must warn"
+        assert "INSPECTION_UNSAFE" in r["verify_codes"], f"{name}: provenance.verify must warn"
         assert r["load"] == "UNSAFE_PICKLE", f"{name}: provenance.load must refuse"
 
 

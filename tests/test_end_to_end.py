@@ -279,7 +279,7 @@ def test_encrypted_key(project: Path, prov, monkeypatch) -> None:
     assert r.code == 2 and "PROV_KEY_PASSPHRASE" in r.err
 
 
-def test_key_export_and_downstream_verify_outside_repo(project: Path, prov, tmp_path: Path) -> None:
+def test_key_export_and_downstream_verify_outside_repo(project: Path, prov, tmp_path: Path, monkeypatch) -> None:
     """What a recipient does: artefact + card + public key, no .prov/ in sight."""
     import shutil
 
@@ -291,6 +291,7 @@ def test_key_export_and_downstream_verify_outside_repo(project: Path, prov, tmp_
     (outside / "signer.pub").write_text(r.out)
     shutil.copy(project / "model.joblib", outside)
     shutil.copy(project / "model.joblib.prov.json", outside)
+    monkeypatch.chdir(outside)
     assert prov("verify", outside / "model.joblib", "--key", outside / "signer.pub").code == 0
     r = prov("verify", outside / "model.joblib")
     assert r.code == 2 and "--key" in r.err

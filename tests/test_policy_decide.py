@@ -381,7 +381,7 @@ CASES = [
         [LISTED],
         PARTNER,
         True,
-        warns={"SPECIAL_CATEGORY_DATA"},
+        warns={"ANONYMOUS_MODEL"},
         privacy=ANON,
     ),
     Case(
@@ -390,7 +390,7 @@ CASES = [
         Recipient(name="Partner Lab", org="Partner Lab", purpose="research", territory="CH"),
         False,
         {"TERRITORY_NOT_PERMITTED"},
-        {"SPECIAL_CATEGORY_DATA", "TRANSFER_OUTSIDE_EEA"},
+        {"ANONYMOUS_MODEL"},
         privacy=ANON,
     ),
     Case(
@@ -399,7 +399,7 @@ CASES = [
         EXTERNAL,
         False,
         {"CONFIDENTIALITY_AUDIENCE", "RECIPIENT_NOT_PERMITTED"},
-        {"SPECIAL_CATEGORY_DATA"},
+        {"ANONYMOUS_MODEL"},
         privacy=ANON,
     ),
     Case(
@@ -438,7 +438,7 @@ CASES = [
         [public(personal_data={"contains": True, "categories": ["contact"], "legal_basis": "legitimate_interests"})],
         ext(territory="US"),
         True,
-        warns={"TRANSFER_OUTSIDE_EEA"},
+        warns={"ANONYMOUS_MODEL"},
         privacy=ANON,
     ),
     Case(
@@ -510,7 +510,7 @@ CASES = [
         [public(retention={"delete_by": TODAY - dt.timedelta(days=1)})],
         EXTERNAL,
         True,
-        warns={"RETENTION_EXPIRED"},
+        warns={"RETENTION_ENDED"},
     ),
     Case(
         "retention passed, personal data: block",

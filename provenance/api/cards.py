@@ -23,17 +23,15 @@ from ..card.files import (
     split_target,
     statement_bytes,
 )
-from ..card.verify import verify_and_read
 from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
 from ..model.card import PAYLOAD_TYPE, DatasetRef, DifferentialPrivacy, ModelCard, ParentRef, Signer
-from ..model.decision import Reason, Verification
-from ..store import atomic, ledger, trust, userkeys
+from ..store import atomic, ledger, userkeys
 from ..store import datasets as dataset_store
-from ..store.repo import ProvRepo, find_repo, require_repo
+from ..store.repo import ProvRepo, require_repo
 from ._common import hasher_for, utcnow
 from .datasets import content_digest, verify_files
 from .keys import load_signing_key
@@ -242,46 +240,6 @@ def render_card(target: Path, fmt: str = "md") -> str:
     return render.render(load_card(target), fmt)
 
 
-def verify_target(target: Path, key_files: Sequence[Path] = ()) -> tuple[Verification, SignedCard | None]:
-    """Verify an artefact (or its envelope) against trusted keys: the repository's, or only ``key_files``."""
-    artefact, card_file = split_target(target)
-    repo = find_repo(artefact.parent if artefact.parent.exists() else Path.cwd())
-    if key_files:
-        candidates = [trust.load_key_file(k) for k in key_files]
-    elif repo is not None:
-        candidates = trust.trusted_keys(repo)
-    else:
-        raise UsageError(f"{target}: not inside a prov repository, so there are no trusted keys; pass --key PUBFILE")
-    revoked = {k: r.revoked_at for k, r in trust.revocations(repo).items()} if repo is not None else {}
-    if not card_file.exists():
-        return Verification(
-            verified=False,
-            artefact=artefact.name,
-            card=card_file.name,
-            reasons=[
-                Reason(
-                    code="CARD_MISSING",
-                    message=f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one",
-                    source=str(card_file),
-                )
-            ],
-        ), None
-    raw = card_file.read_bytes()
-    actual = hasher_for(repo).tree(artefact).sha256 if artefact.exists() else None
-    return verify_and_read(
-        raw,
-        artefact_name=artefact.name,
-        card_name=card_file.name,
-        candidates=candidates,
-        revoked_at=revoked,
-        actual_sha256=actual,
-    )
-
-
-def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:
-    return verify_target(target, key_files)[0]
-
-
 def card_summary(result: CardResult) -> dict[str, Any]:
     card = result.card
     return {
@@ -311,3 +269,7 @@ def dp_declaration(epsilon: float | None, delta: float | None) -> DifferentialPr
         return DifferentialPrivacy(epsilon=epsilon, delta=delta)
     except ValueError as e:
         raise UsageError(f"--dp-epsilon/--dp-delta: {str(e).splitlines()[-1]}") from None
+
+
+# Verification lives in api.verify (what recipients run, kept light); these names stay importable here.
+from .verify import verify_target  # noqa: E402

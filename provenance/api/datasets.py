@@ -126,8 +126,8 @@ def date_reasons(manifest: DatasetManifest, today: dt.date) -> list[Reason]:
             reasons.append(
                 Reason(
                     code="AGREEMENT_EXPIRED",
-                    severity="warn",
-                    message=f"agreement {a.id} expired on {a.expires}",
+                    message=f"agreement {a.id} expired on {a.expires}: an expired agreement grants nothing; "
+                    "renew it and update the manifest",
                     source=manifest.name,
                 )
             )

@@ -22,26 +22,24 @@ from pathlib import Path
 
 from .._version import __version__
 from ..card import render
-from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement, verify_bundle
-from ..card.files import SignedCard, card_path, split_target
+from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement
+from ..card.files import SignedCard, card_path, rendered_path, split_target
 from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..digest import Hasher
 from ..errors import CheckFailed, UsageError
+from ..filenames import IGNORED_TOP_LEVEL, NOTICES_NAME, RECORD_NAME, SIGNER_NAME, bundle_names
+from ..gate.commit import WorkTreeView
+from ..gate.context import DecisionContext
 from ..model.card import Signer
-from ..model.decision import Decision, Reason, Recipient, Verification
-from ..model.export import RECORD_NAME, BundleVerification, ExportRecord
-from ..policy.decide import decide
+from ..model.decision import Decision, Recipient
+from ..model.export import ExportRecord
 from ..store import atomic, ledger, trust, userkeys
-from ..store import config as config_store
-from ..store import datasets as dataset_store
-from ..store.repo import ProvRepo, find_repo, require_repo
+from ..store.repo import ProvRepo, require_repo
 from ..store.yamlio import load_yaml, parse_model
-from ._common import utcnow
-from .cards import verify_target
+from ._common import hasher_for, utcnow
 from .keys import load_signing_key
-
-NOTICES_NAME = "LICENCE-NOTICES.md"
+from .verify import verify_target
 
 
 @dataclass(frozen=True)
@@ -82,20 +80,11 @@ def export(
     now = now or utcnow()
     artefact, _ = split_target(artefact)
     repo = require_repo(artefact if artefact.exists() else artefact.parent)
-    config = config_store.load(repo)
 
-    verification, signed = verify_target(artefact)
-    parents = _parent_checks(repo, signed)
-    current = {n: dataset_store.load(repo, n)[0].terms() for n in dataset_store.names(repo)}
-    decision = decide(
-        signed.card if signed else None,
-        verification,
-        current=current,
-        recipient=recipient,
-        config=config,
-        now=now,
-        parents=parents,
-    )
+    ctx = DecisionContext.load(repo, now)
+    verification, signed = verify_target(artefact, trust=ctx.trust)
+    view = WorkTreeView(repo.root, hasher_for(repo))
+    decision = ctx.decide(signed, verification, recipient, view, lambda: artefact if artefact.is_file() else None)
     if dry_run:
         return ExportResult(decision, True)
     if to.exists() and not to.is_dir():
@@ -124,48 +113,10 @@ def export(
     return ExportResult(decision, False, to, files)
 
 
-def _parent_checks(repo: ProvRepo, signed: SignedCard | None) -> list[Verification]:
-    """Re-verify parents that are still in the repository; a re-signed parent means re-sign the child."""
-    checks: list[Verification] = []
-    if signed is None:
-        return checks
-    for p in signed.card.parents:
-        if p.path is None or not (repo.root / p.path).exists():
-            continue
-        result, parent_card = verify_target(repo.root / p.path)
-        if result.verified and parent_card is not None and parent_card.sha256 != p.card_sha256:
-            result = result.model_copy(
-                update={
-                    "verified": False,
-                    "reasons": [
-                        Reason(
-                            code="PARENT_CHANGED",
-                            source=p.path,
-                            message="its card was re-signed after this artefact's card; "
-                            "re-sign this card with --overwrite",
-                        )
-                    ],
-                }
-            )
-        checks.append(result)
-    return checks
-
-
-def _bundle_names(artefact: Path) -> list[str]:
-    return [
-        artefact.name,
-        card_path(artefact).name,
-        artefact.name + ".card.md",
-        "signer.pub",
-        NOTICES_NAME,
-        RECORD_NAME,
-    ]
-
-
 def _check_no_clobber(to: Path, artefact: Path, signed: SignedCard) -> None:
     if not to.exists():
         return
-    clash = [n for n in _bundle_names(artefact) if (to / n).exists() or (to / n).is_symlink()]
+    clash = [n for n in bundle_names(artefact.name) if (to / n).exists() or (to / n).is_symlink()]
     if clash:
         raise UsageError(f"--to {to}: already holds {', '.join(clash)}; export into an empty or new directory")
 
@@ -207,16 +158,23 @@ def _stage(job: _BundleJob, staging: Path) -> list[str]:
     hasher = Hasher(show_progress=None)
     target = staging / artefact.name
     if artefact.is_dir():
-        shutil.copytree(artefact, target, copy_function=lambda s, d: copy(Path(s), Path(d)))
+        # What the digest leaves out (top-level .git*, .github) is not signed, so it does not travel.
+        shutil.copytree(
+            artefact,
+            target,
+            copy_function=lambda s, d: copy(Path(s), Path(d)),
+            ignore=lambda d, names: [n for n in names if Path(d) == artefact and n in IGNORED_TOP_LEVEL],
+        )
     else:
         copy(artefact, target)
     copied = hasher.tree(target).sha256
     if copied != signed.card.artefact.sha256:
         raise CheckFailed(f"{artefact} changed while it was copied; nothing was exported", code="DIGEST_MISMATCH")
     card_name = card_path(artefact).name
+    rendered_name = rendered_path(artefact).name
     atomic.write_bytes(staging / card_name, signed.raw)
-    atomic.write_text(staging / (artefact.name + ".card.md"), render.render(signed, "md"))
-    atomic.write_text(staging / "signer.pub", _signer_pems(job.repo, signed, key))
+    atomic.write_text(staging / rendered_name, render.render(signed, "md"))
+    atomic.write_text(staging / SIGNER_NAME, _signer_pems(job.repo, signed, key))
     record = ExportRecord(
         artefact=artefact.name,
         artefact_sha256=copied,
@@ -230,12 +188,12 @@ def _stage(job: _BundleJob, staging: Path) -> list[str]:
     )
     atomic.write_text(staging / NOTICES_NAME, render.render_notices(record))
     digests = {artefact.name: copied}
-    for name in (card_name, artefact.name + ".card.md", NOTICES_NAME):
+    for name in (card_name, rendered_name, SIGNER_NAME, NOTICES_NAME):
         digests[name] = hashlib.sha256((staging / name).read_bytes()).hexdigest()
     payload = export_statement(record, digests)
     envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, payload, key)
     atomic.write_text(staging / RECORD_NAME, json.dumps(envelope, indent=2) + "\n")
-    return [artefact.name, card_name, artefact.name + ".card.md", "signer.pub", NOTICES_NAME, RECORD_NAME]
+    return bundle_names(artefact.name)
 
 
 def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> str:
@@ -276,48 +234,3 @@ def _publish(staging: Path, to: Path, files: list[str]) -> None:
                 else:
                     path.unlink()
         raise
-
-
-def bundle_digests(bundle: Path, hasher: Hasher | None = None) -> dict[str, str | None]:
-    """Digest of every file (or directory artefact) directly inside a bundle directory."""
-    hasher = hasher or Hasher(show_progress=None)
-    out: dict[str, str | None] = {}
-    for entry in sorted(bundle.iterdir()):
-        if entry.name == RECORD_NAME or entry.name.startswith("."):
-            continue
-        out[entry.name] = hasher.tree(entry).sha256
-    return out
-
-
-def is_bundle(path: Path) -> bool:
-    return path.is_dir() and (path / RECORD_NAME).is_file()
-
-
-def verify_bundle_dir(bundle: Path, key_files: list[Path]) -> BundleVerification:
-    """Verify a bundle on any machine: only the public key(s) passed in are trusted."""
-    if key_files:
-        candidates = [trust.load_key_file(k) for k in key_files]
-        revoked: dict[str, dt.datetime] = {}
-    else:
-        repo = find_repo(bundle)
-        if repo is None:
-            raise UsageError(
-                f"{bundle}: pass the signer's public key with --key (a key shipped inside the bundle proves nothing)"
-            )
-        candidates = trust.trusted_keys(repo)
-        revoked = {k: r.revoked_at for k, r in trust.revocations(repo).items()}
-    record_raw = (bundle / RECORD_NAME).read_bytes() if (bundle / RECORD_NAME).is_file() else None
-    cards = sorted(bundle.glob("*.prov.json"))
-    cards = [c for c in cards if c.name != RECORD_NAME]
-    if len(cards) > 1:
-        raise UsageError(f"{bundle}: holds {len(cards)} cards; a bundle carries one artefact")
-    card_file = cards[0] if cards else None
-    return verify_bundle(
-        bundle=str(bundle),
-        record_raw=record_raw,
-        card_raw=card_file.read_bytes() if card_file else None,
-        card_name=card_file.name if card_file else "(card)",
-        file_digests=bundle_digests(bundle),
-        candidates=candidates,
-        revoked_at=revoked,
-    )

@@ -12,7 +12,7 @@ from .limits import limits_near
 
 def load_verified(path: Path, key_files: list[Path], limits: Limits | None = None) -> Any:
     from ..analysis.safe_load import UnsafePickleError, inspect_pickle, load_model, load_parsed
-    from .cards import verify_target
+    from .verify import verify_target
 
     if not path.exists():
         raise UsageError(f"{path}: no such artefact")

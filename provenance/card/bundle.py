@@ -53,6 +53,7 @@ def verify_bundle(
     card_raw: bytes | None,
     card_name: str,
     file_digests: Mapping[str, str | None],
+    odd_entries: list[str] = (),  # type: ignore[assignment]
     candidates: list[PublicKeyInfo],
     revoked_at: Mapping[str, dt.datetime],
 ) -> BundleVerification:
@@ -113,6 +114,16 @@ def verify_bundle(
                     message=f"{subject.name} changed after export (sha256 {actual[:16]}…)",
                 )
             )
+    named = {s.name for s in statement.subject}
+    for name in [*(n for n in file_digests if n not in named), *odd_entries]:
+        reasons.append(
+            Reason(
+                code="BUNDLE_EXTRA_FILE",
+                source=name,
+                message=f"{name} is in the bundle but not in its signed export record (nor a regular file it "
+                "names): it was added after export; do not use it",
+            )
+        )
     if card_raw is None:
         reasons.append(Reason(code="CARD_MISSING", source=card_name, message=f"{card_name} is missing"))
         card_result = None

@@ -132,8 +132,7 @@ def verify_and_read(
     if unsafe:
         reasons.append(
             Reason(
-                code="UNSAFE_PICKLE",
-                severity="warn",
+                code="INSPECTION_UNSAFE",
                 message=f"the signer's own inspection says loading {artefact_name} may run code "
                 f"({'; '.join(unsafe[:3])}): do not load it with joblib.load or pickle.load",
                 source=artefact_name,

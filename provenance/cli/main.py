@@ -7,7 +7,6 @@ pre-commit hook start without pydantic, scikit-learn or gitpython.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Sequence
 
 import click
@@ -75,23 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _handle(e: Exception) -> int:
-    from ..errors import ProvError
+def _handle(e: BaseException) -> int:
+    from ..errors import report
 
-    if os.environ.get("PROV_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
-    if isinstance(e, ProvError):
-        # One line, whatever a user's file smuggled into the message.
-        click.echo("prov: " + " ".join(e.message.splitlines()), err=True)
-        return e.exit_code
-    if isinstance(e, KeyboardInterrupt):
-        return 130
-    if isinstance(e, BrokenPipeError):
-        return 0
-    click.echo(f"prov: internal error: {type(e).__name__}: {e} (set PROV_DEBUG=1 for the traceback)", err=True)
-    return 3
+    return report(e)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 """`prov check`: the pre-commit hook and CI backstop.
 
-Fast path first: a commit whose staged files include no artefact, no registered dataset file and no
-dataset manifest returns in a few milliseconds, without importing pydantic, scikit-learn, numpy or
-YAML and without starting git. What counts as relevant comes from `.prov/config.yaml` and the manifests,
-kept in a small JSON index in `.prov/cache/` that is rebuilt whenever one of those files changes (stat).
+Fast path first. pre-commit passes the staged paths; the hook classifies them with
+``provenance.selection`` (the same rule as the full check) and asks git once, by blob id, what the index
+holds for them and for the cards of the directories they lie in. A commit that touches no artefact, no
+carded directory, no card, nothing under ``.prov/``, no registered data path and no file the size of
+registered data returns without importing pydantic, scikit-learn, numpy or YAML. A commit of
+artefacts that passed before with the same inputs (``gate.passes``) returns after one more git call.
+Anything else runs the full check. Patterns, data paths and sizes come from `.prov/config.yaml` and
+the manifests, kept in a small index in `.prov/cache/` rebuilt whenever one of those files changes.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import os
 import sys
 
-from ..defaults import DEFAULT_PATTERNS
+from .. import selection as sel
+from ..filenames import DEFAULT_PATTERNS
 
 # This module is the hook's fast path: os.path rather than pathlib, no typing, no third-party import.
 
-INDEX_VERSION = "prov-hook-index 2"
+INDEX_VERSION = "prov-hook-index 3"
 USAGE = "usage: prov check [PATHS...] [--all] [--json]"
 
 
@@ -35,52 +40,111 @@ def main(argv: list[str] | None = None) -> int:
     if not all_files and paths:
         index = _index(root)
         if index is not None:
-            relevant = [_rel(p, root) for p in paths if _relevant(p, root, index)]
-            if not relevant:
+            try:
+                verdict = _fast(root, [_rel(p, root) for p in paths], index)
+            except (OSError, ValueError):
+                verdict = None  # anything unexpected: the full check decides
+            if verdict == 0:
                 if as_json:
                     print('{"ok": true, "checked": []}')
                 return 0
-            passed = _all_passed_before(root, relevant, index)
-            if passed and not as_json:
-                print(f"prov check: {passed} file{'s' if passed != 1 else ''} OK")
+            if verdict is not None and not as_json:
+                print(f"prov check: {verdict} file{'s' if verdict != 1 else ''} OK")
                 return 0
     return _full(root, paths, all_files, as_json)
 
 
-def _all_passed_before(root: str, relevant: list[str], index: dict) -> int:  # type: ignore[type-arg]
-    """The number of artefacts when every relevant path is an unchanged artefact (or its card) that
-    passed with the same inputs before; 0 sends us to the full check."""
-    suffix = ".prov.json"
-    artefacts = [p for p in relevant if not p.endswith(suffix)]
-    if not artefacts or any(p in index["dataset_files"] or p.startswith(".prov/") for p in artefacts):
+def _fast(root: str, rels: list[str], index: dict) -> int | None:  # type: ignore[type-arg]
+    """0: nothing here concerns prov; N: N artefacts that passed before with these inputs; None: run
+    the full check."""
+    if any("\n" in r or r.startswith("../") for r in rels):
+        return None
+    units: dict[str, None] = {}
+    for r in rels:
+        kind = sel.classify(r, index["patterns"], index["dataset_files"], ())
+        if kind in (sel.MANIFEST, sel.PROV_FILE, sel.PROV_UNKNOWN, sel.DATASET_FILE):
+            return None
+        if kind == sel.ARTEFACT:
+            units[r] = None
+        elif kind == sel.CARD:
+            units[sel.artefact_of_card(r)] = None
+    cards = {sel.card_of(d) for r in rels for d in sel.ancestors(r)}
+    for c in cards:
+        if os.path.isfile(os.path.join(root, c)):
+            units[sel.artefact_of_card(c)] = None
+    found = _batch_check(root, [*rels, *sorted(cards)])
+    for c in cards:
+        if c in found:
+            units[sel.artefact_of_card(c)] = None
+    if index["sizes"] or index["unsized"]:
+        for r in rels:
+            if r in found and (index["unsized"] or found[r] in index["sizes"]):
+                return None  # maybe a copy of registered data: the full check hashes it
+    if not units:
         return 0
-    if any(p.endswith(suffix) and p[: -len(suffix)] not in artefacts for p in relevant):
-        return 0
+    return len(units) if _passed_before(root, list(units)) else None
+
+
+def _batch_check(root: str, paths: list[str]) -> dict[str, int]:
+    """Index path -> blob size, for the paths the index holds (one git process)."""
+    import subprocess
+
+    r = subprocess.run(
+        ["git", "cat-file", "--batch-check=%(objectsize)"],
+        cwd=root,
+        input="".join(f":0:{p}\n" for p in paths).encode(),
+        capture_output=True,
+        check=False,
+    )
+    if r.returncode != 0:
+        raise OSError("git cat-file failed")
+    lines = r.stdout.decode(errors="replace").split("\n")
+    out = {}
+    for p, line in zip(paths, lines, strict=False):
+        if line.isdigit():
+            out[p] = int(line)
+    return out
+
+
+def _passed_before(root: str, units: list[str]) -> bool:
+    """Every unit passed before with the same policy inputs, on exactly the index entries it has now."""
+    import subprocess
     from pathlib import Path
 
     from ..digest import DigestCache
-    from ..store.gitindex import StagedFiles
-    from . import passcache
+    from ..gate import passes
 
-    staged = StagedFiles(Path(root), [*artefacts, *(a + suffix for a in artefacts)])
     cache = DigestCache(Path(root) / ".prov" / "cache")
-    policy = passcache.policy_inputs(root)
-    for a in artefacts:
-        card = a + suffix
-        if not (staged.worktree_is_staged(a) and staged.worktree_is_staged(card)):
-            return 0
-        full = Path(root) / a
-        digest = cache.get(full.resolve(), full.stat())
-        if digest is None or not cache.passed(passcache.key(policy, a, digest, staged.read(card))):
-            return 0
-    return len(artefacts)
+    try:
+        policy = passes.policy_inputs(root)
+        records = [cache.passed_entries(passes.key(policy, u)) for u in units]
+    finally:
+        cache.close()
+    if any(r is None for r in records):
+        return False
+    specs = sorted({s for r in records for s in passes.specs_of(r)})  # type: ignore[arg-type]
+    out = subprocess.run(
+        ["git", "--literal-pathspecs", "ls-files", "-s", "-z", "--", *specs],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        return False
+    entries = []
+    for line in out.stdout.split(b"\0"):
+        if not line:
+            continue
+        meta, _, name = line.decode(errors="surrogateescape").partition("\t")
+        mode, blob, stage = meta.split()
+        entries.append((name, mode, blob if stage == "0" else f"{blob}:{stage}"))
+    return all(passes.entries_text(passes.specs_of(r), entries) == r for r in records)  # type: ignore[arg-type]
 
 
 def _full(root: str, paths: list[str], all_files: bool, as_json: bool) -> int:
     from pathlib import Path
 
-    from ..cli.main import _handle
-    from ..errors import ProvError
+    from ..errors import report
 
     try:
         from ..api.check import render_results, run_check
@@ -88,10 +152,8 @@ def _full(root: str, paths: list[str], all_files: bool, as_json: bool) -> int:
         results = run_check(Path(root), paths, all_files=all_files)
         print(render_results(results, as_json), end="")
         return 0 if all(r.ok for r in results) else 1
-    except ProvError as e:
-        return _handle(e)
-    except Exception as e:  # one line, exit 3, traceback with PROV_DEBUG=1
-        return _handle(e)
+    except Exception as e:  # one line; exit 2 for the user's mistakes, 3 (traceback with PROV_DEBUG=1) for ours
+        return report(e)
 
 
 def _find_root(start: str) -> str | None:
@@ -105,25 +167,6 @@ def _find_root(start: str) -> str | None:
         directory = parent
 
 
-def _relevant(path: str, root: str, index: dict) -> bool:  # type: ignore[type-arg]
-    rel = _rel(path, root)
-    name = rel.rsplit("/", 1)[-1]
-    if rel.startswith(".prov/datasets/") and name.endswith((".yaml", ".yml")):
-        return True
-    if rel in index["dataset_files"]:
-        return True
-    return any(_glob(name, p) for p in index["patterns"])
-
-
-def _glob(name: str, pattern: str) -> bool:
-    """`*.joblib`-style patterns without importing fnmatch/re (they cost the hook ~8 ms)."""
-    if pattern.startswith("*") and not any(c in pattern[1:] for c in "*?["):
-        return name.endswith(pattern[1:])
-    import fnmatch
-
-    return fnmatch.fnmatch(name, pattern)
-
-
 def _rel(path: str, root: str) -> str:
     full = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
     return os.path.relpath(os.path.normpath(full), root).replace(os.sep, "/")
@@ -133,7 +176,11 @@ def _sources(root: str) -> list[str]:
     datasets = os.path.join(root, ".prov", "datasets")
     files = [os.path.join(root, ".prov", "config.yaml")]
     if os.path.isdir(datasets):
-        files += sorted(os.path.join(datasets, n) for n in os.listdir(datasets) if n.endswith((".yaml", ".yml")))
+        files += sorted(
+            os.path.join(datasets, n)
+            for n in os.listdir(datasets)
+            if sel.manifest_name(".prov/datasets/" + n) is not None
+        )
     return files
 
 
@@ -144,7 +191,7 @@ def _stamp(files: list[str]) -> list[list[object]]:
             st = os.stat(f)
         except FileNotFoundError:
             continue
-        out.append([f, st.st_size, st.st_mtime_ns, st.st_ino])
+        out.append([f, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return out
 
 
@@ -154,7 +201,8 @@ def _read(path: str) -> str:
 
 
 def _index(root: str) -> dict | None:  # type: ignore[type-arg]
-    """Patterns and dataset files; None when the sources do not parse (the full check reports why).
+    """Patterns, registered data paths and sizes; None when the sources do not parse (the full check
+    reports why).
 
     Stored as plain lines, not JSON: importing json (and with it re) would double the hook's start-up.
     """
@@ -166,8 +214,10 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
             return {
                 "patterns": [x[8:] for x in lines if x.startswith("pattern\t")],
                 "dataset_files": {x[5:] for x in lines if x.startswith("file\t")},
+                "sizes": {int(x[5:]) for x in lines if x.startswith("size\t")},
+                "unsized": "unsized" in lines,
             }
-    except (OSError, IndexError):
+    except (OSError, IndexError, ValueError):
         pass
     try:
         import yaml
@@ -175,9 +225,19 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
         config = yaml.safe_load(_read(os.path.join(root, ".prov", "config.yaml"))) or {}
         patterns = [str(p) for p in ((config.get("artefacts") or {}).get("patterns")) or DEFAULT_PATTERNS]
         dataset_files: list[str] = []
+        sizes: set[int] = set()
+        unsized = False
         for f in _sources(root)[1:]:
             manifest = yaml.safe_load(_read(f)) or {}
-            dataset_files += [str(e["path"]) for e in manifest.get("files") or [] if isinstance(e, dict)]
+            for e in manifest.get("files") or []:
+                if not isinstance(e, dict):
+                    return None
+                dataset_files.append(str(e["path"]))
+                if e.get("sha256"):
+                    if isinstance(e.get("size"), int):
+                        sizes.add(e["size"])
+                    else:
+                        unsized = True
     except Exception:
         return None
     text = "\n".join(
@@ -186,6 +246,8 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
             *(f"stamp\t{s}" for s in stamp),
             *(f"pattern\t{p}" for p in patterns),
             *(f"file\t{f}" for f in dataset_files),
+            *(f"size\t{n}" for n in sorted(sizes)),
+            *(["unsized"] if unsized else []),
         ]
     )
     try:
@@ -196,4 +258,4 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
         os.replace(tmp, cache)
     except OSError:
         pass  # an index that cannot be written only costs time
-    return {"patterns": patterns, "dataset_files": set(dataset_files)}
+    return {"patterns": patterns, "dataset_files": set(dataset_files), "sizes": sizes, "unsized": unsized}

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..defaults import DEFAULT_PATTERNS
+from ..filenames import DEFAULT_PATTERNS
 from ._base import Strict
 
 

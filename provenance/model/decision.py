@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ._base import Strict
+from .codes import ReasonCode
 from .terms import EffectiveTerms
 
 
 class Reason(Strict):
-    code: str = Field(description="Stable reason code, e.g. DIGEST_MISMATCH")
-    severity: Literal["block", "warn"] = "block"
+    code: str = Field(description="Stable reason code (provenance.model.codes.ReasonCode), e.g. DIGEST_MISMATCH")
+    severity: Literal["block", "warn"] = Field(default="block", description="The code's one severity")
     message: str
     source: str | None = Field(default=None, description="The file, dataset or key the reason is about")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _severity_of_code(cls, data: object) -> object:
+        """A code has one severity: taken from the list, and a caller that says otherwise is a bug."""
+        if isinstance(data, dict) and "code" in data:
+            try:
+                code = ReasonCode(data["code"])
+            except ValueError:
+                raise ValueError(f"{data['code']!r} is not a reason code (provenance.model.codes)") from None
+            given = data.get("severity")
+            if given is not None and given != code.severity:
+                raise ValueError(f"{code.value} is a {code.severity} code, not {given}")
+            data = {**data, "severity": code.severity}
+        return data
 
 
 class Recipient(Strict):

@@ -13,7 +13,6 @@ from .decision import Reason, Recipient
 from .terms import EffectiveTerms
 
 EXPORT_PREDICATE_TYPE = "https://prov-cards.dev/export/v1"
-RECORD_NAME = "export.prov.json"
 
 
 class Duties(Strict):

@@ -1,11 +1,13 @@
-"""Dataset manifests stored under ``.prov/datasets/NAME.yaml``."""
+"""Dataset manifests stored under ``.prov/datasets/NAME.yaml`` (or ``NAME.yml``: one rule everywhere)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import ManifestError, NotFoundError
+from ..filenames import PROV_DIR
 from ..model.dataset import DatasetManifest
+from ..selection import manifest_name
 from . import atomic
 from .repo import ProvRepo
 from .yamlio import dump_yaml, load_model
@@ -34,11 +36,24 @@ def load(repo: ProvRepo, name: str) -> tuple[DatasetManifest, bytes]:
         )
     manifest = load_model(DatasetManifest, path)
     if manifest.name != name:
-        raise ManifestError(str(path), "name", f"is {manifest.name!r} but the file is named {name}.yaml")
+        raise ManifestError(str(path), "name", f"is {manifest.name!r} but the file is named {path.name}")
     return manifest, path.read_bytes()
 
 
 def names(repo: ProvRepo) -> list[str]:
+    """Registered dataset names; the same file rule as the commit check (``gate.selection``)."""
     if not repo.datasets_dir.is_dir():
         return []
-    return sorted(p.stem for p in repo.datasets_dir.glob("*.yaml"))
+    found: dict[str, str] = {}
+    for entry in sorted(repo.datasets_dir.iterdir()):
+        name = manifest_name(f"{PROV_DIR}/datasets/{entry.name}")
+        if name is None or not entry.is_file():
+            continue
+        if name in found:
+            raise ManifestError(
+                str(entry),
+                None,
+                f"dataset {name} has two manifests ({found[name]} and {entry.name}); delete one of them",
+            )
+        found[name] = entry.name
+    return sorted(found)

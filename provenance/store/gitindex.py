@@ -1,94 +1,149 @@
-"""What the next commit will contain: staged blobs read through git, in as few git calls as possible.
+"""What the next commit will contain, read from git's index by blob id.
 
-The check must judge the staged bytes, not the working tree: an artefact signed, staged, then edited
-(or the other way round) must not fool it. When the working-tree file is the staged one (git's own
-stat-based diff says so), we read the file and let the stat cache skip re-hashing it.
+The check judges the staged bytes and nothing else. It never asks git whether the working tree "is
+the staged file" (`git diff` trusts stat data, clean filters, assume-unchanged and skip-worktree, any
+of which lets the working file differ from the blob that is committed): each staged entry is named by
+its blob id, and content comes from git's object store. Blob id -> sha256 is content-addressed, so
+the cache of it (in the digest cache) never goes stale.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
 
+REGULAR = ("100644", "100755")
+SYMLINK = "120000"
+GITLINK = "160000"
 
-def _git(root: Path, *args: str, check: bool = True) -> bytes:
+
+def _git(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
     try:
-        r = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+        r = subprocess.run(
+            ["git", "--literal-pathspecs", *args], cwd=root, capture_output=True, check=False, input=stdin
+        )
     except FileNotFoundError:
         raise UsageError("git is not installed; prov check reads what git will commit") from None
     if check and r.returncode != 0:
-        raise UsageError(f"git {' '.join(args[:2])} failed in {root}: {r.stderr.decode(errors='replace').strip()}")
+        first = r.stderr.decode(errors="replace").strip().splitlines()[:1]
+        raise UsageError(f"git {' '.join(args[:2])} failed in {root}: {first[0] if first else 'no message'}")
     return r.stdout
 
 
 def _split(out: bytes) -> list[str]:
-    return [p.decode() for p in out.split(b"\0") if p]
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    mode: str
+    blob: str
+
+    @property
+    def regular(self) -> bool:
+        return self.mode in REGULAR
+
+    @property
+    def what(self) -> str:
+        return {SYMLINK: "a symbolic link", GITLINK: "a submodule"}.get(self.mode, "a regular file")
 
 
 def staged_names(root: Path) -> list[str]:
-    """Files added, copied, modified or renamed in the index (what `git commit` would record)."""
-    return _split(_git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"))
+    """Every path the next commit adds or changes, type changes included (all but deletions)."""
+    return _split(_git(root, "diff", "--cached", "--name-only", "--no-renames", "-z", "--diff-filter=d"))
 
 
-def tracked_names(root: Path) -> list[str]:
-    return _split(_git(root, "ls-files", "-z"))
-
-
-def files_matching(root: Path, pattern: str) -> list[str]:
-    """Tracked and untracked (not ignored) files matching a git pathspec glob."""
-    return _split(_git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", pattern))
+def index_entries(root: Path, paths: Iterable[str] = ()) -> dict[str, Entry]:
+    """Index entries (stage 0) at or under ``paths``; every entry when ``paths`` is empty."""
+    wanted = sorted(set(paths))
+    out: dict[str, Entry] = {}
+    chunks = list(_chunks(wanted, 500)) if wanted else [[]]
+    for chunk in chunks:
+        for line in _split(_git(root, "ls-files", "-s", "-z", "--", *chunk)):
+            meta, _, name = line.partition("\t")
+            mode, blob, stage = meta.split()
+            if stage == "0":
+                out[name] = Entry(name, mode, blob)
+    return out
 
 
 def head_blob(root: Path, path: str) -> bytes | None:
-    r = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True, check=False)
+    r = subprocess.run(
+        ["git", "--literal-pathspecs", "show", f"HEAD:{path}"], cwd=root, capture_output=True, check=False
+    )
     return r.stdout if r.returncode == 0 else None
 
 
-class StagedFiles:
-    def __init__(self, root: Path, paths: Iterable[str]) -> None:
+def files_matching(root: Path, suffix: str) -> list[str]:
+    """Tracked and untracked (not ignored) files whose name ends with ``suffix``."""
+    out = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return [p for p in _split(out) if p.endswith(suffix)]
+
+
+class Blobs:
+    """Content of blobs by id, hashed once per blob id (the cache is content-addressed)."""
+
+    def __init__(self, root: Path, cache: object | None = None) -> None:
         self.root = root
-        wanted = sorted(set(paths))
-        self._blobs: dict[str, str] = {}
-        self._differs: set[str] = set()
-        for chunk in _chunks(wanted, 500):
-            for line in _split(_git(root, "ls-files", "-s", "-z", "--", *chunk)):
-                meta, _, name = line.partition("\t")
-                self._blobs[name] = meta.split()[1]
-            self._differs.update(_split(_git(root, "diff", "--name-only", "-z", "--", *chunk)))
+        self.cache = cache  # a DigestCache, or None
 
-    def in_index(self, path: str) -> bool:
-        return path in self._blobs
+    def read(self, blob: str) -> bytes:
+        return _git(self.root, "cat-file", "blob", blob)
 
-    def worktree_is_staged(self, path: str) -> bool:
-        return path in self._blobs and path not in self._differs and (self.root / path).is_file()
+    def sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        ids = sorted(set(blobs))
+        if not ids:
+            return {}
+        out = _git(self.root, "cat-file", "--batch-check=%(objectname) %(objectsize)", stdin="\n".join(ids).encode())
+        sizes = {}
+        for line in out.decode().splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                sizes[parts[0]] = int(parts[1])
+        return sizes
 
-    def read(self, path: str) -> bytes:
-        """The staged bytes of a small file."""
-        if self.worktree_is_staged(path):
-            return (self.root / path).read_bytes()
-        return _git(self.root, "cat-file", "blob", self._blobs[path])
+    def sha256(self, blob: str) -> str:
+        cached = self.cache.blob_sha256(blob) if self.cache is not None else None  # type: ignore[attr-defined]
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        h = hashlib.sha256()
+        self._stream(blob, h.update)
+        digest = h.hexdigest()
+        if self.cache is not None:
+            self.cache.put_blob(blob, digest)  # type: ignore[attr-defined]
+        return digest
 
-    def materialise(self, path: str, directory: Path) -> Path:
-        """A file holding the staged content: the working-tree file itself when it is the staged one."""
-        if self.worktree_is_staged(path):
-            return self.root / path
-        target = Path(tempfile.mkstemp(prefix=".staged-", dir=directory)[1])
-        with open(target, "wb") as out:
-            proc = subprocess.Popen(
-                ["git", "cat-file", "blob", self._blobs[path]], cwd=self.root, stdout=subprocess.PIPE
-            )
-            assert proc.stdout is not None
-            shutil.copyfileobj(proc.stdout, out, 4 * 1024 * 1024)
-            if proc.wait() != 0:
-                os.unlink(target)
-                raise UsageError(f"git could not read the staged {path}")
-        return target
+    def materialise(self, blob: str, directory: Path, name: str = "") -> Path:
+        """A temporary file holding the blob, for readers that need a file (the pickle inspection); it
+        ends in ``name`` because readers choose the format by the name."""
+        fd, name = tempfile.mkstemp(prefix=".staged-", suffix=f"-{name}" if name else "", dir=directory)
+        h = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out:
+
+            def both(chunk: bytes) -> None:
+                h.update(chunk)
+                out.write(chunk)
+
+            self._stream(blob, both)
+        if self.cache is not None:
+            self.cache.put_blob(blob, h.hexdigest())  # type: ignore[attr-defined]
+        return Path(name)
+
+    def _stream(self, blob: str, sink: object) -> None:
+        proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=self.root, stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        while chunk := proc.stdout.read(4 * 1024 * 1024):
+            sink(chunk)  # type: ignore[operator]
+        if proc.wait() != 0:
+            raise UsageError(f"git could not read blob {blob} in {self.root}")
 
 
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:

@@ -43,7 +43,13 @@ class ProvRepo:
         return self.prov_dir / "cache"
 
     def dataset_file(self, name: str) -> Path:
-        return self.datasets_dir / f"{name}.yaml"
+        """``NAME.yaml``, or ``NAME.yml`` when that is the spelling on disk (both are manifests)."""
+        yml = self.datasets_dir / f"{name}.yml"
+        return (
+            yml
+            if yml.is_file() and not (self.datasets_dir / f"{name}.yaml").exists()
+            else self.datasets_dir / f"{name}.yaml"
+        )
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the repository root, POSIX style (as manifests store it)."""

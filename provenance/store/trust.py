@@ -34,6 +34,73 @@ def load_key_file(path: Path) -> _keys.PublicKeyInfo:
     return _keys.PublicKeyInfo.of(path.stem, key)
 
 
+@dataclass(frozen=True)
+class TrustRoot:
+    """The keys a verification trusts and the revocations it honours, loaded once per command."""
+
+    keys: list[_keys.PublicKeyInfo]
+    revoked: dict[str, dt.datetime]
+
+    @classmethod
+    def of_repo(cls, repo: ProvRepo) -> TrustRoot:
+        return cls(trusted_keys(repo), {k: r.revoked_at for k, r in revocations(repo).items()})
+
+    @classmethod
+    def of_files(cls, files: list[Path]) -> TrustRoot:
+        return cls([load_key_file(k) for k in files], {})
+
+
+def trust_root(key_files: list[Path], target: Path | None = None, start: Path | None = None) -> TrustRoot:
+    """Whom a recipient trusts: ``--key`` files, else the repository they work in (found from ``start``,
+    the current directory), never a ``.prov/`` inside the thing being verified.
+
+    The target's own repository is not consulted: a download that ships its own ``.prov/keys/`` would
+    otherwise vouch for itself.
+    """
+    if key_files:
+        return TrustRoot.of_files(key_files)
+    from .repo import find_repo
+
+    repo = find_repo(start or Path.cwd())
+    what = f"{target}" if target is not None else "this"
+    if repo is None:
+        raise UsageError(
+            f"{what}: you are not inside a prov repository, so no key is trusted; pass the signer's public "
+            "key with --key PUBFILE"
+        )
+    refuse_self_trust(repo, target)
+    return _repo_trust(repo)
+
+
+def refuse_self_trust(repo: ProvRepo, target: Path | None) -> None:
+    """A repository at or inside ``target`` is part of what is being verified: it cannot vouch for it."""
+    if target is None or not target.is_dir():
+        return
+    root, top = repo.root.resolve(), target.resolve()
+    if root == top or top in root.parents:
+        raise UsageError(
+            f"{target}: the only trusted keys here would come from the .prov/ inside it, which proves nothing; "
+            "run prov from your own repository or pass the signer's public key with --key PUBFILE"
+        )
+
+
+_LOADED: dict[tuple[object, ...], TrustRoot] = {}
+
+
+def _repo_trust(repo: ProvRepo) -> TrustRoot:
+    """Keys and revocations parsed once per process while their files are unchanged (stat)."""
+    stamp: list[object] = [str(repo.root)]
+    if repo.keys_dir.is_dir():
+        for p in sorted(repo.keys_dir.iterdir()):
+            st = p.stat()
+            stamp.append((p.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    key = tuple(stamp)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = TrustRoot.of_repo(repo)
+    return _LOADED[key]
+
+
 def trusted_keys(repo: ProvRepo) -> list[_keys.PublicKeyInfo]:
     if not repo.keys_dir.is_dir():
         return []

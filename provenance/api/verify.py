@@ -1,0 +1,149 @@
+"""Verification, what recipients run: a card against its artefact, or an export bundle.
+
+Imports only what verifying needs (no numpy, scikit-learn or jinja2), so a CI job checking many
+artefacts pays for hashing and signatures, not for start-up. Trusted keys come from ``--key`` files or
+the repository the verifier works in, never from a ``.prov/`` inside the thing being verified.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..card.bundle import verify_bundle
+from ..card.files import SignedCard, split_target
+from ..card.verify import verify_and_read
+from ..digest import Hasher, unsigned_entries
+from ..errors import UsageError
+from ..filenames import CARD_SUFFIX, RECORD_NAME
+from ..model.decision import Reason, Verification
+from ..model.export import BundleVerification
+from ..store.repo import find_repo
+from ..store.trust import TrustRoot, trust_root
+from ._common import hasher_for
+
+
+def verify_target(
+    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None
+) -> tuple[Verification, SignedCard | None]:
+    """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
+    repository the user works in (never one inside the target)."""
+    artefact, card_file = split_target(target)
+    trust = trust or trust_root(list(key_files), target=artefact)
+    if not card_file.exists():
+        return Verification(
+            verified=False,
+            artefact=artefact.name,
+            card=card_file.name,
+            reasons=[
+                Reason(
+                    code="CARD_MISSING",
+                    message=f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one",
+                    source=str(card_file),
+                )
+            ],
+        ), None
+    raw = card_file.read_bytes()
+    tree = _hasher(artefact).tree(artefact) if artefact.exists() else None
+    verification, signed = verify_and_read(
+        raw,
+        artefact_name=artefact.name,
+        card_name=card_file.name,
+        candidates=trust.keys,
+        revoked_at=trust.revoked,
+        actual_sha256=tree.sha256 if tree else None,
+    )
+    if tree is not None and tree.kind == "directory":
+        verification = _name_unsigned(artefact, verification)
+    return verification, signed
+
+
+_HASHERS: dict[Path | None, Hasher] = {}
+
+
+def _hasher(artefact: Path) -> Hasher:
+    """One hasher (and one opened digest cache) per repository per process."""
+    repo = find_repo(artefact.parent if artefact.parent.exists() else Path.cwd())
+    key = repo.root if repo is not None else None
+    if key not in _HASHERS:
+        _HASHERS[key] = hasher_for(repo)
+    return _HASHERS[key]
+
+
+def _name_unsigned(directory: Path, verification: Verification) -> Verification:
+    """Files a directory's digest leaves out are not covered by its card: say so, never silently."""
+    extra = unsigned_entries(directory)
+    if not extra:
+        return verification
+    reasons = [
+        Reason(
+            code="UNSIGNED_FILE",
+            source=name,
+            message=f"{name} is inside {directory.name} but not covered by its card (top-level .git* and .github "
+            "are left out of the digest): do not trust it; prov export leaves it out",
+        )
+        for name in extra
+    ]
+    return verification.model_copy(update={"reasons": [*verification.reasons, *reasons]})
+
+
+def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:
+    return verify_target(target, key_files)[0]
+
+
+def bundle_listing(bundle: Path, hasher: Hasher | None = None) -> tuple[dict[str, str | None], list[str]]:
+    """(digest of every regular file or directory directly inside a bundle, entries that are neither or
+    that no bundle holds: symlinks, special files, anything a directory artefact's digest leaves out)."""
+    hasher = hasher or Hasher(show_progress=None)
+    digests: dict[str, str | None] = {}
+    odd: list[str] = []
+    for entry in sorted(bundle.iterdir()):
+        if entry.name == RECORD_NAME:
+            continue
+        if entry.is_symlink() or not (entry.is_file() or entry.is_dir()):
+            odd.append(entry.name)
+            continue
+        if entry.is_dir():
+            inner = _odd_inside(entry)
+            if inner:
+                odd += [f"{entry.name}/{x}" for x in inner]
+                continue
+        digests[entry.name] = hasher.tree(entry).sha256
+    return digests, odd
+
+
+def _odd_inside(directory: Path) -> list[str]:
+    out = unsigned_entries(directory)
+    for dirpath, dirnames, filenames in os.walk(directory):
+        for name in [*dirnames, *filenames]:
+            full = Path(dirpath, name)
+            if full.is_symlink() or not (full.is_file() or full.is_dir()):
+                out.append(full.relative_to(directory).as_posix())
+    return sorted(set(out))
+
+
+def is_bundle(path: Path) -> bool:
+    return path.is_dir() and (path / RECORD_NAME).is_file()
+
+
+def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | None = None) -> BundleVerification:
+    """Verify a bundle on any machine: only ``--key`` files or the verifier's own repository are trusted,
+    never a ``.prov/`` shipped inside the bundle; the bundle must hold exactly the files its record names."""
+    trust = trust or trust_root(key_files, target=bundle)
+    record_raw = (bundle / RECORD_NAME).read_bytes() if (bundle / RECORD_NAME).is_file() else None
+    cards = sorted(c for c in bundle.glob("*" + CARD_SUFFIX) if c.name != RECORD_NAME and c.is_file())
+    if len(cards) > 1:
+        raise UsageError(f"{bundle}: holds {len(cards)} cards; a bundle carries one artefact")
+    card_file = cards[0] if cards else None
+    digests, odd = bundle_listing(bundle)
+    return verify_bundle(
+        bundle=str(bundle),
+        record_raw=record_raw,
+        card_raw=card_file.read_bytes() if card_file else None,
+        card_name=card_file.name if card_file else "(card)",
+        file_digests=digests,
+        odd_entries=odd,
+        candidates=trust.keys,
+        revoked_at=trust.revoked,
+    )

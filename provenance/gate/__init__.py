@@ -1,0 +1,1 @@
+"""The one gate: which paths a commit check judges, and the context every decision is taken in."""

@@ -1,0 +1,465 @@
+"""The commit check: every path the next commit adds or changes, judged as git will commit it.
+
+A commit is an export to the repository's audience, so an artefact is judged by the same
+``DecisionContext.decide`` as ``prov export``, reading the staged blobs (``IndexView``) instead of the
+working tree. Which paths matter is ``provenance.selection``, shared with the hook's fast path. Data is
+recognised by path and by content: a byte-identical copy of a registered data file under a new name is
+that data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import selection as sel
+from ..digest import DigestCache, Hasher, root_digest
+from ..errors import ManifestError, UsageError
+from ..filenames import CARD_SUFFIX, IGNORED_TOP_LEVEL
+from ..model.dataset import DatasetManifest
+from ..model.decision import Reason
+from ..policy.decide import dataset_file_rules
+from ..policy.terms import dataset_terms, loosened
+from ..store import gitindex
+from ..store.gitindex import Blobs, Entry
+from ..store.repo import ProvRepo
+from ..store.yamlio import parse_model
+from . import passes
+from .context import DecisionContext
+
+
+@dataclass
+class FileCheck:
+    path: str
+    kind: str  # artefact | dataset-file | manifest | prov-file
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.severity == "block" for r in self.reasons)
+
+
+class IndexView:
+    """Artefacts and cards as the next commit holds them: index entries, content by blob id."""
+
+    def __init__(self, entries: dict[str, Entry], blobs: Blobs) -> None:
+        self.entries = entries
+        self.blobs = blobs
+
+    def members(self, artefact: str) -> list[Entry]:
+        prefix = artefact + "/"
+        return [e for p, e in self.entries.items() if p.startswith(prefix)]
+
+    def card_bytes(self, artefact: str) -> bytes | None:
+        e = self.entries.get(sel.card_of(artefact))
+        return self.blobs.read(e.blob) if e is not None and e.regular else None
+
+    def artefact_digest(self, artefact: str) -> str | None:
+        e = self.entries.get(artefact)
+        if e is not None:
+            return self.blobs.sha256(e.blob) if e.regular else None
+        members = self.members(artefact)
+        if not members or any(not m.regular for m in members):
+            return None
+        n = len(artefact) + 1
+        signed = [m for m in members if m.path[n:].split("/", 1)[0] not in IGNORED_TOP_LEVEL]
+        return root_digest([(m.path[n:], self.blobs.sha256(m.blob)) for m in signed])
+
+
+class WorkTreeView:
+    """Artefacts and cards in the working tree (export, verify, and paths named but not staged)."""
+
+    def __init__(self, root: Path, hasher: Hasher) -> None:
+        self.root = root
+        self.hasher = hasher
+
+    def card_bytes(self, artefact: str) -> bytes | None:
+        card = self.root / sel.card_of(artefact)
+        return card.read_bytes() if card.is_file() else None
+
+    def artefact_digest(self, artefact: str) -> str | None:
+        path = self.root / artefact
+        if not path.exists():
+            return None
+        try:
+            return self.hasher.tree(path).sha256
+        except UsageError:
+            return None  # a symlink inside a directory artefact: nothing signed can match it
+
+
+def run_check(ctx: DecisionContext, paths: list[str], *, all_files: bool = False) -> list[FileCheck]:
+    root = ctx.repo.root
+    entries = gitindex.index_entries(root)
+    if all_files:
+        names = sorted(entries)
+    elif paths:
+        names = [_relative(root, p) for p in paths]
+    else:
+        names = gitindex.staged_names(root)
+    cache = DigestCache(ctx.repo.cache_dir)
+    try:
+        with tempfile.TemporaryDirectory(prefix="prov-check-") as tmp:
+            job = _Job(ctx, entries, Blobs(root, cache), Hasher(cache, show_progress=False), Path(tmp), cache)
+            return job.run(names)
+    finally:
+        cache.close()
+
+
+class _Job:
+    def __init__(
+        self,
+        ctx: DecisionContext,
+        entries: dict[str, Entry],
+        blobs: Blobs,
+        hasher: Hasher,
+        tmp: Path,
+        cache: DigestCache,
+    ) -> None:
+        self.ctx, self.entries, self.blobs, self.tmp, self.cache = ctx, entries, blobs, tmp, cache
+        self.root = ctx.repo.root
+        self.index = IndexView(entries, blobs)
+        self.worktree = WorkTreeView(self.root, hasher)
+        self.hasher = hasher
+        self.dataset_paths: dict[str, list[str]] = {}
+        self.registered: dict[str, list[tuple[str, str]]] = {}  # sha256 -> [(dataset, path)]
+        for m in ctx.manifests.values():
+            for f in m.files:
+                self.dataset_paths.setdefault(f.path, []).append(m.name)
+                if f.sha256:
+                    self.registered.setdefault(f.sha256, []).append((m.name, f.path))
+        self.sizes = {f.size for m in ctx.manifests.values() for f in m.files if f.sha256}
+        self.unsized = any(f.size is None for m in ctx.manifests.values() for f in m.files if f.sha256)
+        self.card_dirs = {sel.artefact_of_card(p) for p in entries if p.endswith(CARD_SUFFIX)}
+        self.parents: dict[str, list[str]] = {}
+
+    def run(self, names: list[str]) -> list[FileCheck]:
+        ctx = self.ctx
+        for name in names:
+            for d in sel.ancestors(name):
+                if (self.root / sel.card_of(d)).is_file():
+                    self.card_dirs.add(d)
+        results = [
+            FileCheck(
+                _rel_or(ctx.repo, e.path), "manifest", [Reason(code="MANIFEST_INVALID", message=e.message, source=n)]
+            )
+            for n, e in ctx.manifest_errors.items()
+        ]
+        patterns = ctx.config.artefacts.patterns
+        units: dict[str, None] = {}
+        data: list[str] = []
+        manifests: list[str] = []
+        prov_files: list[str] = []
+        by_content: list[str] = []
+        for name in names:
+            kind = sel.classify(name, patterns, self.dataset_paths, self.card_dirs)
+            if kind == sel.ARTEFACT:
+                units[name] = None
+            elif kind == sel.CARD:
+                units[sel.artefact_of_card(name)] = None
+            elif kind == sel.IN_DIRECTORY:
+                units.update({d: None for d in sel.ancestors(name) if d in self.card_dirs})
+            elif kind == sel.DATASET_FILE:
+                data.append(name)
+            elif kind == sel.MANIFEST:
+                manifests.append(name)
+            elif kind == sel.PROV_FILE:
+                prov_files.append(name)
+            elif kind == sel.PROV_UNKNOWN:
+                if name in self.entries or (self.root / name).is_file():
+                    results.append(_unknown_prov_file(name))
+                continue
+            if kind not in (sel.MANIFEST, sel.PROV_FILE, sel.DATASET_FILE):
+                by_content.append(name)
+        for unit in units:
+            result = self._artefact(unit)
+            if result is not None:
+                results.append(result)
+        results += [self._dataset_file(p, self.dataset_paths[p], None) for p in data if self._present(p)]
+        results += self._copies(by_content)
+        results += [self._manifest(p) for p in manifests if self._present(p)]
+        results += [r for p in prov_files if self._present(p) and (r := self._prov_file(p)) is not None]
+        return results
+
+    # --- artefacts -----------------------------------------------------------------------------------
+
+    def _present(self, path: str) -> bool:
+        return path in self.entries or (self.root / path).is_file()
+
+    def _artefact(self, path: str) -> FileCheck | None:
+        entry = self.entries.get(path)
+        members = self.index.members(path)
+        staged = entry is not None or bool(members)
+        if not staged:
+            if (self.root / path).exists():  # named explicitly but not staged: judge the working tree
+                return self._judge(path, self.worktree, self.worktree.card_bytes(path), None)
+            return None  # deleted in this commit
+        reasons: list[Reason] = []
+        if entry is not None and not entry.regular:
+            return FileCheck(path, "artefact", [_not_a_file(path, entry)])
+        n = len(path) + 1
+        for m in members:
+            if not m.regular:
+                reasons.append(_not_a_file(m.path, m))
+            elif m.path[n:].split("/", 1)[0] in IGNORED_TOP_LEVEL:
+                reasons.append(_unsigned(path, m.path))
+        card = self.entries.get(sel.card_of(path))
+        raw = self.blobs.read(card.blob) if card is not None and card.regular else None
+        result = self._judge(path, self.index, raw, entry)
+        result.reasons = reasons + result.reasons
+        if result.ok:
+            self._remember(path)
+        return result
+
+    def _judge(self, path: str, view: IndexView | WorkTreeView, raw: bytes | None, entry: Entry | None) -> FileCheck:
+        ctx = self.ctx
+        card_rel = sel.card_of(path)
+        if raw is None:
+            if (self.root / card_rel).is_file():
+                reason = Reason(
+                    code="CARD_NOT_STAGED", source=card_rel, message=f"{card_rel} is not staged: `git add {card_rel}`"
+                )
+            else:
+                reason = Reason(
+                    code="CARD_MISSING",
+                    source=path,
+                    message=f"{path} has no signed card: run `prov card {path} --dataset NAME`, "
+                    f"then `git add {card_rel}`",
+                )
+            return FileCheck(path, "artefact", [reason, *self._pickle_report(path, entry)])
+        digest = view.artefact_digest(path)
+        verification, signed = ctx.verify(
+            raw, artefact_name=path.rsplit("/", 1)[-1], card_name=card_rel, actual_sha256=digest
+        )
+        decision = ctx.decide(signed, verification, ctx.repository, view, lambda: self._file(path, entry))
+        reasons = list(decision.reasons)
+        self.parents[path] = [p.path for p in signed.card.parents if p.path] if signed else []
+        return FileCheck(path, "artefact", reasons)
+
+    def _file(self, path: str, entry: Entry | None) -> Path | None:
+        """A file holding the bytes judged for a single-file artefact (the staged blob, or the working file)."""
+        if entry is not None and entry.regular:
+            return self.blobs.materialise(entry.blob, self.tmp, path.rsplit("/", 1)[-1])
+        if entry is None and (self.root / path).is_file() and path not in self.entries:
+            return self.root / path
+        return None
+
+    def _pickle_report(self, path: str, entry: Entry | None) -> list[Reason]:
+        file = self._file(path, entry)
+        return self.ctx.pickle_report(file, path) if file is not None else []
+
+    def _remember(self, path: str) -> None:
+        """Let the hook's fast path skip this artefact next time, while nothing it depends on changes."""
+        parents = self.parents.get(path, [])
+        specs = [path, sel.card_of(path), *parents, *(sel.card_of(p) for p in parents)]
+        text = passes.entries_text(specs, [(e.path, e.mode, e.blob) for e in self.entries.values()])
+        self.cache.record_pass(passes.key(passes.policy_inputs(str(self.root)), path), text)
+
+    # --- data ----------------------------------------------------------------------------------------
+
+    def _content(self, path: str) -> str | None:
+        entry = self.entries.get(path)
+        if entry is not None:
+            return self.blobs.sha256(entry.blob) if entry.regular else None
+        file = self.root / path
+        return self.hasher.file(file)[0] if file.is_file() else None
+
+    def _dataset_file(self, path: str, names: list[str], copy_of: str | None) -> FileCheck:
+        digest = self._content(path)
+        reasons: list[Reason] = []
+        for name in names:
+            manifest = self.ctx.manifests[name]
+            if copy_of is None:
+                entry = next(f for f in manifest.files if f.path == path)
+                if entry.sha256 is not None and entry.sha256 != digest:
+                    reasons.append(
+                        Reason(
+                            code="DATASET_CHANGED",
+                            source=f"dataset {name}",
+                            message=f"{path} is not the content dataset {name} registered: review it and run "
+                            "`prov dataset add --manifest ...` again",
+                        )
+                    )
+            rules = dataset_file_rules(name, manifest.terms(), self.ctx.repository, self.ctx.config, self.ctx.now)
+            if copy_of is not None:
+                rules = [r.model_copy(update={"message": f"{path} is a copy of {copy_of}: {r.message}"}) for r in rules]
+            reasons += rules
+        return FileCheck(path, "dataset-file", reasons)
+
+    def _copies(self, paths: Iterable[str]) -> list[FileCheck]:
+        """Files whose content is registered data, whatever their name (size first, then sha256)."""
+        if not self.registered:
+            return []
+        staged = {p: self.entries[p] for p in paths if p in self.entries and self.entries[p].regular}
+        sizes = self.blobs.sizes(e.blob for e in staged.values())
+        out = []
+        for path, e in staged.items():
+            if not self.unsized and sizes.get(e.blob) not in self.sizes:
+                continue
+            found = self.registered.get(self.blobs.sha256(e.blob))
+            if found:
+                names = list(dict.fromkeys(n for n, _ in found))
+                out.append(self._dataset_file(path, names, found[0][1]))
+        return out
+
+    # --- .prov/ --------------------------------------------------------------------------------------
+
+    def _staged_bytes(self, path: str) -> bytes:
+        e = self.entries.get(path)
+        return self.blobs.read(e.blob) if e is not None else (self.root / path).read_bytes()
+
+    def _manifest(self, path: str) -> FileCheck:
+        import yaml
+
+        raw = self._staged_bytes(path)
+        try:
+            new = parse_model(DatasetManifest, yaml.safe_load(raw), path)
+        except ManifestError as e:
+            return FileCheck(path, "manifest", [Reason(code="MANIFEST_INVALID", message=e.message, source=path)])
+        except yaml.YAMLError as e:
+            first = str(e).splitlines()[0]
+            return FileCheck(
+                path,
+                "manifest",
+                [Reason(code="MANIFEST_INVALID", source=path, message=f"{path}: invalid YAML ({first})")],
+            )
+        stem = sel.manifest_name(path)
+        if new.name != stem:
+            return FileCheck(
+                path,
+                "manifest",
+                [
+                    Reason(
+                        code="MANIFEST_INVALID", source=path, message=f"{path}: name is {new.name!r}, the file {stem}"
+                    )
+                ],
+            )
+        old_raw = gitindex.head_blob(self.root, path)
+        if old_raw is None:
+            return FileCheck(path, "manifest", [])
+        try:
+            old = DatasetManifest.model_validate(yaml.safe_load(old_raw))
+        except Exception:
+            return FileCheck(path, "manifest", [])
+        relaxed = loosened(dataset_terms(old.name, old.terms()), dataset_terms(new.name, new.terms()))
+        if not relaxed:
+            return FileCheck(path, "manifest", [])
+        cards = _cards_using(self.root, new.name)
+        holders = ", ".join(cards) if cards else "no signed card yet"
+        return FileCheck(
+            path,
+            "manifest",
+            [
+                Reason(
+                    code="TERMS_LOOSENED",
+                    source=f"dataset {new.name}",
+                    message=f"dataset {new.name} loosens {', '.join(relaxed)}; cards signed with the stricter "
+                    f"terms keep them ({holders}): re-sign with `prov card ARTEFACT --dataset {new.name} "
+                    "--overwrite` if this is meant",
+                )
+            ],
+        )
+
+    def _prov_file(self, path: str) -> FileCheck | None:
+        """Config, keys and revocations must read as what they claim to be; a bad one blocks."""
+        raw = self._staged_bytes(path)
+        problem = _prov_file_problem(path, raw)
+        if problem is None:
+            return None
+        return FileCheck(
+            path, "prov-file", [Reason(code="PROV_FILE_INVALID", source=path, message=f"{path}: {problem}")]
+        )
+
+
+def _fail(path: str, kind: str, code: str, message: str, source: str | None = None) -> FileCheck:
+    return FileCheck(path, kind, [Reason(code=code, source=source or path, message=message)])
+
+
+def _prov_file_problem(path: str, raw: bytes) -> str | None:
+    import yaml
+
+    from ..crypto import keys as _keys
+    from ..model.config import Config
+
+    try:
+        if path.endswith(".pub"):
+            _keys.load_public_pem(raw)
+        elif path.endswith("config.yaml"):
+            parse_model(Config, yaml.safe_load(raw) or {}, path)
+        elif path.endswith("revocations.yaml"):
+            data = yaml.safe_load(raw) or []
+            if not isinstance(data, list):
+                return "expected a list of revocations"
+    except ManifestError as e:
+        return e.problem
+    except (ValueError, yaml.YAMLError, _keys.UnsupportedKey) as e:
+        return f"does not read as what it should be ({str(e).splitlines()[0] if str(e) else type(e).__name__})"
+    return None
+
+
+def _unknown_prov_file(path: str) -> FileCheck:
+    return FileCheck(
+        path,
+        "prov-file",
+        [
+            Reason(
+                code="PROV_FILE_UNKNOWN",
+                source=path,
+                message=f"{path} is not a file prov knows (manifests are .prov/datasets/NAME.yaml, keys "
+                ".prov/keys/NAME.pub): move it out of .prov/ or remove it from the commit",
+            )
+        ],
+    )
+
+
+def _not_a_file(path: str, entry: Entry) -> Reason:
+    return Reason(
+        code="ARTEFACT_NOT_A_FILE",
+        source=path,
+        message=f"{path} is {entry.what} in the commit; an artefact is committed as the file itself",
+    )
+
+
+def _unsigned(artefact: str, path: str) -> Reason:
+    return Reason(
+        code="UNSIGNED_FILE_STAGED",
+        source=path,
+        message=f"{path} is inside {artefact} but outside what its card signs (top-level .git* and .github are "
+        "left out of the digest): remove it from the directory or from the commit",
+    )
+
+
+def _rel_or(repo: ProvRepo, path: str) -> str:
+    try:
+        return repo.relative(Path(path))
+    except UsageError:
+        return path
+
+
+def _relative(root: Path, path: str) -> str:
+    p = Path(path)
+    full = p if p.is_absolute() else Path.cwd() / p
+    try:
+        return (
+            full.resolve().relative_to(root.resolve()).as_posix()
+            if not full.is_symlink()
+            else (full.parent.resolve() / full.name).relative_to(root.resolve()).as_posix()
+        )
+    except ValueError:
+        return p.as_posix()
+
+
+def _cards_using(root: Path, dataset: str) -> list[str]:
+    out = []
+    for card in gitindex.files_matching(root, CARD_SUFFIX):
+        try:
+            env = json.loads((root / card).read_bytes())
+            statement = json.loads(base64.b64decode(env["payload"]))
+            if any(d.get("name") == dataset for d in statement["predicate"].get("datasets", [])):
+                out.append(card)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return out

@@ -1,0 +1,85 @@
+"""What a path in a commit is, to prov: one answer for the hook's fast path and the full check.
+
+Stdlib only, no regular expressions and no pathlib: the pre-commit hook imports this on every commit.
+The caller supplies what only it can know cheaply (the configured patterns, the registered data
+paths, which directories carry a card); this module only classifies.
+"""
+
+from .filenames import CARD_SUFFIX, MANIFEST_SUFFIXES, PROV_DIR, PROV_FILES, RENDERED_SUFFIX
+
+ARTEFACT = "artefact"  # a file whose name matches an artefact pattern
+IN_DIRECTORY = "in-directory"  # a file inside a carded directory artefact (judged with the directory)
+CARD = "card"  # ARTEFACT.prov.json (judged with its artefact)
+RENDERED = "rendered"  # ARTEFACT.card.md: a rendering of the card, not signed, not judged
+DATASET_FILE = "dataset-file"  # a path a dataset manifest registers
+MANIFEST = "manifest"  # .prov/datasets/NAME.yaml or .yml
+PROV_FILE = "prov-file"  # config, keys, revocations, ledger: read and validated
+PROV_UNKNOWN = "prov-unknown"  # anything else under .prov/: blocks (fail closed)
+OTHER = "other"  # none of these (still compared with registered data by content)
+
+
+def ancestors(path: str) -> list[str]:
+    """``a/b/c`` -> ``["a", "a/b"]``: the directories a path lies in, outermost first."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def card_of(artefact: str) -> str:
+    return artefact + CARD_SUFFIX
+
+
+def artefact_of_card(card: str) -> str:
+    return card[: -len(CARD_SUFFIX)]
+
+
+def matches(name: str, pattern: str) -> bool:
+    """Case-insensitive glob of a file's base name (``*.joblib`` matches ``MODEL.JOBLIB``)."""
+    name, pattern = name.lower(), pattern.lower()
+    if pattern.startswith("*") and not any(c in pattern[1:] for c in "*?["):
+        return name.endswith(pattern[1:])
+    import fnmatch  # only for patterns beyond `*.ext` (it pulls in `re`)
+
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+def is_artefact_name(path: str, patterns: list[str]) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return any(matches(name, p) for p in patterns)
+
+
+def manifest_name(path: str) -> str | None:
+    """The dataset name of ``.prov/datasets/NAME.yaml`` (or ``.yml``); None for anything else."""
+    prefix = PROV_DIR + "/datasets/"
+    if not path.startswith(prefix) or "/" in path[len(prefix) :]:
+        return None
+    base = path[len(prefix) :]
+    for suffix in MANIFEST_SUFFIXES:
+        if base.endswith(suffix) and len(base) > len(suffix):
+            return base[: -len(suffix)]
+    return None
+
+
+def classify(path: str, patterns: list[str], dataset_paths: object, carded_dirs: object) -> str:
+    """The kind of ``path`` (POSIX, relative to the repository root).
+
+    ``dataset_paths`` and ``carded_dirs`` support ``in``: registered data paths, and directories
+    ``D`` for which ``D.prov.json`` exists (staged or in the working tree).
+    """
+    if path == PROV_DIR or path.startswith(PROV_DIR + "/"):
+        if manifest_name(path) is not None:
+            return MANIFEST
+        rel = path[len(PROV_DIR) + 1 :]
+        if rel in PROV_FILES or (rel.startswith("keys/") and rel.count("/") == 1 and rel.endswith(".pub")):
+            return PROV_FILE
+        return PROV_UNKNOWN
+    if any(d in carded_dirs for d in ancestors(path)):  # type: ignore[operator]
+        return IN_DIRECTORY
+    if path.endswith(CARD_SUFFIX):
+        return CARD
+    if path in dataset_paths:  # type: ignore[operator]
+        return DATASET_FILE
+    if is_artefact_name(path, patterns):
+        return ARTEFACT
+    if path.endswith(RENDERED_SUFFIX):
+        return RENDERED
+    return OTHER
