@@ -85,3 +85,13 @@ def test_installed_package_ships_templates_and_schemas() -> None:
         pytest.skip("running against the source tree (editable install)")
     assert templates_dir() == package / "templates"
     assert (package / "schemas" / "model-card.schema.json").is_file()
+
+
+def test_fast_top_level_help_equals_clicks(capsys) -> None:  # type: ignore[no-untyped-def]
+    """`prov --help` is printed without importing click; it must say exactly what click would."""
+    from provenance.cli.commands import top_help
+    from provenance.cli.main import main
+
+    capsys.readouterr()
+    assert main(["--help"]) == 0
+    assert top_help() == capsys.readouterr().out

@@ -216,7 +216,7 @@ def test_copy_of_a_confidential_data_file_is_recognised_by_content(base: Path, p
     (base / "notes").mkdir()
     shutil.copy(base / "data" / "patients.csv", base / "notes" / "export-final.txt")
     git(base, "add", "notes/export-final.txt")
-    code, codes, data = _check(prov, "notes/export-final.txt")
+    code, codes, _ = _check(prov, "notes/export-final.txt")
     assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
     code, codes, _ = _check(prov)
     assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes

@@ -11,6 +11,11 @@ def main(argv: list[str] | None = None) -> int:
         from ..hooks.check import main as check
 
         return check(args[1:])
+    if args in ([], ["--help"], ["-h"]):
+        from .commands import top_help
+
+        sys.stdout.write(top_help())
+        return 0
     from .main import main as full
 
     return full(args)

@@ -12,22 +12,7 @@ from collections.abc import Sequence
 import click
 
 from .._version import __version__
-
-COMMANDS = {
-    "init": ("provenance.cli.init_cmd", "init", "Set up .prov/ here, with a signing key you trust."),
-    "key": ("provenance.cli.key_cmd", "key", "Generate, list, trust, revoke and export signing keys."),
-    "dataset": ("provenance.cli.dataset_cmd", "dataset", "Register, show, list and check dataset manifests."),
-    "card": ("provenance.cli.card_cmd", "card", "Sign (or re-render) the model card of an artefact."),
-    "audit": ("provenance.cli.audit_cmd", "audit", "Analyse what a model memorises and audit membership leakage."),
-    "verify": ("provenance.cli.verify_cmd", "verify", "Verify an artefact's signed card (what recipients run)."),
-    "export": ("provenance.cli.export_cmd", "export", "Export an artefact to a recipient if its terms allow it."),
-    "check": (
-        "provenance.cli.check_cmd",
-        "check",
-        "Check staged artefacts and data against the repository's audience.",
-    ),
-    "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards and exports."),
-}
+from .commands import COMMANDS
 
 
 class LazyGroup(click.Group):

@@ -87,23 +87,58 @@ def _fast(root: str, rels: list[str], index: dict) -> int | None:  # type: ignor
 
 def _batch_check(root: str, paths: list[str]) -> dict[str, int]:
     """Index path -> blob size, for the paths the index holds (one git process)."""
-    import subprocess
-
-    r = subprocess.run(
-        ["git", "cat-file", "--batch-check=%(objectsize)"],
-        cwd=root,
-        input="".join(f":0:{p}\n" for p in paths).encode(),
-        capture_output=True,
-        check=False,
-    )
-    if r.returncode != 0:
-        raise OSError("git cat-file failed")
-    lines = r.stdout.decode(errors="replace").split("\n")
-    out = {}
+    data = "".join(f":0:{p}\n" for p in paths).encode()
+    out = _spawn(["git", "-C", root, "cat-file", "--batch-check=%(objectsize)"], data)
+    lines = out.decode(errors="replace").split("\n")
+    sizes = {}
     for p, line in zip(paths, lines, strict=False):
         if line.isdigit():
-            out[p] = int(line)
-    return out
+            sizes[p] = int(line)
+    return sizes
+
+
+def _spawn(argv: list[str], data: bytes) -> bytes:
+    """Run a command with ``data`` on stdin; its stdout. posix_spawn rather than subprocess, whose import
+    (re, locale, enum, signal) would cost the hook more than the git process itself."""
+    if not hasattr(os, "posix_spawnp") or len(data) > 16384:
+        import subprocess
+
+        r = subprocess.run(argv, input=data, capture_output=True, check=False)
+        if r.returncode != 0:
+            raise OSError(f"{argv[0]} failed")
+        return r.stdout
+    r_in, w_in = os.pipe()
+    r_out, w_out = os.pipe()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        pid = os.posix_spawnp(
+            argv[0],
+            argv,
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, r_in, 0),
+                (os.POSIX_SPAWN_DUP2, w_out, 1),
+                (os.POSIX_SPAWN_DUP2, devnull, 2),
+                (os.POSIX_SPAWN_CLOSE, w_in),
+                (os.POSIX_SPAWN_CLOSE, r_out),
+            ],
+        )
+    finally:
+        os.close(r_in)
+        os.close(w_out)
+        os.close(devnull)
+    try:
+        os.write(w_in, data)  # fits the pipe buffer (checked above), so this cannot block on our reading
+    finally:
+        os.close(w_in)
+    chunks = []
+    while chunk := os.read(r_out, 65536):
+        chunks.append(chunk)
+    os.close(r_out)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise OSError(f"{argv[0]} failed")
+    return b"".join(chunks)
 
 
 def _passed_before(root: str, units: list[str]) -> bool:

@@ -1,0 +1,129 @@
+"""The recipient's path and the gate's start-up, in one run (issue 10 targets in brackets):
+
+- `prov --help` against bare `python -c pass` (<= 4x);
+- the hook's fast path for a commit touching no artefact (`prov check README.md`) (<= 2x);
+- warm `prov verify` of a cached 1 GiB artefact (<= 4x `python -c pass`);
+- `prov verify` of 1,000 small cards in one call (>= 500 cards/s).
+
+Run: `python benchmarks/bench_gate.py [--cards N] [--gib G]` with prov installed next to this Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import best
+
+
+DATA = ("--licence", "CC0-1.0", "--confidentiality", "public", "--no-personal-data")
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+
+
+def ok(r: subprocess.CompletedProcess[bytes]) -> None:
+    if r.returncode:
+        raise SystemExit(f"failed: {r.args}\n{r.stdout.decode()}{r.stderr.decode()}")
+
+
+def safetensors(path: Path, size: int) -> None:
+    header = json.dumps({"w": {"dtype": "U8", "shape": [size], "data_offsets": [0, size]}}).encode()
+    header += b" " * (-len(header) % 8)
+    block = os.urandom(1 << 20)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(header)) + header)
+        for i in range(size >> 20):
+            f.write(block[i % 97 :] + block[: i % 97])
+
+
+def many_cards(repo: Path, n: int, env: dict[str, str]) -> list[str]:
+    """n small artefacts with genuine cards: one signed by `prov card`, the rest re-signed copies of its
+    statement with each artefact's own name and digest (signing 1,000 through the CLI would take minutes)."""
+    code = """
+import base64, hashlib, json, sys
+from pathlib import Path
+from provenance.crypto import dsse
+from provenance.model.card import PAYLOAD_TYPE
+from provenance.store import userkeys
+root = Path(sys.argv[1]); n = int(sys.argv[2])
+env = json.loads((root / "small0000.safetensors.prov.json").read_text())
+statement = json.loads(base64.b64decode(env["payload"]))
+name = userkeys.default_name(); key = userkeys.load_private(name)
+for i in range(1, n):
+    art = root / f"small{i:04d}.safetensors"
+    data = (root / "small0000.safetensors").read_bytes()[:-8] + i.to_bytes(8, "little")
+    art.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    statement["subject"] = [{"name": art.name, "digest": {"sha256": digest}}]
+    statement["predicate"]["artefact"]["name"] = art.name
+    statement["predicate"]["artefact"]["sha256"] = digest
+    payload = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
+    (root / (art.name + ".prov.json")).write_text(json.dumps(dsse.sign_envelope(PAYLOAD_TYPE, payload, key)))
+"""
+    safetensors(repo / "small0000.safetensors", 1 << 20)
+    ok(run(["prov", "card", "small0000.safetensors", "--dataset", "bench-data"], repo, env))
+    ok(run([sys.executable, "-c", code, str(repo), str(n)], repo, env))
+    return [f"small{i:04d}.safetensors" for i in range(n)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cards", type=int, default=1000)
+    ap.add_argument("--gib", type=float, default=1.0)
+    args = ap.parse_args()
+    bindir = str(Path(sys.executable).parent)
+    if shutil.which("prov", path=bindir) is None:
+        print("prov is not installed next to this Python", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}", "PROV_HOME": f"{tmp}/home"}
+        ok(run(["git", "init", "-q"], repo, env))
+        ok(run(["prov", "init", "--owner", "Bench"], repo, env))
+        ok(
+            run(
+                [*("prov", "dataset", "add", "bench-data", "--source", "synthetic", "--owner", "Bench"), *DATA],
+                repo,
+                env,
+            )
+        )
+        (repo / "README.md").write_text("hello\n")
+        ok(run(["git", "add", "README.md"], repo, env))
+        safetensors(repo / "big.safetensors", int(args.gib * (1 << 30)))
+        ok(run(["prov", "card", "big.safetensors", "--dataset", "bench-data"], repo, env))
+        ok(run(["prov", "verify", "big.safetensors"], repo, env))  # warms the digest cache
+        cards = many_cards(repo, args.cards, env)
+
+        t_pass = best(lambda: run([sys.executable, "-c", "pass"], repo, env), 15)
+        t_help = best(lambda: run(["prov", "--help"], repo, env), 10)
+        t_hook = best(lambda: run(["prov", "check", "README.md"], repo, env), 10)
+        t_big = best(lambda: ok(run(["prov", "verify", "big.safetensors"], repo, env)), 10)
+        ok(run(["prov", "verify", *cards], repo, env))  # first run hashes; the timed runs are warm
+        t_many = best(lambda: ok(run(["prov", "verify", *cards], repo, env)), 3)
+    print(f"python -c pass                              {t_pass * 1000:8.1f} ms")
+    print(f"prov --help                                 {t_help * 1000:8.1f} ms  {t_help / t_pass:5.2f}x  (<= 4x)")
+    print(f"prov check README.md (hook, no artefact)    {t_hook * 1000:8.1f} ms  {t_hook / t_pass:5.2f}x  (<= 2x)")
+    print(
+        f"prov verify, cached {args.gib:g} GiB artefact         {t_big * 1000:8.1f} ms  {t_big / t_pass:5.2f}x  (<= 4x)"
+    )
+    print(
+        f"prov verify, {args.cards} small cards in one call {t_many:8.3f} s   "
+        f"{args.cards / t_many:6.0f} cards/s (>= 500)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
