@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import best
 
-
 DATA = ("--licence", "CC0-1.0", "--confidentiality", "public", "--no-personal-data")
 
 
