@@ -275,3 +275,85 @@ def test_verify_takes_several_targets(committed: Path, prov, trained, tmp_path: 
     r = prov("verify", "model.joblib", "other.joblib", "--json")
     data = json.loads(r.out)
     assert [d["verified"] for d in data] == [True, False]
+
+
+# --- found by the attacker brief (issue 10): policy files edited without staging, renames, .prov copies -----
+
+
+def test_unstaged_config_cannot_widen_what_the_commit_may_hold(base: Path, prov) -> None:
+    _audience(base, "public")
+    git(base, "add", ".prov/config.yaml")
+    git(base, "commit", "-q", "--no-verify", "-m", "public")
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    git(base, "add", "model.joblib", "model.joblib.prov.json")
+    assert _check(prov)[0] == 1
+    _audience(base, "internal")  # working tree only, never staged
+    code, codes, _ = _check(prov)
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+    code, codes, _ = _check(prov, "model.joblib", "model.joblib.prov.json")
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+    r = prov("check", "model.joblib", "model.joblib.prov.json")  # twice: no remembered pass may answer
+    assert r.code == 1
+
+
+def test_manifest_deleted_or_loosened_only_in_the_working_tree_still_binds(base: Path, prov) -> None:
+    _audience(base, "public")
+    git(base, "add", ".prov/config.yaml")
+    git(base, "commit", "-q", "--no-verify", "-m", "public")
+    git(base, "add", "data/patients.csv")
+    manifest = base / ".prov" / "datasets" / "patients-2024.yaml"
+    kept = manifest.read_text()
+    manifest.write_text(kept.replace("confidentiality: confidential", "confidentiality: public"))
+    code, codes, _ = _check(prov)
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+    manifest.unlink()
+    code, codes, _ = _check(prov, "data/patients.csv")
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+    code, codes, _ = _check(prov, "--all")
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+
+
+def test_a_key_trusted_only_in_the_working_tree_is_not_trusted_by_the_commit(base: Path, prov, tmp_path) -> None:
+    from provenance.crypto import keys as _keys
+
+    other = _keys.generate("ed25519")
+    (base / ".prov" / "keys" / "intruder.pub").write_bytes(_keys.public_pem(other.public_key()))
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    git(base, "add", "model.joblib", "model.joblib.prov.json")
+    assert _check(prov)[0] == 0  # the project's own key is staged: fine
+    git(base, "rm", "-q", "--cached", ".prov/keys/default.pub")  # trust withdrawn in the commit
+    code, codes, _ = _check(prov)
+    assert code == 1 and "KEY_UNTRUSTED" in codes
+
+
+def test_renaming_inside_a_directory_artefact_is_a_change(base: Path, prov, trained, tmp_path: Path) -> None:
+    d = base / "mdir"
+    d.mkdir()
+    shutil.copy(trained["logreg"], d / "a.joblib")
+    shutil.copy(trained["knn"], d / "b.joblib")
+    assert prov("card", "mdir", "--dataset", "patients-2024").code == 0
+    git(base, "add", "mdir", "mdir.prov.json")
+    git(base, "commit", "-q", "--no-verify", "-m", "dir")
+    git(base, "mv", "mdir/b.joblib", "mdir/b_renamed.pkl")  # same order, same file digests: same root
+    code, codes, _ = _check(prov)
+    assert code == 1 and "DIGEST_MISMATCH" in codes
+    assert prov("verify", "mdir").code == 1
+    git(base, "mv", "mdir/b_renamed.pkl", "mdir/b.joblib")
+    out = tmp_path / "bundle"
+    assert prov("export", "mdir", "--to", out, *ALLOWED).code == 0
+    (out / "mdir" / "b.joblib").rename(out / "mdir" / "b_run_me.pkl")
+    r = prov("verify", out, "--key", base / ".prov" / "keys" / "default.pub")
+    assert r.code == 1 and "DIGEST_MISMATCH" in r.out + r.err
+
+
+@pytest.mark.parametrize("name", [".prov/ledger.jsonl", ".prov/.gitignore"])
+def test_registered_data_under_a_prov_name_is_still_the_data(base: Path, prov, name: str) -> None:
+    _audience(base, "public")
+    git(base, "add", ".prov/config.yaml")
+    git(base, "commit", "-q", "--no-verify", "-m", "public")
+    shutil.copy(base / "data" / "patients.csv", base / name)
+    git(base, "add", "-f", name)
+    code, codes, _ = _check(prov)
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+    code, codes, _ = _check(prov, name)
+    assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes

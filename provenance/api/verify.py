@@ -53,6 +53,7 @@ def verify_target(
         candidates=trust.keys,
         revoked_at=trust.revoked,
         actual_sha256=tree.sha256 if tree else None,
+        actual_files={f.path: f.sha256 for f in tree.files} if tree and tree.kind == "directory" else None,
     )
     if tree is not None and tree.kind == "directory":
         verification = _name_unsigned(artefact, verification)
@@ -92,11 +93,15 @@ def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:
     return verify_target(target, key_files)[0]
 
 
-def bundle_listing(bundle: Path, hasher: Hasher | None = None) -> tuple[dict[str, str | None], list[str]]:
-    """(digest of every regular file or directory directly inside a bundle, entries that are neither or
-    that no bundle holds: symlinks, special files, anything a directory artefact's digest leaves out)."""
+def bundle_listing(
+    bundle: Path, hasher: Hasher | None = None
+) -> tuple[dict[str, str | None], dict[str, dict[str, str]], list[str]]:
+    """(digest of every regular file or directory directly inside a bundle, the file lists of its
+    directories, entries that are neither or that no bundle holds: symlinks, special files, anything a
+    directory artefact's digest leaves out)."""
     hasher = hasher or Hasher(show_progress=None)
     digests: dict[str, str | None] = {}
+    files: dict[str, dict[str, str]] = {}
     odd: list[str] = []
     for entry in sorted(bundle.iterdir()):
         if entry.name == RECORD_NAME:
@@ -109,8 +114,11 @@ def bundle_listing(bundle: Path, hasher: Hasher | None = None) -> tuple[dict[str
             if inner:
                 odd += [f"{entry.name}/{x}" for x in inner]
                 continue
-        digests[entry.name] = hasher.tree(entry).sha256
-    return digests, odd
+        tree = hasher.tree(entry)
+        digests[entry.name] = tree.sha256
+        if tree.kind == "directory":
+            files[entry.name] = {f.path: f.sha256 for f in tree.files}
+    return digests, files, odd
 
 
 def _odd_inside(directory: Path) -> list[str]:
@@ -136,13 +144,14 @@ def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | No
     if len(cards) > 1:
         raise UsageError(f"{bundle}: holds {len(cards)} cards; a bundle carries one artefact")
     card_file = cards[0] if cards else None
-    digests, odd = bundle_listing(bundle)
+    digests, files, odd = bundle_listing(bundle)
     return verify_bundle(
         bundle=str(bundle),
         record_raw=record_raw,
         card_raw=card_file.read_bytes() if card_file else None,
         card_name=card_file.name if card_file else "(card)",
         file_digests=digests,
+        directory_files=files,
         odd_entries=odd,
         candidates=trust.keys,
         revoked_at=trust.revoked,

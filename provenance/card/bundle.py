@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -53,7 +53,8 @@ def verify_bundle(
     card_raw: bytes | None,
     card_name: str,
     file_digests: Mapping[str, str | None],
-    odd_entries: list[str] = (),  # type: ignore[assignment]
+    directory_files: Mapping[str, Mapping[str, str]] | None = None,
+    odd_entries: Sequence[str] = (),
     candidates: list[PublicKeyInfo],
     revoked_at: Mapping[str, dt.datetime],
 ) -> BundleVerification:
@@ -135,6 +136,7 @@ def verify_bundle(
             candidates=candidates,
             revoked_at=dict(revoked_at),
             actual_sha256=file_digests.get(record.artefact),
+            actual_files=(directory_files or {}).get(record.artefact),
         )
         reasons += [
             r for r in card_result.reasons if not any(r.code == x.code and r.source == x.source for x in reasons)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 
 from ..crypto.keys import PublicKeyInfo
 from ..model.decision import Reason, Verification
@@ -25,6 +26,7 @@ def verify_card(
     candidates: list[PublicKeyInfo],
     revoked_at: dict[str, dt.datetime],
     actual_sha256: str | None,
+    actual_files: Mapping[str, str] | None = None,
 ) -> Verification:
     return verify_and_read(
         raw,
@@ -33,6 +35,7 @@ def verify_card(
         candidates=candidates,
         revoked_at=revoked_at,
         actual_sha256=actual_sha256,
+        actual_files=actual_files,
     )[0]
 
 
@@ -42,10 +45,16 @@ def verify_and_read(
     artefact_name: str,
     card_name: str,
     candidates: list[PublicKeyInfo],
-    revoked_at: dict[str, dt.datetime],
+    revoked_at: Mapping[str, dt.datetime],
     actual_sha256: str | None,
+    actual_files: Mapping[str, str] | None = None,
 ) -> tuple[Verification, SignedCard | None]:
-    """The verdict, and the card it verified (parsed once) when it verified; None otherwise."""
+    """The verdict, and the card it verified (parsed once) when it verified; None otherwise.
+
+    For a directory artefact ``actual_files`` (relative path -> sha256) is compared with the file list
+    the card signed: the model-signing root digest hashes file digests in path order but not the paths,
+    so a rename that keeps the order keeps the root; the signed list catches it.
+    """
     reasons: list[Reason] = []
     facts: dict[str, str | None] = {"card_sha256": hashlib.sha256(raw).hexdigest(), "actual_sha256": actual_sha256}
     parsed: list[SignedCard] = []
@@ -128,6 +137,19 @@ def verify_and_read(
                 source=artefact_name,
             )
         )
+    elif card.artefact.kind == "directory" and actual_files is not None and card.artefact.files:
+        signed_files = {f.path: f.sha256 for f in card.artefact.files}
+        if signed_files != dict(actual_files):
+            moved = sorted(set(signed_files).symmetric_difference(actual_files))
+            reasons.append(
+                Reason(
+                    code="DIGEST_MISMATCH",
+                    message=f"the files inside {artefact_name} are not the ones the card signed "
+                    f"({', '.join(moved[:4]) or 'contents moved'}): renamed, added or removed after signing; "
+                    "re-run `prov card`",
+                    source=artefact_name,
+                )
+            )
     unsafe = card.artefact.inspection.unsafe_reasons if card.artefact.inspection else ["no inspection recorded"]
     if unsafe:
         reasons.append(

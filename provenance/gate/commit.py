@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ from ..store.gitindex import Blobs, Entry
 from ..store.repo import ProvRepo
 from ..store.yamlio import parse_model
 from . import passes
-from .context import DecisionContext
+from .committed import commit_context
+from .context import Content, DecisionContext
 
 
 @dataclass
@@ -58,16 +60,17 @@ class IndexView:
         e = self.entries.get(sel.card_of(artefact))
         return self.blobs.read(e.blob) if e is not None and e.regular else None
 
-    def artefact_digest(self, artefact: str) -> str | None:
+    def artefact_content(self, artefact: str) -> Content | None:
         e = self.entries.get(artefact)
         if e is not None:
-            return self.blobs.sha256(e.blob) if e.regular else None
+            return (self.blobs.sha256(e.blob), None) if e.regular else None
         members = self.members(artefact)
         if not members or any(not m.regular for m in members):
             return None
         n = len(artefact) + 1
         signed = [m for m in members if m.path[n:].split("/", 1)[0] not in IGNORED_TOP_LEVEL]
-        return root_digest([(m.path[n:], self.blobs.sha256(m.blob)) for m in signed])
+        files = {m.path[n:]: self.blobs.sha256(m.blob) for m in signed}
+        return root_digest(list(files.items())), files
 
 
 class WorkTreeView:
@@ -81,14 +84,15 @@ class WorkTreeView:
         card = self.root / sel.card_of(artefact)
         return card.read_bytes() if card.is_file() else None
 
-    def artefact_digest(self, artefact: str) -> str | None:
+    def artefact_content(self, artefact: str) -> Content | None:
         path = self.root / artefact
         if not path.exists():
             return None
         try:
-            return self.hasher.tree(path).sha256
+            tree = self.hasher.tree(path)
         except UsageError:
             return None  # a symlink inside a directory artefact: nothing signed can match it
+        return tree.sha256, ({f.path: f.sha256 for f in tree.files} if tree.kind == "directory" else None)
 
 
 def run_check(ctx: DecisionContext, paths: list[str], *, all_files: bool = False) -> list[FileCheck]:
@@ -102,8 +106,10 @@ def run_check(ctx: DecisionContext, paths: list[str], *, all_files: bool = False
         names = gitindex.staged_names(root)
     cache = DigestCache(ctx.repo.cache_dir)
     try:
+        blobs = Blobs(root, cache)
+        ctx = commit_context(ctx, entries, blobs)
         with tempfile.TemporaryDirectory(prefix="prov-check-") as tmp:
-            job = _Job(ctx, entries, Blobs(root, cache), Hasher(cache, show_progress=False), Path(tmp), cache)
+            job = _Job(ctx, entries, blobs, Hasher(cache, show_progress=False), Path(tmp), cache)
             return job.run(names)
     finally:
         cache.close()
@@ -126,13 +132,18 @@ class _Job:
         self.hasher = hasher
         self.dataset_paths: dict[str, list[str]] = {}
         self.registered: dict[str, list[tuple[str, str]]] = {}  # sha256 -> [(dataset, path)]
-        for m in ctx.manifests.values():
-            for f in m.files:
-                self.dataset_paths.setdefault(f.path, []).append(m.name)
-                if f.sha256:
-                    self.registered.setdefault(f.sha256, []).append((m.name, f.path))
-        self.sizes = {f.size for m in ctx.manifests.values() for f in m.files if f.sha256}
-        self.unsized = any(f.size is None for m in ctx.manifests.values() for f in m.files if f.sha256)
+        files = [(m.name, f) for versions in ctx.versions.values() for m in versions for f in m.files]
+        for name, f in files:
+            if name not in self.dataset_paths.setdefault(f.path, []):
+                self.dataset_paths[f.path].append(name)
+            if f.sha256 and (name, f.path) not in self.registered.get(f.sha256, []):
+                self.registered.setdefault(f.sha256, []).append((name, f.path))
+        self.sizes = {f.size for _, f in files if f.sha256}
+        self.unsized = any(f.size is None for _, f in files if f.sha256)
+        head = subprocess.run(
+            ["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=self.root, capture_output=True, check=False
+        )
+        self.head = head.stdout.decode().strip()
         self.card_dirs = {sel.artefact_of_card(p) for p in entries if p.endswith(CARD_SUFFIX)}
         self.parents: dict[str, list[str]] = {}
 
@@ -168,12 +179,10 @@ class _Job:
                 manifests.append(name)
             elif kind == sel.PROV_FILE:
                 prov_files.append(name)
-            elif kind == sel.PROV_UNKNOWN:
-                if name in self.entries or (self.root / name).is_file():
-                    results.append(_unknown_prov_file(name))
-                continue
-            if kind not in (sel.MANIFEST, sel.PROV_FILE, sel.DATASET_FILE):
-                by_content.append(name)
+            elif kind == sel.PROV_UNKNOWN and (name in self.entries or (self.root / name).is_file()):
+                results.append(_unknown_prov_file(name))
+            if kind != sel.DATASET_FILE:
+                by_content.append(name)  # registered data under any name, .prov/ files included
         for unit in units:
             result = self._artefact(unit)
             if result is not None:
@@ -230,9 +239,8 @@ class _Job:
                     f"then `git add {card_rel}`",
                 )
             return FileCheck(path, "artefact", [reason, *self._pickle_report(path, entry)])
-        digest = view.artefact_digest(path)
         verification, signed = ctx.verify(
-            raw, artefact_name=path.rsplit("/", 1)[-1], card_name=card_rel, actual_sha256=digest
+            raw, artefact_name=path.rsplit("/", 1)[-1], card_name=card_rel, actual=view.artefact_content(path)
         )
         decision = ctx.decide(signed, verification, ctx.repository, view, lambda: self._file(path, entry))
         reasons = list(decision.reasons)
@@ -254,8 +262,8 @@ class _Job:
     def _remember(self, path: str) -> None:
         """Let the hook's fast path skip this artefact next time, while nothing it depends on changes."""
         parents = self.parents.get(path, [])
-        specs = [path, sel.card_of(path), *parents, *(sel.card_of(p) for p in parents)]
-        text = passes.entries_text(specs, [(e.path, e.mode, e.blob) for e in self.entries.values()])
+        specs = [path, sel.card_of(path), *parents, *(sel.card_of(p) for p in parents), *passes.POLICY_SPECS]
+        text = passes.entries_text(specs, [(e.path, e.mode, e.blob) for e in self.entries.values()], self.head)
         self.cache.record_pass(passes.key(passes.policy_inputs(str(self.root)), path), text)
 
     # --- data ----------------------------------------------------------------------------------------
@@ -271,10 +279,10 @@ class _Job:
         digest = self._content(path)
         reasons: list[Reason] = []
         for name in names:
-            manifest = self.ctx.manifests[name]
+            versions = self.ctx.versions[name]
             if copy_of is None:
-                entry = next(f for f in manifest.files if f.path == path)
-                if entry.sha256 is not None and entry.sha256 != digest:
+                signed = {f.sha256 for m in versions for f in m.files if f.path == path and f.sha256 is not None}
+                if signed and digest not in signed:
                     reasons.append(
                         Reason(
                             code="DATASET_CHANGED",
@@ -283,7 +291,8 @@ class _Job:
                             "`prov dataset add --manifest ...` again",
                         )
                     )
-            rules = dataset_file_rules(name, manifest.terms(), self.ctx.repository, self.ctx.config, self.ctx.now)
+            terms = [m.terms() for m in versions]
+            rules = dataset_file_rules(name, terms, self.ctx.repository, self.ctx.config, self.ctx.now)
             if copy_of is not None:
                 rules = [r.model_copy(update={"message": f"{path} is a copy of {copy_of}: {r.message}"}) for r in rules]
             reasons += rules
@@ -393,6 +402,12 @@ def _prov_file_problem(path: str, raw: bytes) -> str | None:
             data = yaml.safe_load(raw) or []
             if not isinstance(data, list):
                 return "expected a list of revocations"
+        elif path.endswith("ledger.jsonl"):
+            for n, line in enumerate(raw.decode().splitlines(), 1):
+                if line.strip() and not isinstance(json.loads(line), dict):
+                    return f"line {n} is not a ledger entry (a JSON object)"
+        elif path.endswith(".gitignore"):
+            raw.decode()
     except ManifestError as e:
         return e.problem
     except (ValueError, yaml.YAMLError, _keys.UnsupportedKey) as e:

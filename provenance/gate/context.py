@@ -30,13 +30,17 @@ from ..store import datasets as dataset_store
 from ..store.repo import ProvRepo
 from ..store.trust import TrustRoot
 
+Content = tuple[str, dict[str, str] | None]
+
 
 class View(Protocol):
     """Where artefacts and cards are read from (working tree or index); None when absent there."""
 
     def card_bytes(self, artefact: str) -> bytes | None: ...
 
-    def artefact_digest(self, artefact: str) -> str | None: ...
+    def artefact_content(self, artefact: str) -> Content | None:
+        """(sha256, files) for a file or directory artefact; files (path -> sha256) only for directories."""
+        ...
 
 
 @dataclass
@@ -47,7 +51,14 @@ class DecisionContext:
     manifests: dict[str, DatasetManifest]
     manifest_errors: dict[str, ManifestError]
     now: dt.datetime
+    # Every current version of each manifest that applies (working tree; for a commit also the staged
+    # and HEAD ones): the decision takes the strictest.
+    versions: dict[str, list[DatasetManifest]] = field(default_factory=dict)
     _parents: dict[tuple[int, str, str], Verification] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, manifest in self.manifests.items():
+            self.versions.setdefault(name, [manifest])
 
     @classmethod
     def load(cls, repo: ProvRepo, now: dt.datetime | None = None, trust: TrustRoot | None = None) -> DecisionContext:
@@ -68,9 +79,10 @@ class DecisionContext:
         )
 
     @property
-    def current(self) -> dict[str, DatasetTerms | None]:
-        """Current terms per registered dataset; None for a manifest that does not parse (fail closed)."""
-        out: dict[str, DatasetTerms | None] = {n: m.terms() for n, m in self.manifests.items()}
+    def current(self) -> dict[str, list[DatasetTerms] | None]:
+        """Current terms per registered dataset (every version); None for a manifest that does not parse
+        (fail closed)."""
+        out: dict[str, list[DatasetTerms] | None] = {n: [m.terms() for m in v] for n, v in self.versions.items()}
         out.update({n: None for n in self.manifest_errors})
         return out
 
@@ -80,7 +92,7 @@ class DecisionContext:
         return repository_recipient(self.config)
 
     def verify(
-        self, raw: bytes, *, artefact_name: str, card_name: str, actual_sha256: str | None
+        self, raw: bytes, *, artefact_name: str, card_name: str, actual: Content | None
     ) -> tuple[Verification, SignedCard | None]:
         return verify_and_read(
             raw,
@@ -88,7 +100,8 @@ class DecisionContext:
             card_name=card_name,
             candidates=self.trust.keys,
             revoked_at=self.trust.revoked,
-            actual_sha256=actual_sha256,
+            actual_sha256=actual[0] if actual else None,
+            actual_files=actual[1] if actual else None,
         )
 
     def parent_checks(self, signed: SignedCard, view: View) -> list[Verification]:
@@ -107,8 +120,8 @@ class DecisionContext:
 
     def _parent(self, path: str, signed_card_sha256: str, view: View) -> Verification | None:
         raw = view.card_bytes(path)
-        digest = view.artefact_digest(path)
-        if raw is None and digest is None:
+        content = view.artefact_content(path)
+        if raw is None and content is None:
             return None  # the parent is not kept here: the terms signed into the child's card apply
         name = path.rsplit("/", 1)[-1]
         if raw is None:
@@ -118,7 +131,7 @@ class DecisionContext:
                 card=path + CARD_SUFFIX,
                 reasons=[Reason(code="CARD_MISSING", source=path, message=f"{path} has no card")],
             )
-        result, parent = self.verify(raw, artefact_name=name, card_name=path + CARD_SUFFIX, actual_sha256=digest)
+        result, parent = self.verify(raw, artefact_name=name, card_name=path + CARD_SUFFIX, actual=content)
         if result.verified and parent is not None and parent.sha256 != signed_card_sha256:
             result = result.model_copy(
                 update={

@@ -47,9 +47,13 @@ def covered(path: str, specs: list[str]) -> bool:
     return any(path == s or path.startswith(s + "/") for s in specs)
 
 
-def entries_text(specs: list[str], entries: list[tuple[str, str, str]]) -> str:
-    """The record of a pass: the pathspecs, then every index entry (path, mode, blob) they cover."""
-    lines = [f"spec\t{s}" for s in sorted(set(specs))]
+# The committed policy a pass also depends on (staged blobs; HEAD is recorded by commit id).
+POLICY_SPECS = [".prov/config.yaml", ".prov/datasets", ".prov/keys"]
+
+
+def entries_text(specs: list[str], entries: list[tuple[str, str, str]], head: str) -> str:
+    """The record of a pass: HEAD, the pathspecs, then every index entry (path, mode, blob) they cover."""
+    lines = [f"head\t{head}", *(f"spec\t{s}" for s in sorted(set(specs)))]
     lines += sorted(f"{mode} {blob}\t{path}" for path, mode, blob in entries if covered(path, specs))
     return "\n".join(lines)
 

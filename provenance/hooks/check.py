@@ -72,29 +72,96 @@ def _fast(root: str, rels: list[str], index: dict) -> int | None:  # type: ignor
     for c in cards:
         if os.path.isfile(os.path.join(root, c)):
             units[sel.artefact_of_card(c)] = None
-    found = _batch_check(root, [*rels, *sorted(cards)])
+    listed = _ls_files(root, [*rels, *sorted(cards), *POLICY])
     for c in cards:
-        if c in found:
+        if c in listed:
             units[sel.artefact_of_card(c)] = None
+    blobs = [listed[r][1] for r in rels if r in listed]
+    found = _batch_check(root, [*blobs, *(f"HEAD:{p}" for p in POLICY)])
+    if not _policy_settled(root, listed, found):
+        return None  # the committed policy is not the working tree's: the full check reads all versions
     if index["sizes"] or index["unsized"]:
-        for r in rels:
-            if r in found and (index["unsized"] or found[r] in index["sizes"]):
+        for b in blobs:
+            if b in found and (index["unsized"] or found[b] in index["sizes"]):
                 return None  # maybe a copy of registered data: the full check hashes it
     if not units:
         return 0
     return len(units) if _passed_before(root, list(units)) else None
 
 
-def _batch_check(root: str, paths: list[str]) -> dict[str, int]:
-    """Index path -> blob size, for the paths the index holds (one git process)."""
-    data = "".join(f":0:{p}\n" for p in paths).encode()
-    out = _spawn(["git", "-C", root, "cat-file", "--batch-check=%(objectsize)"], data)
+POLICY = (".prov/config.yaml", ".prov/datasets", ".prov/keys")
+
+
+def _ls_files(root: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+    """Index entries (stage 0) at or under ``paths``: path -> (mode, blob id)."""
+    out = _spawn(["git", "-C", root, "--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths], b"")
+    entries = {}
+    for line in out.split(b"\0"):
+        if line:
+            meta, _, name = line.decode(errors="surrogateescape").partition("\t")
+            mode, blob, stage = meta.split()
+            if stage == "0":
+                entries[name] = (mode, blob)
+    return entries
+
+
+def _batch_check(root: str, names: list[str]) -> dict[str, int]:
+    """Object name -> size for the names git has (one process); ids are echoed as ``%(objectname)``."""
+    out = _spawn(
+        ["git", "-C", root, "cat-file", "--batch-check=%(objectname) %(objectsize)"],
+        "".join(f"{n}\n" for n in names).encode(),
+    )
     lines = out.decode(errors="replace").split("\n")
-    sizes = {}
-    for p, line in zip(paths, lines, strict=False):
-        if line.isdigit():
-            sizes[p] = int(line)
-    return sizes
+    found = {}
+    for name, line in zip(names, lines, strict=False):
+        oid, _, size = line.partition(" ")
+        if size.isdigit():
+            found[name] = int(size)
+            found["=" + name] = oid  # type: ignore[assignment]
+    return found
+
+
+def _policy_settled(root: str, listed: dict[str, tuple[str, str]], found: dict) -> bool:  # type: ignore[type-arg]
+    """Config, manifests and keys are the same in the working tree, the index and HEAD (compared by
+    git object id, computed here for the working tree: no stat data, no index flags trusted)."""
+    import hashlib
+
+    staged = {p: e for p, e in listed.items() if any(p == x or p.startswith(x + "/") for x in POLICY)}
+    algo = "sha256" if any(len(b) == 64 for _, b in staged.values()) else "sha1"
+    worktree = {}
+    for path in _policy_files(root):
+        with open(os.path.join(root, path), "rb") as f:
+            data = f.read()
+        worktree[path] = hashlib.new(algo, b"blob %d\0" % len(data) + data).hexdigest()
+    if worktree != {p: b for p, (_, b) in staged.items()}:
+        return False
+    for top in POLICY:
+        inside = sorted((p[len(top) + 1 :], e) for p, e in staged.items() if p.startswith(top + "/"))
+        if top in staged:
+            mine: str | None = staged[top][1]
+        elif inside:
+            if any("/" in name for name, _ in inside):
+                return False
+            body = b"".join(f"{m} {n}".encode() + b"\0" + bytes.fromhex(b) for n, (m, b) in inside)
+            mine = hashlib.new(algo, b"tree %d\0" % len(body) + body).hexdigest()
+        else:
+            mine = None
+        if found.get("=HEAD:" + top) != mine and not (mine is None and "HEAD:" + top not in found):
+            return False
+    return True
+
+
+def _policy_files(root: str) -> list[str]:
+    out = [".prov/config.yaml"] if os.path.isfile(os.path.join(root, ".prov", "config.yaml")) else []
+    for sub in ("datasets", "keys"):
+        directory = os.path.join(root, ".prov", sub)
+        if os.path.isdir(directory):
+            for name in sorted(os.listdir(directory)):
+                if os.path.isfile(os.path.join(directory, name)) or os.path.islink(os.path.join(directory, name)):
+                    out.append(f".prov/{sub}/{name}")
+                elif os.path.isdir(os.path.join(directory, name)):
+                    out.append(f".prov/{sub}/{name}/")  # never staged as such: forces the full check
+    return out
 
 
 def _spawn(argv: list[str], data: bytes) -> bytes:
@@ -173,7 +240,11 @@ def _passed_before(root: str, units: list[str]) -> bool:
         meta, _, name = line.decode(errors="surrogateescape").partition("\t")
         mode, blob, stage = meta.split()
         entries.append((name, mode, blob if stage == "0" else f"{blob}:{stage}"))
-    return all(passes.entries_text(passes.specs_of(r), entries) == r for r in records)  # type: ignore[arg-type]
+    try:
+        head = _spawn(["git", "-C", root, "rev-parse", "-q", "--verify", "HEAD"], b"").decode().strip()
+    except OSError:
+        head = ""
+    return all(passes.entries_text(passes.specs_of(r), entries, head) == r for r in records)  # type: ignore[arg-type]
 
 
 def _full(root: str, paths: list[str], all_files: bool, as_json: bool) -> int:

@@ -14,19 +14,18 @@ Reason codes and their severities: ``provenance.model.codes``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from ..model.card import ModelCard
 from ..model.codes import ReasonCode
 from ..model.config import Config
-from ..model.dataset import DatasetTerms
 from ..model.decision import Decision, Recipient, Verification
 from .audience import agreement_rules, audience_rules, repository_recipient
 from .dates import date_rules
 from .licensing import licence_rules
 from .privacy import anonymous_assessment, gdpr_rules, privacy_rules
 from .raw_data import dataset_file_rules
-from .sources import Audience, _block, _dedupe, _same_org, sources_of
+from .sources import Audience, Current, _block, _dedupe, _same_org, sources_of
 from .terms import join
 from .verification import artefact_rules, parent_rules, unverified
 
@@ -39,7 +38,7 @@ def decide(
     card: ModelCard | None,
     verification: Verification,
     *,
-    current: Mapping[str, DatasetTerms | None],
+    current: Current,
     recipient: Recipient,
     config: Config,
     now: dt.datetime,

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ..model.config import Config
 from ..model.dataset import Confidentiality, DatasetTerms
 from ..model.decision import Reason, Recipient
 from .dates import date_rules
 from .privacy import gdpr_rules
-from .sources import Audience, Source, _block, _dedupe, _same_org
-from .terms import dataset_terms
+from .sources import Audience, Source, _block, _dedupe, _same_org, versions
+from .terms import dataset_terms, join
 
 
 def dataset_file_rules(
-    name: str, terms: DatasetTerms, recipient: Recipient, config: Config, now: dt.datetime
+    name: str,
+    terms: DatasetTerms | Sequence[DatasetTerms],
+    recipient: Recipient,
+    config: Config,
+    now: dt.datetime,
 ) -> list[Reason]:
-    """Raw data committed to a repository: the data itself, not a derivative, goes to its audience."""
-    source = Source(f"dataset {name}", dataset_terms(name, terms))
+    """Raw data committed to a repository: the data itself, not a derivative, goes to its audience
+    (under the strictest of the manifest's current versions)."""
+    source = Source(f"dataset {name}", join([dataset_terms(name, t) for t in versions(terms)]))
     audience = Audience(recipient, _same_org(recipient.org, config.repository.owner))
     t = source.terms
     out: list[Reason] = []

@@ -3,7 +3,7 @@ small helpers every rule family shares."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,13 +37,22 @@ class Audience:
         return f"{r.name} ({r.org})" if r.org else r.name
 
 
-def sources_of(card: ModelCard, current: Mapping[str, DatasetTerms | None]) -> tuple[list[Source], list[Reason]]:
-    """Datasets (the stricter of the signed snapshot and the current manifest) and parents."""
+Current = Mapping[str, "DatasetTerms | Sequence[DatasetTerms] | None"]
+
+
+def versions(value: DatasetTerms | Sequence[DatasetTerms]) -> list[DatasetTerms]:
+    """Current terms may come in several versions (working tree, staged, HEAD): all of them apply."""
+    return [value] if isinstance(value, DatasetTerms) else list(value)
+
+
+def sources_of(card: ModelCard, current: Current) -> tuple[list[Source], list[Reason]]:
+    """Datasets (the strictest of the signed snapshot and every current version of the manifest) and parents."""
     out: list[Source] = []
     notes: list[Reason] = []
     for d in card.datasets:
         parts = [dataset_terms(d.name, d.terms)]
-        if d.name in current and current[d.name] is None:
+        now = current.get(d.name, ())
+        if d.name in current and now is None:
             notes.append(
                 _block(
                     "MANIFEST_INVALID",
@@ -53,7 +62,7 @@ def sources_of(card: ModelCard, current: Mapping[str, DatasetTerms | None]) -> t
                 )
             )
         elif d.name in current:
-            parts.append(dataset_terms(d.name, current[d.name]))  # type: ignore[arg-type]
+            parts += [dataset_terms(d.name, t) for t in versions(now)]  # type: ignore[arg-type]
         else:
             notes.append(
                 _warn(
@@ -65,7 +74,9 @@ def sources_of(card: ModelCard, current: Mapping[str, DatasetTerms | None]) -> t
         out.append(Source(f"dataset {d.name}", join(parts)))
     for p in card.parents:
         # A grandparent's dataset may have been tightened since the parent was signed: apply it too.
-        tightened = [dataset_terms(n, t) for n in p.terms.sources if (t := current.get(n)) is not None]
+        tightened = [
+            dataset_terms(n, t) for n in p.terms.sources if (v := current.get(n)) is not None for t in versions(v)
+        ]
         out.append(Source(f"parent {p.name}", join([p.terms, *tightened]) if tightened else p.terms))
     return out, notes
 

@@ -1,0 +1,155 @@
+"""The policy a commit is judged under: the strictest of what the working tree, the index and HEAD say.
+
+The commit check reads the artefacts from git's index; it must not take its policy from files an
+attacker can edit without staging. So the repository's audience is the widest any version of
+``.prov/config.yaml`` names (and public when they disagree on the owner), every version of a dataset
+manifest applies (a manifest deleted or loosened only in the working tree still binds), a key is
+trusted only when it is both in the working tree and staged, and a revocation anywhere counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from .. import selection as sel
+from ..crypto import keys as _keys
+from ..errors import ManifestError
+from ..model.config import Config, LoadingLimits, PolicySettings, Repository
+from ..model.dataset import DatasetManifest
+from ..store.gitindex import Blobs, Entry
+from ..store.trust import TrustRoot
+from ..store.yamlio import parse_model
+from .context import DecisionContext
+
+WIDTH = {"private": 0, "internal": 1, "public": 2}
+
+
+def head_entries(root: Path) -> dict[str, Entry]:
+    """``.prov/`` as HEAD holds it (empty before the first commit)."""
+    r = subprocess.run(
+        ["git", "--literal-pathspecs", "ls-tree", "-r", "-z", "HEAD", "--", ".prov"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    out: dict[str, Entry] = {}
+    if r.returncode != 0:
+        return out
+    for line in r.stdout.split(b"\0"):
+        if not line:
+            continue
+        meta, _, name = line.decode(errors="surrogateescape").partition("\t")
+        mode, kind, blob = meta.split()
+        if kind == "blob":
+            out[name] = Entry(name, mode, blob)
+    return out
+
+
+def commit_context(ctx: DecisionContext, staged: dict[str, Entry], blobs: Blobs) -> DecisionContext:
+    head = head_entries(ctx.repo.root)
+    ctx.config = _strictest([ctx.config, *_configs(staged, blobs), *_configs(head, blobs)])
+    _add_manifests(ctx, staged, blobs, report=True)
+    _add_manifests(ctx, head, blobs, report=False)
+    staged_keys = _keyids(staged, blobs)
+    revoked = dict(ctx.trust.revoked)
+    for at in (_revocations(staged, blobs), _revocations(head, blobs)):
+        for keyid, when in at.items():
+            revoked[keyid] = min(when, revoked.get(keyid, when))
+    ctx.trust = TrustRoot([k for k in ctx.trust.keys if k.keyid in staged_keys], revoked)
+    return ctx
+
+
+def _read(entries: dict[str, Entry], path: str, blobs: Blobs) -> bytes | None:
+    e = entries.get(path)
+    return blobs.read(e.blob) if e is not None and e.regular else None
+
+
+def _configs(entries: dict[str, Entry], blobs: Blobs) -> list[Config]:
+    raw = _read(entries, ".prov/config.yaml", blobs)
+    if raw is None:
+        return []
+    try:
+        return [parse_model(Config, yaml.safe_load(raw) or {}, ".prov/config.yaml")]
+    except (ManifestError, yaml.YAMLError):
+        return []  # a staged config that does not read is refused by the check of .prov files
+
+
+def _strictest(configs: list[Config]) -> Config:
+    owners = {c.repository.owner.strip().casefold() for c in configs}
+    audience = max((c.repository.audience for c in configs), key=WIDTH.__getitem__)
+    if len(owners) > 1:
+        audience = "public"  # who owns the repository is in dispute: nobody is inside
+    patterns = list(dict.fromkeys(p for c in configs for p in c.artefacts.patterns))
+    first = configs[0]
+    return first.model_copy(
+        update={
+            "repository": Repository(owner=first.repository.owner, audience=audience),  # type: ignore[arg-type]
+            "artefacts": first.artefacts.model_copy(update={"patterns": patterns}),
+            "policy": PolicySettings(
+                membership_advantage_max=min(c.policy.membership_advantage_max for c in configs),
+                require_privacy_audit_for_personal_data=any(
+                    c.policy.require_privacy_audit_for_personal_data for c in configs
+                ),
+            ),
+            "loading": LoadingLimits(
+                max_bytes=min(c.loading.max_bytes for c in configs),
+                max_opcodes=min(c.loading.max_opcodes for c in configs),
+                max_expansion=min(c.loading.max_expansion for c in configs),
+            ),
+        }
+    )
+
+
+def _add_manifests(ctx: DecisionContext, entries: dict[str, Entry], blobs: Blobs, report: bool) -> None:
+    for path, e in entries.items():
+        name = sel.manifest_name(path)
+        if name is None or not e.regular:
+            continue
+        try:
+            manifest = parse_model(DatasetManifest, yaml.safe_load(blobs.read(e.blob)), path)
+            if manifest.name != name:
+                raise ManifestError(path, "name", f"is {manifest.name!r} but the file is {path}")
+        except (ManifestError, yaml.YAMLError) as err:
+            if report:
+                ctx.manifest_errors.setdefault(
+                    name, err if isinstance(err, ManifestError) else ManifestError(path, None, "invalid YAML")
+                )
+            continue
+        versions = ctx.versions.setdefault(name, [])
+        if manifest not in versions:
+            versions.append(manifest)
+        ctx.manifests.setdefault(name, manifest)
+
+
+def _keyids(entries: dict[str, Entry], blobs: Blobs) -> set[str]:
+    out = set()
+    for path, e in entries.items():
+        if path.startswith(".prov/keys/") and path.endswith(".pub") and e.regular:
+            try:
+                out.add(_keys.keyid(_keys.load_public_pem(blobs.read(e.blob))))
+            except (ValueError, _keys.UnsupportedKey):
+                continue
+    return out
+
+
+def _revocations(entries: dict[str, Entry], blobs: Blobs) -> dict[str, dt.datetime]:
+    raw = _read(entries, ".prov/keys/revocations.yaml", blobs)
+    out: dict[str, dt.datetime] = {}
+    if raw is None:
+        return out
+    try:
+        data = yaml.safe_load(raw) or []
+    except yaml.YAMLError:
+        return out
+    for item in data if isinstance(data, list) else []:
+        try:
+            at = item["revoked_at"]
+            at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+            out[str(item["keyid"])] = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
