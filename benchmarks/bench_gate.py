@@ -99,6 +99,9 @@ def main() -> int:
             )
         )
         (repo / "README.md").write_text("hello\n")
+        ok(run(["git", "add", ".prov"], repo, env))
+        env_git = {**env, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b"}
+        ok(run(["git", "commit", "-qm", "prov", "--no-verify"], repo, {**env_git, "GIT_COMMITTER_EMAIL": "b@b"}))
         ok(run(["git", "add", "README.md"], repo, env))
         safetensors(repo / "big.safetensors", int(args.gib * (1 << 30)))
         ok(run(["prov", "card", "big.safetensors", "--dataset", "bench-data"], repo, env))

@@ -77,7 +77,7 @@ def _fast(root: str, rels: list[str], index: dict) -> int | None:  # type: ignor
         if c in listed:
             units[sel.artefact_of_card(c)] = None
     blobs = [listed[r][1] for r in rels if r in listed]
-    found = _batch_check(root, [*blobs, *(f"HEAD:{p}" for p in POLICY)])
+    found = _batch_check(root, [*blobs, "HEAD", *(f"HEAD:{p}" for p in POLICY)])
     if not _policy_settled(root, listed, found):
         return None  # the committed policy is not the working tree's: the full check reads all versions
     if index["sizes"] or index["unsized"]:
@@ -124,15 +124,13 @@ def _batch_check(root: str, names: list[str]) -> dict[str, int]:
 def _policy_settled(root: str, listed: dict[str, tuple[str, str]], found: dict) -> bool:  # type: ignore[type-arg]
     """Config, manifests and keys are the same in the working tree, the index and HEAD (compared by
     git object id, computed here for the working tree: no stat data, no index flags trusted)."""
-    import hashlib
-
     staged = {p: e for p, e in listed.items() if any(p == x or p.startswith(x + "/") for x in POLICY)}
-    algo = "sha256" if any(len(b) == 64 for _, b in staged.values()) else "sha1"
+    new = _hash_for("sha256" if any(len(b) == 64 for _, b in staged.values()) else "sha1")
     worktree = {}
     for path in _policy_files(root):
         with open(os.path.join(root, path), "rb") as f:
             data = f.read()
-        worktree[path] = hashlib.new(algo, b"blob %d\0" % len(data) + data).hexdigest()
+        worktree[path] = new(b"blob %d\0" % len(data) + data).hexdigest()
     if worktree != {p: b for p, (_, b) in staged.items()}:
         return False
     for top in POLICY:
@@ -143,12 +141,30 @@ def _policy_settled(root: str, listed: dict[str, tuple[str, str]], found: dict) 
             if any("/" in name for name, _ in inside):
                 return False
             body = b"".join(f"{m} {n}".encode() + b"\0" + bytes.fromhex(b) for n, (m, b) in inside)
-            mine = hashlib.new(algo, b"tree %d\0" % len(body) + body).hexdigest()
+            mine = new(b"tree %d\0" % len(body) + body).hexdigest()
         else:
             mine = None
-        if found.get("=HEAD:" + top) != mine and not (mine is None and "HEAD:" + top not in found):
-            return False
+        if "HEAD" in found and found.get("=HEAD:" + top) != mine:
+            return False  # staged policy differs from HEAD's (before the first commit, nothing older binds)
     return True
+
+
+def _hash_for(algo: str):  # type: ignore[no-untyped-def]
+    """git's object hash. CPython's built-in modules start in a third of the time hashlib (OpenSSL) takes."""
+    try:
+        if algo == "sha1":
+            from _sha1 import sha1
+
+            return sha1
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found]
+        except ImportError:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
+        return sha256
+    except ImportError:
+        import hashlib
+
+        return getattr(hashlib, algo)
 
 
 def _policy_files(root: str) -> list[str]:
