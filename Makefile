@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test schemas bench bench-differential compare-scanners clean
+.PHONY: demo test schemas bench bench-differential bench-gate-differential compare-scanners clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ bench: $(BIN)/python
 	$(BIN)/python benchmarks/bench_privacy.py
 	$(BIN)/python benchmarks/bench_hook.py
 	$(BIN)/python benchmarks/bench_load.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_gate.py
 
 bench-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/python benchmarks/bench_differential.py --examples 20000
+
+bench-gate-differential: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/python benchmarks/bench_gate_differential.py --examples 300
 
 # The scanners are compared, not depended on: they live in their own virtual environment.
 compare-scanners: $(BIN)/python

@@ -12,12 +12,33 @@ NOTICES_NAME = "LICENCE-NOTICES.md"  # licence notices that travel with a bundle
 SIGNER_NAME = "signer.pub"  # the signers' public keys in a bundle (for the recipient's records)
 MANIFEST_SUFFIXES = (".yaml", ".yml")  # .prov/datasets/NAME.yaml (or .yml)
 
+# Every artefact format prov knows, by file suffix: (format, an artefact by default?). The default
+# artefact patterns of `prov check` and the formats `prov card` inspects both come from this one table.
+# .ckpt and .bin: PyTorch / Lightning checkpoints and Hugging Face pytorch_model.bin are pickles; .sav is
+# the pickle suffix scikit-learn's own documentation uses. .npy/.npz are inspected but not artefacts by
+# default (datasets use them): add them to `artefacts.patterns` if models ship as arrays.
+FORMATS: dict[str, tuple[str, bool]] = {
+    ".joblib": ("joblib", True),
+    ".pkl": ("pickle", True),
+    ".pickle": ("pickle", True),
+    ".sav": ("pickle", True),
+    ".skops": ("skops", True),
+    ".onnx": ("onnx", True),
+    ".safetensors": ("safetensors", True),
+    ".pt": ("pytorch", True),
+    ".pth": ("pytorch", True),
+    ".ckpt": ("pytorch", True),
+    ".bin": ("pytorch", True),
+    ".h5": ("keras-h5", True),
+    ".keras": ("keras", True),
+    ".gguf": ("gguf", True),
+    ".npy": ("numpy", False),
+    ".npz": ("numpy-zip", False),
+}
+
 # File names that are model artefacts unless `.prov/config.yaml` says otherwise (DESIGN.md); matched
 # case-insensitively, as joblib and torch load `MODEL.JOBLIB` as readily as `model.joblib`.
-# .ckpt and .bin: PyTorch / Lightning checkpoints and Hugging Face pytorch_model.bin are pickles.
-DEFAULT_PATTERNS = (
-    "*.joblib *.pkl *.pickle *.skops *.onnx *.safetensors *.pt *.pth *.ckpt *.bin *.h5 *.keras *.gguf"
-).split()
+DEFAULT_PATTERNS = [f"*{suffix}" for suffix, (_, default) in FORMATS.items() if default]
 
 # Top-level entries of a directory artefact that OpenSSF model_signing leaves out of its digest; we
 # leave out the same so our root digest equals its subject digest. Being unsigned, they are named by

@@ -47,7 +47,7 @@ def test_bad_metric_and_missing_artefact(project: Path, prov) -> None:
 
 
 def test_internal_error_is_one_line_exit_3(project: Path, prov, monkeypatch) -> None:
-    import provenance.api.cards as cards
+    import provenance.api.card as cards
 
     monkeypatch.setattr(cards, "inspect_artefact", lambda p: 1 / 0)
     r = prov("card", "model.joblib", "--dataset", "patients-2024")

@@ -91,7 +91,12 @@ def _run_cli(*args: str) -> tuple[int, str]:
 
 
 def build(tmp: Path, state: dict, model_bytes: bytes) -> Path:  # type: ignore[type-arg]
-    from provenance.api.cards import sign_card
+    from provenance.api.card import sign_card as sign
+    from provenance.card.request import CardRequest
+
+    def sign_card(path: Path, datasets: list[str], **kw: object) -> None:
+        sign(CardRequest(path, datasets=tuple(datasets), **kw))  # type: ignore[arg-type]
+
     from provenance.api.datasets import add_from_manifest
 
     repo = tmp / "repo"

@@ -77,7 +77,19 @@ def test_api_holds_flat_use_cases() -> None:
     api = ROOT / "api"
     assert not [p for p in api.iterdir() if p.is_dir() and p.name != "__pycache__"]
     modules = {p.stem for p in api.glob("*.py")} - {"__init__"}
-    assert modules <= {"card", "verify", "export", "check", "audit", "log", "datasets", "keys", "init", "load", "python"}
+    assert modules <= {
+        "card",
+        "verify",
+        "export",
+        "check",
+        "audit",
+        "log",
+        "datasets",
+        "keys",
+        "init",
+        "load",
+        "python",
+    }
 
 
 def test_the_decision_is_short_and_its_rules_live_in_families() -> None:

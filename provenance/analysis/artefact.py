@@ -18,28 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..filenames import FORMATS
 from .pickles.nodes import Node, Ref
 from .pickles.reader import Limits
 from .safe_load import Inspected, inspect_pickle
 
-FORMATS_BY_SUFFIX = {
-    ".joblib": "joblib",
-    ".pkl": "pickle",
-    ".pickle": "pickle",
-    ".sav": "pickle",
-    ".skops": "skops",
-    ".onnx": "onnx",
-    ".safetensors": "safetensors",
-    ".pt": "pytorch",
-    ".pth": "pytorch",
-    ".ckpt": "pytorch",
-    ".bin": "pytorch",
-    ".h5": "keras-h5",
-    ".keras": "keras",
-    ".gguf": "gguf",
-    ".npy": "numpy",
-    ".npz": "numpy-zip",
-}
+FORMATS_BY_SUFFIX = {suffix: fmt for suffix, (fmt, _) in FORMATS.items()}
 PICKLE_FORMATS = {"joblib", "pickle", "pytorch"}
 CODE_FREE = {"safetensors", "onnx", "gguf"}
 CONVERT_HINT = "save it as safetensors (weights), skops (scikit-learn) or ONNX, which carry no code"

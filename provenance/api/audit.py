@@ -8,7 +8,7 @@ from ..analysis.artefact import inspect_artefact
 from ..analysis.privacy import Data, assess_file
 from ..errors import NotFoundError
 from ..model.card import Privacy
-from .limits import limits_near
+from ..store.limits import limits_near
 
 
 def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pickle: bool = False) -> Privacy:

@@ -13,8 +13,8 @@ from ..model.dataset import DataFile, DatasetManifest
 from ..model.decision import Reason
 from ..store import datasets as store
 from ..store.repo import ProvRepo, require_repo
+from ..store.session import hasher_for, utcnow
 from ..store.yamlio import load_yaml, parse_model
-from ._common import hasher_for, utcnow
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,8 @@ from ..model.decision import Decision, Recipient
 from ..model.export import ExportRecord
 from ..store import atomic, ledger, trust, userkeys
 from ..store.repo import ProvRepo, require_repo
+from ..store.session import hasher_for, utcnow
 from ..store.yamlio import load_yaml, parse_model
-from ._common import hasher_for, utcnow
 from .keys import load_signing_key
 from .verify import verify_target
 

@@ -10,7 +10,7 @@ from ..crypto import keys as _keys
 from ..errors import SigningKeyError, UsageError
 from ..store import trust, userkeys
 from ..store.repo import ProvRepo, find_repo, require_repo
-from ._common import utcnow
+from ..store.session import utcnow
 
 
 @dataclass(frozen=True)

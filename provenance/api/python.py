@@ -17,10 +17,9 @@ from typing import Any
 
 from ..analysis.privacy import Data
 from ..errors import UsageError
-from ..model.card import DifferentialPrivacy
 from ..model.decision import Decision, Recipient, Verification
-from . import cards
-from .cards import CardResult
+from . import card as cards
+from .card import CardResult
 
 PathLike = str | os.PathLike[str]
 
@@ -50,13 +49,12 @@ def record(
     target = Path(path)
     if target.exists() and not overwrite:
         raise UsageError(f"{target} exists; pass overwrite=True to replace the model and re-sign its card")
-    if not datasets and not parents:
-        raise UsageError("name what the model was trained on: datasets=[...] (or parents=[...])")
-    _save(estimator, target)
-    return cards.sign_card(
+    from ..card.request import CardRequest
+
+    request = CardRequest(  # checked whole before the model is written
         target,
-        list(datasets),
-        parents=[Path(p) for p in parents],
+        datasets=tuple(datasets),
+        parents=tuple(Path(p) for p in parents),
         metrics=dict(metrics or {}),
         intended_use=intended_use,
         limitations=limitations,
@@ -65,8 +63,11 @@ def record(
         overwrite=overwrite,
         train=Data(*train) if train is not None else None,
         holdout=Data(*holdout) if holdout is not None else None,
-        dp=DifferentialPrivacy(epsilon=dp_epsilon, delta=dp_delta) if dp_epsilon is not None else None,
+        dp_epsilon=dp_epsilon,
+        dp_delta=dp_delta,
     )
+    _save(estimator, target)
+    return cards.sign_card(request)
 
 
 def _save(estimator: Any, target: Path) -> None:
@@ -110,8 +111,8 @@ def load(
     ``max_opcodes`` bound the parse (defaults: the repository's ``loading`` settings, else 8 GiB and 20M).
     """
     from ..analysis.pickles.reader import Limits
-    from .limits import limits_near
-    from .loading import load_verified
+    from ..store.limits import limits_near
+    from .load import load_verified
 
     limits = None
     if max_bytes is not None or max_opcodes is not None:

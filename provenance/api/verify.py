@@ -10,54 +10,66 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..card.bundle import verify_bundle
-from ..card.files import SignedCard, split_target
-from ..card.verify import verify_and_read
+from ..card.paths import split_target
+from ..card.verify import Finding, Verdict, check_card, to_verification
 from ..digest import Hasher, unsigned_entries
 from ..errors import UsageError
 from ..filenames import CARD_SUFFIX, RECORD_NAME
-from ..model.decision import Reason, Verification
-from ..model.export import BundleVerification
 from ..store.repo import find_repo
+from ..store.session import hasher_for
 from ..store.trust import TrustRoot, trust_root
-from ._common import hasher_for
+
+if TYPE_CHECKING:
+    from ..card.files import SignedCard
+    from ..model.decision import Verification
+    from ..model.export import BundleVerification
 
 
-def verify_target(
-    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None
-) -> tuple[Verification, SignedCard | None]:
+def check_target(
+    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None, *, full: bool = False
+) -> Verdict:
     """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
-    repository the user works in (never one inside the target)."""
+    repository the user works in (never one inside the target). ``full`` also reads the whole card."""
     artefact, card_file = split_target(target)
     trust = trust or trust_root(list(key_files), target=artefact)
     if not card_file.exists():
-        return Verification(
-            verified=False,
-            artefact=artefact.name,
-            card=card_file.name,
-            reasons=[
-                Reason(
-                    code="CARD_MISSING",
-                    message=f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one",
-                    source=str(card_file),
-                )
-            ],
-        ), None
+        missing = f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one"
+        return Verdict(artefact.name, card_file.name, [Finding("CARD_MISSING", missing, str(card_file))])
     raw = card_file.read_bytes()
     tree = _hasher(artefact).tree(artefact) if artefact.exists() else None
-    verification, signed = verify_and_read(
+    directory = tree is not None and tree.kind == "directory"
+    verdict = check_card(
         raw,
         artefact_name=artefact.name,
         card_name=card_file.name,
         candidates=trust.keys,
         revoked_at=trust.revoked,
         actual_sha256=tree.sha256 if tree else None,
-        actual_files={f.path: f.sha256 for f in tree.files} if tree and tree.kind == "directory" else None,
+        actual_files={f.path: f.sha256 for f in tree.files} if tree and directory else None,
+        full=full,
     )
-    if tree is not None and tree.kind == "directory":
-        verification = _name_unsigned(artefact, verification)
-    return verification, signed
+    if directory:
+        # Files a directory's digest leaves out are not covered by its card: say so, never silently.
+        verdict.findings += [
+            Finding(
+                "UNSIGNED_FILE",
+                f"{name} is inside {artefact.name} but not covered by its card (top-level .git* and .github "
+                "are left out of the digest): do not trust it; prov export leaves it out",
+                name,
+            )
+            for name in unsigned_entries(artefact)
+        ]
+    return verdict
+
+
+def verify_target(
+    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None
+) -> tuple[Verification, SignedCard | None]:
+    """``check_target`` with the whole card read, for decisions: the verdict and the verified card."""
+    verdict = check_target(target, key_files, trust, full=True)
+    return to_verification(verdict), verdict.signed
 
 
 _HASHERS: dict[Path | None, Hasher] = {}
@@ -70,23 +82,6 @@ def _hasher(artefact: Path) -> Hasher:
     if key not in _HASHERS:
         _HASHERS[key] = hasher_for(repo)
     return _HASHERS[key]
-
-
-def _name_unsigned(directory: Path, verification: Verification) -> Verification:
-    """Files a directory's digest leaves out are not covered by its card: say so, never silently."""
-    extra = unsigned_entries(directory)
-    if not extra:
-        return verification
-    reasons = [
-        Reason(
-            code="UNSIGNED_FILE",
-            source=name,
-            message=f"{name} is inside {directory.name} but not covered by its card (top-level .git* and .github "
-            "are left out of the digest): do not trust it; prov export leaves it out",
-        )
-        for name in extra
-    ]
-    return verification.model_copy(update={"reasons": [*verification.reasons, *reasons]})
 
 
 def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:
@@ -138,6 +133,8 @@ def is_bundle(path: Path) -> bool:
 def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | None = None) -> BundleVerification:
     """Verify a bundle on any machine: only ``--key`` files or the verifier's own repository are trusted,
     never a ``.prov/`` shipped inside the bundle; the bundle must hold exactly the files its record names."""
+    from ..card.bundle import verify_bundle
+
     trust = trust or trust_root(key_files, target=bundle)
     record_raw = (bundle / RECORD_NAME).read_bytes() if (bundle / RECORD_NAME).is_file() else None
     cards = sorted(c for c in bundle.glob("*" + CARD_SUFFIX) if c.name != RECORD_NAME and c.is_file())

@@ -14,8 +14,8 @@ from ..model.card import Subject
 from ..model.decision import Decision, Reason
 from ..model.export import BundleVerification, Duties, ExportRecord, ExportStatement
 from ..model.terms import EffectiveTerms
-from .files import CardFormatError, parse_envelope
-from .verify import verify_card
+from .envelope import CardFormatError, parse_envelope
+from .verify import revocation, signed_by, verify_card
 
 EXPORT_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 
@@ -71,14 +71,9 @@ def verify_bundle(
         envelope = parse_envelope(record_raw)
     except CardFormatError as e:
         return _refused(bundle, "EXPORT_RECORD_INVALID", record_name, f"{record_name} is not a DSSE envelope: {e}")
-    exporter = envelope.verified_by(candidates)
+    exporter, problem = signed_by(envelope, candidates, record_name, "export record")
     if exporter is None:
-        known = {c.keyid for c in candidates}
-        if any(k in known for k, _ in envelope.signatures):
-            return _refused(bundle, "SIGNATURE_INVALID", record_name, "the export record's signature does not verify")
-        return _refused(
-            bundle, "KEY_UNTRUSTED", record_name, "the export record is signed by a key you did not pass with --key"
-        )
+        return BundleVerification(verified=False, bundle=bundle, reasons=[Reason(**problem.as_dict())])  # type: ignore[union-attr]
     try:
         statement = ExportStatement.model_validate_json(envelope.payload)
     except ValidationError as e:
@@ -89,14 +84,10 @@ def verify_bundle(
             f"the export record is not a prov export statement: {e.errors()[0]['msg']}",
         )
     record = statement.predicate
-    if exporter.keyid in revoked_at and _aware(record.exported_at) >= revoked_at[exporter.keyid]:
-        reasons.append(
-            Reason(
-                code="KEY_REVOKED",
-                source="export.prov.json",
-                message="the export record was signed after the exporter's key was revoked",
-            )
-        )
+    reasons += [
+        Reason(**f.as_dict())
+        for f in revocation(exporter, record.exported_at, revoked_at, record_name, "export record")
+    ]
     for subject in statement.subject:
         actual = file_digests.get(subject.name)
         if actual is None:
@@ -163,7 +154,3 @@ def _refused(bundle: str, code: str, source: str, message: str) -> BundleVerific
     return BundleVerification(
         verified=False, bundle=bundle, reasons=[Reason(code=code, source=source, message=message)]
     )
-
-
-def _aware(t: dt.datetime) -> dt.datetime:
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)

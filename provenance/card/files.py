@@ -5,34 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..crypto import dsse
+from ..filenames import CARD_SUFFIX, RENDERED_SUFFIX
 from ..model.card import PAYLOAD_TYPE, ModelCard, Statement
+from .envelope import CardFormatError, parse_envelope
+from .paths import card_path, rendered_path, split_target
 
-CARD_SUFFIX = ".prov.json"
-RENDERED_SUFFIX = ".card.md"
-
-
-def card_path(artefact: Path) -> Path:
-    return artefact.with_name(artefact.name + CARD_SUFFIX)
-
-
-def rendered_path(artefact: Path) -> Path:
-    return artefact.with_name(artefact.name + RENDERED_SUFFIX)
-
-
-def split_target(target: Path) -> tuple[Path, Path]:
-    """(artefact, card) for either an artefact path or its ``.prov.json`` envelope."""
-    if target.name.endswith(CARD_SUFFIX):
-        return target.with_name(target.name[: -len(CARD_SUFFIX)]), target
-    return target, card_path(target)
-
-
-class CardFormatError(ValueError):
-    pass
+__all__ = [
+    "CARD_SUFFIX",
+    "RENDERED_SUFFIX",
+    "CardFormatError",
+    "SignedCard",
+    "card_path",
+    "parse_envelope",
+    "read_signed_card",
+    "rendered_path",
+    "split_target",
+]
 
 
 @dataclass(frozen=True)
@@ -55,13 +47,6 @@ class SignedCard:
 def statement_bytes(statement: Statement) -> bytes:
     data = statement.model_dump(mode="json", by_alias=True, exclude_none=False)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def parse_envelope(raw: bytes) -> dsse.Envelope:
-    try:
-        return dsse.Envelope.from_json(raw)
-    except dsse.EnvelopeFormatError as e:
-        raise CardFormatError(str(e)) from None
 
 
 def parse_statement(envelope: dsse.Envelope) -> Statement:

@@ -1,10 +1,14 @@
-"""Verification of a signed card: one pure function from bytes, keys and the artefact digest to a verdict.
+"""Verification of a signed card: one function from bytes, keys and the artefact's digest to a verdict.
 
 Checks, in order: envelope readable; a signature by a candidate key (KEY_UNTRUSTED if no signature's
-keyid is a candidate, SIGNATURE_INVALID if one is but the signature fails); statement and predicate
-schema (CARD_INVALID); signer not revoked at signing time (KEY_REVOKED); subject digest equals the
-artefact's current digest (DIGEST_MISMATCH). A card whose inspection found the artefact unsafe to load
-verifies (the signature is good) with an UNSAFE_PICKLE warning.
+keyid is a candidate, SIGNATURE_INVALID if one is but the signature fails); the statement reads
+(CARD_INVALID); signer not revoked at signing time (KEY_REVOKED); subject digest, and for a directory
+its signed file list, equal the artefact's (DIGEST_MISMATCH). A card whose inspection found the
+artefact unsafe to load verifies (the signature is good) with an INSPECTION_UNSAFE warning.
+
+``check_card`` needs the standard library and cryptography only, so `prov verify` starts fast;
+``verify_and_read`` is the same check plus the full pydantic card (for decisions), which must agree
+with the facts the check read.
 """
 
 from __future__ import annotations
@@ -12,31 +16,161 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from ..crypto import dsse
 from ..crypto.keys import PublicKeyInfo
-from ..model.decision import Reason, Verification
-from .files import CardFormatError, SignedCard, parse_envelope, parse_statement
+from ..model.codes import ReasonCode
+from .envelope import CardFormatError, parse_envelope
+from .facts import CardFacts, FactsError, read_facts
+
+if TYPE_CHECKING:
+    from ..model.decision import Verification
+    from .files import SignedCard
 
 
-def verify_card(
+@dataclass(frozen=True)
+class Finding:
+    """A reason without pydantic: code, message, source; its severity is the code's."""
+
+    code: str
+    message: str
+    source: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return ReasonCode(self.code).severity
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "source": self.source}
+
+
+@dataclass
+class Verdict:
+    artefact: str
+    card: str
+    findings: list[Finding] = field(default_factory=list)
+    keyid: str | None = None
+    signer: str | None = None
+    signed_at: str | None = None
+    subject_sha256: str | None = None
+    actual_sha256: str | None = None
+    card_sha256: str | None = None
+    envelope: dsse.Envelope | None = None
+    facts: CardFacts | None = None
+    signed: SignedCard | None = None  # the whole card, when checked with full=True and it verified
+
+    @property
+    def verified(self) -> bool:
+        return not any(f.severity == "block" for f in self.findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``model.decision.Verification`` (a test keeps the two equal)."""
+        return {
+            "verified": self.verified,
+            "artefact": self.artefact,
+            "card": self.card,
+            "reasons": [f.as_dict() for f in self.findings],
+            "keyid": self.keyid,
+            "signer": self.signer,
+            "signed_at": self.signed_at,
+            "subject_sha256": self.subject_sha256,
+            "actual_sha256": self.actual_sha256,
+            "card_sha256": self.card_sha256,
+        }
+
+
+def check_card(
     raw: bytes,
     *,
     artefact_name: str,
     card_name: str,
     candidates: list[PublicKeyInfo],
-    revoked_at: dict[str, dt.datetime],
+    revoked_at: Mapping[str, dt.datetime],
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
-) -> Verification:
-    return verify_and_read(
-        raw,
-        artefact_name=artefact_name,
-        card_name=card_name,
-        candidates=candidates,
-        revoked_at=revoked_at,
-        actual_sha256=actual_sha256,
-        actual_files=actual_files,
-    )[0]
+    full: bool = False,
+) -> Verdict:
+    """The verdict. For a directory artefact ``actual_files`` (relative path -> sha256) is compared with
+    the file list the card signed: the model-signing root hashes file digests in path order but not
+    the paths, so a rename that keeps the order keeps the root; the signed list catches it.
+    ``full``: also validate the whole card (pydantic), which must read the same facts, and keep it."""
+    v = Verdict(artefact_name, card_name, card_sha256=hashlib.sha256(raw).hexdigest(), actual_sha256=actual_sha256)
+    out = v.findings
+    try:
+        envelope = parse_envelope(raw)
+    except CardFormatError as e:
+        out.append(Finding("CARD_INVALID", f"the card is not a DSSE envelope: {e}", card_name))
+        return v
+    signer, problem = signed_by(envelope, candidates, card_name, "card")
+    if signer is None:
+        out.append(problem)  # type: ignore[arg-type]
+        return v
+    v.keyid, v.signer = signer.keyid, signer.name
+    try:
+        from ..mediatypes import PAYLOAD_TYPE
+
+        if envelope.payload_type != PAYLOAD_TYPE:
+            raise FactsError(f"payloadType is {envelope.payload_type!r}, expected {PAYLOAD_TYPE!r}")
+        facts = read_facts(envelope.payload)
+        if full:
+            v.signed = _whole_card(raw, envelope, facts)
+    except FactsError as e:
+        out.append(Finding("CARD_INVALID", f"the signed statement is not a valid prov card: {e}", card_name))
+        return v
+    v.envelope, v.facts = envelope, facts
+    v.signed_at = facts.signed_at.isoformat()
+    v.subject_sha256 = facts.subject_sha256
+    out += revocation(signer, facts.signed_at, revoked_at, card_name, "card")
+    if actual_sha256 is None:
+        out.append(Finding("ARTEFACT_MISSING", f"{artefact_name} is not there to check its digest", artefact_name))
+    elif facts.subject_sha256 != actual_sha256:
+        out.append(
+            Finding(
+                "DIGEST_MISMATCH",
+                f"{artefact_name} has sha256 {actual_sha256[:16]}…, the card signed "
+                f"{str(facts.subject_sha256)[:16]}…: the artefact changed after signing; re-run `prov card`",
+                artefact_name,
+            )
+        )
+    elif facts.files is not None and actual_files is not None and facts.files != dict(actual_files):
+        moved = sorted(set(facts.files).symmetric_difference(actual_files))
+        out.append(
+            Finding(
+                "DIGEST_MISMATCH",
+                f"the files inside {artefact_name} are not the ones the card signed "
+                f"({', '.join(moved[:4]) or 'contents moved'}): renamed, added or removed after signing; "
+                "re-run `prov card`",
+                artefact_name,
+            )
+        )
+    if facts.unsafe_reasons:
+        out.append(
+            Finding(
+                "INSPECTION_UNSAFE",
+                f"the signer's own inspection says loading {artefact_name} may run code "
+                f"({'; '.join(facts.unsafe_reasons[:3])}): do not load it with joblib.load or pickle.load",
+                artefact_name,
+            )
+        )
+    if facts.subject_name != artefact_name:
+        out.append(Finding("SUBJECT_NAME_MISMATCH", f"the card was signed for {facts.subject_name!r}", card_name))
+    if not v.verified:
+        v.signed = None
+    return v
+
+
+def _whole_card(raw: bytes, envelope: dsse.Envelope, facts: CardFacts) -> SignedCard:
+    from .files import SignedCard, parse_statement
+
+    try:
+        statement = parse_statement(envelope)
+    except CardFormatError as e:
+        raise FactsError(str(e)) from None
+    if facts_of(statement) != facts:
+        raise FactsError("it reads differently to a strict JSON reader and to the card schema")
+    return SignedCard(raw, envelope, statement)
 
 
 def verify_and_read(
@@ -49,131 +183,91 @@ def verify_and_read(
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
 ) -> tuple[Verification, SignedCard | None]:
-    """The verdict, and the card it verified (parsed once) when it verified; None otherwise.
+    """``check_card`` with the whole card validated; the verdict, and the card when it verified."""
+    verdict = check_card(
+        raw,
+        artefact_name=artefact_name,
+        card_name=card_name,
+        candidates=candidates,
+        revoked_at=revoked_at,
+        actual_sha256=actual_sha256,
+        actual_files=actual_files,
+        full=True,
+    )
+    return to_verification(verdict), verdict.signed
 
-    For a directory artefact ``actual_files`` (relative path -> sha256) is compared with the file list
-    the card signed: the model-signing root digest hashes file digests in path order but not the paths,
-    so a rename that keeps the order keeps the root; the signed list catches it.
-    """
-    reasons: list[Reason] = []
-    facts: dict[str, str | None] = {"card_sha256": hashlib.sha256(raw).hexdigest(), "actual_sha256": actual_sha256}
-    parsed: list[SignedCard] = []
 
-    def result() -> tuple[Verification, SignedCard | None]:
-        blocked = any(r.severity == "block" for r in reasons)
-        verdict = Verification(verified=not blocked, artefact=artefact_name, card=card_name, reasons=reasons, **facts)
-        return verdict, (parsed[0] if parsed and not blocked else None)
+def verify_card(raw: bytes, **kwargs: Any) -> Verification:
+    return verify_and_read(raw, **kwargs)[0]
 
-    try:
-        envelope = parse_envelope(raw)
-    except CardFormatError as e:
-        reasons.append(Reason(code="CARD_INVALID", message=f"the card is not a DSSE envelope: {e}", source=card_name))
-        return result()
 
-    signer = envelope.verified_by(candidates)
-    if signer is None:
-        known = {c.keyid for c in candidates}
-        by_candidate = [kid for kid, _ in envelope.signatures if kid in known]
-        if by_candidate:
-            reasons.append(
-                Reason(
-                    code="SIGNATURE_INVALID",
-                    message="the signature does not match the card's contents (the card was altered after signing)",
-                    source=card_name,
-                )
-            )
-        else:
-            ids = ", ".join(kid[:16] for kid, _ in envelope.signatures) or "none"
-            reasons.append(
-                Reason(
-                    code="KEY_UNTRUSTED",
-                    message=f"signed by key {ids}, which is not a trusted signer; trust it with "
-                    "`prov key trust PUBFILE` or pass --key",
-                    source=card_name,
-                )
-            )
-        return result()
-    facts["keyid"] = signer.keyid
-    facts["signer"] = signer.name
+def to_verification(verdict: Verdict) -> Verification:
+    from ..model.decision import Verification
 
-    try:
-        statement = parse_statement(envelope)
-    except CardFormatError as e:
-        reasons.append(
-            Reason(code="CARD_INVALID", message=f"the signed statement is not a valid prov card: {e}", source=card_name)
-        )
-        return result()
-    parsed.append(SignedCard(raw, envelope, statement))
+    return Verification.model_validate(verdict.as_dict())
+
+
+def facts_of(statement: Any) -> CardFacts:
+    """The facts as the pydantic statement reads them (to compare with the strict reader's)."""
     card = statement.predicate
-    signed_at = card.created.time
-    facts["signed_at"] = signed_at.isoformat()
-    subject = statement.subject[0]
-    facts["subject_sha256"] = subject.digest.get("sha256")
+    inspection = card.artefact.inspection
+    files = {f.path: f.sha256 for f in card.artefact.files} if card.artefact.kind == "directory" else None
+    return CardFacts(
+        subject_name=statement.subject[0].name,
+        subject_sha256=statement.subject[0].digest.get("sha256"),
+        signed_at=card.created.time,
+        kind=card.artefact.kind,
+        files=files or None,
+        unsafe_reasons=inspection.unsafe_reasons if inspection else ["no inspection recorded"],
+    )
 
-    if signer.keyid in revoked_at and _aware(signed_at) >= revoked_at[signer.keyid]:
-        reasons.append(
-            Reason(
-                code="KEY_REVOKED",
-                message=f"signed at {signed_at.isoformat()} by key {signer.name}, revoked at "
-                f"{revoked_at[signer.keyid].isoformat()}; re-sign the card with a valid key",
-                source=card_name,
-            )
+
+def signed_by(
+    envelope: dsse.Envelope, candidates: list[PublicKeyInfo], source: str, what: str
+) -> tuple[PublicKeyInfo | None, Finding | None]:
+    """The trusted key whose signature verifies, or why none does: the one signature check for cards
+    and export records alike (SIGNATURE_INVALID when a trusted key signed other bytes, else KEY_UNTRUSTED)."""
+    signer = envelope.verified_by(candidates)
+    if signer is not None:
+        return signer, None
+    known = {c.keyid for c in candidates}
+    if any(kid in known for kid, _ in envelope.signatures):
+        return None, Finding(
+            "SIGNATURE_INVALID",
+            f"the signature does not match the {what}'s contents (the {what} was altered after signing)",
+            source,
         )
-    if actual_sha256 is None:
-        reasons.append(
-            Reason(
-                code="ARTEFACT_MISSING",
-                message=f"{artefact_name} is not there to check its digest",
-                source=artefact_name,
-            )
+    ids = ", ".join(kid[:16] for kid, _ in envelope.signatures) or "none"
+    return None, Finding(
+        "KEY_UNTRUSTED",
+        f"the {what} is signed by key {ids}, which is not a trusted signer; trust it with "
+        "`prov key trust PUBFILE` or pass --key",
+        source,
+    )
+
+
+def revocation(
+    signer: PublicKeyInfo, signed_at: dt.datetime, revoked_at: Mapping[str, dt.datetime], source: str, what: str
+) -> list[Finding]:
+    """KEY_REVOKED when the signature's own time is at or after the key's revocation.
+
+    The time is the signer's claim; it is trusted only because the key was valid when it made it. A
+    key revoked for compromise should be revoked from before the compromise (``prov key revoke``).
+    """
+    if signer.keyid not in revoked_at or _aware(signed_at) < revoked_at[signer.keyid]:
+        return []
+    return [
+        Finding(
+            "KEY_REVOKED",
+            f"the {what} was signed at {signed_at.isoformat()} by key {signer.name}, revoked at "
+            f"{revoked_at[signer.keyid].isoformat()}; re-sign it with a valid key",
+            source,
         )
-    elif subject.digest.get("sha256") != actual_sha256:
-        reasons.append(
-            Reason(
-                code="DIGEST_MISMATCH",
-                message=f"{artefact_name} has sha256 {actual_sha256[:16]}…, the card signed "
-                f"{str(subject.digest.get('sha256'))[:16]}…: the artefact changed after signing; "
-                "re-run `prov card`",
-                source=artefact_name,
-            )
-        )
-    elif card.artefact.kind == "directory" and actual_files is not None and card.artefact.files:
-        signed_files = {f.path: f.sha256 for f in card.artefact.files}
-        if signed_files != dict(actual_files):
-            moved = sorted(set(signed_files).symmetric_difference(actual_files))
-            reasons.append(
-                Reason(
-                    code="DIGEST_MISMATCH",
-                    message=f"the files inside {artefact_name} are not the ones the card signed "
-                    f"({', '.join(moved[:4]) or 'contents moved'}): renamed, added or removed after signing; "
-                    "re-run `prov card`",
-                    source=artefact_name,
-                )
-            )
-    unsafe = card.artefact.inspection.unsafe_reasons if card.artefact.inspection else ["no inspection recorded"]
-    if unsafe:
-        reasons.append(
-            Reason(
-                code="INSPECTION_UNSAFE",
-                message=f"the signer's own inspection says loading {artefact_name} may run code "
-                f"({'; '.join(unsafe[:3])}): do not load it with joblib.load or pickle.load",
-                source=artefact_name,
-            )
-        )
-    if subject.name != artefact_name:
-        reasons.append(
-            Reason(
-                code="SUBJECT_NAME_MISMATCH",
-                severity="warn",
-                message=f"the card was signed for {subject.name!r}",
-                source=card_name,
-            )
-        )
-    return result()
+    ]
 
 
 def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
-__all__ = ["verify_card"]
+__all__ = ["Finding", "Verdict", "check_card", "verify_and_read", "verify_card"]

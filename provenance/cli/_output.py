@@ -78,12 +78,25 @@ def data_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_training_data(train_file: Any, holdout_file: Any, target: str | None) -> tuple[Any, Any]:
-    """Read --train / --holdout for the API (the audit needs both or just --train)."""
-    from ..api.cards import load_data
+    """Read --train / --holdout (features and target) from CSV or Parquet for the use case."""
+    from ..analysis.privacy import Data
+    from ..analysis.tabular import read_table
 
-    if holdout_file is not None and train_file is None:
-        raise click.UsageError("--holdout needs --train")
-    return (
-        load_data(train_file, target) if train_file else None,
-        load_data(holdout_file, target) if holdout_file else None,
-    )
+    def load(path: Any) -> Any:
+        x, y, _ = read_table(path, target)
+        return Data(x, y)
+
+    return (load(train_file) if train_file else None, load(holdout_file) if holdout_file else None)
+
+
+def parse_metric(spec: str) -> tuple[str, float | str]:
+    """``--metric NAME=VALUE``: a number when it reads as one, else text."""
+    from ..errors import UsageError
+
+    key, sep, value = spec.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"--metric {spec!r}: expected NAME=VALUE, e.g. --metric accuracy=0.94")
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        return key.strip(), value.strip()

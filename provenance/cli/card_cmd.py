@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ._output import data_options, emit_json, load_training_data, prompt_passphrase, say
+from ._output import data_options, emit_json, load_training_data, parse_metric, prompt_passphrase, say
 
 
 @click.command()
@@ -93,43 +93,45 @@ def card(
     what it is, the datasets' terms, code commit, parents and effective sharing terms; appends to
     .prov/ledger.jsonl. With --render, re-renders an existing card without signing.
     """
-    from ..api import cards as api
+    from ..api import card as api
 
     if render_only:
         text = api.render_card(artefact, fmt)
         if output is not None:
-            from ..api._common import write_output
+            from ..store.session import write_output
 
             write_output(output, text)
             say(f"wrote {output}")
         else:
             sys.stdout.write(text)
         return
-    if not datasets and not parents:
-        raise click.UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
-    if dp_delta is not None and dp_epsilon is None:
-        raise click.UsageError("--dp-delta needs --dp-epsilon")
-    dp = api.dp_declaration(dp_epsilon, dp_delta)
-    train, holdout = load_training_data(train_file, holdout_file, target)
-    result = api.sign_card(
+    from ..card.request import CardRequest
+
+    if holdout_file is not None and train_file is None:
+        raise click.UsageError("--holdout needs --train")  # before reading any data
+    request = CardRequest(
         artefact,
-        list(datasets),
-        parents=list(parents),
+        datasets=datasets,
+        parents=parents,
         relation=relation,
-        metrics=list(metrics),
+        metrics=dict(parse_metric(m) for m in metrics),
         intended_use=intended_use,
         limitations=limitations,
         licence=licence,
         licence_link=licence_link,
         key_name=key_name,
-        passphrase=prompt_passphrase,
         overwrite=overwrite,
         verify_data=not no_verify_data,
-        train=train,
-        holdout=holdout,
         trust_pickle=trust_pickle,
-        dp=dp,
+        dp_epsilon=dp_epsilon,
+        dp_delta=dp_delta,
     )
+    train, holdout = load_training_data(train_file, holdout_file, target)
+    if train is not None:
+        from dataclasses import replace
+
+        request = replace(request, train=train, holdout=holdout)
+    result = api.sign_card(request, passphrase=prompt_passphrase)
     if as_json:
         emit_json(api.card_summary(result))
         return

@@ -11,6 +11,12 @@ def main(argv: list[str] | None = None) -> int:
         from ..hooks.check import main as check
 
         return check(args[1:])
+    if args[:1] == ["verify"]:
+        from .verify_run import main as verify
+
+        code = verify(args[1:])  # None: help or an unusual option, which click parses
+        if code is not None:
+            return code
     if args in ([], ["--help"], ["-h"]):
         from .commands import top_help
 

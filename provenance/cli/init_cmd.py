@@ -29,7 +29,7 @@ def init(
     Generates a signing key in your per-user key directory if you have none, and trusts its public
     key in .prov/keys/. Private keys never enter the repository.
     """
-    from ..api.project import init as run
+    from ..api.init import init as run
 
     result = run(directory, owner, audience, key_type, key_name, new_passphrase(encrypt))
     if as_json:

@@ -95,8 +95,8 @@ def revoke(key_ref: str, reason: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def export(name: str | None, fmt: str, output: Path | None) -> None:
     """Print your PUBLIC key (default key unless NAME) for recipients to verify with."""
-    from ..api._common import write_output
     from ..api.keys import export_key
+    from ..store.session import write_output
 
     text = export_key(name, fmt)
     if output is not None:

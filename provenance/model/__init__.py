@@ -1,20 +1,29 @@
-"""Pydantic models: the data prov reads, signs and decides on. No I/O here."""
+"""Pydantic models: the data prov reads, signs and decides on. No I/O here.
 
-from .card import ModelCard, Statement
-from .config import Config
-from .dataset import DatasetManifest, DatasetTerms
-from .decision import Decision, Reason, Recipient, Verification
-from .terms import EffectiveTerms
+Loaded lazily: ``provenance.model.codes`` (stdlib) must not pull pydantic into `prov verify`.
+"""
 
-__all__ = [
-    "Config",
-    "DatasetManifest",
-    "DatasetTerms",
-    "Decision",
-    "EffectiveTerms",
-    "ModelCard",
-    "Reason",
-    "Recipient",
-    "Statement",
-    "Verification",
-]
+from __future__ import annotations
+
+_LAZY = {
+    "ModelCard": "card",
+    "Statement": "card",
+    "Config": "config",
+    "DatasetManifest": "dataset",
+    "DatasetTerms": "dataset",
+    "Decision": "decision",
+    "Reason": "decision",
+    "Recipient": "decision",
+    "Verification": "decision",
+    "EffectiveTerms": "terms",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(name)

@@ -7,14 +7,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..mediatypes import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE  # noqa: F401  (PAYLOAD_TYPE re-exported)
 from ._base import Strict
 from .dataset import DatasetTerms, Sha256
 from .terms import EffectiveTerms
 
 SCHEMA_VERSION = "1"
-PREDICATE_TYPE = "https://prov-cards.dev/model-card/v1"
-STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
-PAYLOAD_TYPE = "application/vnd.in-toto+json"
 
 
 class FileDigest(Strict):

@@ -11,7 +11,6 @@ from ..errors import ManifestError, NotFoundError, UsageError
 from . import atomic
 from .repo import ProvRepo
 from .userkeys import check_name
-from .yamlio import dump_yaml, load_yaml
 
 
 @dataclass(frozen=True)
@@ -125,6 +124,8 @@ def revocations(repo: ProvRepo) -> dict[str, Revocation]:
     path = repo.revocations_file
     if not path.exists():
         return {}
+    from .yamlio import load_yaml
+
     data = load_yaml(path) or []
     if not isinstance(data, list):
         raise ManifestError(str(path), None, "expected a list of revocations")
@@ -158,6 +159,8 @@ def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime) -> Revocat
         {"keyid": r.keyid, "name": r.name, "revoked_at": r.revoked_at.isoformat(), "reason": r.reason}
         for r in current.values()
     ]
+    from .yamlio import dump_yaml
+
     atomic.write_text(
         repo.revocations_file, "# Revoked signing keys; signatures made after revoked_at fail.\n" + dump_yaml(entries)
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..analysis.pickles.reader import Limits
-from ..store import config as config_store
-from ..store.repo import ProvRepo, find_repo
+from . import config as config_store
+from .repo import ProvRepo, find_repo
 
 
 def limits_for(repo: ProvRepo | None) -> Limits:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
 from ..analysis.artefact import inspect_artefact
-from ..analysis.privacy import Data, assess_file
+from ..analysis.privacy import assess_file
 from ..card import build, render
 from ..card.files import (
     CardFormatError,
@@ -23,22 +22,22 @@ from ..card.files import (
     split_target,
     statement_bytes,
 )
+from ..card.request import CardRequest
 from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
-from ..model.card import PAYLOAD_TYPE, DatasetRef, DifferentialPrivacy, ModelCard, ParentRef, Signer
+from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
 from ..store import atomic, ledger, userkeys
 from ..store import datasets as dataset_store
+from ..store.limits import limits_for
 from ..store.repo import ProvRepo, require_repo
-from ._common import hasher_for, utcnow
+from ..store.session import hasher_for, utcnow
+from ..store.trust import TrustRoot
 from .datasets import content_digest, verify_files
 from .keys import load_signing_key
-from .limits import limits_for
-
-ROLES = ("train", "validation", "test")
-RELATIONS = ("finetune", "adapter", "merge", "quantized")
+from .verify import verify_target
 
 
 @dataclass(frozen=True)
@@ -50,65 +49,30 @@ class CardResult:
     keyid: str
 
 
-def parse_dataset_spec(spec: str) -> tuple[str, str]:
-    name, _, role = spec.partition(":")
-    role = role or "train"
-    if role not in ROLES:
-        raise UsageError(f"--dataset {spec}: role must be one of {', '.join(ROLES)} (NAME or NAME:ROLE)")
-    return name, role
-
-
-def parse_metric(spec: str) -> tuple[str, float | str]:
-    key, sep, value = spec.partition("=")
-    if not sep or not key.strip():
-        raise UsageError(f"--metric {spec!r}: expected NAME=VALUE, e.g. --metric accuracy=0.94")
-    try:
-        return key.strip(), float(value)
-    except ValueError:
-        return key.strip(), value.strip()
-
-
 def sign_card(
-    artefact: Path,
-    datasets: Sequence[str],
+    request: CardRequest,
     *,
-    parents: Sequence[Path] = (),
-    relation: str = "finetune",
-    metrics: Sequence[str] | Mapping[str, float | str] = (),
-    intended_use: str | None = None,
-    limitations: str | None = None,
-    licence: str | None = None,
-    licence_link: str | None = None,
-    key_name: str | None = None,
     passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
-    overwrite: bool = False,
-    verify_data: bool = True,
-    train: Data | None = None,
-    holdout: Data | None = None,
-    trust_pickle: bool = False,
-    dp: DifferentialPrivacy | None = None,
     now: dt.datetime | None = None,
 ) -> CardResult:
-    """Build, sign, record and render the card of ``artefact``.
+    """Build, sign, record and render the card a ``CardRequest`` describes.
 
     ``train`` / ``holdout`` (features and target) add the empirical verbatim scan and the membership
     audit to the privacy section; the static analysis runs whenever the artefact loads safely.
     """
     now = now or utcnow()
+    artefact = request.artefact
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
-    if relation not in RELATIONS:
-        raise UsageError(f"--relation {relation!r}: use one of {', '.join(RELATIONS)}")
     repo = require_repo(artefact)
     out = card_path(artefact)
     previous = None
     if out.exists():
-        if not overwrite:
+        if not request.overwrite:
             raise UsageError(f"{out} exists; pass --overwrite to re-sign (the new card records the old card's digest)")
         previous = hashlib.sha256(out.read_bytes()).hexdigest()
-    licence = _licence(licence)
-    metric_values = dict(metrics) if isinstance(metrics, Mapping) else dict(parse_metric(m) for m in metrics)
-    key_name, key = load_signing_key(key_name, repo, passphrase, now)
+    licence = _licence(request.licence)
+    key_name, key = load_signing_key(request.key_name, repo, passphrase, now)
     public = key.public_key()
 
     hasher = hasher_for(repo)
@@ -116,14 +80,9 @@ def sign_card(
     facts = inspect_artefact(artefact, limits_for(repo))
 
     refs: list[DatasetRef] = []
-    seen: set[str] = set()
-    for spec in datasets:
-        name, role = parse_dataset_spec(spec)
-        if name in seen:
-            raise UsageError(f"--dataset {name} is given twice")
-        seen.add(name)
+    for name, role in request.dataset_specs:
         manifest, raw = dataset_store.load(repo, name)
-        if verify_data:
+        if request.verify_data:
             problems = verify_files(repo, manifest, hasher)
             if problems:
                 raise CheckFailed(
@@ -138,13 +97,13 @@ def sign_card(
                 role=role,  # type: ignore[arg-type]
                 manifest_sha256=hashlib.sha256(raw).hexdigest(),
                 content_sha256=content_digest(manifest),
-                content_verified=verify_data and bool(manifest.files),
+                content_verified=request.verify_data and bool(manifest.files),
                 terms=manifest.terms(),
                 description=manifest.description,
                 origin=manifest.origin.source,
             )
         )
-    parent_refs = [_parent_ref(p, relation, repo) for p in parents]
+    parent_refs = [_parent_ref(p, request.relation, repo) for p in request.parents]
 
     code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), repo.ledger_file])
     card = build.build_card(
@@ -155,12 +114,19 @@ def sign_card(
         code=code,
         datasets=refs,
         parents=parent_refs,
-        privacy=assess_file(artefact, facts, trust_pickle=trust_pickle, train=train, holdout=holdout, dp=dp),
+        privacy=assess_file(
+            artefact,
+            facts,
+            trust_pickle=request.trust_pickle,
+            train=request.train,
+            holdout=request.holdout,
+            dp=request.dp,
+        ),
         licence=licence,
-        licence_link=licence_link,
-        metrics=metric_values,
-        intended_use=intended_use,
-        limitations=limitations,
+        licence_link=request.licence_link,
+        metrics=dict(request.metrics),
+        intended_use=request.intended_use,
+        limitations=request.limitations,
         previous_card=previous,
     )
     payload = statement_bytes(build.statement_for(card))
@@ -198,7 +164,7 @@ def _licence(licence: str | None) -> str | None:
 
 
 def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
-    result, signed = verify_target(parent)
+    result, signed = verify_target(parent, trust=TrustRoot.of_repo(repo))  # the signer's own repository
     if not result.verified or signed is None:
         first = result.reasons[0] if result.reasons else None
         why = f"{first.code}: {first.message}" if first else "not verified"
@@ -252,24 +218,3 @@ def card_summary(result: CardResult) -> dict[str, Any]:
         "estimator": card.artefact.estimator,
         "effective_terms": card.effective_terms.model_dump(mode="json"),
     }
-
-
-def load_data(path: Path, target: str | None) -> Data:
-    """Features and target from a CSV (or Parquet) file, for the audit."""
-    from ..analysis.tabular import read_table
-
-    x, y, _ = read_table(path, target)
-    return Data(x, y)
-
-
-def dp_declaration(epsilon: float | None, delta: float | None) -> DifferentialPrivacy | None:
-    if epsilon is None:
-        return None
-    try:
-        return DifferentialPrivacy(epsilon=epsilon, delta=delta)
-    except ValueError as e:
-        raise UsageError(f"--dp-epsilon/--dp-delta: {str(e).splitlines()[-1]}") from None
-
-
-# Verification lives in api.verify (what recipients run, kept light); these names stay importable here.
-from .verify import verify_target  # noqa: E402

@@ -1,4 +1,4 @@
-"""Small helpers shared by the API modules."""
+"""Per-command resources: the time a command decides at, and the hasher (with its digest cache) it uses."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..digest import DigestCache, Hasher
-from ..store import atomic
-from ..store.repo import ProvRepo
+from . import atomic
+from .repo import ProvRepo
 
 
 def utcnow() -> dt.datetime:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..analysis.pickles.reader import Limits
 from ..errors import CheckFailed, UsageError
-from .limits import limits_near
+from ..store.limits import limits_near
 
 
 def load_verified(path: Path, key_files: list[Path], limits: Limits | None = None) -> Any:

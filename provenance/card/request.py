@@ -1,0 +1,87 @@
+"""What one signed card is made from: a frozen request, checked whole before anything is read or written.
+
+The rules that tie options together live here, so the CLI and the Python API refuse the same
+requests with the same words: a card names at least one dataset or parent; a holdout set needs a
+training set (the audit compares members with non-members); a DP delta needs an epsilon; roles and
+relations are from a fixed list; a dataset is named once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..model.card import DifferentialPrivacy
+
+ROLES = ("train", "validation", "test")
+RELATIONS = ("finetune", "adapter", "merge", "quantized")
+
+
+def parse_dataset_spec(spec: str) -> tuple[str, str]:
+    """``NAME`` or ``NAME:ROLE`` -> (name, role)."""
+    name, _, role = spec.partition(":")
+    role = role or "train"
+    if not name or role not in ROLES:
+        raise UsageError(f"--dataset {spec}: role must be one of {', '.join(ROLES)} (NAME or NAME:ROLE)")
+    return name, role
+
+
+@dataclass(frozen=True)
+class CardRequest:
+    artefact: Path
+    datasets: tuple[str, ...] = ()  # NAME or NAME:ROLE
+    parents: tuple[Path, ...] = ()
+    relation: str = "finetune"
+    metrics: Mapping[str, float | str] = field(default_factory=dict)
+    intended_use: str | None = None
+    limitations: str | None = None
+    licence: str | None = None
+    licence_link: str | None = None
+    key_name: str | None = None
+    overwrite: bool = False
+    verify_data: bool = True
+    train: Any = None  # analysis.privacy.Data: features and target
+    holdout: Any = None
+    trust_pickle: bool = False
+    dp_epsilon: float | None = None
+    dp_delta: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "artefact", Path(self.artefact))
+        object.__setattr__(self, "datasets", tuple(self.datasets))
+        object.__setattr__(self, "parents", tuple(Path(p) for p in self.parents))
+        if not self.datasets and not self.parents:
+            raise UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
+        if self.relation not in RELATIONS:
+            raise UsageError(f"--relation {self.relation!r}: use one of {', '.join(RELATIONS)}")
+        if self.holdout is not None and self.train is None:
+            raise UsageError("--holdout needs --train: the audit compares the training rows with the holdout")
+        if self.dp_delta is not None and self.dp_epsilon is None:
+            raise UsageError("--dp-delta needs --dp-epsilon")
+        seen: set[str] = set()
+        for spec in self.datasets:
+            name, _ = parse_dataset_spec(spec)
+            if name in seen:
+                raise UsageError(f"--dataset {name} is given twice")
+            seen.add(name)
+        self.dp  # noqa: B018  (validated now, not half-way through signing)
+
+    @property
+    def dataset_specs(self) -> list[tuple[str, str]]:
+        return [parse_dataset_spec(s) for s in self.datasets]
+
+    @property
+    def dp(self) -> DifferentialPrivacy | None:
+        if self.dp_epsilon is None:
+            return None
+        from ..model.card import DifferentialPrivacy
+
+        try:
+            return DifferentialPrivacy(epsilon=self.dp_epsilon, delta=self.dp_delta)
+        except ValueError as e:
+            raise UsageError(f"--dp-epsilon/--dp-delta: {str(e).splitlines()[-1]}") from None

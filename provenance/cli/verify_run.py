@@ -1,0 +1,130 @@
+"""`prov verify`, without click: what recipients and CI jobs run, often over many artefacts.
+
+`prov verify` is parsed here when its arguments are plain (targets, ``--key FILE``, ``--json``); help
+and anything unusual go through click (``verify_cmd``), which calls the same ``run``. Artefacts are
+checked with ``api.verify.check_target`` (no pydantic); bundles with the full reader.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def parse(args: list[str]) -> tuple[list[Path], list[Path], bool] | None:
+    """(targets, keys, as_json), or None when click should parse (help, unknown options, no target)."""
+    targets: list[Path] = []
+    keys: list[Path] = []
+    as_json = False
+    rest = iter(args)
+    options = True
+    for a in rest:
+        if options and a == "--":
+            options = False
+        elif options and a == "--json":
+            as_json = True
+        elif options and a == "--key":
+            value = next(rest, None)
+            if value is None:
+                return None
+            keys.append(Path(value))
+        elif options and a.startswith("--key="):
+            keys.append(Path(a[len("--key=") :]))
+        elif options and a.startswith("-") and a != "-":
+            return None
+        else:
+            targets.append(Path(a))
+    return (targets, keys, as_json) if targets else None
+
+
+def main(args: list[str]) -> int | None:
+    parsed = parse(args)
+    if parsed is None:
+        return None
+    from ..errors import report
+
+    try:
+        return run(*parsed)
+    except Exception as e:  # one line; exit 2 for the user's mistakes, 3 for prov's
+        return report(e)
+
+
+def run(targets: list[Path], keys: list[Path], as_json: bool) -> int:
+    from ..api.verify import check_target, is_bundle
+
+    results: list[Any] = []
+    ok = True
+    for target in targets:
+        if is_bundle(target):
+            from ..api.verify import verify_bundle_dir
+
+            bundle = verify_bundle_dir(target, keys)
+            ok &= bundle.verified
+            results.append(bundle.model_dump(mode="json"))
+            if not as_json:
+                _show_bundle(target, bundle)
+            continue
+        verdict = check_target(target, keys)
+        ok &= verdict.verified
+        results.append(verdict.as_dict())
+        if not as_json:
+            _show_card(verdict.as_dict())
+    if as_json:
+        sys.stdout.write(json.dumps(results[0] if len(targets) == 1 else results, indent=2, default=str) + "\n")
+    return 0 if ok else 1
+
+
+def _out(line: str, err: bool = False) -> None:
+    (sys.stderr if err else sys.stdout).write(line + "\n")
+
+
+def _show_card(r: dict[str, Any]) -> None:
+    if r["verified"]:
+        _out(
+            f"OK {r['artefact']}: signed by {r['signer']} ({(r['keyid'] or '')[:16]}…) "
+            f"at {r['signed_at']}, sha256 {r['subject_sha256']}"
+        )
+    else:
+        _out(f"FAIL {r['artefact']}")
+    _reasons(r["reasons"])
+
+
+def _reasons(reasons: list[dict[str, Any]]) -> None:
+    for x in reasons:
+        block = x["severity"] == "block"
+        _out(f"{'FAIL' if block else 'WARN'} {x['code']}: {x['message']}", err=block)
+
+
+def _show_bundle(bundle: Path, result: Any) -> None:
+    _reasons([r.model_dump() for r in result.reasons])
+    record = result.record
+    if not (result.verified and record is not None):
+        _out(f"FAIL bundle {bundle}")
+        return
+    rec, duties = record.recipient, record.duties
+    _out(
+        f"OK bundle {bundle}: {record.artefact} exported to {rec.name}"
+        f"{f' ({rec.org})' if rec.org else ''} on {record.exported_at.isoformat()} by "
+        f"{result.exporter}; card signed by {result.card_signer}"
+    )
+    _out("You may use it:")
+    _out(
+        f"  purpose    {rec.purpose or 'not stated'}"
+        + (f" (permitted: {', '.join(duties.purposes)})" if duties.purposes is not None else "")
+    )
+    _out(
+        f"  territory  {rec.territory or 'not stated'}"
+        + (f" (permitted: {', '.join(duties.territories)})" if duties.territories is not None else "")
+    )
+    commercial = {True: "permitted", False: "NOT permitted", None: "as the licences allow"}
+    _out(f"  commercial {commercial[duties.commercial_use]}")
+    for title, items in (
+        ("attribution", duties.attribution),
+        ("share-alike", duties.share_alike),
+        ("use restrictions", duties.use_restrictions),
+        ("also", duties.other),
+    ):
+        for item in items:
+            _out(f"  {title:10} {item}")
