@@ -97,6 +97,7 @@ class DigestCache:
             )
             db.execute("CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, sha256 TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS passes (key TEXT PRIMARY KEY, entries TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS valid_cards (key TEXT PRIMARY KEY)")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -137,6 +138,17 @@ class DigestCache:
     def put_blob(self, blob: str, sha256: str) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (blob, sha256))
+
+    def card_valid(self, key: str) -> bool:
+        """Whether a card with these bytes was validated whole by this prov version (content-addressed)."""
+        try:
+            return self._db.execute("SELECT 1 FROM valid_cards WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def record_card_valid(self, key: str) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("INSERT OR IGNORE INTO valid_cards VALUES (?)", (key,))
 
     def passed_entries(self, key: str) -> str | None:
         """The index entries a check with these policy inputs passed on (see gate/passes.py)."""

@@ -72,12 +72,12 @@ def classify(path: str, patterns: list[str], dataset_paths: object, carded_dirs:
         if rel in PROV_FILES or (rel.startswith("keys/") and rel.count("/") == 1 and rel.endswith(".pub")):
             return PROV_FILE
         return PROV_UNKNOWN
+    if path in dataset_paths:  # type: ignore[operator]
+        return DATASET_FILE  # registered data is data wherever it lies (its directory is judged too)
     if any(d in carded_dirs for d in ancestors(path)):  # type: ignore[operator]
         return IN_DIRECTORY
     if path.endswith(CARD_SUFFIX):
         return CARD
-    if path in dataset_paths:  # type: ignore[operator]
-        return DATASET_FILE
     if is_artefact_name(path, patterns):
         return ARTEFACT
     if path.endswith(RENDERED_SUFFIX):

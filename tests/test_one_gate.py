@@ -357,3 +357,38 @@ def test_registered_data_under_a_prov_name_is_still_the_data(base: Path, prov, n
     assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
     code, codes, _ = _check(prov, name)
     assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes
+
+
+# --- second attacker brief --------------------------------------------------------------------------------
+
+
+def test_registered_data_inside_a_carded_directory_is_still_data(base: Path, prov) -> None:
+    _audience(base, "public")
+    git(base, "add", ".prov/config.yaml")
+    git(base, "commit", "-q", "--no-verify", "-m", "public")
+    with open(base / "data" / "patients.csv", "a") as f:
+        f.write("77,1\n")  # changed: no longer a byte-identical copy either
+    manifest = yaml.safe_load((base / "patients-2024.yaml").read_text())
+    manifest.update(name="pub", licence="CC0-1.0", confidentiality="public", agreements=[], files=[])
+    manifest["personal_data"] = {"contains": False}
+    (base / "pub.yaml").write_text(yaml.safe_dump(manifest))
+    assert prov("dataset", "add", "--manifest", "pub.yaml").code == 0
+    git(base, "add", ".prov/datasets/pub.yaml")
+    git(base, "commit", "-q", "--no-verify", "-m", "pub")
+    assert prov("card", "data", "--dataset", "pub").code == 0  # the data directory carded as a "model"
+    git(base, "add", "data", "data.prov.json")
+    for args in ((), ("data/patients.csv", "data.prov.json"), ("--all",)):
+        code, codes, _ = _check(prov, *args)
+        assert code == 1 and "CONFIDENTIALITY_AUDIENCE" in codes, args
+
+
+def test_deleting_a_directory_card_does_not_uncard_the_directory(base: Path, mdir: Path, prov) -> None:
+    git(base, "add", "mdir", "mdir.prov.json")
+    git(base, "commit", "-q", "--no-verify", "-m", "dir")
+    (mdir / "config.json").write_text('{"layers": 9}\n')
+    git(base, "add", "mdir")
+    git(base, "rm", "-q", "--cached", "mdir.prov.json")
+    (base / "mdir.prov.json").unlink()
+    for args in (("mdir/config.json",), ()):
+        code, codes, _ = _check(prov, *args)
+        assert code == 1 and "CARD_MISSING" in codes, args

@@ -148,3 +148,53 @@ def test_malicious_pickle_blocked_and_never_executed(hooked: Path, tmp_path: Pat
     r = commit(hooked, "evil.joblib")
     assert r.returncode == 1 and "UNSAFE_PICKLE" in r.stdout
     assert not canary.exists()
+
+
+def test_issue_10_reproductions_through_a_real_commit(hooked: Path, prov, trained) -> None:
+    """The commit-time cases of issue 10, through `git commit` with the installed hook."""
+    repo = hooked
+    cfg = repo / ".prov" / "config.yaml"
+    data = yaml.safe_load(cfg.read_text())
+    data["repository"]["audience"] = "public"
+    cfg.write_text(yaml.safe_dump(data))
+    git(repo, "commit", "-q", "--no-verify", "-am", "public now")
+    # an uncarded model under an upper-case name
+    shutil.copy(trained["logreg"], repo / "MODEL.JOBLIB")
+    r = commit(repo, "MODEL.JOBLIB")
+    assert r.returncode == 1 and "CARD_MISSING" in r.stdout, r.stdout
+    git(repo, "rm", "-q", "--cached", "MODEL.JOBLIB")
+    # a byte-identical copy of the confidential data file under a new name
+    shutil.copy(repo / "data" / "patients.csv", repo / "notes.txt")
+    r = commit(repo, "notes.txt")
+    assert r.returncode == 1 and "CONFIDENTIALITY_AUDIENCE" in r.stdout, r.stdout
+    git(repo, "rm", "-q", "--cached", "notes.txt")
+    # a manifest saved as .yml, with the confidential file it lists
+    manifest = yaml.safe_load((repo / "patients-2024.yaml").read_text())
+    manifest.update(name="health", files=[{"path": "data/health.csv"}])
+    (repo / "data" / "health.csv").write_text("age,diagnosis\n70,1\n")
+    (repo / ".prov" / "datasets" / "health.yml").write_text(yaml.safe_dump(manifest))
+    r = commit(repo, ".prov/datasets/health.yml", "data/health.csv")
+    assert r.returncode == 1 and "CONFIDENTIALITY_AUDIENCE" in r.stdout, r.stdout
+    git(repo, "reset", "-q")
+
+
+def test_directory_artefacts_and_resigned_parents_through_a_real_commit(hooked: Path, prov, trained) -> None:
+    repo = hooked
+    d = repo / "mdir"
+    d.mkdir()
+    shutil.copy(trained["logreg"], d / "model.joblib")
+    (d / "config.json").write_text("{}\n")
+    assert prov("card", "mdir", "--dataset", "patients-2024").code == 0
+    r = commit(repo, "mdir", "mdir.prov.json", "mdir.card.md")
+    assert r.returncode == 0, r.stdout  # a carded directory commits
+    (d / "config.json").write_text('{"changed": 1}\n')
+    r = commit(repo, "mdir/config.json")
+    assert r.returncode == 1 and "DIGEST_MISMATCH" in r.stdout, r.stdout
+    git(repo, "checkout", "HEAD", "--", "mdir")
+    # a child whose parent was re-signed after it
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    shutil.copy(trained["knn"], repo / "child.joblib")
+    assert prov("card", "child.joblib", "--parent", "model.joblib").code == 0
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
+    r = commit(repo, "model.joblib", "model.joblib.prov.json", "child.joblib", "child.joblib.prov.json")
+    assert r.returncode == 1 and "PARENT_UNVERIFIED" in r.stdout, r.stdout

@@ -126,6 +126,8 @@ def test_cli_light_path_prints_what_the_full_verification_says(project: Path, pr
 
 def test_prov_verify_imports_no_pydantic_click_or_numpy(project: Path, prov) -> None:
     assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    warm = "from provenance.cli.entry import main; main(['verify', 'model.joblib'])"
+    subprocess.run([sys.executable, "-c", warm], cwd=project, capture_output=True, check=True)  # validates once
     code = (
         "import sys; from provenance.cli.entry import main; rc = main(['verify', 'model.joblib']); "
         "heavy = [m for m in ('pydantic', 'click', 'numpy', 'scipy', 'sklearn', 'jinja2', 'yaml') "
@@ -134,3 +136,38 @@ def test_prov_verify_imports_no_pydantic_click_or_numpy(project: Path, prov) -> 
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "0 []"
+
+
+def _resign(project: Path, payload: bytes) -> None:
+    from provenance.store.userkeys import default_name, load_private
+
+    key = load_private(default_name())  # type: ignore[arg-type]
+    envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload, key)
+    (project / "model.joblib.prov.json").write_text(json.dumps(envelope))
+
+
+def test_cli_refuses_what_the_schema_refuses(project: Path, prov) -> None:
+    """A card the trusted key signed but the card schema refuses: verify, check and export all say so."""
+    import base64
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    payload = base64.b64decode(json.loads((project / "model.joblib.prov.json").read_text())["payload"])
+    for forged in (b"\xef\xbb\xbf" + payload, payload.replace(b'"predicate":{', b'"predicate":{"surprise":1,', 1)):
+        _resign(project, forged)
+        r = prov("verify", "model.joblib", "--json")
+        assert r.code == 1 and {x["code"] for x in json.loads(r.out)["reasons"]} == {"CARD_INVALID"}, r.out
+        r = prov("export", "model.joblib", "--to", "out", "--dry-run", "--recipient", "x", "--json")
+        assert r.code == 1 and "CARD_INVALID" in r.out
+
+
+def test_odd_verify_arguments_are_bad_input_not_crashes(project: Path, prov, monkeypatch) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    r = prov("verify", "--key=", "model.joblib")
+    assert r.code == 2 and "Traceback" not in r.err and "internal error" not in r.err
+    d = project / "mdir"
+    d.mkdir()
+    shutil.copy(project / "model.joblib", d / "w.joblib")
+    assert prov("card", "mdir", "--dataset", "patients-2024").code == 0
+    monkeypatch.chdir(d)
+    r = prov("verify", ".")
+    assert "internal error" not in r.err

@@ -32,6 +32,8 @@ def check_target(
 ) -> Verdict:
     """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
     repository the user works in (never one inside the target). ``full`` also reads the whole card."""
+    if target.name in ("", ".", ".."):
+        target = Path(os.path.abspath(target))  # `prov verify .` means this directory, by its name
     artefact, card_file = split_target(target)
     trust = trust or trust_root(list(key_files), target=artefact)
     if not card_file.exists():
@@ -50,6 +52,8 @@ def check_target(
         actual_files={f.path: f.sha256 for f in tree.files} if tree and directory else None,
         full=full,
     )
+    if not full and verdict.facts is not None:
+        _validate_whole(raw, verdict, _hasher(artefact))
     if directory:
         # Files a directory's digest leaves out are not covered by its card: say so, never silently.
         verdict.findings += [
@@ -70,6 +74,31 @@ def verify_target(
     """``check_target`` with the whole card read, for decisions: the verdict and the verified card."""
     verdict = check_target(target, key_files, trust, full=True)
     return to_verification(verdict), verdict.signed
+
+
+def _validate_whole(raw: bytes, verdict: Verdict, hasher: Hasher) -> None:
+    """`prov verify` promises a valid card, not only valid facts: the whole schema is checked once per
+    card (by its bytes and this prov version) and remembered, so a warm verify needs no pydantic."""
+    import hashlib
+
+    from .._version import __version__
+    from ..card.facts import FactsError
+    from ..card.verify import whole_card
+
+    key = hashlib.sha256(f"prov {__version__}\n{verdict.card_sha256}".encode()).hexdigest()
+    if hasher.cache is not None and hasher.cache.card_valid(key):
+        return
+    try:
+        whole_card(raw, verdict.envelope, verdict.facts)  # type: ignore[arg-type]
+    except FactsError as e:
+        verdict.findings[:] = [
+            Finding("CARD_INVALID", f"the signed statement is not a valid prov card: {e}", verdict.card)
+        ]
+        verdict.facts = verdict.envelope = None
+        verdict.signed_at = verdict.subject_sha256 = None
+        return
+    if hasher.cache is not None:
+        hasher.cache.record_card_valid(key)
 
 
 _HASHERS: dict[Path | None, Hasher] = {}

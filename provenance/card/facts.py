@@ -46,7 +46,10 @@ def strict_json(data: bytes) -> Any:
         raise FactsError(f"{name} is not JSON")
 
     try:
-        return json.loads(data, object_pairs_hook=pairs, parse_constant=constant)
+        text = data.decode("utf-8")  # strictly: no BOM sniffing, no UTF-16 (json.loads(bytes) would)
+        if text.startswith("\ufeff"):
+            raise FactsError("a byte-order mark before the JSON")
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FactsError(f"not JSON ({e})") from None
 

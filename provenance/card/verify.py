@@ -115,7 +115,7 @@ def check_card(
             raise FactsError(f"payloadType is {envelope.payload_type!r}, expected {PAYLOAD_TYPE!r}")
         facts = read_facts(envelope.payload)
         if full:
-            v.signed = _whole_card(raw, envelope, facts)
+            v.signed = whole_card(raw, envelope, facts)
     except FactsError as e:
         out.append(Finding("CARD_INVALID", f"the signed statement is not a valid prov card: {e}", card_name))
         return v
@@ -161,7 +161,8 @@ def check_card(
     return v
 
 
-def _whole_card(raw: bytes, envelope: dsse.Envelope, facts: CardFacts) -> SignedCard:
+def whole_card(raw: bytes, envelope: dsse.Envelope, facts: CardFacts) -> SignedCard:
+    """The card read whole (pydantic); FactsError when the schema refuses it or reads other facts."""
     from .files import SignedCard, parse_statement
 
     try:

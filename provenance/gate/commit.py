@@ -149,10 +149,12 @@ class _Job:
 
     def run(self, names: list[str]) -> list[FileCheck]:
         ctx = self.ctx
-        for name in names:
-            for d in sel.ancestors(name):
-                if (self.root / sel.card_of(d)).is_file():
-                    self.card_dirs.add(d)
+        ancestors = sorted({d for name in names for d in sel.ancestors(name)})
+        in_head = self.blobs.present([f"HEAD:{sel.card_of(d)}" for d in ancestors])
+        for d in ancestors:
+            # a card in the working tree, or in HEAD (deleting it in this commit does not uncard the directory)
+            if (self.root / sel.card_of(d)).is_file() or f"HEAD:{sel.card_of(d)}" in in_head:
+                self.card_dirs.add(d)
         results = [
             FileCheck(
                 _rel_or(ctx.repo, e.path), "manifest", [Reason(code="MANIFEST_INVALID", message=e.message, source=n)]
@@ -175,6 +177,7 @@ class _Job:
                 units.update({d: None for d in sel.ancestors(name) if d in self.card_dirs})
             elif kind == sel.DATASET_FILE:
                 data.append(name)
+                units.update({d: None for d in sel.ancestors(name) if d in self.card_dirs})
             elif kind == sel.MANIFEST:
                 manifests.append(name)
             elif kind == sel.PROV_FILE:

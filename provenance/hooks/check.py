@@ -77,7 +77,11 @@ def _fast(root: str, rels: list[str], index: dict) -> int | None:  # type: ignor
         if c in listed:
             units[sel.artefact_of_card(c)] = None
     blobs = [listed[r][1] for r in rels if r in listed]
-    found = _batch_check(root, [*blobs, "HEAD", *(f"HEAD:{p}" for p in POLICY)])
+    head_cards = [f"HEAD:{c}" for c in sorted(cards)]
+    found = _batch_check(root, [*blobs, "HEAD", *(f"HEAD:{p}" for p in POLICY), *head_cards])
+    for c in head_cards:
+        if c in found:  # carded in HEAD: a commit deleting the card still changes a carded directory
+            units[sel.artefact_of_card(c[5:])] = None
     if not _policy_settled(root, listed, found):
         return None  # the committed policy is not the working tree's: the full check reads all versions
     if index["sizes"] or index["unsized"]:

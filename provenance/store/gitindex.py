@@ -61,6 +61,11 @@ def staged_names(root: Path) -> list[str]:
     return _split(_git(root, "diff", "--cached", "--name-only", "--no-renames", "-z", "--diff-filter=d"))
 
 
+def deleted_names(root: Path) -> list[str]:
+    """Paths the next commit deletes."""
+    return _split(_git(root, "diff", "--cached", "--name-only", "--no-renames", "-z", "--diff-filter=D"))
+
+
 def index_entries(root: Path, paths: Iterable[str] = ()) -> dict[str, Entry]:
     """Index entries (stage 0) at or under ``paths``; every entry when ``paths`` is empty."""
     wanted = sorted(set(paths))
@@ -109,6 +114,16 @@ class Blobs:
             if len(parts) == 2 and parts[1].isdigit():
                 sizes[parts[0]] = int(parts[1])
         return sizes
+
+    def present(self, names: list[str]) -> set[str]:
+        """Which object names (``HEAD:path``, blob ids) git has."""
+        if not names:
+            return set()
+        out = _git(
+            self.root, "cat-file", "--batch-check=%(objectsize)", stdin="".join(f"{n}\n" for n in names).encode()
+        )
+        lines = out.decode(errors="replace").split("\n")
+        return {n for n, line in zip(names, lines, strict=False) if line.isdigit()}
 
     def sha256(self, blob: str) -> str:
         cached = self.cache.blob_sha256(blob) if self.cache is not None else None  # type: ignore[attr-defined]

@@ -26,6 +26,8 @@ def load_key_file(path: Path) -> _keys.PublicKeyInfo:
         data = path.read_bytes()
     except FileNotFoundError:
         raise NotFoundError(f"{path}: no such public key file") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read it as a public key file ({e.strerror or e})") from None
     try:
         key = _keys.load_public_pem(data)
     except (ValueError, _keys.UnsupportedKey) as e:
