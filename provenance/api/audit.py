@@ -6,12 +6,14 @@ from pathlib import Path
 
 from ..analysis.artefact import inspect_artefact
 from ..analysis.privacy import Data, assess_file
+from ..card.request import check_audit_data
 from ..errors import NotFoundError
 from ..model.card import Privacy
 from ..store.limits import limits_near
 
 
 def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pickle: bool = False) -> Privacy:
+    check_audit_data(train, holdout)
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
     facts = inspect_artefact(artefact, limits_near(artefact))

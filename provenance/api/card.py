@@ -7,7 +7,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .._version import __version__
 from ..analysis.artefact import inspect_artefact
@@ -204,17 +203,3 @@ def render_card(target: Path, fmt: str = "md") -> str:
     if fmt not in render.FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}")
     return render.render(load_card(target), fmt)
-
-
-def card_summary(result: CardResult) -> dict[str, Any]:
-    card = result.card
-    return {
-        "artefact": card.artefact.name,
-        "sha256": card.artefact.sha256,
-        "card": str(result.card_file),
-        "rendered": str(result.rendered_file),
-        "card_sha256": result.card_sha256,
-        "keyid": result.keyid,
-        "estimator": card.artefact.estimator,
-        "effective_terms": card.effective_terms.model_dump(mode="json"),
-    }

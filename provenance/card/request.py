@@ -31,6 +31,12 @@ def parse_dataset_spec(spec: str) -> tuple[str, str]:
     return name, role
 
 
+def check_audit_data(train: object, holdout: object) -> None:
+    """A holdout set needs a training set: the audit compares members with non-members."""
+    if holdout is not None and train is None:
+        raise UsageError("--holdout needs --train: the audit compares the training rows with the holdout")
+
+
 @dataclass(frozen=True)
 class CardRequest:
     artefact: Path
@@ -59,8 +65,7 @@ class CardRequest:
             raise UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
         if self.relation not in RELATIONS:
             raise UsageError(f"--relation {self.relation!r}: use one of {', '.join(RELATIONS)}")
-        if self.holdout is not None and self.train is None:
-            raise UsageError("--holdout needs --train: the audit compares the training rows with the holdout")
+        check_audit_data(self.train, self.holdout)
         if self.dp_delta is not None and self.dp_epsilon is None:
             raise UsageError("--dp-delta needs --dp-epsilon")
         seen: set[str] = set()

@@ -81,6 +81,9 @@ def load_training_data(train_file: Any, holdout_file: Any, target: str | None) -
     """Read --train / --holdout (features and target) from CSV or Parquet for the use case."""
     from ..analysis.privacy import Data
     from ..analysis.tabular import read_table
+    from ..card.request import check_audit_data
+
+    check_audit_data(train_file, holdout_file)  # before reading either file
 
     def load(path: Any) -> Any:
         x, y, _ = read_table(path, target)

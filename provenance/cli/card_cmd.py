@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -107,8 +108,6 @@ def card(
         return
     from ..card.request import CardRequest
 
-    if holdout_file is not None and train_file is None:
-        raise click.UsageError("--holdout needs --train")  # before reading any data
     request = CardRequest(
         artefact,
         datasets=datasets,
@@ -133,7 +132,7 @@ def card(
         request = replace(request, train=train, holdout=holdout)
     result = api.sign_card(request, passphrase=prompt_passphrase)
     if as_json:
-        emit_json(api.card_summary(result))
+        emit_json(card_summary(result))
         return
     c = result.card
     t = c.effective_terms
@@ -153,3 +152,17 @@ def card(
     unsafe = c.artefact.inspection.unsafe_reasons if c.artefact.inspection else []
     if unsafe:
         say(f"  WARNING    UNSAFE_PICKLE: loading it may run code: {'; '.join(unsafe[:3])}")
+
+
+def card_summary(result: Any) -> dict[str, Any]:
+    card = result.card
+    return {
+        "artefact": card.artefact.name,
+        "sha256": card.artefact.sha256,
+        "card": str(result.card_file),
+        "rendered": str(result.rendered_file),
+        "card_sha256": result.card_sha256,
+        "keyid": result.keyid,
+        "estimator": card.artefact.estimator,
+        "effective_terms": card.effective_terms.model_dump(mode="json"),
+    }

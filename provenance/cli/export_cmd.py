@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,7 +48,6 @@ def export(
     written to DIR. Both outcomes are appended to the ledger.
     """
     from ..api.export import export as run
-    from ..api.export import load_recipient
 
     recipient = load_recipient(recipient_file, name=name, org=org, purpose=purpose, territory=territory)
     result = run(artefact, to, recipient, dry_run=dry_run, key_name=key_name, passphrase=prompt_passphrase)
@@ -78,3 +78,23 @@ def export(
             )
     if not d.allowed:
         raise SystemExit(1)
+
+
+def load_recipient(recipient_file: Path | None, **flags: str | None) -> Any:
+    """A recipient from a YAML profile, with command-line flags taking precedence."""
+    from ..errors import UsageError
+    from ..model.decision import Recipient
+    from ..store.yamlio import load_yaml, parse_model
+
+    data: dict[str, object] = {}
+    source = "command line"
+    if recipient_file is not None:
+        loaded = load_yaml(recipient_file)
+        if not isinstance(loaded, dict):
+            raise UsageError(f"{recipient_file}: expected a mapping with name, org, purpose, territory")
+        data.update(loaded)
+        source = str(recipient_file)
+    data.update({k: v for k, v in flags.items() if v is not None})
+    if not data.get("name"):
+        raise UsageError("name the recipient: --recipient NAME (or name: in --recipient-file)")
+    return parse_model(Recipient, data, source)

@@ -246,9 +246,17 @@ class _Job:
             raw, artefact_name=path.rsplit("/", 1)[-1], card_name=card_rel, actual=view.artefact_content(path)
         )
         decision = ctx.decide(signed, verification, ctx.repository, view, lambda: self._file(path, entry))
-        reasons = list(decision.reasons)
+        reasons = [self._hint(r) for r in decision.reasons]
         self.parents[path] = [p.path for p in signed.card.parents if p.path] if signed else []
         return FileCheck(path, "artefact", reasons)
+
+    def _hint(self, reason: Reason) -> Reason:
+        if reason.code != "KEY_UNTRUSTED" or not self.ctx.unstaged_keys:
+            return reason
+        names = ", ".join(f".prov/keys/{n}.pub" for n in sorted(self.ctx.unstaged_keys.values()))
+        return reason.model_copy(
+            update={"message": f"{reason.message}; a commit trusts only staged keys: `git add {names}`"}
+        )
 
     def _file(self, path: str, entry: Entry | None) -> Path | None:
         """A file holding the bytes judged for a single-file artefact (the staged blob, or the working file)."""

@@ -59,6 +59,7 @@ def commit_context(ctx: DecisionContext, staged: dict[str, Entry], blobs: Blobs)
     for at in (_revocations(staged, blobs), _revocations(head, blobs)):
         for keyid, when in at.items():
             revoked[keyid] = min(when, revoked.get(keyid, when))
+    ctx.unstaged_keys = {k.keyid: k.name for k in ctx.trust.keys if k.keyid not in staged_keys}
     ctx.trust = TrustRoot([k for k in ctx.trust.keys if k.keyid in staged_keys], revoked)
     return ctx
 

@@ -54,6 +54,8 @@ class DecisionContext:
     # Every current version of each manifest that applies (working tree; for a commit also the staged
     # and HEAD ones): the decision takes the strictest.
     versions: dict[str, list[DatasetManifest]] = field(default_factory=dict)
+    # Keys trusted in the working tree but not staged (a commit trusts only staged keys): named in hints.
+    unstaged_keys: dict[str, str] = field(default_factory=dict)
     _parents: dict[tuple[int, str, str], Verification] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
