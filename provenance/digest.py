@@ -14,8 +14,8 @@ import sqlite3
 import stat
 import sys
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
@@ -27,19 +27,11 @@ _PROGRESS_MIN_BYTES = 256 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    path: str  # POSIX path relative to the directory root (or the file name)
-    sha256: str
-    size: int
-
-
-@dataclass(frozen=True)
-class TreeDigest:
-    sha256: str
-    size: int
-    kind: str  # "file" | "directory"
-    files: tuple[FileEntry, ...]
+# Named tuples, not dataclasses: this module is on `prov verify`'s start-up path.
+# path: POSIX path relative to the directory root (or the file name); sha256; size.
+FileEntry = namedtuple("FileEntry", "path sha256 size")
+# sha256 (a file's digest, or a directory's model-signing root), size, kind ("file" | "directory"), files.
+TreeDigest = namedtuple("TreeDigest", "sha256 size kind files")
 
 
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
@@ -98,6 +90,7 @@ class DigestCache:
             db.execute("CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, sha256 TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS passes (key TEXT PRIMARY KEY, entries TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS valid_cards (key TEXT PRIMARY KEY)")
+            db.execute("CREATE TABLE IF NOT EXISTS signatures (token TEXT PRIMARY KEY)")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -138,6 +131,17 @@ class DigestCache:
     def put_blob(self, blob: str, sha256: str) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (blob, sha256))
+
+    def sig_verified(self, token: str) -> bool:
+        """Whether a signature check with exactly these key, signature and message bytes passed before."""
+        try:
+            return self._db.execute("SELECT 1 FROM signatures WHERE token = ?", (token,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def record_sig(self, token: str) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("INSERT OR IGNORE INTO signatures VALUES (?)", (token,))
 
     def card_valid(self, key: str) -> bool:
         """Whether a card with these bytes was validated whole by this prov version (content-addressed)."""

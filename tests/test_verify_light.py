@@ -130,8 +130,8 @@ def test_prov_verify_imports_no_pydantic_click_or_numpy(project: Path, prov) -> 
     subprocess.run([sys.executable, "-c", warm], cwd=project, capture_output=True, check=True)  # validates once
     code = (
         "import sys; from provenance.cli.entry import main; rc = main(['verify', 'model.joblib']); "
-        "heavy = [m for m in ('pydantic', 'click', 'numpy', 'scipy', 'sklearn', 'jinja2', 'yaml') "
-        "if m in sys.modules]; "
+        "heavy = [m for m in ('pydantic', 'click', 'numpy', 'scipy', 'sklearn', 'jinja2', 'yaml', "
+        "'cryptography', 'typing', 'dataclasses') if m in sys.modules]; "
         "print(rc, heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True).stdout
@@ -171,3 +171,37 @@ def test_odd_verify_arguments_are_bad_input_not_crashes(project: Path, prov, mon
     monkeypatch.chdir(d)
     r = prov("verify", ".")
     assert "internal error" not in r.err
+
+
+class _Memo:
+    def __init__(self) -> None:
+        self.passed: set[str] = set()
+
+    def sig_verified(self, token: str) -> bool:
+        return token in self.passed
+
+    def record_sig(self, token: str) -> None:
+        self.passed.add(token)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    position=st.integers(min_value=0),
+    flip=st.integers(min_value=1, max_value=255),
+    where=st.sampled_from(["sig", "payload"]),
+)
+def test_a_remembered_signature_check_never_covers_other_bytes(position: int, flip: int, where: str) -> None:
+    """The memo that lets a warm verify skip cryptography binds key, signature and message together."""
+    import base64
+
+    envelope = dsse.sign_envelope(PAYLOAD_TYPE, PAYLOAD, KEY)
+    memo = _Memo()
+    raw = json.dumps(envelope).encode()
+    assert check_card(raw, memo=memo, **ARGS).verified and memo.passed  # type: ignore[arg-type]
+    altered = json.loads(raw)
+    field = altered["signatures"][0] if where == "sig" else altered
+    key = "sig" if where == "sig" else "payload"
+    data = bytearray(base64.b64decode(field[key]))
+    data[position % len(data)] ^= flip
+    field[key] = base64.b64encode(bytes(data)).decode()
+    assert not check_card(json.dumps(altered).encode(), memo=memo, **ARGS).verified  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..card.paths import split_target
 from ..card.verify import Finding, Verdict, check_card, to_verification
@@ -21,6 +20,7 @@ from ..store.repo import find_repo
 from ..store.session import hasher_for
 from ..store.trust import TrustRoot, trust_root
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..card.files import SignedCard
     from ..model.decision import Verification
@@ -51,6 +51,7 @@ def check_target(
         actual_sha256=tree.sha256 if tree else None,
         actual_files={f.path: f.sha256 for f in tree.files} if tree and directory else None,
         full=full,
+        memo=_hasher(artefact).cache,
     )
     if not full and verdict.facts is not None:
         _validate_whole(raw, verdict, _hasher(artefact))

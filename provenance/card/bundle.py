@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
-from ..crypto.keys import PublicKeyInfo
+from ..crypto.keyinfo import PublicKeyInfo
 from ..model.card import Subject
 from ..model.decision import Decision, Reason
 from ..model.export import BundleVerification, Duties, ExportRecord, ExportStatement

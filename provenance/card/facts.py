@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
-from typing import Any
+from collections import namedtuple
 
 from ..mediatypes import PREDICATE_TYPE, STATEMENT_TYPE
 
@@ -23,14 +22,14 @@ class FactsError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class CardFacts:
-    subject_name: str
-    subject_sha256: str | None
-    signed_at: dt.datetime
-    kind: str
-    files: dict[str, str] | None  # a directory's signed files (path -> sha256); None for a file
-    unsafe_reasons: list[str]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# subject_name, subject_sha256 (or None), signed_at (datetime), kind ("file" | "directory"), files (a
+# directory's signed path -> sha256, else None), unsafe_reasons (list). A named tuple, not a dataclass:
+# this module is on `prov verify`'s start-up path.
+CardFacts = namedtuple("CardFacts", "subject_name subject_sha256 signed_at kind files unsafe_reasons")
 
 
 def strict_json(data: bytes) -> Any:

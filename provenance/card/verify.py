@@ -15,28 +15,28 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from ..crypto import dsse
-from ..crypto.keys import PublicKeyInfo
+from ..crypto.keyinfo import PublicKeyInfo
 from ..model.codes import ReasonCode
 from .envelope import CardFormatError, parse_envelope
 from .facts import CardFacts, FactsError, read_facts
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..model.decision import Verification
     from .files import SignedCard
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A reason without pydantic: code, message, source; its severity is the code's."""
+class Finding(namedtuple("Finding", "code message source", defaults=(None,))):
+    """A reason without pydantic: code, message, source; its severity is the code's. (Named tuples and
+    plain classes here, not dataclasses: this module is on `prov verify`'s start-up path.)"""
 
-    code: str
-    message: str
-    source: str | None = None
+    __slots__ = ()
 
     @property
     def severity(self) -> str:
@@ -46,20 +46,29 @@ class Finding:
         return {"code": self.code, "severity": self.severity, "message": self.message, "source": self.source}
 
 
-@dataclass
 class Verdict:
-    artefact: str
-    card: str
-    findings: list[Finding] = field(default_factory=list)
-    keyid: str | None = None
-    signer: str | None = None
-    signed_at: str | None = None
-    subject_sha256: str | None = None
-    actual_sha256: str | None = None
-    card_sha256: str | None = None
-    envelope: dsse.Envelope | None = None
-    facts: CardFacts | None = None
-    signed: SignedCard | None = None  # the whole card, when checked with full=True and it verified
+    """What verifying one card established (``Verification``'s fields, without pydantic)."""
+
+    def __init__(
+        self,
+        artefact: str,
+        card: str,
+        findings: list[Finding] | None = None,
+        *,
+        card_sha256: str | None = None,
+        actual_sha256: str | None = None,
+    ) -> None:
+        self.artefact, self.card = artefact, card
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.keyid: str | None = None
+        self.signer: str | None = None
+        self.signed_at: str | None = None
+        self.subject_sha256: str | None = None
+        self.actual_sha256 = actual_sha256
+        self.card_sha256 = card_sha256
+        self.envelope: dsse.Envelope | None = None
+        self.facts: CardFacts | None = None
+        self.signed: SignedCard | None = None  # the whole card, when checked with full=True and it verified
 
     @property
     def verified(self) -> bool:
@@ -91,6 +100,7 @@ def check_card(
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
     full: bool = False,
+    memo: object | None = None,
 ) -> Verdict:
     """The verdict. For a directory artefact ``actual_files`` (relative path -> sha256) is compared with
     the file list the card signed: the model-signing root hashes file digests in path order but not
@@ -103,7 +113,7 @@ def check_card(
     except CardFormatError as e:
         out.append(Finding("CARD_INVALID", f"the card is not a DSSE envelope: {e}", card_name))
         return v
-    signer, problem = signed_by(envelope, candidates, card_name, "card")
+    signer, problem = signed_by(envelope, candidates, card_name, "card", memo)
     if signer is None:
         out.append(problem)  # type: ignore[arg-type]
         return v
@@ -183,6 +193,7 @@ def verify_and_read(
     revoked_at: Mapping[str, dt.datetime],
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
+    memo: object | None = None,
 ) -> tuple[Verification, SignedCard | None]:
     """``check_card`` with the whole card validated; the verdict, and the card when it verified."""
     verdict = check_card(
@@ -194,6 +205,7 @@ def verify_and_read(
         actual_sha256=actual_sha256,
         actual_files=actual_files,
         full=True,
+        memo=memo,
     )
     return to_verification(verdict), verdict.signed
 
@@ -224,11 +236,11 @@ def facts_of(statement: Any) -> CardFacts:
 
 
 def signed_by(
-    envelope: dsse.Envelope, candidates: list[PublicKeyInfo], source: str, what: str
+    envelope: dsse.Envelope, candidates: list[PublicKeyInfo], source: str, what: str, memo: object | None = None
 ) -> tuple[PublicKeyInfo | None, Finding | None]:
     """The trusted key whose signature verifies, or why none does: the one signature check for cards
     and export records alike (SIGNATURE_INVALID when a trusted key signed other bytes, else KEY_UNTRUSTED)."""
-    signer = envelope.verified_by(candidates)
+    signer = envelope.verified_by(candidates, memo)  # type: ignore[arg-type]
     if signer is not None:
         return signer, None
     known = {c.keyid for c in candidates}

@@ -6,7 +6,9 @@ Only strings, integers, booleans, null, lists and objects are allowed; strings e
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def encode_canonical(value: Any) -> str:

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
-from . import keys as _keys
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, Protocol
+
+    from . import keys as _keys
+    from .keyinfo import PublicKeyInfo
+
+    class Memo(Protocol):
+        def sig_verified(self, token: str) -> bool: ...
+        def record_sig(self, token: str) -> None: ...
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -23,6 +31,8 @@ def pae(payload_type: str, payload: bytes) -> bytes:
 
 
 def sign_envelope(payload_type: str, payload: bytes, key: _keys.PrivateKey) -> dict[str, Any]:
+    from . import keys as _keys
+
     signature = _keys.sign(key, pae(payload_type, payload))
     return {
         "payload": base64.b64encode(payload).decode(),
@@ -35,11 +45,23 @@ class EnvelopeFormatError(ValueError):
     """The envelope is not a DSSE envelope we can read."""
 
 
-@dataclass(frozen=True)
 class Envelope:
-    payload_type: str
-    payload: bytes
-    signatures: tuple[tuple[str, bytes], ...]
+    """A parsed DSSE envelope: payload type, payload bytes and (keyid, signature) pairs."""
+
+    __slots__ = ("payload", "payload_type", "signatures")
+
+    def __init__(self, payload_type: str, payload: bytes, signatures: tuple[tuple[str, bytes], ...]) -> None:
+        self.payload_type, self.payload, self.signatures = payload_type, payload, signatures
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Envelope) and (self.payload_type, self.payload, self.signatures) == (
+            other.payload_type,
+            other.payload,
+            other.signatures,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.payload_type, self.payload, self.signatures))
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Envelope:
@@ -65,12 +87,35 @@ class Envelope:
             raise EnvelopeFormatError("not a DSSE envelope: payloadType must be a string")
         return cls(payload_type=payload_type, payload=payload, signatures=sigs)
 
-    def verified_by(self, candidates: Iterable[_keys.PublicKeyInfo]) -> _keys.PublicKeyInfo | None:
-        """The first candidate key (matched by keyid) whose signature over the PAE is valid."""
+    def verified_by(self, candidates: Iterable[PublicKeyInfo], memo: Memo | None = None) -> PublicKeyInfo | None:
+        """The first candidate key (matched by keyid) whose signature over the PAE is valid.
+
+        ``memo`` remembers checks that passed, keyed by the key's exact PEM, the signature and the signed
+        message (all three hashed together): the same bytes under the same key verify again without
+        loading cryptography. A memo is as trustworthy as the digest cache it lives in (``.prov/cache``).
+        """
         message = pae(self.payload_type, self.payload)
         by_id = {c.keyid: c for c in candidates}
         for sig_keyid, sig in self.signatures:
             info = by_id.get(sig_keyid)
-            if info is not None and _keys.verify(info.key, sig, message):
+            if info is None:
+                continue
+            token = None
+            if memo is not None:
+                h = hashlib.sha256(b"prov-dsse-v1\0")
+                for part in (info.pem, sig, message):
+                    h.update(len(part).to_bytes(8, "big") + part)
+                token = h.hexdigest()
+                if memo.sig_verified(token):
+                    return info
+            from . import keys as _keys
+
+            try:
+                ok = _keys.verify(info.key, sig, message)
+            except ValueError:  # a key file that is not a usable key (e.g. a point off the curve)
+                ok = False
+            if ok:
+                if memo is not None and token is not None:
+                    memo.record_sig(token)
                 return info
         return None

@@ -7,14 +7,17 @@ ECDSA P-256 is the default because it is the one key type that securesystemslib,
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from .canonical import encode_canonical
+from .keyinfo import P256_SPKI as _P256_SPKI
+from .keyinfo import PublicKeyInfo, canonical_der, canonical_pem
+
+__all__ = ["PublicKeyInfo", "canonical_pem"]
 
 KeyType = Literal["ecdsa-p256", "ed25519"]
 KEY_TYPES: tuple[KeyType, ...] = ("ecdsa-p256", "ed25519")
@@ -46,6 +49,8 @@ def key_type_of(key: PrivateKey | PublicKey) -> KeyType:
 
 
 def private_pem(key: PrivateKey, passphrase: bytes | None = None) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
     )
@@ -53,32 +58,66 @@ def private_pem(key: PrivateKey, passphrase: bytes | None = None) -> bytes:
 
 
 def public_pem(key: PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def public_openssh(key: PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
 
 
 def load_private_pem(data: bytes, passphrase: bytes | None) -> PrivateKey:
     """Raises TypeError when a passphrase is needed or given needlessly, ValueError when wrong."""
+    from cryptography.hazmat.primitives import serialization
+
     key = serialization.load_pem_private_key(data, password=passphrase)
     key_type_of(key)  # type: ignore[arg-type]
     return key  # type: ignore[return-value]
 
 
 def load_public_pem(data: bytes) -> PublicKey:
+    fast = _canonical_public(data)
+    if fast is not None:
+        return fast
+    from cryptography.hazmat.primitives import serialization
+
     key = serialization.load_pem_public_key(data)
     key_type_of(key)  # type: ignore[arg-type]
     return key  # type: ignore[return-value]
 
 
+def _canonical_public(data: bytes) -> PublicKey | None:
+    """A key file in the exact form prov writes, read without cryptography's serialization module (whose
+    import costs `prov verify` more than the rest of its start-up). Anything else returns None and goes
+    to the full PEM reader; the key bytes are always checked by cryptography (a point off the curve is
+    refused)."""
+    fast = canonical_der(data)
+    if fast is None:
+        return None
+    key_type, raw = fast
+    try:
+        if key_type == "ecdsa-p256":
+            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        return None  # not a valid point: the full reader says why
+
+
 def sslib_key(key: PublicKey) -> tuple[str, str, dict[str, str]]:
     """(keytype, scheme, keyval) exactly as securesystemslib's ``SSlibKey.from_crypto`` builds them."""
     if key_type_of(key) == "ecdsa-p256":
-        return "ecdsa", "ecdsa-sha2-nistp256", {"public": public_pem(key).decode()}
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "ed25519", "ed25519", {"public": raw.hex()}
+        return "ecdsa", "ecdsa-sha2-nistp256", {"public": _p256_pem(key).decode()}  # type: ignore[arg-type]
+    return "ed25519", "ed25519", {"public": key.public_bytes_raw().hex()}  # type: ignore[union-attr]
+
+
+def _p256_pem(key: ec.EllipticCurvePublicKey) -> bytes:
+    """The SubjectPublicKeyInfo PEM of a P-256 key, built from its point (no serialization import)."""
+    n = key.public_numbers()
+    point = b"\x04" + n.x.to_bytes(32, "big") + n.y.to_bytes(32, "big")
+    return canonical_pem(_P256_SPKI + point)
 
 
 def keyid(key: PublicKey) -> str:
@@ -103,17 +142,3 @@ def verify(key: PublicKey, signature: bytes, data: bytes) -> bool:
     except InvalidSignature:
         return False
     return True
-
-
-@dataclass(frozen=True)
-class PublicKeyInfo:
-    """A public key with the facts we show about it."""
-
-    name: str
-    key: PublicKey
-    keyid: str
-    key_type: KeyType
-
-    @classmethod
-    def of(cls, name: str, key: PublicKey) -> PublicKeyInfo:
-        return cls(name=name, key=key, keyid=keyid(key), key_type=key_type_of(key))

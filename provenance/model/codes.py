@@ -8,16 +8,11 @@ is generated from this list (``python -m provenance.model.codes``) and a test ke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 from enum import StrEnum
 
-
-@dataclass(frozen=True)
-class CodeInfo:
-    severity: str  # "block" | "warn"
-    family: str
-    meaning: str
-    fix: str
+# severity ("block" | "warn"), family, meaning, fix.
+CodeInfo = namedtuple("CodeInfo", "severity family meaning fix")
 
 
 class ReasonCode(StrEnum):

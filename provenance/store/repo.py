@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from ..errors import NotFoundError
@@ -10,9 +10,11 @@ from ..errors import NotFoundError
 PROV_DIR = ".prov"
 
 
-@dataclass(frozen=True)
-class ProvRepo:
-    root: Path
+class ProvRepo(namedtuple("ProvRepo", "root")):
+    """A repository that holds ``.prov/`` (``root``: its directory). A named tuple, not a dataclass:
+    this module is on `prov verify`'s start-up path."""
+
+    __slots__ = ()
 
     @property
     def prov_dir(self) -> Path:

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 from ..digest import DigestCache, Hasher
-from . import atomic
 from .repo import ProvRepo
 
 
@@ -21,4 +20,6 @@ def hasher_for(repo: ProvRepo | None, show_progress: bool | None = None) -> Hash
 
 def write_output(path: Path, text: str) -> None:
     """Write a file the user asked for (``-o FILE``), atomically like everything prov writes."""
+    from . import atomic
+
     atomic.write_text(path, text)

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
-from ..crypto import keys as _keys
+from ..crypto.keyinfo import PublicKeyInfo
 from ..errors import ManifestError, NotFoundError, UsageError
-from . import atomic
 from .repo import ProvRepo
-from .userkeys import check_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..crypto import keys as _keys
+
+# Plain named tuples, not dataclasses: this module is on `prov verify`'s start-up path.
 
 
-@dataclass(frozen=True)
-class Revocation:
-    keyid: str
-    name: str
-    revoked_at: dt.datetime
-    reason: str
+Revocation = namedtuple("Revocation", "keyid name revoked_at reason")
 
 
-def load_key_file(path: Path) -> _keys.PublicKeyInfo:
+def load_key_file(path: Path) -> PublicKeyInfo:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -29,18 +28,16 @@ def load_key_file(path: Path) -> _keys.PublicKeyInfo:
     except OSError as e:
         raise UsageError(f"{path}: cannot read it as a public key file ({e.strerror or e})") from None
     try:
-        key = _keys.load_public_pem(data)
-    except (ValueError, _keys.UnsupportedKey) as e:
+        return PublicKeyInfo.from_pem(path.stem, data)
+    except ValueError as e:  # UnsupportedKey is a ValueError
         raise UsageError(f"{path}: not a PEM public key prov can use ({e})") from None
-    return _keys.PublicKeyInfo.of(path.stem, key)
 
 
-@dataclass(frozen=True)
-class TrustRoot:
-    """The keys a verification trusts and the revocations it honours, loaded once per command."""
+class TrustRoot(namedtuple("TrustRoot", "keys revoked")):
+    """The keys a verification trusts (list of PublicKeyInfo) and the revocations it honours (keyid ->
+    time), loaded once per command."""
 
-    keys: list[_keys.PublicKeyInfo]
-    revoked: dict[str, dt.datetime]
+    __slots__ = ()
 
     @classmethod
     def of_repo(cls, repo: ProvRepo) -> TrustRoot:
@@ -102,16 +99,20 @@ def _repo_trust(repo: ProvRepo) -> TrustRoot:
     return _LOADED[key]
 
 
-def trusted_keys(repo: ProvRepo) -> list[_keys.PublicKeyInfo]:
+def trusted_keys(repo: ProvRepo) -> list[PublicKeyInfo]:
     if not repo.keys_dir.is_dir():
         return []
     return [load_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
 
 
-def trust(repo: ProvRepo, key: _keys.PublicKey, name: str) -> tuple[_keys.PublicKeyInfo, bool]:
+def trust(repo: ProvRepo, key: _keys.PublicKey, name: str) -> tuple[PublicKeyInfo, bool]:
     """Add a public key to the repository's allowed signers; returns (info, newly added)."""
+    from ..crypto import keys as _keys
+    from . import atomic
+    from .userkeys import check_name
+
     check_name(name)
-    info = _keys.PublicKeyInfo.of(name, key)
+    info = PublicKeyInfo.of(name, key)
     for existing in trusted_keys(repo):
         if existing.keyid == info.keyid:
             return existing, False
@@ -161,6 +162,7 @@ def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime) -> Revocat
         {"keyid": r.keyid, "name": r.name, "revoked_at": r.revoked_at.isoformat(), "reason": r.reason}
         for r in current.values()
     ]
+    from . import atomic
     from .yamlio import dump_yaml
 
     atomic.write_text(
