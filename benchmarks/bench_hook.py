@@ -10,8 +10,10 @@ Run: `make bench` (or `python benchmarks/bench_hook.py [--artefacts N] [--mib M]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -74,16 +76,24 @@ def main() -> int:
         names = []
         for i in range(args.artefacts):
             name = f"model{i:03d}.safetensors"
+            size = args.mib << 20
+            # A genuine safetensors header (prov inspects it; a code-free format is safe to share).
+            header = json.dumps({"w": {"dtype": "U8", "shape": [size], "data_offsets": [0, size]}}).encode()
+            header += b" " * (-len(header) % 8)
             with open(repo / name, "wb") as f:
+                f.write(struct.pack("<Q", len(header)) + header)
                 for j in range(args.mib):
-                    f.write(block[j:] + block[:j] + i.to_bytes(4, "little"))
+                    f.write(block[j + 4 :] + block[: j + 4][:-4] + i.to_bytes(4, "little"))
             names.append(name)
         for name in names:
             r = run([prov, "card", name, "--dataset", "bench-data"], repo, env)
             if r.returncode:
                 print(r.stderr.decode(), file=sys.stderr)
                 return 1
-        run(["git", "add", "README.md", ".prov", *names, *(n + ".prov.json" for n in names)], repo, env)
+        # The committed policy: the hook trusts keys and manifests as HEAD, the index and the tree agree on.
+        run(["git", "add", ".prov"], repo, env)
+        run(["git", "commit", "-qm", "prov", "--no-verify"], repo, env)
+        run(["git", "add", "README.md", *names, *(n + ".prov.json" for n in names)], repo, env)
 
         t_pass = best(lambda: run([sys.executable, "-c", "pass"], repo, env), 10)
         t_none = best(lambda: run([prov, "check", "README.md"], repo, env), 10)
