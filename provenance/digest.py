@@ -87,10 +87,7 @@ class DigestCache:
                 "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER,"
                 " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, sha256 TEXT)"
             )
-            db.execute("CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, sha256 TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS passes (key TEXT PRIMARY KEY, entries TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS valid_cards (key TEXT PRIMARY KEY)")
-            db.execute("CREATE TABLE IF NOT EXISTS signatures (token TEXT PRIMARY KEY)")
+            db.execute("CREATE TABLE IF NOT EXISTS facts (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -120,51 +117,45 @@ class DigestCache:
                 (str(path), *self._key(st), sha256),
             )
 
-    def blob_sha256(self, blob: str) -> str | None:
-        """sha256 of a git blob's content: content-addressed, so an entry never goes stale."""
+    # Remembered facts, each a pure function of its key (content-addressed or keyed by every input), so
+    # none goes stale: a blob's sha256, a signature check that passed, a card validated whole, a passed
+    # commit check with the index entries it read.
+
+    def _fact(self, kind: str, key: str) -> str | None:
         try:
-            row = self._db.execute("SELECT sha256 FROM blobs WHERE id = ?", (blob,)).fetchone()
+            row = self._db.execute("SELECT value FROM facts WHERE kind = ? AND key = ?", (kind, key)).fetchone()
         except sqlite3.Error:
             return None
         return str(row[0]) if row else None
 
-    def put_blob(self, blob: str, sha256: str) -> None:
+    def _remember(self, kind: str, key: str, value: str = "") -> None:
         with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (blob, sha256))
+            self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, key, value))
+
+    def blob_sha256(self, blob: str) -> str | None:
+        return self._fact("blob", blob)
+
+    def put_blob(self, blob: str, sha256: str) -> None:
+        self._remember("blob", blob, sha256)
 
     def sig_verified(self, token: str) -> bool:
-        """Whether a signature check with exactly these key, signature and message bytes passed before."""
-        try:
-            return self._db.execute("SELECT 1 FROM signatures WHERE token = ?", (token,)).fetchone() is not None
-        except sqlite3.Error:
-            return False
+        return self._fact("signature", token) is not None
 
     def record_sig(self, token: str) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR IGNORE INTO signatures VALUES (?)", (token,))
+        self._remember("signature", token)
 
     def card_valid(self, key: str) -> bool:
-        """Whether a card with these bytes was validated whole by this prov version (content-addressed)."""
-        try:
-            return self._db.execute("SELECT 1 FROM valid_cards WHERE key = ?", (key,)).fetchone() is not None
-        except sqlite3.Error:
-            return False
+        return self._fact("valid-card", key) is not None
 
     def record_card_valid(self, key: str) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR IGNORE INTO valid_cards VALUES (?)", (key,))
+        self._remember("valid-card", key)
 
     def passed_entries(self, key: str) -> str | None:
         """The index entries a check with these policy inputs passed on (see gate/passes.py)."""
-        try:
-            row = self._db.execute("SELECT entries FROM passes WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return str(row[0]) if row else None
+        return self._fact("pass", key)
 
     def record_pass(self, key: str, entries: str) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR REPLACE INTO passes VALUES (?, ?)", (key, entries))
+        self._remember("pass", key, entries)
 
     def close(self) -> None:
         self._db.close()

@@ -52,3 +52,8 @@ class EffectiveTerms(Strict):
     legal_bases: list[LegalBasisEntry] = Field(default_factory=list)
     anonymisation: Anonymisation | None = None
     transfer_outside_eea: bool = True
+
+    @property
+    def anonymised(self) -> bool:
+        """The personal data was anonymised before training (GDPR no longer applies to it)."""
+        return self.anonymisation is not None and self.anonymisation.value == "anonymised"

@@ -36,8 +36,7 @@ def gdpr_rules(source: Source, audience: Audience, anonymous: _Assessment | None
                 "record legal_basis in the manifest",
             )
         )
-    anonymised = t.anonymisation is not None and t.anonymisation.value == "anonymised"
-    if t.special_categories and not anonymised:
+    if t.special_categories and not t.anonymised:
         out.append(
             _block(
                 "SPECIAL_CATEGORY_DATA",

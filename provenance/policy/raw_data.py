@@ -42,8 +42,7 @@ def dataset_file_rules(
     if not inside:
         today = now.astimezone(dt.UTC).date()
         out += [r for r in date_rules(source, today, False) if r.code == "EMBARGO_ACTIVE"]
-        anonymised = t.anonymisation is not None and t.anonymisation.value == "anonymised"
-        if t.personal_data and not anonymised:
+        if t.personal_data and not t.anonymised:
             out.append(
                 _block(
                     "PERSONAL_DATA_PUBLIC",
