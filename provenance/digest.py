@@ -67,6 +67,9 @@ class DigestCache:
     """
 
     def __init__(self, directory: Path) -> None:
+        from .home import local_secret
+
+        self._secret = local_secret()
         directory.mkdir(parents=True, exist_ok=True)
         file = directory / "digests.sqlite3"
         try:
@@ -121,16 +124,31 @@ class DigestCache:
     # none goes stale: a blob's sha256, a signature check that passed, a card validated whole, a passed
     # commit check with the index entries it read.
 
+    # Each key is hashed with this machine's secret (``home.local_secret``): a cache file that came from
+    # anywhere else -- shipped beside an artefact, committed to a repository -- matches nothing here.
+    # Without a secret nothing is remembered.
+
+    def _sealed(self, kind: str, key: str) -> str | None:
+        if self._secret is None:
+            return None
+        return hashlib.blake2b(f"{kind}\0{key}".encode(), key=self._secret, digest_size=32).hexdigest()
+
     def _fact(self, kind: str, key: str) -> str | None:
+        sealed = self._sealed(kind, key)
+        if sealed is None:
+            return None
         try:
-            row = self._db.execute("SELECT value FROM facts WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            row = self._db.execute("SELECT value FROM facts WHERE kind = ? AND key = ?", (kind, sealed)).fetchone()
         except sqlite3.Error:
             return None
         return str(row[0]) if row else None
 
     def _remember(self, kind: str, key: str, value: str = "") -> None:
+        sealed = self._sealed(kind, key)
+        if sealed is None:
+            return
         with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, key, value))
+            self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, sealed, value))
 
     def blob_sha256(self, blob: str) -> str | None:
         return self._fact("blob", blob)

@@ -205,3 +205,80 @@ def test_a_remembered_signature_check_never_covers_other_bytes(position: int, fl
     data[position % len(data)] ^= flip
     field[key] = base64.b64encode(bytes(data)).decode()
     assert not check_card(json.dumps(altered).encode(), memo=memo, **ARGS).verified  # type: ignore[arg-type]
+
+
+# --- third attacker brief: caches shipped with the artefact, a file card over a directory, odd JSON -------
+
+
+def _forged_beside(project: Path, tmp_path: Path) -> tuple[Path, bytes, bytes]:
+    """A card claiming the project's trusted key with a junk signature, and the token a cache would hold."""
+    import base64
+    import hashlib
+
+    from provenance.crypto.dsse import pae
+
+    assert prov_run(project, "card", "model.joblib", "--dataset", "patients-2024") == 0
+    env = json.loads((project / "model.joblib.prov.json").read_text())
+    ship = tmp_path / "ship"
+    ship.mkdir()
+    shutil.copy(project / "model.joblib", ship / "model.joblib")
+    env["signatures"][0]["sig"] = base64.b64encode(b"not a signature at all").decode()
+    (ship / "model.joblib.prov.json").write_text(json.dumps(env))
+    pem = next((project / ".prov" / "keys").glob("*.pub")).read_bytes()
+    message = pae(env["payloadType"], base64.b64decode(env["payload"]))
+    h = hashlib.sha256(b"prov-dsse-v1\0")
+    for part in (pem, b"not a signature at all", message):
+        h.update(len(part).to_bytes(8, "big") + part)
+    return ship, h.hexdigest().encode(), message
+
+
+def prov_run(cwd: Path, *args: str) -> int:
+    return subprocess.run([sys.executable, "-m", "provenance", *args], cwd=cwd, capture_output=True).returncode
+
+
+def test_a_cache_shipped_beside_an_artefact_vouches_for_nothing(project: Path, tmp_path: Path) -> None:
+    import hashlib
+    import sqlite3
+
+    ship, token, _ = _forged_beside(project, tmp_path)
+    cache = ship / ".prov" / "cache"
+    cache.mkdir(parents=True)
+    db = sqlite3.connect(cache / "digests.sqlite3")
+    db.execute("CREATE TABLE facts (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
+    for key in (token.decode(), hashlib.blake2b(b"signature\0" + token, key=b"x" * 32, digest_size=32).hexdigest()):
+        db.execute("INSERT INTO facts VALUES ('signature', ?, '')", (key,))
+    db.commit()
+    db.close()
+    (ship / ".prov" / "keys").mkdir()
+    r = subprocess.run(
+        [sys.executable, "-m", "provenance", "verify", str(ship / "model.joblib"), "--json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1 and json.loads(r.stdout)["reasons"][0]["code"] == "SIGNATURE_INVALID", r.stdout
+
+
+def test_a_card_for_a_file_does_not_verify_a_directory_with_the_same_digest(project: Path, prov) -> None:
+    import hashlib
+
+    a, b = b"import os\n", b"data\n"
+    (project / "w.bin").write_bytes(hashlib.sha256(a).digest() + hashlib.sha256(b).digest())
+    assert prov("card", "w.bin", "--dataset", "patients-2024").code == 0
+    (project / "w.bin").unlink()
+    (project / "w.bin").mkdir()
+    (project / "w.bin" / "a.py").write_bytes(a)
+    (project / "w.bin" / "b.txt").write_bytes(b)
+    r = prov("verify", "w.bin", "--json")
+    assert r.code == 1 and "DIGEST_MISMATCH" in {x["code"] for x in json.loads(r.out)["reasons"]}
+
+
+def test_deeply_nested_or_huge_json_is_an_invalid_card_not_a_crash(project: Path, prov) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    for payload in (b"[" * 5000 + b"]" * 5000, b'{"_type": ' + b"9" * 5000 + b"}"):
+        _resign(project, payload)
+        r = prov("verify", "model.joblib", "--json")
+        assert r.code == 1 and {x["code"] for x in json.loads(r.out)["reasons"]} == {"CARD_INVALID"}
+    (project / "model.joblib.prov.json").write_text("[" * 5000 + "]" * 5000)
+    r = prov("verify", "model.joblib")
+    assert r.code == 1 and "internal error" not in r.err

@@ -163,7 +163,7 @@ def _licence(licence: str | None) -> str | None:
 
 
 def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
-    result, signed = verify_target(parent, trust=TrustRoot.of_repo(repo))  # the signer's own repository
+    result, signed = verify_target(parent, trust=TrustRoot.of_repo(repo), repo=repo)  # the signer's own repository
     if not result.verified or signed is None:
         first = result.reasons[0] if result.reasons else None
         why = f"{first.code}: {first.message}" if first else "not verified"

@@ -50,7 +50,7 @@ def export(
     repo = require_repo(artefact if artefact.exists() else artefact.parent)
 
     ctx = DecisionContext.load(repo, now)
-    verification, signed = verify_target(artefact, trust=ctx.trust)
+    verification, signed = verify_target(artefact, trust=ctx.trust, repo=repo)
     view = WorkTreeView(repo.root, hasher_for(repo))
     decision = ctx.decide(signed, verification, recipient, view, lambda: artefact if artefact.is_file() else None)
     if dry_run:

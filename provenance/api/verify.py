@@ -16,7 +16,7 @@ from ..card.verify import Finding, Verdict, check_card, to_verification
 from ..digest import Hasher, unsigned_entries
 from ..errors import UsageError
 from ..filenames import CARD_SUFFIX, RECORD_NAME
-from ..store.repo import find_repo
+from ..store.repo import ProvRepo, find_repo
 from ..store.session import hasher_for
 from ..store.trust import TrustRoot, trust_root
 
@@ -28,7 +28,12 @@ if TYPE_CHECKING:
 
 
 def check_target(
-    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None, *, full: bool = False
+    target: Path,
+    key_files: Sequence[Path] = (),
+    trust: TrustRoot | None = None,
+    *,
+    full: bool = False,
+    repo: ProvRepo | None = None,
 ) -> Verdict:
     """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
     repository the user works in (never one inside the target). ``full`` also reads the whole card."""
@@ -40,7 +45,8 @@ def check_target(
         missing = f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one"
         return Verdict(artefact.name, card_file.name, [Finding("CARD_MISSING", missing, str(card_file))])
     raw = card_file.read_bytes()
-    tree = _hasher(artefact).tree(artefact) if artefact.exists() else None
+    hasher = _hasher(repo)
+    tree = hasher.tree(artefact) if artefact.exists() else None
     directory = tree is not None and tree.kind == "directory"
     verdict = check_card(
         raw,
@@ -50,11 +56,12 @@ def check_target(
         revoked_at=trust.revoked,
         actual_sha256=tree.sha256 if tree else None,
         actual_files={f.path: f.sha256 for f in tree.files} if tree and directory else None,
+        actual_kind=tree.kind if tree else None,
         full=full,
-        memo=_hasher(artefact).cache,
+        memo=hasher.cache,
     )
     if not full and verdict.facts is not None:
-        _validate_whole(raw, verdict, _hasher(artefact))
+        _validate_whole(raw, verdict, hasher)
     if directory:
         # Files a directory's digest leaves out are not covered by its card: say so, never silently.
         verdict.findings += [
@@ -70,10 +77,10 @@ def check_target(
 
 
 def verify_target(
-    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None
+    target: Path, key_files: Sequence[Path] = (), trust: TrustRoot | None = None, repo: ProvRepo | None = None
 ) -> tuple[Verification, SignedCard | None]:
     """``check_target`` with the whole card read, for decisions: the verdict and the verified card."""
-    verdict = check_target(target, key_files, trust, full=True)
+    verdict = check_target(target, key_files, trust, full=True, repo=repo)
     return to_verification(verdict), verdict.signed
 
 
@@ -105,9 +112,11 @@ def _validate_whole(raw: bytes, verdict: Verdict, hasher: Hasher) -> None:
 _HASHERS: dict[Path | None, Hasher] = {}
 
 
-def _hasher(artefact: Path) -> Hasher:
-    """One hasher (and one opened digest cache) per repository per process."""
-    repo = find_repo(artefact.parent if artefact.parent.exists() else Path.cwd())
+def _hasher(repo: ProvRepo | None = None) -> Hasher:
+    """The verifier's own cache: the repository given (the one a command works in) or the one the current
+    directory is in -- never one found beside or inside the thing verified, which could ship its own.
+    One hasher (and one opened digest cache) per repository per process."""
+    repo = repo or find_repo(Path.cwd())
     key = repo.root if repo is not None else None
     if key not in _HASHERS:
         _HASHERS[key] = hasher_for(repo)

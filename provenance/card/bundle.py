@@ -128,6 +128,13 @@ def verify_bundle(
             revoked_at=dict(revoked_at),
             actual_sha256=file_digests.get(record.artefact),
             actual_files=(directory_files or {}).get(record.artefact),
+            actual_kind=(
+                None
+                if file_digests.get(record.artefact) is None
+                else "directory"
+                if record.artefact in (directory_files or {})
+                else "file"
+            ),
         )
         reasons += [
             r for r in card_result.reasons if not any(r.code == x.code and r.source == x.source for x in reasons)

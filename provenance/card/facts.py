@@ -49,8 +49,10 @@ def strict_json(data: bytes) -> Any:
         if text.startswith("\ufeff"):
             raise FactsError("a byte-order mark before the JSON")
         return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError, and integers past Python's digit limit
         raise FactsError(f"not JSON ({e})") from None
+    except RecursionError:
+        raise FactsError("nested too deeply") from None
 
 
 def _get(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -89,7 +91,9 @@ def read_facts(payload: bytes) -> CardFacts:
     if kind not in ("file", "directory"):
         raise FactsError("predicate.artefact.kind is neither file nor directory")
     files = None
-    if kind == "directory" and artefact.get("files"):
+    if kind == "directory":
+        if not artefact.get("files"):
+            raise FactsError("predicate.artefact.files is empty: a directory card must list its files")
         files = {}
         for i, f in enumerate(_get(artefact, "files", list, "predicate.artefact.")):
             path = _get(f, "path", str, f"predicate.artefact.files[{i}].")

@@ -99,6 +99,7 @@ def check_card(
     revoked_at: Mapping[str, dt.datetime],
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
+    actual_kind: str | None = None,
     full: bool = False,
     memo: object | None = None,
 ) -> Verdict:
@@ -133,7 +134,16 @@ def check_card(
     v.signed_at = facts.signed_at.isoformat()
     v.subject_sha256 = facts.subject_sha256
     out += revocation(signer, facts.signed_at, revoked_at, card_name, "card")
-    if actual_sha256 is None:
+    if actual_kind is not None and actual_kind != facts.kind:
+        out.append(
+            Finding(
+                "DIGEST_MISMATCH",
+                f"the card signs a {facts.kind} and {artefact_name} is a {actual_kind}: the same digest over "
+                "other bytes proves nothing; re-run `prov card`",
+                artefact_name,
+            )
+        )
+    elif actual_sha256 is None:
         out.append(Finding("ARTEFACT_MISSING", f"{artefact_name} is not there to check its digest", artefact_name))
     elif facts.subject_sha256 != actual_sha256:
         out.append(
@@ -144,7 +154,7 @@ def check_card(
                 artefact_name,
             )
         )
-    elif facts.files is not None and actual_files is not None and facts.files != dict(actual_files):
+    elif facts.kind == "directory" and actual_files is not None and facts.files != dict(actual_files):
         moved = sorted(set(facts.files).symmetric_difference(actual_files))
         out.append(
             Finding(
@@ -193,6 +203,7 @@ def verify_and_read(
     revoked_at: Mapping[str, dt.datetime],
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
+    actual_kind: str | None = None,
     memo: object | None = None,
 ) -> tuple[Verification, SignedCard | None]:
     """``check_card`` with the whole card validated; the verdict, and the card when it verified."""
@@ -204,6 +215,7 @@ def verify_and_read(
         revoked_at=revoked_at,
         actual_sha256=actual_sha256,
         actual_files=actual_files,
+        actual_kind=actual_kind,
         full=True,
         memo=memo,
     )

@@ -68,7 +68,9 @@ class Envelope:
         try:
             obj = json.loads(data)
         except (ValueError, UnicodeDecodeError) as e:
-            raise EnvelopeFormatError(f"not JSON ({e})") from e
+            raise EnvelopeFormatError(f"not JSON ({e})") from None
+        except RecursionError:
+            raise EnvelopeFormatError("not a DSSE envelope: nested too deeply") from None
         return cls.from_dict(obj)
 
     @classmethod

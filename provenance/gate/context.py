@@ -104,6 +104,7 @@ class DecisionContext:
             revoked_at=self.trust.revoked,
             actual_sha256=actual[0] if actual else None,
             actual_files=actual[1] if actual else None,
+            actual_kind=("directory" if actual[1] is not None else "file") if actual else None,
         )
 
     def parent_checks(self, signed: SignedCard, view: View) -> list[Verification]:

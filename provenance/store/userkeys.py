@@ -15,19 +15,13 @@ from pathlib import Path
 
 from ..crypto import keys as _keys
 from ..errors import NotFoundError, SigningKeyError, UsageError
+from ..home import prov_home
 from . import atomic
 
 KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PASSPHRASE_ENV = "PROV_KEY_PASSPHRASE"
 
 PassphraseProvider = Callable[[str], bytes | None]
-
-
-def prov_home() -> Path:
-    if home := os.environ.get("PROV_HOME"):
-        return Path(home)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "prov"
 
 
 def keys_dir() -> Path:
