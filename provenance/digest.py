@@ -8,7 +8,6 @@ before ``a-b.txt``, unlike plain string order).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import stat
@@ -36,6 +35,8 @@ TreeDigest = namedtuple("TreeDigest", "sha256 size kind files")
 
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
     """Stream a file through SHA-256 with a reusable 4 MiB buffer (no per-chunk allocation)."""
+    import hashlib  # OpenSSL: fastest on large files (loaded only when a file is hashed)
+
     h = hashlib.sha256()
     buf = bytearray(CHUNK)
     view = memoryview(buf)
@@ -52,6 +53,8 @@ def sha256_file(path: Path, progress: Progress | None = None) -> str:
 
 def root_digest(entries: list[tuple[str, str]]) -> str:
     """OpenSSF model-signing root over (relative path, hex digest) pairs."""
+    import hashlib  # OpenSSL: fastest on large files (loaded only when a file is hashed)
+
     h = hashlib.sha256()
     for _, hexdigest in sorted(entries, key=lambda e: PurePosixPath(e[0])):
         h.update(bytes.fromhex(hexdigest))
@@ -131,7 +134,9 @@ class DigestCache:
     def _sealed(self, kind: str, key: str) -> str | None:
         if self._secret is None:
             return None
-        return hashlib.blake2b(f"{kind}\0{key}".encode(), key=self._secret, digest_size=32).hexdigest()
+        from .quickhash import blake2b
+
+        return blake2b(f"{kind}\0{key}".encode(), key=self._secret, digest_size=32).hexdigest()
 
     def _fact(self, kind: str, key: str) -> str | None:
         sealed = self._sealed(kind, key)

@@ -87,13 +87,12 @@ def verify_target(
 def _validate_whole(raw: bytes, verdict: Verdict, hasher: Hasher) -> None:
     """`prov verify` promises a valid card, not only valid facts: the whole schema is checked once per
     card (by its bytes and this prov version) and remembered, so a warm verify needs no pydantic."""
-    import hashlib
-
     from .._version import __version__
     from ..card.facts import FactsError
     from ..card.verify import whole_card
+    from ..quickhash import sha256
 
-    key = hashlib.sha256(f"prov {__version__}\n{verdict.card_sha256}".encode()).hexdigest()
+    key = sha256(f"prov {__version__}\n{verdict.card_sha256}".encode()).hexdigest()
     if hasher.cache is not None and hasher.cache.card_valid(key):
         return
     try:

@@ -14,13 +14,13 @@ with the facts the check read.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import namedtuple
 from collections.abc import Mapping
 
 from ..crypto import dsse
 from ..crypto.keyinfo import PublicKeyInfo
 from ..model.codes import ReasonCode
+from ..quickhash import sha256
 from .envelope import CardFormatError, parse_envelope
 from .facts import CardFacts, FactsError, read_facts
 
@@ -107,7 +107,7 @@ def check_card(
     the file list the card signed: the model-signing root hashes file digests in path order but not
     the paths, so a rename that keeps the order keeps the root; the signed list catches it.
     ``full``: also validate the whole card (pydantic), which must read the same facts, and keep it."""
-    v = Verdict(artefact_name, card_name, card_sha256=hashlib.sha256(raw).hexdigest(), actual_sha256=actual_sha256)
+    v = Verdict(artefact_name, card_name, card_sha256=sha256(raw).hexdigest(), actual_sha256=actual_sha256)
     out = v.findings
     try:
         envelope = parse_envelope(raw)

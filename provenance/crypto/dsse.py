@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
+
+from ..quickhash import sha256
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class Envelope:
                 continue
             token = None
             if memo is not None:
-                h = hashlib.sha256(b"prov-dsse-v1\0")
+                h = sha256(b"prov-dsse-v1\0")
                 for part in (info.pem, sig, message):
                     h.update(len(part).to_bytes(8, "big") + part)
                 token = h.hexdigest()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 
+from ..quickhash import sha256
 from .canonical import encode_canonical
 
 TYPE_CHECKING = False
@@ -51,7 +51,7 @@ def sslib_keyid(key_type: str, public: str) -> str:
     """securesystemslib's default key id: sha256 of the canonical JSON of keytype, scheme, keyval."""
     keytype, scheme = ("ecdsa", "ecdsa-sha2-nistp256") if key_type == "ecdsa-p256" else ("ed25519", "ed25519")
     text = encode_canonical({"keytype": keytype, "scheme": scheme, "keyval": {"public": public}})
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256(text.encode()).hexdigest()
 
 
 class PublicKeyInfo:
