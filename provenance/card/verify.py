@@ -194,31 +194,10 @@ def whole_card(raw: bytes, envelope: dsse.Envelope, facts: CardFacts) -> SignedC
     return SignedCard(raw, envelope, statement)
 
 
-def verify_and_read(
-    raw: bytes,
-    *,
-    artefact_name: str,
-    card_name: str,
-    candidates: list[PublicKeyInfo],
-    revoked_at: Mapping[str, dt.datetime],
-    actual_sha256: str | None,
-    actual_files: Mapping[str, str] | None = None,
-    actual_kind: str | None = None,
-    memo: object | None = None,
-) -> tuple[Verification, SignedCard | None]:
-    """``check_card`` with the whole card validated; the verdict, and the card when it verified."""
-    verdict = check_card(
-        raw,
-        artefact_name=artefact_name,
-        card_name=card_name,
-        candidates=candidates,
-        revoked_at=revoked_at,
-        actual_sha256=actual_sha256,
-        actual_files=actual_files,
-        actual_kind=actual_kind,
-        full=True,
-        memo=memo,
-    )
+def verify_and_read(raw: bytes, **inputs: Any) -> tuple[Verification, SignedCard | None]:
+    """``check_card`` (same keyword inputs) with the whole card validated; the verdict, and the card when
+    it verified."""
+    verdict = check_card(raw, full=True, **inputs)
     return to_verification(verdict), verdict.signed
 
 
