@@ -392,3 +392,19 @@ def test_deleting_a_directory_card_does_not_uncard_the_directory(base: Path, mdi
     for args in (("mdir/config.json",), ()):
         code, codes, _ = _check(prov, *args)
         assert code == 1 and "CARD_MISSING" in codes, args
+
+
+def test_a_recipient_outside_any_repository_can_trust_keys_of_their_own(
+    bundle, prov, tmp_path: Path, monkeypatch
+) -> None:
+    out, pub = bundle
+    elsewhere = tmp_path / "recipient"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert prov("verify", out).code == 2  # nothing trusted yet: a one-line fix, not a guess
+    r = prov("key", "trust", pub, "--user", "--name", "acme")
+    assert r.code == 0, r.err
+    assert prov("verify", out).code == 0
+    (out / ".prov" / "keys").mkdir(parents=True)  # a key shipped inside still counts for nothing
+    shutil.copy(pub, out / ".prov" / "keys" / "x.pub")
+    assert prov("verify", out).code == 1  # now an extra file in the bundle

@@ -62,9 +62,12 @@ def list_keys(start: Path | None = None) -> list[KeyRow]:
     return rows
 
 
-def trust_key(pubfile: Path | None, name: str | None, start: Path | None = None) -> tuple[_keys.PublicKeyInfo, bool]:
-    """Trust a public key file, or (without a file) the user's own default key."""
-    repo = require_repo(start)
+def trust_key(
+    pubfile: Path | None, name: str | None, start: Path | None = None, *, user: bool = False
+) -> tuple[_keys.PublicKeyInfo, bool]:
+    """Trust a public key file, or (without a file) the user's own default key: in the repository, or
+    with ``user`` in the user's own trusted keys (used by `prov verify` outside any repository)."""
+    repo = None if user else require_repo(start)
     if pubfile is None:
         own = signing_key_name(None)
         info = userkeys.load_public(own)

@@ -60,12 +60,17 @@ def list_(as_json: bool) -> None:
 @key.command("trust")
 @click.argument("pubfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", help="Name to trust it under (default: the file name).")
+@click.option(
+    "--user",
+    is_flag=True,
+    help="Trust it in your own configuration instead: `prov verify` uses these keys outside any repository.",
+)
 @click.option("--json", "as_json", is_flag=True)
-def trust(pubfile: Path | None, name: str | None, as_json: bool) -> None:
+def trust(pubfile: Path | None, name: str | None, user: bool, as_json: bool) -> None:
     """Trust a signer's public key (PEM) in this repository; without PUBFILE, your own default key."""
     from ..api.keys import trust_key
 
-    info, added = trust_key(pubfile, name)
+    info, added = trust_key(pubfile, name, user=user)
     if as_json:
         emit_json({"name": info.name, "keyid": info.keyid, "added": added})
     else:

@@ -62,12 +62,29 @@ def trust_root(key_files: list[Path], target: Path | None = None, start: Path | 
     repo = find_repo(start or Path.cwd())
     what = f"{target}" if target is not None else "this"
     if repo is None:
+        user = user_trusted_keys()
+        if user:
+            return TrustRoot(user, {})
         raise UsageError(
-            f"{what}: you are not inside a prov repository, so no key is trusted; pass the signer's public "
-            "key with --key PUBFILE"
+            f"{what}: you are not inside a prov repository and trust no key of your own, so no key is trusted; "
+            "pass the signer's public key with --key PUBFILE (or trust it once: `prov key trust PUBFILE --user`)"
         )
     refuse_self_trust(repo, target)
     return _repo_trust(repo)
+
+
+def user_trust_dir() -> Path:
+    """Keys a user trusts outside any repository (``prov key trust --user``): their own configuration."""
+    from ..home import prov_home
+
+    return prov_home() / "trusted"
+
+
+def user_trusted_keys() -> list[PublicKeyInfo]:
+    directory = user_trust_dir()
+    if not directory.is_dir():
+        return []
+    return [load_key_file(p) for p in sorted(directory.glob("*.pub"))]
 
 
 def refuse_self_trust(repo: ProvRepo, target: Path | None) -> None:
@@ -105,18 +122,21 @@ def trusted_keys(repo: ProvRepo) -> list[PublicKeyInfo]:
     return [load_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
 
 
-def trust(repo: ProvRepo, key: _keys.PublicKey, name: str) -> tuple[PublicKeyInfo, bool]:
-    """Add a public key to the repository's allowed signers; returns (info, newly added)."""
+def trust(repo: ProvRepo | None, key: _keys.PublicKey, name: str) -> tuple[PublicKeyInfo, bool]:
+    """Add a public key to the repository's allowed signers (or, with ``repo`` None, to the user's own
+    trusted keys); returns (info, newly added)."""
     from ..crypto import keys as _keys
     from . import atomic
     from .userkeys import check_name
 
     check_name(name)
     info = PublicKeyInfo.of(name, key)
-    for existing in trusted_keys(repo):
+    directory = repo.keys_dir if repo is not None else user_trust_dir()
+    existing_keys = trusted_keys(repo) if repo is not None else user_trusted_keys()
+    for existing in existing_keys:
         if existing.keyid == info.keyid:
             return existing, False
-    path = repo.keys_dir / f"{name}.pub"
+    path = directory / f"{name}.pub"
     if path.exists():
         raise UsageError(f"{path}: another key is already trusted under the name {name!r}; pass --name")
     atomic.write_bytes(path, _keys.public_pem(key))
