@@ -73,17 +73,21 @@ class DigestCache:
         from .home import local_secret
 
         self._secret = local_secret()
-        directory.mkdir(parents=True, exist_ok=True)
-        file = directory / "digests.sqlite3"
         try:
-            self._db = self._open(file)
-        except sqlite3.DatabaseError:
-            # A corrupt cache is only a cache: start again rather than fail the user's command.
-            file.unlink(missing_ok=True)
-            self._db = self._open(file)
+            directory.mkdir(parents=True, exist_ok=True)
+            file = directory / "digests.sqlite3"
+            try:
+                self._db = self._open(file)
+            except sqlite3.DatabaseError:
+                # A corrupt cache is only a cache: start again rather than fail the user's command.
+                file.unlink(missing_ok=True)
+                self._db = self._open(file)
+        except (OSError, sqlite3.Error):
+            # `.prov/cache` is a file, or not writable: a cache that cannot be kept only costs time.
+            self._db = self._open(":memory:")
 
     @staticmethod
-    def _open(file: Path) -> sqlite3.Connection:
+    def _open(file: Path | str) -> sqlite3.Connection:
         db = sqlite3.connect(file, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")

@@ -84,9 +84,19 @@ class CardRequest:
     def dp(self) -> DifferentialPrivacy | None:
         if self.dp_epsilon is None:
             return None
+        import math
+
         from ..model.card import DifferentialPrivacy
+
+        for flag, value in (("--dp-epsilon", self.dp_epsilon), ("--dp-delta", self.dp_delta)):
+            if value is not None and not math.isfinite(value):
+                raise UsageError(f"{flag} {value}: not a finite number")
+        from pydantic import ValidationError
 
         try:
             return DifferentialPrivacy(epsilon=self.dp_epsilon, delta=self.dp_delta)
-        except ValueError as e:
-            raise UsageError(f"--dp-epsilon/--dp-delta: {str(e).splitlines()[-1]}") from None
+        except ValidationError as e:
+            first = e.errors(include_url=False)[0]
+            field = ".".join(str(p) for p in first["loc"])
+            flag = {"epsilon": "--dp-epsilon", "delta": "--dp-delta"}.get(field, "--dp-epsilon/--dp-delta")
+            raise UsageError(f"{flag}: {first['msg'].removeprefix('Value error, ')}") from None

@@ -100,6 +100,9 @@ def parse_metric(spec: str) -> tuple[str, float | str]:
     if not sep or not key.strip():
         raise UsageError(f"--metric {spec!r}: expected NAME=VALUE, e.g. --metric accuracy=0.94")
     try:
-        return key.strip(), float(value)
+        number = float(value)
     except ValueError:
         return key.strip(), value.strip()
+    if number != number or number in (float("inf"), float("-inf")):
+        raise UsageError(f"--metric {spec!r}: {value.strip()} is not a finite number; a signed card holds strict JSON")
+    return key.strip(), number

@@ -28,7 +28,7 @@ from ..policy.terms import dataset_terms, loosened
 from ..store import gitindex
 from ..store.gitindex import Blobs, Entry
 from ..store.repo import ProvRepo
-from ..store.yamlio import parse_model
+from ..store.yamlio import parse_model, parse_yaml_text
 from . import passes
 from .committed import commit_context
 from .context import Content, DecisionContext
@@ -336,16 +336,9 @@ class _Job:
 
         raw = self._staged_bytes(path)
         try:
-            new = parse_model(DatasetManifest, yaml.safe_load(raw), path)
+            new = parse_model(DatasetManifest, parse_yaml_text(raw, path), path)
         except ManifestError as e:
             return FileCheck(path, "manifest", [Reason(code="MANIFEST_INVALID", message=e.message, source=path)])
-        except yaml.YAMLError as e:
-            first = str(e).splitlines()[0]
-            return FileCheck(
-                path,
-                "manifest",
-                [Reason(code="MANIFEST_INVALID", source=path, message=f"{path}: invalid YAML ({first})")],
-            )
         stem = sel.manifest_name(path)
         if new.name != stem:
             return FileCheck(
@@ -408,9 +401,9 @@ def _prov_file_problem(path: str, raw: bytes) -> str | None:
         if path.endswith(".pub"):
             _keys.load_public_pem(raw)
         elif path.endswith("config.yaml"):
-            parse_model(Config, yaml.safe_load(raw) or {}, path)
+            parse_model(Config, parse_yaml_text(raw, path) or {}, path)
         elif path.endswith("revocations.yaml"):
-            data = yaml.safe_load(raw) or []
+            data = parse_yaml_text(raw, path) or []
             if not isinstance(data, list):
                 return "expected a list of revocations"
         elif path.endswith("ledger.jsonl"):

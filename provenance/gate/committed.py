@@ -13,8 +13,6 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from .. import selection as sel
 from ..crypto import keys as _keys
 from ..errors import ManifestError
@@ -22,7 +20,7 @@ from ..model.config import Config, LoadingLimits, PolicySettings, Repository
 from ..model.dataset import DatasetManifest
 from ..store.gitindex import Blobs, Entry
 from ..store.trust import TrustRoot
-from ..store.yamlio import parse_model
+from ..store.yamlio import parse_model, parse_yaml_text
 from .context import DecisionContext
 
 WIDTH = {"private": 0, "internal": 1, "public": 2}
@@ -74,8 +72,8 @@ def _configs(entries: dict[str, Entry], blobs: Blobs) -> list[Config]:
     if raw is None:
         return []
     try:
-        return [parse_model(Config, yaml.safe_load(raw) or {}, ".prov/config.yaml")]
-    except (ManifestError, yaml.YAMLError):
+        return [parse_model(Config, parse_yaml_text(raw, ".prov/config.yaml") or {}, ".prov/config.yaml")]
+    except ManifestError:
         return []  # a staged config that does not read is refused by the check of .prov files
 
 
@@ -111,14 +109,12 @@ def _add_manifests(ctx: DecisionContext, entries: dict[str, Entry], blobs: Blobs
         if name is None or not e.regular:
             continue
         try:
-            manifest = parse_model(DatasetManifest, yaml.safe_load(blobs.read(e.blob)), path)
+            manifest = parse_model(DatasetManifest, parse_yaml_text(blobs.read(e.blob), path), path)
             if manifest.name != name:
                 raise ManifestError(path, "name", f"is {manifest.name!r} but the file is {path}")
-        except (ManifestError, yaml.YAMLError) as err:
+        except ManifestError as err:
             if report:
-                ctx.manifest_errors.setdefault(
-                    name, err if isinstance(err, ManifestError) else ManifestError(path, None, "invalid YAML")
-                )
+                ctx.manifest_errors.setdefault(name, err)
             continue
         versions = ctx.versions.setdefault(name, [])
         if manifest not in versions:
@@ -143,8 +139,8 @@ def _revocations(entries: dict[str, Entry], blobs: Blobs) -> dict[str, dt.dateti
     if raw is None:
         return out
     try:
-        data = yaml.safe_load(raw) or []
-    except yaml.YAMLError:
+        data = parse_yaml_text(raw, ".prov/keys/revocations.yaml") or []
+    except ManifestError:
         return out
     for item in data if isinstance(data, list) else []:
         try:

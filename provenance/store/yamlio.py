@@ -13,7 +13,6 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def load_yaml(path: Path) -> Any:
-    import yaml
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -23,13 +22,24 @@ def load_yaml(path: Path) -> Any:
         raise NotFoundError(f"{path}: is a directory, expected a YAML file") from None
     except UnicodeDecodeError as e:
         raise ManifestError(str(path), None, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+    return parse_yaml_text(text, str(path))
+
+
+def parse_yaml_text(text: str | bytes, source: str) -> Any:
+    """YAML from a file prov reads; every way it can fail is a one-line ManifestError naming ``source``."""
+    import yaml
+
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise ManifestError(source, None, "invalid YAML: nested too deeply") from None
+    except ValueError as e:  # a date that does not exist (2026-02-30), an out-of-range number
+        raise ManifestError(source, None, f"invalid YAML value: {str(e).splitlines()[0]}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ManifestError(str(path), None, f"invalid YAML: {where}{problem}") from None
+        raise ManifestError(source, None, f"invalid YAML: {where}{problem}") from None
 
 
 def parse_model(model: type[M], data: Any, source: str) -> M:
