@@ -57,3 +57,65 @@ def test_a_cache_directory_that_is_a_file_only_costs_time(project: Path, prov) -
     assert prov("verify", "model.joblib").code == 0
     cfg = yaml.safe_load((project / ".prov" / "config.yaml").read_text())
     assert cfg["repository"]["owner"]
+
+
+ALLOWED = ["--recipient", "Research team", "--org", "Acme Hospital", "--purpose", "research", "--territory", "DE"]
+
+
+def _exports(project: Path) -> list[dict]:  # type: ignore[type-arg]
+    from provenance.store import ledger
+    from provenance.store.repo import ProvRepo
+
+    return [e.data for e in ledger.entries(ledger.read(ProvRepo(project))) if e.event == "export"]
+
+
+def test_export_targets_that_cannot_hold_a_bundle(project: Path, prov, tmp_path: Path) -> None:
+    import os
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    d = project / "mdir"
+    d.mkdir()
+    shutil.copy(project / "model.joblib", d / "w.joblib")
+    assert prov("card", "mdir", "--dataset", "patients-2024").code == 0
+    os.symlink(tmp_path / "nowhere", project / "dangling")
+    cases = [
+        ("model.joblib", "dangling", "symbolic link"),
+        ("mdir", "mdir/out", "inside the artefact"),
+        ("model.joblib", ".prov/x", "inside .prov/"),
+    ]
+    for artefact, to, says in cases:
+        r = prov("export", artefact, "--to", to, *ALLOWED)
+        _one_line_bad_input(r)
+        assert says in r.err, r.err
+    assert not (project / ".prov" / "x").exists() and not (d / "out").exists()
+    assert _exports(project) == []  # nothing happened, so nothing is recorded
+
+
+def test_an_allowed_export_that_fails_records_no_allowed_entry(project: Path, prov, monkeypatch) -> None:
+    from provenance.api import export as export_api
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+
+    def broken(job, to):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(export_api, "write_bundle", broken)
+        r = prov("export", "model.joblib", "--to", "out", *ALLOWED)
+    assert r.code != 0
+    assert not [e for e in _exports(project) if e["allowed"]]
+    assert prov("export", "model.joblib", "--to", "out", *ALLOWED).code == 0
+    assert [e["allowed"] for e in _exports(project)] == [True]
+
+
+def test_a_bundle_is_taken_back_when_its_export_cannot_be_recorded(project: Path, prov, monkeypatch) -> None:
+    from provenance.store import ledger
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ledger, "append", full)
+    assert prov("export", "model.joblib", "--to", "out", *ALLOWED).code != 0
+    assert not (project / "out").exists()

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..card.bundle_writer import BundleJob, check_no_clobber, copy_file, write_bundle
+from ..card.bundle_writer import BundleJob, check_no_clobber, copy_file, withdraw_bundle, write_bundle
 from ..card.files import split_target
 from ..errors import UsageError
 from ..gate.commit import WorkTreeView
 from ..gate.context import DecisionContext
 from ..model.decision import Decision, Recipient
 from ..store import ledger, userkeys
-from ..store.repo import require_repo
+from ..store.repo import ProvRepo, require_repo
 from ..store.session import hasher_for, utcnow
 from .keys import load_signing_key
 from .verify import verify_target
@@ -55,27 +55,51 @@ def export(
     decision = ctx.decide(signed, verification, recipient, view, lambda: artefact if artefact.is_file() else None)
     if dry_run:
         return ExportResult(decision, True)
-    if to.exists() and not to.is_dir():
-        raise UsageError(f"--to {to}: exists and is not a directory")
+    _check_target_dir(to, artefact, repo)
 
     signer_name, key = load_signing_key(key_name, repo, passphrase, now)
     if decision.allowed and signed is not None:
         check_no_clobber(to, artefact, signed)
-    ledger.append(
-        repo,
-        "export",
-        {
-            "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
-            "allowed": decision.allowed,
-            "recipient": recipient.model_dump(mode="json"),
-            "to": str(to),
-            "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
-        },
-        key,
-        now,
-    )
+
+    def record(allowed: bool) -> None:
+        ledger.append(
+            repo,
+            "export",
+            {
+                "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
+                "allowed": allowed,
+                "recipient": recipient.model_dump(mode="json"),
+                "to": str(to),
+                "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
+            },
+            key,
+            now,
+        )
+
     if not decision.allowed or signed is None:
+        record(False)  # a refusal is its outcome
         return ExportResult(decision, False)
+    # The ledger records an export once it happened: the bundle is in place first. Should the ledger
+    # entry then fail, the bundle is taken back, so no bundle exists that the ledger does not know.
     job = BundleJob(repo, artefact, signed, decision, key, signer_name, now, copy or copy_file)
+    existed = to.exists()
     files = write_bundle(job, to)
+    try:
+        record(True)
+    except BaseException:
+        withdraw_bundle(to, files, existed)
+        raise
     return ExportResult(decision, False, to, files)
+
+
+def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> None:
+    """Where a bundle may go: a directory (new or existing), not a symlink, not inside what is exported,
+    not inside `.prov/`."""
+    if to.is_symlink():
+        raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
+    if to.exists() and not to.is_dir():
+        raise UsageError(f"--to {to}: exists and is not a directory")
+    target = to.resolve()
+    for inside, what in ((artefact.resolve(), f"the artefact {artefact}"), (repo.prov_dir.resolve(), ".prov/")):
+        if target == inside or inside in target.parents:
+            raise UsageError(f"--to {to}: is inside {what}; export to a directory outside it")

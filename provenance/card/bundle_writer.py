@@ -156,3 +156,17 @@ def _publish(staging: Path, to: Path, files: list[str]) -> None:
                 else:
                     path.unlink()
         raise
+
+
+def withdraw_bundle(to: Path, files: list[str], existed: bool) -> None:
+    """Take back a bundle just published (the export could not be recorded): the export record first."""
+    if not existed:
+        shutil.rmtree(to, ignore_errors=True)
+        return
+    for name in reversed(files):  # RECORD_NAME first: without it, what remains does not verify
+        path = to / name
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
