@@ -119,3 +119,17 @@ def test_a_bundle_is_taken_back_when_its_export_cannot_be_recorded(project: Path
     monkeypatch.setattr(ledger, "append", full)
     assert prov("export", "model.joblib", "--to", "out", *ALLOWED).code != 0
     assert not (project / "out").exists()
+
+
+def test_a_symlink_loop_in_a_bundle_is_named_not_a_crash(project: Path, prov, tmp_path: Path) -> None:
+    import os
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    out = tmp_path / "bundle"
+    assert prov("export", "model.joblib", "--to", out, *ALLOWED).code == 0
+    os.symlink("la", out / "lb")
+    os.symlink("lb", out / "la")
+    r = prov("verify", out)
+    assert r.code == 1 and "BUNDLE_EXTRA_FILE" in r.err and "internal error" not in r.err
+    r = prov("verify", out / "la")
+    assert r.code == 1 and "internal error" not in r.err
