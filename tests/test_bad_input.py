@@ -133,3 +133,14 @@ def test_a_symlink_loop_in_a_bundle_is_named_not_a_crash(project: Path, prov, tm
     assert r.code == 1 and "BUNDLE_EXTRA_FILE" in r.err and "internal error" not in r.err
     r = prov("verify", out / "la")
     assert r.code == 1 and "internal error" not in r.err
+
+
+def test_prov_check_outside_git_says_so_in_one_line(tmp_path: Path, prov, monkeypatch) -> None:
+    d = tmp_path / "nogit"
+    d.mkdir()
+    monkeypatch.chdir(d)
+    assert prov("init", "--owner", "Acme").code == 0
+    for args in ((), ("--all",)):
+        r = prov("check", *args)
+        _one_line_bad_input(r)
+        assert "not inside a git repository" in r.err and "fatal:" not in r.err

@@ -32,6 +32,11 @@ def _git(root: Path, *args: str, check: bool = True, stdin: bytes | None = None)
     except FileNotFoundError:
         raise UsageError("git is not installed; prov check reads what git will commit") from None
     if check and r.returncode != 0:
+        if b"not a git repository" in r.stderr:
+            raise UsageError(
+                f"{root} is not inside a git repository: prov check judges what git will commit "
+                "(run `git init`, or `prov verify` for files outside git)"
+            )
         first = r.stderr.decode(errors="replace").strip().splitlines()[:1]
         raise UsageError(f"git {' '.join(args[:2])} failed in {root}: {first[0] if first else 'no message'}")
     return r.stdout
