@@ -14,12 +14,12 @@ import subprocess
 from pathlib import Path
 
 from .. import selection as sel
-from ..crypto import keys as _keys
+from ..crypto.keyinfo import PublicKeyInfo
 from ..errors import ManifestError
 from ..model.config import Config, LoadingLimits, PolicySettings, Repository
 from ..model.dataset import DatasetManifest
 from ..store.gitindex import Blobs, Entry
-from ..store.trust import TrustRoot
+from ..store.trust import TrustRoot, revocation_of
 from ..store.yamlio import parse_model, parse_yaml_text
 from .context import DecisionContext
 
@@ -127,8 +127,8 @@ def _keyids(entries: dict[str, Entry], blobs: Blobs) -> set[str]:
     for path, e in entries.items():
         if path.startswith(".prov/keys/") and path.endswith(".pub") and e.regular:
             try:
-                out.add(_keys.keyid(_keys.load_public_pem(blobs.read(e.blob))))
-            except (ValueError, _keys.UnsupportedKey):
+                out.add(PublicKeyInfo.from_pem(path, blobs.read(e.blob)).keyid)
+            except ValueError:  # UnsupportedKey is a ValueError
                 continue
     return out
 
@@ -144,9 +144,8 @@ def _revocations(entries: dict[str, Entry], blobs: Blobs) -> dict[str, dt.dateti
         return out
     for item in data if isinstance(data, list) else []:
         try:
-            at = item["revoked_at"]
-            at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
-            out[str(item["keyid"])] = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+            rev = revocation_of(item)
         except (KeyError, TypeError, ValueError):
-            continue
+            continue  # a staged file that does not read is refused by the check of .prov files
+        out[rev.keyid] = rev.revoked_at
     return out

@@ -154,21 +154,10 @@ def _policy_settled(root: str, listed: dict[str, tuple[str, str]], found: dict) 
 
 
 def _hash_for(algo: str):  # type: ignore[no-untyped-def]
-    """git's object hash. CPython's built-in modules start in a third of the time hashlib (OpenSSL) takes."""
-    try:
-        if algo == "sha1":
-            from _sha1 import sha1
+    """git's object hash, from CPython's built-in modules (a third of hashlib's start-up)."""
+    from .. import quickhash
 
-            return sha1
-        try:
-            from _sha2 import sha256  # type: ignore[import-not-found]
-        except ImportError:
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
-        return sha256
-    except ImportError:
-        import hashlib
-
-        return getattr(hashlib, algo)
+    return quickhash.sha1 if algo == "sha1" else quickhash.sha256
 
 
 def _policy_files(root: str) -> list[str]:

@@ -155,16 +155,20 @@ def revocations(repo: ProvRepo) -> dict[str, Revocation]:
     out = {}
     for i, item in enumerate(data):
         try:
-            at = item["revoked_at"]
-            at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=dt.UTC)
-            out[str(item["keyid"])] = Revocation(
-                str(item["keyid"]), str(item.get("name", "")), at, str(item.get("reason", ""))
-            )
+            rev = revocation_of(item)
         except (KeyError, TypeError, ValueError) as e:
             raise ManifestError(str(path), f"[{i}]", f"expected keyid and revoked_at (ISO time): {e}") from None
+        out[rev.keyid] = rev
     return out
+
+
+def revocation_of(item: object) -> Revocation:
+    """One entry of revocations.yaml; KeyError, TypeError or ValueError when it is not one."""
+    at = item["revoked_at"]  # type: ignore[index]
+    at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return Revocation(str(item["keyid"]), str(item.get("name", "")), at, str(item.get("reason", "")))  # type: ignore[index, attr-defined]
 
 
 def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime) -> Revocation:
