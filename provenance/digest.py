@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
 from .filenames import IGNORED_TOP_LEVEL
+from .textsafe import shown
 
 CHUNK = 4 * 1024 * 1024  # large reads keep us within a few percent of `openssl dgst`
 _PROGRESS_MIN_BYTES = 256 * 1024 * 1024
@@ -279,7 +280,7 @@ class _TtyProgress:
         self.last = now
         rate = done / max(now - self.start, 1e-6) / 1e6
         pct = 100 * done / total if total else 100
-        sys.stderr.write(f"\rhashing {self.label}: {pct:5.1f}% ({done >> 20} MiB, {rate:.0f} MB/s)")
+        sys.stderr.write(f"\rhashing {shown(self.label, 60)}: {pct:5.1f}% ({done >> 20} MiB, {rate:.0f} MB/s)")
         sys.stderr.flush()
 
     def finish(self) -> None:

@@ -63,6 +63,16 @@ class CheckFailed(ProvError):
     code = "CHECK_FAILED"
 
 
+def _environment_errnos() -> frozenset[int]:
+    import errno
+
+    names = ("EACCES", "EPERM", "ENOSPC", "EDQUOT", "EROFS", "ENAMETOOLONG", "ELOOP")
+    return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
+
+
+_ENVIRONMENT_ERRNOS = _environment_errnos()
+
+
 def report(e: BaseException) -> int:
     """Print any failure as one line on stderr and return its exit code (the CLI's and the hook's).
 
@@ -76,12 +86,21 @@ def report(e: BaseException) -> int:
         import traceback
 
         traceback.print_exception(e)
+    from .textsafe import shown
+
     if isinstance(e, ProvError):
-        print("prov: " + " ".join(e.message.splitlines()), file=sys.stderr)
+        print("prov: " + shown(e.message.strip()), file=sys.stderr)
         return e.exit_code
+    if isinstance(e, OSError) and e.errno in _ENVIRONMENT_ERRNOS:
+        # The machine said no (permissions, a full or read-only disk, a name too long, a link loop): the
+        # user's to fix, so one line naming the file, not an internal error.
+        where = shown(e.filename, 120) if e.filename is not None else "a file"
+        print(f"prov: {where}: {e.strerror or e}", file=sys.stderr)
+        return 2
     if isinstance(e, KeyboardInterrupt):
         return 130
     if isinstance(e, BrokenPipeError):
         return 0
-    print(f"prov: internal error: {type(e).__name__}: {e} (set PROV_DEBUG=1 for the traceback)", file=sys.stderr)
+    what = shown(f"{type(e).__name__}: {e}", limit=400)
+    print(f"prov: internal error: {what} (set PROV_DEBUG=1 for the traceback)", file=sys.stderr)
     return 3

@@ -8,10 +8,25 @@ from pathlib import Path
 
 
 def prov_home() -> Path:
+    """The directory, or a one-line UsageError when it cannot be one (a file, or under a file).
+
+    Checked here, once, so that no command gets as far as ``mkdir``/``open`` under it and fails with a
+    raw ``NotADirectoryError``."""
     if home := os.environ.get("PROV_HOME"):
-        return Path(home)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "prov"
+        path, source = Path(home), f"PROV_HOME={home}"
+    else:
+        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        path = Path(base) / "prov"
+        source = f"the per-user prov directory {path}"
+    nearest = next((p for p in (path, *path.parents) if os.path.lexists(p)), None)
+    if nearest is not None and not nearest.is_dir():
+        from .errors import UsageError
+
+        raise UsageError(
+            f"{source} cannot be a directory: {nearest} is a file or a broken link; "
+            "point PROV_HOME at a directory or move that file"
+        )
+    return path
 
 
 def local_secret() -> bytes | None:

@@ -42,6 +42,34 @@ def matches(name: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(name, pattern)
 
 
+def pattern_problem(pattern: object) -> str | None:
+    """Why a configured artefact pattern would silently match nothing (or the wrong thing), if it would.
+
+    ``fnmatch`` reads an unclosed ``[`` as a literal bracket and a ``/`` can never occur in a base name,
+    so both patterns are accepted and then match no file: a model committed unseen. Refused instead.
+    """
+    if not isinstance(pattern, str) or not pattern.strip():
+        return "an artefact pattern must be a non-empty glob such as *.joblib"
+    if not pattern.isprintable():
+        return f"artefact pattern {pattern!r} holds a control character"
+    if "/" in pattern or "\\" in pattern:
+        return f"artefact pattern {pattern!r} names a path; patterns match file names (e.g. *.pkl)"
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "[":
+            j = i + 1
+            if j < len(pattern) and pattern[j] == "!":
+                j += 1
+            if j < len(pattern) and pattern[j] == "]":
+                j += 1
+            close = pattern.find("]", j)
+            if close < 0:
+                return f"artefact pattern {pattern!r} has an unclosed '['; write [[] for a literal bracket"
+            i = close
+        i += 1
+    return None
+
+
 def is_artefact_name(path: str, patterns: list[str]) -> bool:
     name = path.rsplit("/", 1)[-1]
     return any(matches(name, p) for p in patterns)

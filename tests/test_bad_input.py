@@ -144,3 +144,120 @@ def test_prov_check_outside_git_says_so_in_one_line(tmp_path: Path, prov, monkey
         r = prov("check", *args)
         _one_line_bad_input(r)
         assert "not inside a git repository" in r.err and "fatal:" not in r.err
+
+
+def test_territories_that_do_not_exist(project: Path, prov) -> None:
+    text = (project / "patients-2024.yaml").read_text()
+    assert "territories: [EU]" in text
+    (project / "xx.yaml").write_text(text.replace("territories: [EU]", "territories: [XX]"))
+    r = prov("dataset", "add", "--manifest", "xx.yaml")
+    _one_line_bad_input(r)
+    assert "xx.yaml" in r.err and "territories" in r.err and "'XX'" in r.err
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    for code, says in (("XX", "not an ISO 3166"), ("UK", "write GB"), ("Germany", "not an ISO 3166")):
+        args = [*ALLOWED[:-1], code]
+        r = prov("export", "model.joblib", "--to", "out", *args)
+        _one_line_bad_input(r)
+        assert says in r.err and r.err.count(repr(code)) == 1, r.err
+    assert not (project / "out").exists() and _exports(project) == []
+    assert prov("export", "model.joblib", "--to", "out", *ALLOWED[:-1], "de").code == 0  # case does not matter
+
+
+def test_the_territory_table_is_iso_3166() -> None:
+    """Our table against an independent one: a missing code would refuse a real country, an extra one
+    would let a typo through."""
+    import pycountry
+    from provenance.model.territories import EEA_COUNTRIES, ISO_3166_ALPHA_2
+
+    assert {c.alpha_2 for c in pycountry.countries} == ISO_3166_ALPHA_2
+    assert EEA_COUNTRIES <= ISO_3166_ALPHA_2
+
+
+def test_an_artefact_pattern_that_can_match_nothing_is_refused(project: Path, prov) -> None:
+    from conftest import git
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    git(project, "add", "model.joblib", "model.joblib.prov.json")
+    config = project / ".prov" / "config.yaml"
+    good = config.read_text()
+    for pattern, says in (("'[.joblib'", "unclosed '['"), ("'models/*.joblib'", "names a path"), ("''", "non-empty")):
+        config.write_text(good.replace("'*.joblib'", pattern))
+        for args in (("check", "model.joblib"), ("check",), ("export", "model.joblib", "--to", "out", *ALLOWED)):
+            r = prov(*args)
+            _one_line_bad_input(r)
+            assert "config.yaml" in r.err and "artefacts.patterns" in r.err and says in r.err, r.err
+    config.write_text(good.replace("'*.joblib'", "'[m]odel.joblib'"))  # a closed class is a pattern like any
+    git(project, "add", ".prov")
+    r = prov("check", "model.joblib")
+    assert r.code == 0, r.out
+    (project / "other.joblib").write_bytes((project / "model.joblib").read_bytes())
+    git(project, "add", "other.joblib")
+    assert prov("check").code == 0  # other.joblib matches no pattern now, so it is not an artefact
+
+
+def test_prov_home_that_cannot_be_a_directory(project: Path, prov, monkeypatch, tmp_path: Path) -> None:
+    import os
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    for home in (afile, afile / "sub", tmp_path / "dangling"):
+        monkeypatch.setenv("PROV_HOME", str(home))
+        for args in (
+            ("key", "list"),
+            ("card", "model.joblib", "--dataset", "patients-2024", "--overwrite"),
+            ("verify", "model.joblib"),
+        ):
+            r = prov(*args)
+            _one_line_bad_input(r)
+            assert "PROV_HOME" in r.err and "is a file or a broken link" in r.err, r.err
+    assert afile.read_text() == "x"
+
+
+def test_an_artefact_name_too_long_for_its_card(project: Path, prov) -> None:
+    from conftest import git
+
+    long_name = "m" * 243 + ".joblib"  # 250 bytes: the card's name would be 260
+    shutil.copy(project / "model.joblib", project / long_name)
+    for args in (
+        ("card", long_name, "--dataset", "patients-2024"),
+        ("verify", long_name),
+        ("export", long_name, "--to", "out", *ALLOWED),
+    ):
+        r = prov(*args)
+        _one_line_bad_input(r)
+        assert "at most 245 bytes" in r.err and len(r.err) < 400, r.err
+    git(project, "add", long_name)
+    r = prov("check")
+    assert r.code == 1 and "CARD_MISSING" in r.out and "at most 245 bytes" in r.out and "internal error" not in r.err
+    fits = "m" * 238 + ".joblib"  # 245 bytes: the longest name that has a card (temporary files included)
+    shutil.copy(project / "model.joblib", project / fits)
+    assert prov("card", fits, "--dataset", "patients-2024").code == 0
+    assert prov("verify", fits).code == 0
+
+
+def test_the_file_system_saying_no_is_one_line(project: Path, prov, monkeypatch) -> None:
+    """Permissions, a full or read-only disk: the user's to fix, named in one line (exit 2), not exit 3."""
+    from provenance.store import atomic
+
+    def denied(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(atomic, "write_bytes", denied)
+    r = prov("card", "model.joblib", "--dataset", "patients-2024")
+    _one_line_bad_input(r)
+    assert "Permission denied" in r.err and "model.joblib" in r.err
+
+
+def test_click_usage_errors_are_one_line(prov) -> None:
+    for args, says in (
+        (("dataset", "add", "--overwrite"), "No such option"),
+        (("card",), "Missing argument"),
+        (("export", "x", "--to"), "requires an argument"),
+        (("bogus",), "No such command"),
+        (("dataset",), "a command is needed"),
+    ):
+        r = prov(*args)
+        _one_line_bad_input(r)
+        assert says in r.err, r.err

@@ -380,7 +380,7 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
     facts.components = reader.estimators
     if isinstance(root, dict) and "class" in root:
         facts.estimator = root["class"]
-        facts.hyperparameters = root.get("params", {})
+        facts.hyperparameters = _jsonable(root.get("params", {}), 0, [_MAX_VALUES])  # finite, bounded
         facts.framework = "scikit-learn" if reader.estimators else None
         facts.framework_version = reader.root_version
     return facts

@@ -14,6 +14,7 @@ from ..gate.commit import FileCheck
 from ..gate.commit import run_check as _run
 from ..gate.context import DecisionContext
 from ..store.repo import ProvRepo
+from ..textsafe import shown
 
 __all__ = ["FileCheck", "render_results", "run_check"]
 
@@ -35,7 +36,7 @@ def render_results(results: list[FileCheck], as_json: bool) -> str:
     for r in results:
         for x in r.reasons:
             tag = "BLOCK" if x.severity == "block" else "warn"
-            lines.append(f"{r.path}: {tag} {x.code}: {x.message}")
+            lines.append(shown(f"{r.path}: {tag} {x.code}: {x.message}"))
     if results and all(r.ok for r in results):
         lines.append(f"prov check: {len(results)} file{'s' if len(results) != 1 else ''} OK")
     return "\n".join(lines) + ("\n" if lines else "")

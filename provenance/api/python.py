@@ -75,7 +75,7 @@ def _save(estimator: Any, target: Path) -> None:
     import tempfile
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", dir=target.parent)
     os.close(fd)
     try:
         if target.suffix.lower() == ".skops":

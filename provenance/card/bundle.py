@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
+from .. import strictjson
 from ..crypto.keyinfo import PublicKeyInfo
 from ..model.card import Subject
 from ..model.decision import Decision, Reason
@@ -42,8 +42,7 @@ def export_statement(record: ExportRecord, files: Mapping[str, str]) -> bytes:
         subject=[Subject(name=name, digest={"sha256": digest}) for name, digest in sorted(files.items())],
         predicate=record,
     )
-    data = statement.model_dump(mode="json", by_alias=True)
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return strictjson.dumps(statement.model_dump(mode="json", by_alias=True))
 
 
 def verify_bundle(
@@ -75,7 +74,9 @@ def verify_bundle(
     if exporter is None:
         return BundleVerification(verified=False, bundle=bundle, reasons=[Reason(**problem.as_dict())])  # type: ignore[union-attr]
     try:
-        statement = ExportStatement.model_validate_json(envelope.payload)
+        statement = ExportStatement.model_validate(strictjson.loads(envelope.payload))
+    except strictjson.StrictJSONError as e:
+        return _refused(bundle, "EXPORT_RECORD_INVALID", record_name, f"the export record is not strict JSON: {e}")
     except ValidationError as e:
         return _refused(
             bundle,

@@ -10,9 +10,9 @@ must read these same facts from the same bytes; it is checked to agree every tim
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import namedtuple
 
+from .. import strictjson
 from ..mediatypes import PREDICATE_TYPE, STATEMENT_TYPE
 
 HEX = set("0123456789abcdef")
@@ -33,26 +33,11 @@ CardFacts = namedtuple("CardFacts", "subject_name subject_sha256 signed_at kind 
 
 
 def strict_json(data: bytes) -> Any:
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in items:
-            if k in out:
-                raise FactsError(f"duplicate key {k!r}")
-            out[k] = v
-        return out
-
-    def constant(name: str) -> Any:
-        raise FactsError(f"{name} is not JSON")
-
     try:
-        text = data.decode("utf-8")  # strictly: no BOM sniffing, no UTF-16 (json.loads(bytes) would)
-        if text.startswith("\ufeff"):
-            raise FactsError("a byte-order mark before the JSON")
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError, and integers past Python's digit limit
-        raise FactsError(f"not JSON ({e})") from None
-    except RecursionError:
-        raise FactsError("nested too deeply") from None
+        return strictjson.loads(data)
+    except strictjson.StrictJSONError as e:
+        message = str(e)
+        raise FactsError(message if message.startswith(("not JSON", "nested")) else f"not JSON ({message})") from None
 
 
 def _get(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from .. import strictjson
 from ..crypto import dsse
 from ..filenames import CARD_SUFFIX, RENDERED_SUFFIX
 from ..model.card import PAYLOAD_TYPE, ModelCard, Statement
@@ -45,15 +45,16 @@ class SignedCard:
 
 
 def statement_bytes(statement: Statement) -> bytes:
-    data = statement.model_dump(mode="json", by_alias=True, exclude_none=False)
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return strictjson.dumps(statement.model_dump(mode="json", by_alias=True, exclude_none=False))
 
 
 def parse_statement(envelope: dsse.Envelope) -> Statement:
     if envelope.payload_type != PAYLOAD_TYPE:
         raise CardFormatError(f"payloadType is {envelope.payload_type!r}, expected {PAYLOAD_TYPE!r}")
     try:
-        return Statement.model_validate_json(envelope.payload)
+        return Statement.model_validate(strictjson.loads(envelope.payload))
+    except strictjson.StrictJSONError as e:
+        raise CardFormatError(f"the statement is not strict JSON: {e}") from None
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"])

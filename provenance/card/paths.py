@@ -6,8 +6,29 @@ from pathlib import Path
 
 from ..filenames import CARD_SUFFIX, RENDERED_SUFFIX
 
+# Most file systems (ext4, XFS, APFS, NTFS in UTF-16 units, ZFS) cap one name at 255 bytes.
+NAME_MAX = 255
+
+
+def card_name_problem(artefact_name: str) -> str | None:
+    """Why ``artefact_name`` cannot have a card beside it (its card's name past ``NAME_MAX``), if so."""
+    size = len(artefact_name.encode("utf-8", "surrogateescape"))
+    if size + len(CARD_SUFFIX) <= NAME_MAX:
+        return None
+    from ..textsafe import shown
+
+    return (
+        f"{shown(artefact_name, 60)}: the name is {size} bytes and its card adds {CARD_SUFFIX}, past the "
+        f"file system's {NAME_MAX}-byte limit; rename the artefact to at most {NAME_MAX - len(CARD_SUFFIX)} bytes"
+    )
+
 
 def card_path(artefact: Path) -> Path:
+    """The card's path; refused up front when the name cannot exist, so no command fails half-way."""
+    if problem := card_name_problem(artefact.name):
+        from ..errors import UsageError
+
+        raise UsageError(problem)
     return artefact.with_name(artefact.name + CARD_SUFFIX)
 
 

@@ -34,15 +34,37 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=autoescape,
+        # Markdown has no escaping of its own: a newline in a file or dataset name would start a new
+        # heading or table row, so every value is one line unless the template says it is prose.
+        finalize=None if autoescape else _one_line,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["cell"] = _cell
+    env.filters["prose"] = _prose
     env.filters["yesno"] = lambda v: "unknown" if v is None else ("yes" if v else "no")
     env.filters["listing"] = lambda v, empty="any": empty if v is None else (", ".join(v) if v else "nobody")
     return env
+
+
+def _one_line(value: Any) -> Any:
+    from markupsafe import Markup
+
+    from ..textsafe import shown
+
+    return value if value is None or isinstance(value, Markup) else shown(value)
+
+
+def _prose(value: Any) -> Any:
+    """Markdown prose a person wrote to span lines (intended use, limitations): newlines kept, other
+    control characters escaped."""
+    from markupsafe import Markup
+
+    from ..textsafe import shown
+
+    return Markup(shown(value, keep="\n"))
 
 
 def _cell(value: Any) -> str:
@@ -96,19 +118,24 @@ def _recipients_text(card: ModelCard) -> str:
     return ", ".join(terms.recipients) or "nobody (the listed recipients do not overlap)"
 
 
-def _context(signed: SignedCard) -> dict[str, Any]:
+def _context(signed: SignedCard, markdown: bool) -> dict[str, Any]:
+    """The template's values. For Markdown, the YAML and JSON dumps are whole blocks (they escape
+    control characters themselves); for HTML they stay plain text, so autoescaping still applies."""
     import yaml
+    from markupsafe import Markup
+
+    block = Markup if markdown else str
 
     card = signed.card
     return {
         "card": card,
         "art": card.artefact,
         "terms": card.effective_terms,
-        "front_matter": yaml.safe_dump(front_matter(card), sort_keys=False, allow_unicode=True).strip(),
+        "front_matter": block(yaml.safe_dump(front_matter(card), sort_keys=False, allow_unicode=True).strip()),
         "card_sha256": signed.sha256,
         "keyid": signed.envelope.signatures[0][0] if signed.envelope.signatures else "",
         "recipients_text": _recipients_text(card),
-        "hyperparameters_json": json.dumps(card.artefact.hyperparameters, indent=2, sort_keys=True),
+        "hyperparameters_json": block(json.dumps(card.artefact.hyperparameters, indent=2, sort_keys=True)),
     }
 
 
@@ -117,9 +144,9 @@ def render(signed: SignedCard, fmt: str = "md") -> str:
         data = signed.statement.model_dump(mode="json", by_alias=True)
         return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     if fmt == "md":
-        return _environment(False).get_template("card.md.j2").render(**_context(signed))
+        return _environment(False).get_template("card.md.j2").render(**_context(signed, markdown=True))
     if fmt == "html":
-        return _environment(True).get_template("card.html.j2").render(**_context(signed))
+        return _environment(True).get_template("card.html.j2").render(**_context(signed, markdown=False))
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

@@ -8,6 +8,7 @@ relations are from a fixed list; a dataset is named once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,11 @@ class CardRequest:
             if name in seen:
                 raise UsageError(f"--dataset {name} is given twice")
             seen.add(name)
+        for key, value in self.metrics.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise UsageError(
+                    f"--metric {key}={value}: not a finite number; a signed card holds strict JSON (RFC 8259)"
+                )
         self.dp  # noqa: B018  (validated now, not half-way through signing)
 
     @property
@@ -84,8 +90,6 @@ class CardRequest:
     def dp(self) -> DifferentialPrivacy | None:
         if self.dp_epsilon is None:
             return None
-        import math
-
         from ..model.card import DifferentialPrivacy
 
         for flag, value in (("--dp-epsilon", self.dp_epsilon), ("--dp-delta", self.dp_delta)):

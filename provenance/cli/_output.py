@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..textsafe import shown
+
 if TYPE_CHECKING:
     from ..model.decision import Reason
 
@@ -18,9 +20,14 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, sort_keys=False, default=str))
 
 
-def say(message: str) -> None:
-    """Human-facing progress and summaries go to stderr so stdout stays data."""
-    click.echo(message, err=True)
+def say(line: str) -> None:
+    """One line of human-facing progress or summary, on stderr so stdout stays data (names escaped)."""
+    click.echo(shown(line), err=True)
+
+
+def out(line: str) -> None:
+    """One line of a human-readable report on stdout; whatever a name holds, it stays one line."""
+    click.echo(shown(line))
 
 
 def prompt_passphrase(name: str) -> bytes | None:
@@ -42,14 +49,17 @@ def new_passphrase(encrypt: bool) -> bytes | None:
     return click.prompt("New passphrase", hide_input=True, confirmation_prompt=True).encode()
 
 
-def reasons_table(reasons: Sequence[Reason]) -> str:
+def reasons_table(reasons: Sequence[Reason]) -> list[str]:
     """Reasons as an aligned table: severity, code, source, then the message a person can act on."""
     rows = [
         ("", "CODE", "SOURCE", "WHAT TO DO"),
-        *[("BLOCK" if r.severity == "block" else "warn", r.code, r.source or "", r.message) for r in reasons],
+        *[
+            ("BLOCK" if r.severity == "block" else "warn", r.code, shown(r.source or ""), shown(r.message))
+            for r in reasons
+        ],
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}".rstrip() for a, b, c, d in rows)
+    return [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}".rstrip() for a, b, c, d in rows]
 
 
 def data_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -100,9 +110,6 @@ def parse_metric(spec: str) -> tuple[str, float | str]:
     if not sep or not key.strip():
         raise UsageError(f"--metric {spec!r}: expected NAME=VALUE, e.g. --metric accuracy=0.94")
     try:
-        number = float(value)
+        return key.strip(), float(value)  # a non-finite number is refused with the rest of the request
     except ValueError:
         return key.strip(), value.strip()
-    if number != number or number in (float("inf"), float("-inf")):
-        raise UsageError(f"--metric {spec!r}: {value.strip()} is not a finite number; a signed card holds strict JSON")
-    return key.strip(), number

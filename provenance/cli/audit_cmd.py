@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ._output import data_options, emit_json, load_training_data
+from ._output import data_options, emit_json, load_training_data, out
 
 
 @click.command()
@@ -34,31 +34,29 @@ def audit(
         emit_json(privacy.model_dump(mode="json"))
         return
     mem = privacy.memorisation
-    click.echo(f"memorisation risk: {mem.risk}  ({mem.method})")
+    out(f"memorisation risk: {mem.risk}  ({mem.method})")
     if mem.summary:
-        click.echo(f"  {mem.summary}")
+        out(f"  {mem.summary}")
     if mem.static:
         for f in mem.static.findings:
             rows = f" ({f.rows} rows)" if f.rows is not None else ""
-            click.echo(f"  static    {f.risk:7} {f.estimator}.{f.attribute}: {f.holds}{rows}")
+            out(f"  static    {f.risk:7} {f.estimator}.{f.attribute}: {f.holds}{rows}")
         for u in mem.static.unknown_estimators:
-            click.echo(f"  static    unknown {u}: prov does not know what it keeps")
+            out(f"  static    unknown {u}: prov does not know what it keeps")
     if mem.empirical:
         e = mem.empirical
-        click.echo(
+        out(
             f"  verbatim  {e.rows_found} of {e.rows_checked} training rows found, {e.values_found} category "
             f"values{': ' + '; '.join(e.where) if e.where else ''}"
         )
     mi = privacy.membership_inference
     if mi:
-        click.echo(
-            f"membership inference ({mi.attack}, {mi.loss}; {mi.n_members} members, {mi.n_nonmembers} non-members):"
-        )
-        click.echo(f"  ROC AUC    {mi.auc:.3f}  (95% CI {mi.auc_ci[0]:.3f}-{mi.auc_ci[1]:.3f})")
-        click.echo(f"  advantage  {mi.advantage:.3f}  (95% CI {mi.advantage_ci[0]:.3f}-{mi.advantage_ci[1]:.3f})")
+        out(f"membership inference ({mi.attack}, {mi.loss}; {mi.n_members} members, {mi.n_nonmembers} non-members):")
+        out(f"  ROC AUC    {mi.auc:.3f}  (95% CI {mi.auc_ci[0]:.3f}-{mi.auc_ci[1]:.3f})")
+        out(f"  advantage  {mi.advantage:.3f}  (95% CI {mi.advantage_ci[0]:.3f}-{mi.advantage_ci[1]:.3f})")
         for fpr, tpr in mi.tpr_at_fpr.items():
-            click.echo(f"  TPR at FPR {fpr}: {'n/a' if tpr is None else f'{tpr:.3f}'}")
+            out(f"  TPR at FPR {fpr}: {'n/a' if tpr is None else f'{tpr:.3f}'}")
         for note in mi.notes:
-            click.echo(f"  note: {note}")
+            out(f"  note: {note}")
     elif train_file is None:
-        click.echo("no audit: give --train and --holdout to measure membership leakage")
+        out("no audit: give --train and --holdout to measure membership leakage")

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ._output import emit_json, say
+from ._output import emit_json, out, say
 
 
 @click.group()
@@ -147,7 +147,7 @@ def list_(as_json: bool) -> None:
         say("no datasets registered; use `prov dataset add`")
     for m in items:
         pd = "personal data" if m.personal_data.contains else "no personal data"
-        click.echo(f"{m.name:24} v{m.version:6} {m.confidentiality.value:12} {m.licence:28} {pd}")
+        out(f"{m.name:24} v{m.version:6} {m.confidentiality.value:12} {m.licence:28} {pd}")
 
 
 @dataset.command("check")
@@ -162,8 +162,8 @@ def check(names: tuple[str, ...], as_json: bool) -> None:
         emit_json([{"name": r.name, "ok": r.ok, "reasons": [x.model_dump() for x in r.reasons]} for r in results])
     else:
         for r in results:
-            click.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.name}")
+            out(f"{'ok  ' if r.ok else 'FAIL'} {r.name}")
             for x in r.reasons:
-                click.echo(f"     {x.severity}: {x.code}: {x.message}")
+                out(f"     {x.severity}: {x.code}: {x.message}")
     if not all(r.ok for r in results):
         raise SystemExit(1)

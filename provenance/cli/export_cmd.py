@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from ._output import emit_json, prompt_passphrase, reasons_table, say
+from ._output import emit_json, out, prompt_passphrase, reasons_table, say
 
 
 @click.command()
@@ -64,7 +64,8 @@ def export(
         )
     else:
         if d.reasons:
-            click.echo(reasons_table(d.reasons))
+            for row in reasons_table(d.reasons):
+                out(row)
         who = f"{recipient.name}" + (f" ({recipient.org})" if recipient.org else "")
         if not d.allowed:
             say(f"REFUSED: {d.artefact} may not go to {who}; nothing was written to {to}")

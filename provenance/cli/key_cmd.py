@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ._output import emit_json, new_passphrase, say
+from ._output import emit_json, new_passphrase, out, say
 
 
 @click.group()
@@ -54,7 +54,7 @@ def list_(as_json: bool) -> None:
         say("no keys; run `prov init` or `prov key generate`")
     for r in rows:
         flags = (" (default)" if r.default else "") + (f" REVOKED {r.revoked_at}" if r.revoked_at else "")
-        click.echo(f"{r.where:8} {r.name:20} {r.key_type:11} {r.keyid}{flags}")
+        out(f"{r.where:8} {r.name:20} {r.key_type:11} {r.keyid}{flags}")
 
 
 @key.command("trust")

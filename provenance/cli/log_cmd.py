@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 import click
 
-from ._output import emit_json
+from ._output import emit_json, out, say
 
 
 @click.command()
@@ -20,9 +20,9 @@ def log(check: bool, as_json: bool) -> None:
             emit_json({"ok": not problems, "problems": [asdict(p) for p in problems]})
         elif problems:
             for p in problems:
-                click.echo(f"FAIL line {p.line}: {p.message}", err=True)
+                say(f"FAIL line {p.line}: {p.message}")
         else:
-            click.echo(f"OK ledger verified ({len(api.entries())} entries)")
+            out(f"OK ledger verified ({len(api.entries())} entries)")
         if problems:
             raise SystemExit(1)
         return
@@ -31,7 +31,7 @@ def log(check: bool, as_json: bool) -> None:
         emit_json([asdict(e) for e in items])
         return
     for e in items:
-        click.echo(f"{e.seq:5} {e.time} {e.event:8} {e.data.get('artefact', '')} {_detail(e.event, e.data)}".rstrip())
+        out(f"{e.seq:5} {e.time} {e.event:8} {e.data.get('artefact', '')} {_detail(e.event, e.data)}".rstrip())
 
 
 def _detail(event: str, data: dict[str, object]) -> str:

@@ -49,14 +49,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help() if e.ctx else "")
+        return _one_line(f"{e.ctx.command_path if e.ctx else 'prov'}: a command is needed (listed above)")
     except click.ClickException as e:
-        e.show()
-        return 2
+        return _one_line(_click_message(e))
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 1
     except Exception as e:  # the one place that turns any failure into one line
         return _handle(e)
     return 0
+
+
+def _click_message(e: click.ClickException) -> str:
+    """Click's usage errors as one line: which command, what was wrong, where the help is."""
+    ctx = getattr(e, "ctx", None)
+    if ctx is None:
+        return f"prov: {e.format_message()}"
+    return f"{ctx.command_path}: {e.format_message()} (see `{ctx.command_path} --help`)"
+
+
+def _one_line(message: str) -> int:
+    from ..textsafe import shown
+
+    click.echo(shown(message if message.startswith("prov") else f"prov: {message}"), err=True)
+    return 2
 
 
 def _handle(e: BaseException) -> int:

@@ -80,7 +80,9 @@ def run(targets: list[Path], keys: list[Path], as_json: bool) -> int:
 
 
 def _out(line: str, err: bool = False) -> None:
-    (sys.stderr if err else sys.stdout).write(line + "\n")
+    from ..textsafe import shown
+
+    (sys.stderr if err else sys.stdout).write(shown(line) + "\n")
 
 
 def _show_card(r: dict[str, Any]) -> None:

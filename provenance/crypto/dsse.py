@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 
+from .. import strictjson
 from ..quickhash import sha256
 
 TYPE_CHECKING = False
@@ -67,11 +67,9 @@ class Envelope:
     @classmethod
     def from_json(cls, data: bytes | str) -> Envelope:
         try:
-            obj = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise EnvelopeFormatError(f"not JSON ({e})") from None
-        except RecursionError:
-            raise EnvelopeFormatError("not a DSSE envelope: nested too deeply") from None
+            obj = strictjson.loads(data)
+        except strictjson.StrictJSONError as e:
+            raise EnvelopeFormatError(str(e) if str(e).startswith("not JSON") else f"not JSON ({e})") from None
         return cls.from_dict(obj)
 
     @classmethod

@@ -10,7 +10,6 @@ that data.
 from __future__ import annotations
 
 import base64
-import json
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -18,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import selection as sel
+from .. import strictjson
+from ..card.paths import card_name_problem
+from ..crypto import dsse
 from ..digest import DigestCache, Hasher, root_digest
 from ..errors import ManifestError, UsageError
 from ..filenames import CARD_SUFFIX, IGNORED_TOP_LEVEL
@@ -230,7 +232,9 @@ class _Job:
         ctx = self.ctx
         card_rel = sel.card_of(path)
         if raw is None:
-            if (self.root / card_rel).is_file():
+            if problem := card_name_problem(path.rsplit("/", 1)[-1]):
+                reason = Reason(code="CARD_MISSING", source=path, message=problem)
+            elif (self.root / card_rel).is_file():
                 reason = Reason(
                     code="CARD_NOT_STAGED", source=card_rel, message=f"{card_rel} is not staged: `git add {card_rel}`"
                 )
@@ -408,8 +412,12 @@ def _prov_file_problem(path: str, raw: bytes) -> str | None:
                 return "expected a list of revocations"
         elif path.endswith("ledger.jsonl"):
             for n, line in enumerate(raw.decode().splitlines(), 1):
-                if line.strip() and not isinstance(json.loads(line), dict):
-                    return f"line {n} is not a ledger entry (a JSON object)"
+                if not line.strip():
+                    continue
+                try:
+                    dsse.Envelope.from_json(line)
+                except ValueError as e:
+                    return f"line {n} is not a ledger entry (a signed envelope): {e}"
         elif path.endswith(".gitignore"):
             raw.decode()
     except ManifestError as e:
@@ -475,8 +483,8 @@ def _cards_using(root: Path, dataset: str) -> list[str]:
     out = []
     for card in gitindex.files_matching(root, CARD_SUFFIX):
         try:
-            env = json.loads((root / card).read_bytes())
-            statement = json.loads(base64.b64decode(env["payload"]))
+            env = strictjson.loads((root / card).read_bytes())
+            statement = strictjson.loads(base64.b64decode(env["payload"]))
             if any(d.get("name") == dataset for d in statement["predicate"].get("datasets", [])):
                 out.append(card)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):

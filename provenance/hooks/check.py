@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in args
     unknown = [a for a in args if a.startswith("-") and a not in ("--all", "--json")]
     if unknown:
-        print(f"prov: check: unknown option {unknown[0]}; {USAGE}", file=sys.stderr)
+        from ..textsafe import shown
+
+        print(f"prov: check: unknown option {shown(unknown[0], 80)}; {USAGE}", file=sys.stderr)
         return 2
     paths = [a for a in args if not a.startswith("-")]
     root = _find_root(os.getcwd())
@@ -338,7 +340,9 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
         import yaml
 
         config = yaml.safe_load(_read(os.path.join(root, ".prov", "config.yaml"))) or {}
-        patterns = [str(p) for p in ((config.get("artefacts") or {}).get("patterns")) or DEFAULT_PATTERNS]
+        patterns = (config.get("artefacts") or {}).get("patterns", DEFAULT_PATTERNS)
+        if not isinstance(patterns, list) or not patterns or any(sel.pattern_problem(p) for p in patterns):
+            return None  # the full check says what is wrong with the config
         dataset_files: list[str] = []
         sizes: set[int] = set()
         unsized = False

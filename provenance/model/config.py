@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..filenames import DEFAULT_PATTERNS
+from ..selection import pattern_problem
 from ._base import Strict
 
 
@@ -18,7 +19,15 @@ class Repository(Strict):
 
 
 class ArtefactPatterns(Strict):
-    patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_PATTERNS))
+    patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_PATTERNS), min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            if problem := pattern_problem(pattern):
+                raise ValueError(problem)
+        return value
 
 
 class PolicySettings(Strict):

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ._base import Strict
+from .territories import check_territory
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -110,50 +111,6 @@ SPECIAL_CATEGORIES = frozenset(
     }
 )
 
-# ISO 3166 alpha-2 codes of the EU and the EEA, so that territory restrictions can be intersected.
-EU_COUNTRIES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
-EEA_COUNTRIES = EU_COUNTRIES | {"IS", "LI", "NO"}
-TERRITORY_GROUPS = {"EU": EU_COUNTRIES, "EEA": EEA_COUNTRIES}
-
-
-def _check_territory(code: str) -> str:
-    code = code.strip().upper()
-    if code in TERRITORY_GROUPS:
-        return code
-    if len(code) != 2 or not code.isalpha():
-        raise ValueError(f"{code!r} is not an ISO 3166 alpha-2 country code or EU/EEA")
-    return code
-
 
 class Origin(Strict):
     source: str = Field(min_length=1, description="Where the data came from (system, publisher)")
@@ -181,7 +138,7 @@ class Permits(Strict):
     @field_validator("territories")
     @classmethod
     def _territories(cls, value: list[str]) -> list[str]:
-        return [_check_territory(v) for v in value]
+        return [check_territory(v) for v in value]
 
     @model_validator(mode="after")
     def _listed_needs_recipients(self) -> Permits:

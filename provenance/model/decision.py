@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from ._base import Strict
 from .codes import ReasonCode
 from .terms import EffectiveTerms
+from .territories import check_territory
 
 
 class Reason(Strict):
@@ -49,10 +50,7 @@ class Recipient(Strict):
     def _territory(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        code = value.strip().upper()
-        if code not in ("EU", "EEA") and (len(code) != 2 or not code.isalpha()):
-            raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. DE, US) or EU/EEA")
-        return code
+        return check_territory(value)
 
     @field_validator("purpose")
     @classmethod

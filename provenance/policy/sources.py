@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model.card import ModelCard
-from ..model.dataset import EEA_COUNTRIES, TERRITORY_GROUPS, DatasetTerms
+from ..model.dataset import DatasetTerms
 from ..model.decision import Reason, Recipient
 from ..model.terms import EffectiveTerms
+from ..model.territories import EEA_COUNTRIES, TERRITORY_GROUPS
 from .terms import dataset_terms, join
 
 

@@ -16,12 +16,12 @@ from typing import TypeVar
 
 from .. import licences
 from ..model.dataset import (
-    TERRITORY_GROUPS,
     Confidentiality,
     DatasetTerms,
     Derivatives,
 )
 from ..model.terms import EffectiveTerms, LegalBasisEntry, LicenceEntry
+from ..model.territories import TERRITORY_GROUPS
 
 T = TypeVar("T")
 

@@ -14,7 +14,8 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool =
     ``exclusive`` refuses to replace an existing file (used for private keys: never overwrite one).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The temporary name is cut so that it fits wherever the final name fits (255 bytes per name).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:

@@ -144,7 +144,7 @@ class Blobs:
     def materialise(self, blob: str, directory: Path, name: str = "") -> Path:
         """A temporary file holding the blob, for readers that need a file (the pickle inspection); it
         ends in ``name`` because readers choose the format by the name."""
-        fd, name = tempfile.mkstemp(prefix=".staged-", suffix=f"-{name}" if name else "", dir=directory)
+        fd, name = tempfile.mkstemp(prefix=".staged-", suffix=f"-{name[-96:]}" if name else "", dir=directory)
         h = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import strictjson
 from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..errors import CheckFailed
@@ -57,7 +58,7 @@ def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateK
             seq, prev = 1, GENESIS
         else:
             try:
-                payload = json.loads(dsse.Envelope.from_json(last).payload)
+                payload = strictjson.loads(dsse.Envelope.from_json(last).payload)
                 seq, prev = int(payload["seq"]) + 1, _line_digest(last)
             except (ValueError, KeyError, TypeError) as e:
                 raise CheckFailed(
@@ -66,9 +67,9 @@ def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateK
                     code="LEDGER_BROKEN",
                 ) from None
         body = {"seq": seq, "prev": prev, "time": now.isoformat(), "event": event, **data}
-        payload_bytes = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        payload_bytes = strictjson.dumps(body)
         envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload_bytes, key)
-        line = json.dumps(envelope, separators=(",", ":")).encode() + b"\n"
+        line = json.dumps(envelope, separators=(",", ":"), allow_nan=False).encode() + b"\n"
         os.write(fd, line)
         os.fsync(fd)
     finally:
@@ -103,7 +104,7 @@ def entries(lines: Iterable[bytes]) -> list[Entry]:
     for number, line in enumerate(lines, 1):
         try:
             env = dsse.Envelope.from_json(line)
-            body = json.loads(env.payload)
+            body = strictjson.loads(env.payload)
             data = {k: v for k, v in body.items() if k not in {"seq", "prev", "time", "event"}}
             out.append(
                 Entry(
@@ -131,7 +132,7 @@ def verify(
     for number, line in enumerate(lines, 1):
         try:
             env = dsse.Envelope.from_json(line)
-            body = json.loads(env.payload)
+            body = strictjson.loads(env.payload)
             seq, link, when = int(body["seq"]), str(body["prev"]), dt.datetime.fromisoformat(body["time"])
         except (ValueError, KeyError, TypeError) as e:
             problems.append(LedgerProblem(number, f"unreadable entry ({e})"))

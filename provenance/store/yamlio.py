@@ -68,7 +68,7 @@ def describe_validation_error(e: ValidationError) -> tuple[str | None, str]:
         problem = f"must be one of {allowed}" if allowed else msg
     else:
         problem = msg.removeprefix("Value error, ")
-        if "input" in first and not isinstance(first["input"], dict | list):
+        if "input" in first and not isinstance(first["input"], dict | list) and repr(first["input"]) not in problem:
             problem += f" (got {first['input']!r})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return field, problem + more

@@ -1,0 +1,52 @@
+"""The one JSON reader and writer for signed records (cards, export records, ledger entries).
+
+A signature covers bytes, and every verifier must read those bytes the same way. Python's ``json``
+accepts and writes ``NaN``/``Infinity`` and keeps the last of two equal keys; RFC 8259 readers in other
+languages refuse the first and may keep the first key, so a record that means one thing to prov could
+mean another (or nothing) elsewhere. Signed records are therefore written and read as strict JSON:
+UTF-8 without a byte-order mark, finite numbers only, each key once. Standard library only (`prov
+verify` reads cards through this on start-up).
+"""
+
+from __future__ import annotations
+
+import json
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs `prov verify` start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class StrictJSONError(ValueError):
+    """The bytes are not strict JSON; the message says why in a few words."""
+
+
+def dumps(data: Any) -> bytes:
+    """Compact, key-sorted UTF-8. A non-finite number is prov's bug (inputs are refused before signing),
+    so it raises rather than writing JSON other readers reject."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def loads(data: bytes | str) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                raise StrictJSONError(f"duplicate key {k!r}")
+            out[k] = v
+        return out
+
+    def constant(name: str) -> Any:
+        raise StrictJSONError(f"{name} is not JSON")
+
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+        if text.startswith("\ufeff"):
+            raise StrictJSONError("a byte-order mark before the JSON")
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except StrictJSONError:
+        raise
+    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError, and integers past Python's digit limit
+        raise StrictJSONError(f"not JSON ({e})") from None
+    except RecursionError:
+        raise StrictJSONError("nested too deeply") from None

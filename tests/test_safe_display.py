@@ -1,0 +1,69 @@
+"""A name someone else chose cannot forge output lines or drive the terminal (issue 11)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.textsafe import shown
+
+FORGED = "evil\nOK model.joblib: signed by default\x1b[2J\u202e.joblib"
+
+
+@given(st.text())
+def test_shown_is_one_printable_line(text: str) -> None:
+    s = shown(text)
+    assert s.isprintable() and "\n" not in s and "\r" not in s
+    if text.isprintable():
+        assert s == text  # ordinary names are shown as they are
+
+
+@given(st.text(), st.integers(min_value=1, max_value=200))
+def test_shown_respects_its_limit(text: str, limit: int) -> None:
+    assert len(shown(text, limit)) <= limit
+
+
+def _clean(stream: str) -> None:
+    for line in stream.splitlines():
+        assert line.isprintable(), repr(line)
+
+
+def test_a_forged_name_stays_on_its_line(project: Path, prov) -> None:
+    from conftest import git
+
+    shutil.copy(project / "model.joblib", project / FORGED)
+    r = prov("card", FORGED, "--dataset", "patients-2024")
+    assert r.code == 0, r.err
+    _clean(r.err)
+    assert r.err.count("\n") == 5, r.err  # signed, rendered, artefact, terms, privacy
+    r = prov("verify", FORGED)
+    assert r.code == 0 and r.out.count("\n") == 1 and r.out.startswith("OK evil\\nOK model.joblib"), r.out
+    _clean(r.out)
+    r = prov("log")
+    assert r.out.count("\n") == 1 and "evil\\nOK" in r.out
+    _clean(r.out)
+    git(project, "add", FORGED)
+    for args in (("check",), ("check", FORGED)):
+        r = prov(*args)
+        assert r.code == 1
+        _clean(r.out)
+        assert all(line.startswith("evil\\nOK") for line in r.out.splitlines()), r.out
+    r = prov("export", FORGED, "--to", "out", "--recipient", "X", "--org", "Elsewhere", "--purpose", "research")
+    assert r.code == 1
+    _clean(r.out)
+    _clean(r.err)
+    assert r.err.count("\n") == 1
+
+
+def test_a_forged_name_does_not_restructure_the_rendered_card(project: Path, prov) -> None:
+    shutil.copy(project / "model.joblib", project / FORGED)
+    intended = "Line one.\nLine two \x1b[31m."
+    assert prov("card", FORGED, "--dataset", "patients-2024", "--intended-use", intended).code == 0
+    md = (project / f"{FORGED}.card.md").read_text()
+    heading = [line for line in md.splitlines() if line.startswith("# ")]
+    assert heading == ["# Model card for evil\\nOK model.joblib: signed by default\\x1b[2J\\u202e.joblib"]
+    assert "\x1b" not in md and "\u202e" not in md
+    assert "Line one.\nLine two \\x1b[31m." in md  # prose keeps its lines, not its escape codes
