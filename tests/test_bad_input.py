@@ -167,6 +167,7 @@ def test_the_territory_table_is_iso_3166() -> None:
     """Our table against an independent one: a missing code would refuse a real country, an extra one
     would let a typo through."""
     import pycountry
+
     from provenance.model.territories import EEA_COUNTRIES, ISO_3166_ALPHA_2
 
     assert {c.alpha_2 for c in pycountry.countries} == ISO_3166_ALPHA_2
