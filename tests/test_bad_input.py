@@ -262,3 +262,89 @@ def test_click_usage_errors_are_one_line(prov) -> None:
         r = prov(*args)
         _one_line_bad_input(r)
         assert says in r.err, r.err
+
+
+def _tables(project: Path) -> tuple[Path, Path]:
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
+
+    x, y = load_breast_cancer(return_X_y=True)
+    header = ",".join([f"f{i}" for i in range(x.shape[1])] + ["diagnosis"])
+    paths = []
+    for name, rows in (("train", slice(0, 100)), ("holdout", slice(300, 400))):
+        path = project / f"{name}.csv"
+        np.savetxt(path, np.c_[x[rows], y[rows]], delimiter=",", header=header, comments="", fmt="%.10g")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_audit_tables_the_model_cannot_read(project: Path, prov) -> None:
+    train, holdout = _tables(project)
+    assert prov("audit", "model.joblib", "--train", train, "--holdout", holdout).code == 0
+    good = train.read_text().splitlines()
+    cases = {
+        "latin1.csv": ("\n".join(good).replace("f0", "f\xe9", 1).encode("latin-1"), "not UTF-8 text"),
+        "nul.csv": ("\n".join([good[0], good[1].replace(",", "\x00,", 1), *good[2:]]).encode(), "cannot score"),
+        "huge.csv": (b"a,b\n" + b"x" * 200_000 + b",1\n", "not a CSV table"),
+        "narrow.csv": (b"age,diagnosis\n54,1\n61,0\n", "trained on 30"),
+        "text.csv": ("\n".join([good[0], "hello" + good[1][good[1].index(",") :], *good[2:]]).encode(), "hello"),
+        "nan.csv": ("\n".join([good[0], "nan" + good[1][good[1].index(",") :], *good[2:]]).encode(), "NaN"),
+        "random.parquet": (bytes(range(256)) * 4, "not a readable Parquet table"),
+        "header-only.csv": (good[0].encode() + b"\n", "empty"),
+    }
+    for name, (data, says) in cases.items():
+        (project / name).write_bytes(data)
+        r = prov("audit", "model.joblib", "--train", name, "--holdout", holdout)
+        _one_line_bad_input(r)
+        assert name in r.err and says in r.err, (name, r.err)
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--train", "narrow.csv", "--holdout", holdout)
+    _one_line_bad_input(r)
+    assert not (project / "model.joblib.prov.json").exists()
+
+
+def test_audit_tables_that_differ_from_each_other(project: Path, prov) -> None:
+    train, holdout = _tables(project)
+    wide = project / "wide.csv"
+    wide.write_text("\n".join(line + ",1" for line in holdout.read_text().splitlines()))
+    r = prov("audit", "model.joblib", "--train", train, "--holdout", wide)
+    _one_line_bad_input(r)
+    assert "wide.csv" in r.err
+
+
+def test_bytes_after_the_pickle_are_not_ignored(project: Path, prov) -> None:
+    """A second pickle appended after STOP: `pickle.load` stops early, a second load would run it."""
+    import os
+    import pickle
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("echo pwned",))
+
+    (project / "trail.joblib").write_bytes((project / "model.joblib").read_bytes() + pickle.dumps(Payload()))
+    r = prov("audit", "trail.joblib")
+    assert r.code in (1, 2) and "follow the end of the pickle" in r.err
+    assert len(r.err.strip().splitlines()) == 1 and "internal error" not in r.err
+    assert prov("card", "trail.joblib", "--dataset", "patients-2024").code == 0
+    r = prov("export", "trail.joblib", "--to", "out", *ALLOWED)
+    assert r.code == 1 and "UNSAFE_PICKLE" in r.out and "follow the end" in r.out
+    assert not (project / "out").exists()
+
+
+def test_submodule_paths_are_judged_without_git_noise(project: Path, prov, tmp_path: Path) -> None:
+    from conftest import git
+
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    git(inner, "init", "-q", "-b", "main")
+    (inner / "a.txt").write_text("a")
+    git(inner, "add", "a.txt")
+    git(inner, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x")
+    git(project, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "sub")
+    shutil.copy(project / "model.joblib", project / "sub" / "m.joblib")
+    commit = git(inner, "rev-parse", "HEAD").strip()
+    git(project, "update-index", "--add", "--cacheinfo", f"160000,{commit},link")  # a gitlink, no .gitmodules
+    for args in (("check", "sub"), ("check", "sub/a.txt"), ("check", "link"), ("check", "link/x.pkl"), ("check",)):
+        r = prov(*args)
+        assert r.code in (0, 1) and "fatal" not in r.err + r.out and "internal error" not in r.err, (args, r)
+    r = prov("check", "sub/m.joblib")
+    assert r.code == 1 and "CARD_MISSING" in r.out  # named explicitly: judged from the working tree

@@ -79,6 +79,9 @@ def membership_audit(
 ) -> AuditResult:
     loss_in, kind = per_sample_loss(model, x_train, y_train)
     loss_out, _ = per_sample_loss(model, x_holdout, y_holdout)
+    if not (np.isfinite(loss_in).all() and np.isfinite(loss_out).all()):
+        # A card holds strict JSON and a verdict needs numbers: NaN in, NaN AUC out is refused here.
+        raise ValueError("the model gives scores that are not finite numbers (NaN or infinity) for some rows")
     members, nonmembers = -loss_in, -loss_out
     auc, adv, fpr, tpr = _roc(members, nonmembers)
     notes: list[str] = []

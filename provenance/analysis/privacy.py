@@ -29,6 +29,47 @@ LOADABLE = {"joblib", "pickle", "skops"}
 class Data:
     x: Any
     y: Any
+    source: str = "the data"  # what a message names: the file (--train FILE) or the API argument
+
+
+def check_fits(model: Any, *tables: Data | None) -> None:
+    """Refuse, naming the file, data the model cannot score: the wrong number or names of columns, or no
+    rows. Scikit-learn would say so too, but half-way through the audit and without the file's name."""
+    import numpy as np
+
+    expected = getattr(model, "n_features_in_", None)
+    for t in tables:
+        if t is None:
+            continue
+        x = np.asarray(t.x) if not hasattr(t.x, "shape") else t.x
+        if x.ndim != 2 or x.shape[0] == 0:
+            raise UsageError(f"{t.source}: no rows of features to score")
+        if isinstance(expected, int) and x.shape[1] != expected:
+            raise UsageError(
+                f"{t.source}: {x.shape[1]} feature column{'s' if x.shape[1] != 1 else ''} besides the target, but "
+                f"the model was trained on {expected}; give the table it was trained on (--target names the label)"
+            )
+        if len(t.y) != x.shape[0]:
+            raise UsageError(f"{t.source}: {len(t.y)} labels for {x.shape[0]} rows")
+    widths = {t.source: np.shape(t.x)[1] for t in tables if t is not None}
+    if len(set(widths.values())) > 1:
+        raise UsageError(f"{' and '.join(widths)} have different columns ({', '.join(map(str, widths.values()))})")
+
+
+def _scoring(sources: str) -> Any:
+    """Scikit-learn's own refusal of the rows (a text column where a number belongs, NaN, an unseen
+    category) as a one-line UsageError naming the file, not an internal error."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def guard() -> Any:
+        try:
+            yield
+        except ValueError as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise UsageError(f"{sources}: the model cannot score these rows: {first}") from None
+
+    return guard()
 
 
 def assess_model(
@@ -43,11 +84,15 @@ def assess_model(
         unknown_estimators=static.unknown,
     )
     empirical = None
+    check_fits(model, train, holdout)
     if train is not None:
-        empirical = EmpiricalMemorisation(**asdict(scan(model, train.x)))
+        with _scoring(train.source):
+            empirical = EmpiricalMemorisation(**asdict(scan(model, train.x)))
     audit = None
     if train is not None and holdout is not None:
-        audit = MembershipAudit(**asdict(membership_audit(model, train.x, train.y, holdout.x, holdout.y)))
+        with _scoring(f"{train.source} / {holdout.source}"):
+            result = membership_audit(model, train.x, train.y, holdout.x, holdout.y)
+        audit = MembershipAudit(**asdict(result))
     risks = [static.risk] + ([empirical.risk] if empirical else [])
     risk = memorisation.combine(risks)  # type: ignore[arg-type]
     method = (

@@ -37,8 +37,15 @@ def read_table(path: Path, target: str | None) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.reader(f) if r]
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:  # a leading BOM (Excel's "CSV UTF-8") is fine
+            rows = [r for r in csv.reader(f) if r]
+    except UnicodeDecodeError as e:
+        raise UsageError(
+            f"{path}: not UTF-8 text (byte {e.start} is 0x{e.object[e.start]:02x}); save the table as UTF-8 CSV"
+        ) from None
+    except csv.Error as e:
+        raise UsageError(f"{path}: not a CSV table ({e})") from None
     if not rows:
         raise UsageError(f"{path}: the CSV file is empty")
     first = rows[0]
@@ -57,7 +64,13 @@ def _parquet(path: Path) -> tuple[list[str], list[list[object]]]:
         import pandas as pd
     except ImportError:
         raise UsageError(f"{path}: reading Parquet needs pandas and pyarrow (pip install pandas pyarrow)") from None
-    frame = pd.read_parquet(path)
+    try:
+        frame = pd.read_parquet(path)
+    except ImportError as e:
+        raise UsageError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow): {e}") from None
+    except Exception as e:  # pyarrow's ArrowInvalid, OSError, ValueError... all mean "not a table we can read"
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise UsageError(f"{path}: not a readable Parquet table ({first})") from None
     return [str(c) for c in frame.columns], [frame[c].tolist() for c in frame.columns]
 
 

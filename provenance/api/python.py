@@ -61,8 +61,8 @@ def record(
         licence=licence,
         key_name=key_name,
         overwrite=overwrite,
-        train=Data(*train) if train is not None else None,
-        holdout=Data(*holdout) if holdout is not None else None,
+        train=Data(*train, source="train") if train is not None else None,
+        holdout=Data(*holdout, source="holdout") if holdout is not None else None,
         dp_epsilon=dp_epsilon,
         dp_delta=dp_delta,
     )

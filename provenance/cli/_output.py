@@ -97,7 +97,7 @@ def load_training_data(train_file: Any, holdout_file: Any, target: str | None) -
 
     def load(path: Any) -> Any:
         x, y, _ = read_table(path, target)
-        return Data(x, y)
+        return Data(x, y, source=str(path))
 
     return (load(train_file) if train_file else None, load(holdout_file) if holdout_file else None)
 
