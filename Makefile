@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test schemas bench bench-differential bench-gate-differential compare-scanners clean
+.PHONY: demo test schemas bench bench-differential bench-gate-differential fuzz-cli compare-scanners clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(BIN)/python
 bench-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/python benchmarks/bench_differential.py --examples 20000
+
+fuzz-cli: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/python benchmarks/fuzz_cli.py --examples 400
 
 bench-gate-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,27 @@ class Run:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(autouse=True)
+def no_internal_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any test in which prov reports an internal error (exit 3) fails, whatever it asserts, unless it is
+    marked ``internal_error`` (the one test that forces one on purpose). Bad input is exit 2, never 3."""
+    from provenance import errors
+
+    seen: list[str] = []
+    original = errors.report
+
+    def report(e: BaseException) -> int:
+        code = original(e)
+        if code == 3:
+            seen.append(f"{type(e).__name__}: {e}"[:300])
+        return code
+
+    monkeypatch.setattr(errors, "report", report)
+    yield
+    if seen and request.node.get_closest_marker("internal_error") is None:
+        pytest.fail(f"prov reported an internal error: {seen[0]}")
 
 
 @pytest.fixture(autouse=True)

@@ -348,3 +348,26 @@ def test_submodule_paths_are_judged_without_git_noise(project: Path, prov, tmp_p
         assert r.code in (0, 1) and "fatal" not in r.err + r.out and "internal error" not in r.err, (args, r)
     r = prov("check", "sub/m.joblib")
     assert r.code == 1 and "CARD_MISSING" in r.out  # named explicitly: judged from the working tree
+
+
+def test_found_by_the_fuzzer(project: Path, prov, prov_home: Path) -> None:
+    """Each case the CLI fuzz suite found, kept as a plain test."""
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    # A NUL byte in an argument (only the Python entry point can pass one).
+    _one_line_bad_input(prov("audit", "model.joblib", "--train", "\x00"))
+    # `.` as the artefact: the directory itself, by its name (not a crash on an empty name).
+    r = prov("export", ".", "--to", "out", *ALLOWED)
+    _one_line_bad_input(r)
+    # --render --json: the rendering is not a report; say what to use instead.
+    r = prov("card", "model.joblib", "--render", "--json")
+    _one_line_bad_input(r)
+    assert "--format json" in r.err
+    # Several targets, the second bad: one line, not the first target's verdict and then an error.
+    r = prov("verify", "model.joblib", "..")
+    _one_line_bad_input(r)
+    assert r.out == ""
+    # A default-key file that does not hold a key name.
+    (prov_home / "default-key").write_bytes(b"\x80\xff")
+    r = prov("key", "list")
+    _one_line_bad_input(r)
+    assert "default-key" in r.err

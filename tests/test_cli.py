@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import no_traceback
 
 
@@ -46,6 +47,7 @@ def test_bad_metric_and_missing_artefact(project: Path, prov) -> None:
     assert r.code == 2 and "--dataset" in r.err
 
 
+@pytest.mark.internal_error
 def test_internal_error_is_one_line_exit_3(project: Path, prov, monkeypatch) -> None:
     import provenance.api.card as cards
 

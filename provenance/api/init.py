@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,16 @@ class InitResult:
     trusted: bool
 
 
+def _check_directory(root: Path) -> None:
+    """Where a repository can be initialised: not through a dangling link (that would create the link's
+    target somewhere the user did not name), not under a file."""
+    if root.is_symlink() and not root.exists():
+        raise UsageError(f"{root}: is a symbolic link to {os.readlink(root)}, which does not exist; give a directory")
+    nearest = next((p for p in (root, *root.parents) if os.path.lexists(p)), None)
+    if nearest is not None and not nearest.is_dir():
+        raise UsageError(f"{root}: {nearest} is a file, so no directory can be made there")
+
+
 def init(
     root: Path,
     owner: str | None,
@@ -33,6 +44,7 @@ def init(
 ) -> InitResult:
     if audience not in ("public", "internal", "private"):
         raise UsageError(f"--audience {audience!r}: use public, internal or private")
+    _check_directory(root)
     repo = ProvRepo(root.resolve())
     for d in (repo.prov_dir, repo.datasets_dir, repo.keys_dir):
         d.mkdir(parents=True, exist_ok=True)

@@ -37,9 +37,7 @@ def check_target(
 ) -> Verdict:
     """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
     repository the user works in (never one inside the target). ``full`` also reads the whole card."""
-    if target.name in ("", ".", ".."):
-        target = Path(os.path.abspath(target))  # `prov verify .` means this directory, by its name
-    artefact, card_file = split_target(target)
+    artefact, card_file = split_target(target)  # `prov verify .` means this directory, by its name
     trust = trust or trust_root(list(key_files), target=artefact)
     if not card_file.exists():
         missing = f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one"

@@ -23,8 +23,18 @@ def card_name_problem(artefact_name: str) -> str | None:
     )
 
 
+def named(path: Path) -> Path:
+    """``.``, ``..`` and the empty path have no name to put a card beside; they mean the directory itself."""
+    if path.name in ("", ".", ".."):
+        import os
+
+        return Path(os.path.abspath(path))
+    return path
+
+
 def card_path(artefact: Path) -> Path:
     """The card's path; refused up front when the name cannot exist, so no command fails half-way."""
+    artefact = named(artefact)
     if problem := card_name_problem(artefact.name):
         from ..errors import UsageError
 
@@ -33,11 +43,13 @@ def card_path(artefact: Path) -> Path:
 
 
 def rendered_path(artefact: Path) -> Path:
+    artefact = named(artefact)
     return artefact.with_name(artefact.name + RENDERED_SUFFIX)
 
 
 def split_target(target: Path) -> tuple[Path, Path]:
     """(artefact, card) for either an artefact path or its ``.prov.json`` envelope."""
+    target = named(target)
     if target.name.endswith(CARD_SUFFIX):
         return target.with_name(target.name[: -len(CARD_SUFFIX)]), target
     return target, card_path(target)

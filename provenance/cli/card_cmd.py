@@ -97,6 +97,8 @@ def card(
     from ..api import card as api
 
     if render_only:
+        if as_json:
+            raise click.UsageError("--render prints the card itself; for JSON use --render --format json, not --json")
         text = api.render_card(artefact, fmt)
         if output is not None:
             from ..store.session import write_output

@@ -7,6 +7,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if any("\x00" in a for a in args):  # a shell cannot pass one; the Python API can, and os calls refuse it
+        print("prov: an argument holds a NUL byte; no file name or value can", file=sys.stderr)
+        return 2
     if args[:1] == ["check"] and not {"-h", "--help"} & set(args):
         from ..hooks.check import main as check
 

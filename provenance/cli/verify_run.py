@@ -54,11 +54,17 @@ def main(args: list[str]) -> int | None:
         return report(e)
 
 
+# Lines to print once every target has been read: a bad target (exit 2) then prints only its one line,
+# not the verdicts of the targets before it.
+_pending: list[tuple[str, bool]] = []
+
+
 def run(targets: list[Path], keys: list[Path], as_json: bool) -> int:
     from ..api.verify import check_target, is_bundle
 
     results: list[Any] = []
     ok = True
+    _pending.clear()
     for target in targets:
         if is_bundle(target):
             from ..api.verify import verify_bundle_dir
@@ -76,13 +82,16 @@ def run(targets: list[Path], keys: list[Path], as_json: bool) -> int:
             _show_card(verdict.as_dict())
     if as_json:
         sys.stdout.write(json.dumps(results[0] if len(targets) == 1 else results, indent=2, default=str) + "\n")
+    for line, err in _pending:
+        (sys.stderr if err else sys.stdout).write(line + "\n")
+    _pending.clear()
     return 0 if ok else 1
 
 
 def _out(line: str, err: bool = False) -> None:
     from ..textsafe import shown
 
-    (sys.stderr if err else sys.stdout).write(shown(line) + "\n")
+    _pending.append((shown(line), err))
 
 
 def _show_card(r: dict[str, Any]) -> None:

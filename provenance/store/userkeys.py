@@ -54,10 +54,18 @@ def names() -> list[str]:
 
 
 def default_name() -> str | None:
+    path = _default_file()
     try:
-        name = _default_file().read_text().strip()
+        name = path.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
         name = ""
+    except UnicodeDecodeError:
+        name = "\ufffd"
+    if name and not KEY_NAME.match(name):
+        raise UsageError(
+            f"{path}: does not hold a key name; choose the default with `prov key generate --default` "
+            "or remove the file"
+        )
     if name and private_path(name).exists():
         return name
     existing = names()
