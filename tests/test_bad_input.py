@@ -366,6 +366,14 @@ def test_found_by_the_fuzzer(project: Path, prov, prov_home: Path) -> None:
     r = prov("verify", "model.joblib", "..")
     _one_line_bad_input(r)
     assert r.out == ""
+    # An output under a file: no directory can be made there.
+    for args in (
+        ("key", "export", "default", "-o", "model.joblib/sub"),
+        ("export", "model.joblib", "--to", "model.joblib/sub", *ALLOWED),
+    ):
+        r = prov(*args)
+        _one_line_bad_input(r)
+        assert "is a file, so no directory can be made there" in r.err, r.err
     # A default-key file that does not hold a key name.
     (prov_home / "default-key").write_bytes(b"\x80\xff")
     r = prov("key", "list")

@@ -9,6 +9,7 @@ export record, a bundle does not verify.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,9 @@ def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> None:
         raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
     if to.exists() and not to.is_dir():
         raise UsageError(f"--to {to}: exists and is not a directory")
+    nearest = next((p for p in (to, *to.parents) if os.path.lexists(p)), None)
+    if nearest is not None and not nearest.is_dir():
+        raise UsageError(f"--to {to}: {nearest} is a file, so no directory can be made there")
     target = to.resolve()
     for inside, what in ((artefact.resolve(), f"the artefact {artefact}"), (repo.prov_dir.resolve(), ".prov/")):
         if target == inside or inside in target.parents:

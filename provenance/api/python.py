@@ -74,7 +74,9 @@ def _save(estimator: Any, target: Path) -> None:
     """Write atomically: a half-written model next to a card would fail every verification."""
     import tempfile
 
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from ..store import atomic
+
+    atomic.make_parent(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", dir=target.parent)
     os.close(fd)
     try:

@@ -8,12 +8,23 @@ import tempfile
 from pathlib import Path
 
 
+def make_parent(path: Path) -> None:
+    """The directory ``path`` goes in, made as ``mkdir -p`` would; a file in the way is the user's to move."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        from ..errors import UsageError
+
+        blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), path.parent)
+        raise UsageError(f"{path}: {blocker} is a file, so no directory can be made there") from None
+
+
 def write_bytes(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` atomically with permission ``mode``.
 
     ``exclusive`` refuses to replace an existing file (used for private keys: never overwrite one).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(path)
     # The temporary name is cut so that it fits wherever the final name fits (255 bytes per name).
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     try:
