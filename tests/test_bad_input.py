@@ -379,3 +379,10 @@ def test_found_by_the_fuzzer(project: Path, prov, prov_home: Path) -> None:
     r = prov("key", "list")
     _one_line_bad_input(r)
     assert "default-key" in r.err
+
+
+def test_a_refused_init_leaves_nothing(git_repo: Path, prov) -> None:
+    for args, says in ((("--owner", " "), "--owner"), (("--key-name", "þGI"), "key name")):
+        r = prov("init", *args)
+        _one_line_bad_input(r)
+        assert says in r.err and not (git_repo / ".prov").exists()

@@ -45,6 +45,10 @@ def init(
     if audience not in ("public", "internal", "private"):
         raise UsageError(f"--audience {audience!r}: use public, internal or private")
     _check_directory(root)
+    if owner is not None and not owner.strip():  # before anything is made: a refused init leaves nothing
+        raise UsageError("--owner: name the organisation that owns this repository (it is empty)")
+    if key_name:
+        userkeys.check_name(key_name)
     repo = ProvRepo(root.resolve())
     for d in (repo.prov_dir, repo.datasets_dir, repo.keys_dir):
         d.mkdir(parents=True, exist_ok=True)
@@ -67,7 +71,7 @@ def init(
 
 
 def _guess_owner(root: Path) -> str:
-    return root.resolve().name or "unknown"
+    return root.resolve().name.strip() or "unknown"
 
 
 def _ensure_gitignore(repo: ProvRepo) -> None:
