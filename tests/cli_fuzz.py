@@ -163,6 +163,9 @@ OUTPUTS = [
 ]
 
 
+ALLOWED = ["--recipient", "Team", "--org", "Acme Hospital", "--purpose", "research", "--territory", "DE"]
+
+
 def build_template(root: Path, home: Path) -> None:
     """A real project: git repo, keys, a dataset, a signed file and directory artefact, a bundle,
     audit tables, and the odd names a fuzzer should meet. Built once, copied per example."""
@@ -216,20 +219,7 @@ def build_template(root: Path, home: Path) -> None:
         shutil.copy("model.joblib", "mdir/w.joblib")
         prov("card", "model.joblib", "--dataset", "patients-2024")
         prov("card", "mdir", "--dataset", "patients-2024")
-        prov(
-            "export",
-            "model.joblib",
-            "--to",
-            "bundle",
-            "--recipient",
-            "Team",
-            "--org",
-            "Acme Hospital",
-            "--purpose",
-            "research",
-            "--territory",
-            "DE",
-        )
+        prov("export", "model.joblib", "--to", "bundle", *ALLOWED)
         prov("key", "export", "default", "-o", "signer.pub")
         (root / "recipient.yaml").write_text("name: Team\norg: Acme Hospital\npurpose: research\nterritory: DE\n")
         (root / "junk.bin").write_bytes(bytes(range(256)))
@@ -610,7 +600,7 @@ def _literal(v: str) -> list[str]:
 def _made(v: str) -> list[str]:
     """An output path and the directories it lies in (prov makes them, as ``mkdir -p`` would)."""
     parts = Path(os.path.normpath(os.path.join("p", v)) if v else "p").parts
-    return [_escape(os.path.join(*parts[:i])) for i in range(len(parts), 1, -1)]
+    return [_escape(os.path.join(*parts[:i])) for i in range(len(parts), 0, -1)]
 
 
 def _escape(path: str) -> str:
