@@ -199,6 +199,8 @@ class Hasher:
     def file(self, path: Path) -> tuple[str, int]:
         path = path.resolve()
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a named pipe or a device: reading could block for ever
+            raise UsageError(f"{shown(path)}: not a regular file (a named pipe, device or socket); remove it")
         if self.cache is not None and (hit := self.cache.get(path, st)) is not None:
             return hit, st.st_size
         progress = _TtyProgress(path.name) if self.show_progress and st.st_size >= _PROGRESS_MIN_BYTES else None
@@ -254,6 +256,13 @@ def _walk(root: Path) -> Iterator[tuple[str, Path]]:
         for name in sorted(filenames):
             full = Path(dirpath, name)
             rel = full.relative_to(root).as_posix()
+            if not rel.isascii():
+                try:
+                    rel.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise UsageError(
+                        f"{shown(full)}: the name is not UTF-8 text, and a card records names as text; rename it"
+                    ) from None
             if full.is_symlink():
                 raise UsageError(
                     f"{full}: symbolic links inside an artefact directory are not supported; "

@@ -54,6 +54,8 @@ def pattern_problem(pattern: object) -> str | None:
         return f"artefact pattern {pattern!r} holds a control character"
     if "/" in pattern or "\\" in pattern:
         return f"artefact pattern {pattern!r} names a path; patterns match file names (e.g. *.pkl)"
+    if pattern in (".", "..") or len(pattern.encode("utf-8", "surrogateescape")) > 255:
+        return f"artefact pattern {pattern[:40]!r} can never be a file's name"
     i = 0
     while i < len(pattern):
         if pattern[i] == "[":
@@ -65,6 +67,10 @@ def pattern_problem(pattern: object) -> str | None:
             close = pattern.find("]", j)
             if close < 0:
                 return f"artefact pattern {pattern!r} has an unclosed '['; write [[] for a literal bracket"
+            body = pattern[i + 1 : close].lstrip("!").lower()  # matched lower-cased: [Z-a] becomes [z-a]
+            for k in range(1, len(body) - 1):
+                if body[k] == "-" and body[k - 1] > body[k + 1]:
+                    return f"artefact pattern {pattern!r} has the empty range {body[k - 1 : k + 2]!r}"
             i = close
         i += 1
     return None

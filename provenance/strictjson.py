@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+_INF = float("inf")
+
+
 class StrictJSONError(ValueError):
     """The bytes are not strict JSON; the message says why in a few words."""
 
@@ -39,14 +42,40 @@ def loads(data: bytes | str) -> Any:
     def constant(name: str) -> Any:
         raise StrictJSONError(f"{name} is not JSON")
 
+    def number(text: str) -> float:
+        value = float(text)
+        if value in (_INF, -_INF):  # 1e400: valid grammar, but no reader can hold it (Python makes it inf)
+            raise StrictJSONError(f"{text[:40]} is out of range for a number")
+        return value
+
     try:
         text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
         if text.startswith("\ufeff"):
             raise StrictJSONError("a byte-order mark before the JSON")
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
+        if "\\u" in text:  # only an escape can make a lone surrogate (raw UTF-8 cannot hold one)
+            _no_lone_surrogates(value)
+        return value
     except StrictJSONError:
         raise
     except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError, and integers past Python's digit limit
         raise StrictJSONError(f"not JSON ({e})") from None
     except RecursionError:
         raise StrictJSONError("nested too deeply") from None
+
+
+def _no_lone_surrogates(value: Any) -> None:
+    """``"\\ud800"`` parses to a string no UTF-8 writer can emit (RFC 7493 forbids it): refused."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                raise StrictJSONError("a string holds a lone surrogate (\\ud800-\\udfff)") from None
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)

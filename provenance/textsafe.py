@@ -27,8 +27,21 @@ def shown(text: object, limit: int | None = None, *, keep: str = "") -> str:
                 out.append(_NAMED[ch])
             else:
                 o = ord(ch)
+                if 0xDC80 <= o <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape: show the byte
+                    out.append(f"\\x{o - 0xDC00:02x}")
+                    continue
                 out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
         s = "".join(out)
     if limit is not None and len(s) > limit:
         s = s[: max(limit - 1, 0)] + "…"
     return s
+
+
+def as_text(name: str) -> str:
+    """``name`` if it is UTF-8 text, else escaped: a file name read with ``surrogateescape`` cannot go
+    into JSON (or any text a reader elsewhere must decode) as it is."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return shown(name)
+    return name

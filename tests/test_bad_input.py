@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 
@@ -386,3 +387,35 @@ def test_a_refused_init_leaves_nothing(git_repo: Path, prov) -> None:
         r = prov("init", *args)
         _one_line_bad_input(r)
         assert says in r.err and not (git_repo / ".prov").exists()
+
+
+@pytest.mark.parametrize("level", ["dir", "parent"])
+def test_a_target_swapped_for_a_link_after_the_check_is_refused(project: Path, prov, level: str) -> None:
+    """The attacker's race: --to names a real directory when checked, then becomes a link into .prov/
+    while the bundle is staged. Nothing may land in .prov/ and the ledger may not say ALLOWED."""
+    import os
+
+    from provenance.api.export import export
+    from provenance.card.bundle_writer import copy_file
+    from provenance.errors import UsageError
+    from provenance.model.decision import Recipient
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    (project / "race").mkdir()
+    to = project / "race" if level == "dir" else project / "race" / "sub"
+    before = sorted(p.name for p in (project / ".prov").iterdir())
+
+    def swap_then_copy(src: Path, dst: Path) -> None:
+        os.rename(project / "race", project / "race.real")
+        os.symlink(".prov", project / "race")
+        copy_file(src, dst)
+
+    recipient = Recipient(name="Team", org="Acme Hospital", purpose="research", territory="DE")
+    # The directory itself: refused when the bundle is moved in. Its parent: the staging path (under the
+    # link now) is gone, or the pinned parent no longer matches; either way nothing is exported.
+    with pytest.raises((UsageError, FileNotFoundError)) as refused:
+        export(project / "model.joblib", to, recipient, copy=swap_then_copy)
+    if level == "dir":
+        assert "changed while the bundle was made" in str(refused.value)
+    assert sorted(p.name for p in (project / ".prov").iterdir()) == before
+    assert not [e for e in _exports(project) if e["allowed"]]

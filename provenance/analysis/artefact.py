@@ -65,6 +65,8 @@ def inspect_artefact(path: Path, limits: Limits | None = None) -> ArtefactFacts:
 
 def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> ArtefactFacts:
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if not path.is_file():  # a named pipe or a device: reading it could block for ever, and it is no model
+        return ArtefactFacts(format=fmt or "unknown", method="none", notes=[f"{label}: not a regular file"])
     head = _head(path)
     if _looks_like_pickle(head) or (fmt == "pytorch" and head[:4] == b"PK\x03\x04"):
         return _inspect_pickle(path, fmt if fmt in PICKLE_FORMATS else "pickle", limits)

@@ -16,5 +16,9 @@ def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pic
     check_audit_data(train, holdout)
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
+    if not artefact.is_dir():
+        from ..store.regular import require_regular
+
+        require_regular(artefact)  # a named pipe would hang the reader
     facts = inspect_artefact(artefact, limits_near(artefact))
     return assess_file(artefact, facts, trust_pickle=trust_pickle, train=train, holdout=holdout, strict=True)

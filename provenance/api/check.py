@@ -14,7 +14,7 @@ from ..gate.commit import FileCheck
 from ..gate.commit import run_check as _run
 from ..gate.context import DecisionContext
 from ..store.repo import ProvRepo
-from ..textsafe import shown
+from ..textsafe import as_text, shown
 
 __all__ = ["FileCheck", "render_results", "run_check"]
 
@@ -28,7 +28,7 @@ def run_check(
 def render_results(results: list[FileCheck], as_json: bool) -> str:
     if as_json:
         checked = [
-            {"path": r.path, "kind": r.kind, "ok": r.ok, "reasons": [x.model_dump() for x in r.reasons]}
+            {"path": as_text(r.path), "kind": r.kind, "ok": r.ok, "reasons": [x.model_dump() for x in r.reasons]}
             for r in results
         ]
         return json.dumps({"ok": all(r.ok for r in results), "checked": checked}, indent=2) + "\n"

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..card.bundle_writer import BundleJob, check_no_clobber, copy_file, withdraw_bundle, write_bundle
+from ..card.bundle_writer import (
+    BundleJob,
+    Target,
+    check_no_clobber,
+    copy_file,
+    pin_target,
+    withdraw_bundle,
+    write_bundle,
+)
 from ..card.files import split_target
 from ..errors import UsageError
 from ..gate.commit import WorkTreeView
@@ -56,7 +64,7 @@ def export(
     decision = ctx.decide(signed, verification, recipient, view, lambda: artefact if artefact.is_file() else None)
     if dry_run:
         return ExportResult(decision, True)
-    _check_target_dir(to, artefact, repo)
+    target = _check_target_dir(to, artefact, repo)
 
     signer_name, key = load_signing_key(key_name, repo, passphrase, now)
     if decision.allowed and signed is not None:
@@ -83,8 +91,8 @@ def export(
     # The ledger records an export once it happened: the bundle is in place first. Should the ledger
     # entry then fail, the bundle is taken back, so no bundle exists that the ledger does not know.
     job = BundleJob(repo, artefact, signed, decision, key, signer_name, now, copy or copy_file)
-    existed = to.exists()
-    files = write_bundle(job, to)
+    existed = target.self_id is not None
+    files = write_bundle(job, target)
     try:
         record(True)
     except BaseException:
@@ -93,9 +101,9 @@ def export(
     return ExportResult(decision, False, to, files)
 
 
-def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> None:
+def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> Target:
     """Where a bundle may go: a directory (new or existing), not a symlink, not inside what is exported,
-    not inside `.prov/`."""
+    not inside `.prov/`; pinned as checked (``write_bundle`` refuses it if it is swapped afterwards)."""
     if to.is_symlink():
         raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
     if to.exists() and not to.is_dir():
@@ -103,7 +111,11 @@ def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> None:
     nearest = next((p for p in (to, *to.parents) if os.path.lexists(p)), None)
     if nearest is not None and not nearest.is_dir():
         raise UsageError(f"--to {to}: {nearest} is a file, so no directory can be made there")
-    target = to.resolve()
+    pinned = pin_target(to)
+    target = pinned.path
     for inside, what in ((artefact.resolve(), f"the artefact {artefact}"), (repo.prov_dir.resolve(), ".prov/")):
         if target == inside or inside in target.parents:
             raise UsageError(f"--to {to}: is inside {what}; export to a directory outside it")
+    if pin_target(to) != pinned:
+        raise UsageError(f"--to {to}: changed while it was checked; nothing was exported")
+    return pinned

@@ -66,8 +66,23 @@ def record(
         dp_epsilon=dp_epsilon,
         dp_delta=dp_delta,
     )
-    _save(estimator, target)
-    return cards.sign_card(request)
+    # The previous model stays until the new one is signed: a refusal (unknown dataset, changed data,
+    # no key) puts it back, so the model on disk always matches the card beside it.
+    previous = target.with_name(f".{target.name[:64]}.prov-previous") if target.exists() else None
+    if previous is not None:
+        os.replace(target, previous)
+    try:
+        _save(estimator, target)
+        result = cards.sign_card(request)
+    except BaseException:
+        if previous is not None:
+            os.replace(previous, target)
+        else:
+            target.unlink(missing_ok=True)
+        raise
+    if previous is not None:
+        previous.unlink(missing_ok=True)
+    return result
 
 
 def _save(estimator: Any, target: Path) -> None:

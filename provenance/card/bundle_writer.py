@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,17 +62,58 @@ class BundleJob:
     copy: Callable[[Path, Path], None]
 
 
-def write_bundle(job: BundleJob, to: Path) -> list[str]:
-    to_parent = to.resolve().parent
-    to_parent.mkdir(parents=True, exist_ok=True)
-    # Staged beside DIR, never inside it: a process killed mid-copy leaves DIR exactly as it was.
-    staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.prov-export-", dir=to_parent))
+@dataclass(frozen=True)
+class Target:
+    """Where a bundle goes, pinned when it was checked: the resolved path, and the identity (device,
+    inode) of its parent and, when it exists, of the directory itself. Publishing opens both again and
+    moves the files by directory handle, so a directory swapped for a link (into ``.prov/``, say) after
+    the check is refused rather than written through."""
+
+    path: Path
+    parent_id: tuple[int, int] | None
+    self_id: tuple[int, int] | None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else (-1, -1)
+
+
+def pin_target(to: Path) -> Target:
+    path = to.resolve()
+    return Target(path, _identity(path.parent), _identity(path))
+
+
+def _changed(target: Target) -> UsageError:
+    return UsageError(
+        f"--to {target.path}: changed while the bundle was made (it is no longer the directory that was "
+        "checked); nothing was exported"
+    )
+
+
+def write_bundle(job: BundleJob, target: Target) -> list[str]:
+    parent = target.path.parent
+    if target.parent_id is None:
+        atomic.make_parent(target.path)
+        if parent.resolve() != parent:
+            raise _changed(target)
+    pfd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    staging: Path | None = None
+    try:
+        st = os.fstat(pfd)
+        if target.parent_id is not None and (st.st_dev, st.st_ino) != target.parent_id:
+            raise _changed(target)
+        # Staged beside DIR, never inside it: a process killed mid-copy leaves DIR exactly as it was.
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.path.name[:64]}.prov-export-", dir=parent))
         files = _stage(job, staging)
-        _publish(staging, to, files)
+        _publish(pfd, staging.name, target, files)
     finally:
-        if staging.exists():
+        if staging is not None and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        os.close(pfd)
     return files
 
 
@@ -130,32 +172,50 @@ def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> s
     return "".join(pems)
 
 
-def _publish(staging: Path, to: Path, files: list[str]) -> None:
-    """Move the staged bundle into place; the export record goes last."""
-    if not to.exists():
-        os.rename(staging, to)  # staged beside it: the whole directory appears at once
+def _publish(pfd: int, staging: str, target: Target, files: list[str]) -> None:
+    """Move the staged bundle into place by directory handle; the export record goes last."""
+    name = target.path.name
+    if target.self_id is None:
+        try:
+            os.rename(staging, name, src_dir_fd=pfd, dst_dir_fd=pfd)  # the whole directory appears at once
+        except OSError as e:
+            if e.errno == errno.EXDEV:
+                raise
+            raise _changed(target) from None  # something appeared at DIR since the check
         return
-    moved: list[Path] = []
+    nofollow = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     try:
-        for name in files:  # RECORD_NAME is last in the list
+        tfd = os.open(name, nofollow, dir_fd=pfd)
+    except OSError:
+        raise _changed(target) from None
+    sfd = os.open(staging, nofollow, dir_fd=pfd)
+    moved: list[str] = []
+    try:
+        st = os.fstat(tfd)
+        if (st.st_dev, st.st_ino) != target.self_id:
+            raise _changed(target)
+        for entry in files:  # RECORD_NAME is last in the list
             try:
-                os.rename(staging / name, to / name)
+                os.rename(entry, entry, src_dir_fd=sfd, dst_dir_fd=tfd)
             except OSError as e:
                 if e.errno == errno.EXDEV:
                     raise UsageError(
-                        f"--to {to}: is a mount point on another filesystem than its parent; "
+                        f"--to {target.path}: is a mount point on another filesystem than its parent; "
                         "export into a new directory below it"
                     ) from None
                 raise
-            moved.append(to / name)
+            moved.append(entry)
     except BaseException:
-        for path in moved:
+        for entry in moved:
             with contextlib.suppress(OSError):
-                if path.is_dir():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
+                try:
+                    os.unlink(entry, dir_fd=tfd)
+                except IsADirectoryError:
+                    shutil.rmtree(entry, dir_fd=tfd)
         raise
+    finally:
+        os.close(sfd)
+        os.close(tfd)
 
 
 def withdraw_bundle(to: Path, files: list[str], existed: bool) -> None:

@@ -11,11 +11,18 @@ NAME_MAX = 255
 
 
 def card_name_problem(artefact_name: str) -> str | None:
-    """Why ``artefact_name`` cannot have a card beside it (its card's name past ``NAME_MAX``), if so."""
-    size = len(artefact_name.encode("utf-8", "surrogateescape"))
+    """Why ``artefact_name`` cannot have a card beside it, if so: its card's name would be past
+    ``NAME_MAX``, or the name is not UTF-8 (read from disk with ``surrogateescape``), which a card, a
+    JSON text, cannot record."""
+    from ..textsafe import shown
+
+    try:
+        artefact_name.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"{shown(artefact_name, 60)}: the name is not UTF-8 text, and a card records names as text; rename it"
+    size = len(artefact_name.encode("utf-8"))
     if size + len(CARD_SUFFIX) <= NAME_MAX:
         return None
-    from ..textsafe import shown
 
     return (
         f"{shown(artefact_name, 60)}: the name is {size} bytes and its card adds {CARD_SUFFIX}, past the "

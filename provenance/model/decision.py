@@ -33,6 +33,17 @@ class Reason(Strict):
             data = {**data, "severity": code.severity}
         return data
 
+    @field_validator("message", "source", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        """A file name read from disk may not be UTF-8 (``surrogateescape``); a reason is text a person
+        reads and JSON carries, so such a name is written escaped rather than refused."""
+        if isinstance(value, str):
+            from ..textsafe import as_text
+
+            return as_text(value)
+        return value
+
 
 class Recipient(Strict):
     """Who receives an export; its organisation decides whether it is internal."""

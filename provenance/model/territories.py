@@ -35,7 +35,8 @@ _COMMON_MISTAKES = {"UK": "GB", "EL": "GR", "EN": "GB"}
 
 def check_territory(value: str) -> str:
     """The normalised code, or ValueError with a sentence naming what was wrong and what to write."""
-    code = value.strip().upper()
+    # ASCII first: Unicode case mapping turns "ﬁ" into "FI" and "ſe" into "SE".
+    code = value.strip().upper() if value.isascii() else ""
     if code in TERRITORY_GROUPS or code in ISO_3166_ALPHA_2:
         return code
     if code in _COMMON_MISTAKES:

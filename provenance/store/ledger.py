@@ -134,6 +134,8 @@ def verify(
             env = dsse.Envelope.from_json(line)
             body = strictjson.loads(env.payload)
             seq, link, when = int(body["seq"]), str(body["prev"]), dt.datetime.fromisoformat(body["time"])
+            if when.utcoffset() is None:  # prov writes UTC with its offset; a time without one orders nothing
+                raise ValueError(f"time {body['time']!r} has no UTC offset")
         except (ValueError, KeyError, TypeError) as e:
             problems.append(LedgerProblem(number, f"unreadable entry ({e})"))
             prev = _line_digest(line)

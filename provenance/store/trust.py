@@ -21,14 +21,18 @@ Revocation = namedtuple("Revocation", "keyid name revoked_at reason")
 
 
 def load_key_file(path: Path) -> PublicKeyInfo:
+    from .regular import read_regular
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+        data = read_regular(path, limit=1 << 20)
+    except NotFoundError:
         raise NotFoundError(f"{path}: no such public key file") from None
     except OSError as e:
         raise UsageError(f"{path}: cannot read it as a public key file ({e.strerror or e})") from None
     try:
-        return PublicKeyInfo.from_pem(path.stem, data)
+        from ..textsafe import as_text
+
+        return PublicKeyInfo.from_pem(as_text(path.stem), data)  # the name is shown and recorded: text only
     except ValueError as e:  # UnsupportedKey is a ValueError
         raise UsageError(f"{path}: not a PEM public key prov can use ({e})") from None
 

@@ -7,19 +7,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ManifestError, NotFoundError
+from ..errors import ManifestError
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def load_yaml(path: Path) -> Any:
 
+    from .regular import read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NotFoundError(f"{path}: is a directory, expected a YAML file") from None
+        text = read_regular(path).decode("utf-8")
     except UnicodeDecodeError as e:
         raise ManifestError(str(path), None, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
     return parse_yaml_text(text, str(path))
@@ -68,10 +66,21 @@ def describe_validation_error(e: ValidationError) -> tuple[str | None, str]:
         problem = f"must be one of {allowed}" if allowed else msg
     else:
         problem = msg.removeprefix("Value error, ")
-        if "input" in first and not isinstance(first["input"], dict | list) and repr(first["input"]) not in problem:
-            problem += f" (got {first['input']!r})"
+        got = _brief(first["input"]) if "input" in first and not isinstance(first["input"], dict | list) else None
+        if got is not None and got not in problem:
+            problem += f" (got {got})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return field, problem + more
+
+
+def _brief(value: object) -> str:
+    """A value as a message may quote it: short, one line, and never a 5,000-digit integer (whose repr
+    Python refuses to make past 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    from ..textsafe import shown
+
+    return shown(repr(value), 120)
 
 
 def _field_part(part: object) -> str:
