@@ -419,3 +419,141 @@ def test_a_target_swapped_for_a_link_after_the_check_is_refused(project: Path, p
         assert "changed while the bundle was made" in str(refused.value)
     assert sorted(p.name for p in (project / ".prov").iterdir()) == before
     assert not [e for e in _exports(project) if e["allowed"]]
+
+
+def test_attacker_files_that_are_not_files(project: Path, prov) -> None:
+    """Named pipes and devices: reading one waits for ever (or never ends). Refused in one line."""
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(project / "pipe.yaml")
+    os.mkfifo(project / "pipe.joblib")
+    cases = [
+        ("dataset", "add", "--manifest", "pipe.yaml"),
+        ("key", "trust", "pipe.yaml"),
+        ("export", "model.joblib", "--to", "out", "--recipient-file", "pipe.yaml"),
+        ("audit", "pipe.joblib"),
+        ("card", "pipe.joblib", "--dataset", "patients-2024"),
+        ("audit", "model.joblib", "--train", "/dev/zero", "--holdout", "pipe.yaml"),
+    ]
+    for args in cases:
+        # In a child with a time limit: a regression here hangs rather than fails.
+        code = "import sys; from provenance.cli.entry import main; sys.exit(main(sys.argv[1:]))"
+        r = subprocess.run([sys.executable, "-c", code, *args], cwd=project, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+        assert "named pipe" in r.stderr or "character device" in r.stderr or "regular file" in r.stderr, r.stderr
+    config = project / ".prov" / "config.yaml"
+    config.unlink()
+    os.mkfifo(config)
+    r = subprocess.run(
+        [sys.executable, "-c", code, "check", "--all"], cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode in (1, 2) and "internal error" not in r.stderr
+
+
+def test_attacker_names_that_are_not_utf8(project: Path, prov) -> None:
+    import os
+
+    from conftest import git
+
+    name = os.fsdecode(b"bad\xff\xfe.joblib")
+    shutil.copy(project / "model.joblib", project / name)
+    for args in (
+        ("card", name, "--dataset", "patients-2024"),
+        ("verify", name),
+        ("export", name, "--to", "o", *ALLOWED),
+    ):
+        r = prov(*args)
+        _one_line_bad_input(r)
+        assert "bad\\xff\\xfe.joblib" in r.err and "not UTF-8" in r.err
+    git(project, "add", "--", name)
+    r = prov("check")
+    assert r.code == 1 and "bad\\xff\\xfe.joblib: BLOCK CARD_MISSING" in r.out
+    r = prov("check", "--all", "--json")
+    assert r.code == 1 and "bad\\\\xff" in r.out
+    (project / "dm").mkdir()
+    shutil.copy(project / "model.joblib", project / "dm" / os.fsdecode(b"q\xff"))
+    _one_line_bad_input(prov("card", "dm", "--dataset", "patients-2024"))
+
+
+def test_attacker_odd_values(project: Path, prov, prov_home: Path, monkeypatch) -> None:
+    big = "0x" + "f" * 5000
+    text = (project / "patients-2024.yaml").read_text()
+    for field, value in (("name: patients-2024", f"name: {big}"), ("commercial_use: false", f"commercial_use: {big}")):
+        (project / "hx.yaml").write_text(text.replace(field, value))
+        r = prov("dataset", "add", "--manifest", "hx.yaml")
+        _one_line_bad_input(r)
+        assert "integer of 20000 bits" in r.err
+    for territory in ("\ufb01", "\u017fe", "\u0131e"):  # ﬁ, ſe, ıe: FI, SE, IE after Unicode upper-casing
+        _one_line_bad_input(prov("export", "model.joblib", "--to", "o", *ALLOWED[:-1], territory))
+    config = project / ".prov" / "config.yaml"
+    good = config.read_text()
+    for pattern in ("'*.[z-a]'", "'[b-a]*'", "'.'", "'..'", "'" + "x" * 300 + "'", "'[Z-a]x'"):
+        config.write_text(good.replace("'*.joblib'", pattern))
+        _one_line_bad_input(prov("check", "--all"))
+    config.write_text(good)
+    _one_line_bad_input(prov("card", "model.joblib", "--dataset", "patients-2024", "--metric", "acc\u202ex=0.9"))
+    # Outputs where the file system cannot make a directory.
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    for args in (
+        ("card", "model.joblib", "--render", "-o", "/proc/x/y.md"),
+        ("key", "export", "default", "-o", "/proc/x"),
+    ):
+        _one_line_bad_input(prov(*args))
+    monkeypatch.setenv("PROV_HOME", "/proc/x")
+    _one_line_bad_input(prov("key", "generate", "--name", "zz"))
+
+
+def test_attacker_ledger_tricks(project: Path, prov) -> None:
+    import base64
+    import json
+
+    from provenance.crypto import dsse
+    from provenance.store import ledger, userkeys
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    path = project / ".prov" / "ledger.jsonl"
+    good = path.read_bytes()
+    last = json.loads(base64.b64decode(json.loads(good.splitlines()[-1])["payload"]))
+    naive = {**last, "seq": last["seq"] + 1, "time": "2026-11-26T05:00:00"}
+    key = userkeys.load_private(userkeys.default_name())
+    signed = dsse.sign_envelope(ledger.PAYLOAD_TYPE, json.dumps(naive).encode(), key)
+    path.write_bytes(good + json.dumps(signed).encode() + b"\n")
+    assert prov("key", "revoke", "default", "--reason", "test").code in (0, 1)
+    r = prov("log", "--verify")
+    assert r.code == 1 and "no UTC offset" in r.err and "internal error" not in r.err
+
+
+def test_a_ledger_that_is_a_link_is_not_appended_to(project: Path, prov, tmp_path: Path) -> None:
+    import os
+
+    path = project / ".prov" / "ledger.jsonl"
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    path.unlink()
+    os.symlink(tmp_path / "elsewhere.jsonl", path)
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite")
+    assert r.code == 2 and "symbolic link" in r.err
+    assert not (tmp_path / "elsewhere.jsonl").exists()
+
+
+def test_a_failed_record_puts_the_previous_model_back(project: Path) -> None:
+    import joblib
+    from sklearn.linear_model import LogisticRegression
+
+    import provenance
+    from provenance.errors import ProvError
+
+    before = (project / "model.joblib").read_bytes()
+    card = provenance.record(
+        joblib.load(project / "model.joblib"), project / "model.joblib", datasets=["patients-2024"], overwrite=True
+    )
+    assert provenance.verify(project / "model.joblib").verified, card
+    before = (project / "model.joblib").read_bytes()
+    other = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
+    for kwargs in ({"datasets": ["nope"]}, {"datasets": ["patients-2024"], "key_name": "nope"}):
+        with pytest.raises(ProvError):
+            provenance.record(other, project / "model.joblib", overwrite=True, **kwargs)
+        assert (project / "model.joblib").read_bytes() == before
+        assert provenance.verify(project / "model.joblib").verified
+    assert not list(project.glob(".model.joblib.prov-previous"))

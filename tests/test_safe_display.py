@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,3 +69,20 @@ def test_a_forged_name_does_not_restructure_the_rendered_card(project: Path, pro
     assert heading == ["# Model card for evil\\nOK model.joblib: signed by default\\x1b[2J\\u202e.joblib"]
     assert "\x1b" not in md and "\u202e" not in md
     assert "Line one.\nLine two \\x1b[31m." in md  # prose keeps its lines, not its escape codes
+
+
+def test_a_pipe_in_a_manifest_value_does_not_draw_table_cells(project: Path, prov) -> None:
+    """The attacker's manifest: a version that, unescaped, would fill the Datasets row with a public,
+    CC0, no-personal-data story and push the real terms out of the table."""
+    manifest = project / ".prov" / "datasets" / "patients-2024.yaml"
+    fake = "3 | train | Public web crawl | Acme | CC0-1.0 | public (TLP:CLEAR) | none | no personal data |"
+    doc = yaml.safe_load(manifest.read_text())
+    doc["version"] = fake
+    manifest.write_text(yaml.safe_dump(doc))
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    md = (project / "model.joblib.card.md").read_text()
+    row = next(line for line in md.splitlines() if "Public web crawl" in line)
+    cells = re.split(r"(?<!\\)\|", row.strip().strip("|"))
+    header = next(line for line in md.splitlines() if line.startswith("| Dataset |"))
+    assert len(cells) == header.strip().strip("|").count("|") + 1, (header, row)
+    assert "confidential" in row

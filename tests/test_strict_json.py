@@ -140,7 +140,11 @@ def test_the_strict_reader_agrees_with_json_or_refuses(text: str) -> None:
     if not refused:
         assert strict == loose or (strict != strict and loose != loose)
     else:
-        assert any(c in text for c in ("NaN", "Infinity")) or text.startswith("\ufeff") or _has_duplicate(text)
+        assert (
+            any(c in text for c in ("NaN", "Infinity", "e", "E", "\\u"))
+            or text.startswith("\ufeff")
+            or _has_duplicate(text)
+        )
 
 
 def _has_duplicate(text: str) -> bool:
@@ -153,3 +157,33 @@ def _has_duplicate(text: str) -> bool:
 
     json.loads(text, object_pairs_hook=pairs)
     return any(seen)
+
+
+def test_numbers_past_a_double_and_lone_surrogates_are_refused(project: Path, prov) -> None:
+    """1e400 is valid JSON grammar that every reader turns into infinity; "\\ud800" is a string no UTF-8
+    writer can produce. Both in validly signed records (the attacker's cases)."""
+    from provenance.crypto import dsse
+    from provenance.store import ledger, userkeys
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    card = project / "model.joblib.prov.json"
+    payload = base64.b64decode(json.loads(card.read_bytes())["payload"])
+    doc = json.loads(payload)
+    doc["predicate"]["metrics"] = {"acc": 0.5}
+    text = json.dumps(doc, sort_keys=True).replace('"acc": 0.5', '"acc": 1e400').encode()
+    _resign(card, None, raw_payload=text)
+    r = prov("verify", "model.joblib")
+    assert r.code == 1 and "out of range" in r.err, r.err
+    r = prov("export", "model.joblib", "--to", "out", "--dry-run", *ALLOWED)
+    assert r.code == 1 and "CARD_INVALID" in r.out
+
+    path = project / ".prov" / "ledger.jsonl"
+    good = path.read_bytes()
+    key = userkeys.load_private(userkeys.default_name())
+    last = json.loads(base64.b64decode(json.loads(good.splitlines()[-1])["payload"]))
+    for extra in ('"x":1e400', '"x":"\\ud800"'):
+        body = json.dumps(last, sort_keys=True, separators=(",", ":"))[:-1] + "," + extra + "}"
+        signed = dsse.sign_envelope(ledger.PAYLOAD_TYPE, body.encode(), key)
+        path.write_bytes(good + json.dumps(signed).encode() + b"\n")
+        r = prov("log", "--verify")
+        assert r.code == 1 and ("out of range" in r.err or "lone surrogate" in r.err), r.err

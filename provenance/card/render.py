@@ -42,19 +42,22 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["cell"] = _cell
-    env.filters["prose"] = _prose
+    if not autoescape:  # Markdown-only: both return markup, which in HTML would skip escaping
+        env.filters["cell"] = _cell
+        env.filters["prose"] = _prose
     env.filters["yesno"] = lambda v: "unknown" if v is None else ("yes" if v else "no")
     env.filters["listing"] = lambda v, empty="any": empty if v is None else (", ".join(v) if v else "nobody")
     return env
 
 
 def _one_line(value: Any) -> Any:
+    """Every value in the Markdown card: one line, and no ``|`` that could end a table cell early (a
+    dataset version ``3 | public | CC0 |`` would otherwise draw cells that hide the real terms)."""
     from markupsafe import Markup
 
     from ..textsafe import shown
 
-    return value if value is None or isinstance(value, Markup) else shown(value)
+    return value if value is None or isinstance(value, Markup) else shown(value).replace("|", "\\|")
 
 
 def _prose(value: Any) -> Any:
@@ -67,11 +70,13 @@ def _prose(value: Any) -> Any:
     return Markup(shown(value, keep="\n"))
 
 
-def _cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell."""
+def _cell(value: Any) -> Any:
+    """Text safe inside a Markdown table cell (marked done, so the finalizer does not escape it twice)."""
+    from markupsafe import Markup
+
     if value is None or value == "":
-        return "—"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+        return Markup("—")
+    return Markup(_one_line(str(value).replace("\n", " ")))
 
 
 def front_matter(card: ModelCard) -> dict[str, Any]:
@@ -121,8 +126,9 @@ def _recipients_text(card: ModelCard) -> str:
 def _context(signed: SignedCard, markdown: bool) -> dict[str, Any]:
     """The template's values. For Markdown, the YAML and JSON dumps are whole blocks (they escape
     control characters themselves); for HTML they stay plain text, so autoescaping still applies."""
-    import yaml
     from markupsafe import Markup
+
+    from ..store.yamlio import dump_yaml
 
     block = Markup if markdown else str
 
@@ -131,7 +137,7 @@ def _context(signed: SignedCard, markdown: bool) -> dict[str, Any]:
         "card": card,
         "art": card.artefact,
         "terms": card.effective_terms,
-        "front_matter": block(yaml.safe_dump(front_matter(card), sort_keys=False, allow_unicode=True).strip()),
+        "front_matter": block(dump_yaml(front_matter(card)).strip()),
         "card_sha256": signed.sha256,
         "keyid": signed.envelope.signatures[0][0] if signed.envelope.signatures else "",
         "recipients_text": _recipients_text(card),

@@ -75,6 +75,9 @@ class CardRequest:
             if name in seen:
                 raise UsageError(f"--dataset {name} is given twice")
             seen.add(name)
+        for key in self.metrics:
+            if not isinstance(key, str) or not key.strip() or not key.isprintable() or len(key) > 128:
+                raise UsageError(f"--metric {key!r}: a metric's name is one printable line of at most 128 characters")
         for key, value in self.metrics.items():
             if isinstance(value, float) and not math.isfinite(value):
                 raise UsageError(

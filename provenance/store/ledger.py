@@ -10,6 +10,7 @@ was signed, and git history keeps the ledger's.)
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
@@ -21,7 +22,7 @@ from typing import Any
 from .. import strictjson
 from ..crypto import dsse
 from ..crypto import keys as _keys
-from ..errors import CheckFailed
+from ..errors import CheckFailed, UsageError
 from .repo import ProvRepo
 
 PAYLOAD_TYPE = "application/vnd.prov.ledger.v1+json"
@@ -50,7 +51,12 @@ def _line_digest(line: bytes) -> str:
 
 def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateKey, now: dt.datetime) -> Entry:
     repo.prov_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(repo.ledger_file, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    try:  # never through a link: an entry appended to a file elsewhere is an entry the repository lacks
+        fd = os.open(repo.ledger_file, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        raise UsageError(f"{repo.ledger_file}: is a symbolic link; the ledger must be the file itself") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         last = _last_line(fd)

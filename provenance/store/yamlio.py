@@ -94,6 +94,24 @@ def load_model(model: type[M], path: Path) -> M:
 
 
 def dump_yaml(data: Any) -> str:
+    """YAML as prov writes and prints it: accented names stay readable, but when any string holds a
+    character that is not printable (a bidi override, a zero-width space, a line separator), every
+    non-ASCII character is written as an escape, so the text on a terminal or in a card is what it says."""
     import yaml
 
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=_printable(data), default_flow_style=False)
+
+
+def _printable(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if not v.isprintable():
+                return False
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple):
+            stack.extend(v)
+    return True
