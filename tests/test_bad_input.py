@@ -217,19 +217,24 @@ def test_prov_home_that_cannot_be_a_directory(project: Path, prov, monkeypatch, 
     assert afile.read_text() == "x"
 
 
+def _no_card_for(project: Path, prov, name: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    """A copy of the model under ``name``: card, verify and export each refuse it in one line."""
+    shutil.copy(project / "model.joblib", project / name)
+    for args in (
+        ("card", name, "--dataset", "patients-2024"),
+        ("verify", name),
+        ("export", name, "--to", "out", *ALLOWED),
+    ):
+        r = prov(*args)
+        _one_line_bad_input(r)
+        assert says in r.err and len(r.err) < 400, r.err
+
+
 def test_an_artefact_name_too_long_for_its_card(project: Path, prov) -> None:
     from conftest import git
 
     long_name = "m" * 243 + ".joblib"  # 250 bytes: the card's name would be 260
-    shutil.copy(project / "model.joblib", project / long_name)
-    for args in (
-        ("card", long_name, "--dataset", "patients-2024"),
-        ("verify", long_name),
-        ("export", long_name, "--to", "out", *ALLOWED),
-    ):
-        r = prov(*args)
-        _one_line_bad_input(r)
-        assert "at most 245 bytes" in r.err and len(r.err) < 400, r.err
+    _no_card_for(project, prov, long_name, "at most 245 bytes")
     git(project, "add", long_name)
     r = prov("check")
     assert r.code == 1 and "CARD_MISSING" in r.out and "at most 245 bytes" in r.out and "internal error" not in r.err
@@ -458,15 +463,7 @@ def test_attacker_names_that_are_not_utf8(project: Path, prov) -> None:
     from conftest import git
 
     name = os.fsdecode(b"bad\xff\xfe.joblib")
-    shutil.copy(project / "model.joblib", project / name)
-    for args in (
-        ("card", name, "--dataset", "patients-2024"),
-        ("verify", name),
-        ("export", name, "--to", "o", *ALLOWED),
-    ):
-        r = prov(*args)
-        _one_line_bad_input(r)
-        assert "bad\\xff\\xfe.joblib" in r.err and "not UTF-8" in r.err
+    _no_card_for(project, prov, name, "bad\\xff\\xfe.joblib: the name is not UTF-8")
     git(project, "add", "--", name)
     r = prov("check")
     assert r.code == 1 and "bad\\xff\\xfe.joblib: BLOCK CARD_MISSING" in r.out

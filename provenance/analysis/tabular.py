@@ -12,7 +12,7 @@ from ..errors import UsageError
 
 def read_table(path: Path, target: str | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(features, target, feature names). The target is the named column, else the last one."""
-    from ..store.regular import require_regular
+    from ..regularfile import require_regular
 
     require_regular(path)  # a named pipe or /dev/zero would hang the reader; "no such file" would be false
     if path.suffix.lower() in (".parquet", ".pq"):

@@ -17,7 +17,7 @@ def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pic
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
     if not artefact.is_dir():
-        from ..store.regular import require_regular
+        from ..regularfile import require_regular
 
         require_regular(artefact)  # a named pipe would hang the reader
     facts = inspect_artefact(artefact, limits_near(artefact))

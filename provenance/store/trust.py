@@ -21,7 +21,7 @@ Revocation = namedtuple("Revocation", "keyid name revoked_at reason")
 
 
 def load_key_file(path: Path) -> PublicKeyInfo:
-    from .regular import read_regular
+    from ..regularfile import read_regular
 
     try:
         data = read_regular(path, limit=1 << 20)

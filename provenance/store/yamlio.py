@@ -14,7 +14,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def load_yaml(path: Path) -> Any:
 
-    from .regular import read_regular
+    from ..regularfile import read_regular
 
     try:
         text = read_regular(path).decode("utf-8")

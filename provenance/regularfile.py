@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import NotFoundError, UsageError
+from .errors import NotFoundError, UsageError
 
 LIMIT = 64 << 20  # manifests, configs, keys and recipient profiles are kilobytes; 64 MiB is no real one
 
