@@ -66,7 +66,7 @@ class CheckFailed(ProvError):
 def _environment_errnos() -> frozenset[int]:
     import errno
 
-    names = ("EACCES", "EPERM", "ENOSPC", "EDQUOT", "EROFS", "ENAMETOOLONG", "ELOOP", "ENOTDIR", "EISDIR", "ENOENT")
+    names = "EACCES EPERM ENOSPC EDQUOT EROFS ENAMETOOLONG ELOOP ENOTDIR EISDIR ENOENT EEXIST".split()
     return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
 
 

@@ -33,16 +33,18 @@ def local_secret() -> bytes | None:
     """32 random bytes kept in the per-user directory (mode 0600), created on first use; None when it
     cannot be read or made. Remembered facts are keyed with it, so a cache file that arrives from
     elsewhere (shipped beside an artefact, committed to a repository) never matches on this machine."""
+    from .errors import NotFoundError, UsageError
+    from .regularfile import read_regular
+
     path = prov_home() / "cache.key"
     try:
-        with open(path, "rb") as f:
-            secret = f.read()
+        secret = read_regular(path, limit=64)  # a named pipe here is refused, not waited on
         if len(secret) == 32:
             return secret
-    except FileNotFoundError:
+    except NotFoundError:
         pass
-    except OSError:
-        return None
+    except (OSError, UsageError):
+        return None  # the cache only saves time: without the secret, nothing is remembered
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         secret = os.urandom(32)

@@ -463,7 +463,7 @@ def test_attacker_names_that_are_not_utf8(project: Path, prov) -> None:
     from conftest import git
 
     name = os.fsdecode(b"bad\xff\xfe.joblib")
-    _no_card_for(project, prov, name, "bad\\xff\\xfe.joblib: the name is not UTF-8")
+    _no_card_for(project, prov, name, "bad\\xff\\xfe.joblib: not UTF-8")
     git(project, "add", "--", name)
     r = prov("check")
     assert r.code == 1 and "bad\\xff\\xfe.joblib: BLOCK CARD_MISSING" in r.out

@@ -11,6 +11,7 @@ header; anything else is recorded as *not inspected*, which the export policy tr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import zipfile
@@ -58,9 +59,29 @@ class ArtefactFacts:
 
 
 def inspect_artefact(path: Path, limits: Limits | None = None) -> ArtefactFacts:
-    if path.is_dir():
-        return _inspect_directory(path, limits)
-    return _inspect_file(path, path.name, limits)
+    facts = _inspect_directory(path, limits) if path.is_dir() else _inspect_file(path, path.name, limits)
+    return _as_text(facts)
+
+
+def _as_text(facts: ArtefactFacts) -> ArtefactFacts:
+    """Every string the file supplied (class names, versions, hyper-parameters) as UTF-8 text: a pickle or
+    a skops schema can hold a lone surrogate, which no card (strict JSON) can carry. Escaped, not lost."""
+    from ..textsafe import as_text
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, str):
+            return as_text(v)
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {clean(k): clean(x) for k, x in v.items()}
+        return v
+
+    for f in dataclasses.fields(facts):
+        value = getattr(facts, f.name)
+        if isinstance(value, str | list | dict):
+            setattr(facts, f.name, clean(value))
+    return facts
 
 
 def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> ArtefactFacts:
@@ -366,6 +387,10 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
     try:
         with zipfile.ZipFile(path) as z:
             schema = json.loads(z.read("schema.json"))
+    except RecursionError:
+        facts.method = "none"
+        facts.notes.append("not a readable skops file: schema.json is nested too deeply")
+        return facts
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         facts.method = "none"
         facts.notes.append(f"not a readable skops file: {e}")

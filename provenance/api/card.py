@@ -28,6 +28,7 @@ from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
 from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
+from ..regularfile import read_regular
 from ..store import atomic, ledger, userkeys
 from ..store import datasets as dataset_store
 from ..store.limits import limits_for
@@ -69,7 +70,7 @@ def sign_card(
     if out.exists():
         if not request.overwrite:
             raise UsageError(f"{out} exists; pass --overwrite to re-sign (the new card records the old card's digest)")
-        previous = hashlib.sha256(out.read_bytes()).hexdigest()
+        previous = hashlib.sha256(read_regular(out)).hexdigest()
     licence = _licence(request.licence)
     key_name, key = load_signing_key(request.key_name, repo, passphrase, now)
     public = key.public_key()
@@ -188,8 +189,8 @@ def _relative_or_none(repo: ProvRepo, path: Path) -> str | None:
 def load_card(target: Path) -> SignedCard:
     _, card_file = split_target(target)
     try:
-        raw = card_file.read_bytes()
-    except FileNotFoundError:
+        raw = read_regular(card_file)
+    except NotFoundError:
         raise NotFoundError(
             f"{card_file}: no signed card; create one with `prov card {target} --dataset NAME`"
         ) from None

@@ -113,8 +113,12 @@ def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> Target:
         raise UsageError(f"--to {to}: {nearest} is a file, so no directory can be made there")
     pinned = pin_target(to)
     target = pinned.path
+    # By identity as well as by path: a bind mount of .prov/ elsewhere is .prov/ under another name.
+    existing = [p for p in (target, *target.parents) if os.path.exists(p)]
+    ids = {(st.st_dev, st.st_ino) for st in map(os.stat, existing)}
     for inside, what in ((artefact.resolve(), f"the artefact {artefact}"), (repo.prov_dir.resolve(), ".prov/")):
-        if target == inside or inside in target.parents:
+        st = os.stat(inside) if inside.exists() else None
+        if target == inside or inside in target.parents or (st is not None and (st.st_dev, st.st_ino) in ids):
             raise UsageError(f"--to {to}: is inside {what}; export to a directory outside it")
     if pin_target(to) != pinned:
         raise UsageError(f"--to {to}: changed while it was checked; nothing was exported")

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..crypto import keys as _keys
 from ..errors import UsageError
 from ..model.config import Config, Repository
+from ..regularfile import read_regular
 from ..store import config as config_store
 from ..store import trust, userkeys
 from ..store.atomic import write_text
@@ -77,6 +78,6 @@ def _guess_owner(root: Path) -> str:
 def _ensure_gitignore(repo: ProvRepo) -> None:
     path = repo.prov_dir / ".gitignore"
     wanted = "cache/\n"
-    text = path.read_text() if path.exists() else ""
+    text = read_regular(path).decode("utf-8", "replace") if os.path.lexists(path) else ""
     if "cache/" not in text.split():
         write_text(path, text + ("" if not text or text.endswith("\n") else "\n") + wanted)

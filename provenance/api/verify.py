@@ -16,6 +16,7 @@ from ..card.verify import Finding, Verdict, check_card, to_verification
 from ..digest import Hasher, unsigned_entries
 from ..errors import UsageError
 from ..filenames import CARD_SUFFIX, RECORD_NAME
+from ..regularfile import read_regular
 from ..store.repo import ProvRepo, find_repo
 from ..store.session import hasher_for
 from ..store.trust import TrustRoot, trust_root
@@ -42,7 +43,7 @@ def check_target(
     if not card_file.exists():
         missing = f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one"
         return Verdict(artefact.name, card_file.name, [Finding("CARD_MISSING", missing, str(card_file))])
-    raw = card_file.read_bytes()
+    raw = read_regular(card_file)
     hasher = _hasher(repo)
     tree = hasher.tree(artefact) if artefact.exists() else None
     directory = tree is not None and tree.kind == "directory"
@@ -172,7 +173,7 @@ def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | No
     from ..card.bundle import verify_bundle
 
     trust = trust or trust_root(key_files, target=bundle)
-    record_raw = (bundle / RECORD_NAME).read_bytes() if (bundle / RECORD_NAME).is_file() else None
+    record_raw = read_regular(bundle / RECORD_NAME) if (bundle / RECORD_NAME).is_file() else None
     cards = sorted(c for c in bundle.glob("*" + CARD_SUFFIX) if c.name != RECORD_NAME and c.is_file())
     if len(cards) > 1:
         raise UsageError(f"{bundle}: holds {len(cards)} cards; a bundle carries one artefact")
@@ -181,7 +182,7 @@ def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | No
     return verify_bundle(
         bundle=str(bundle),
         record_raw=record_raw,
-        card_raw=card_file.read_bytes() if card_file else None,
+        card_raw=read_regular(card_file) if card_file else None,
         card_name=card_file.name if card_file else "(card)",
         file_digests=digests,
         directory_files=files,

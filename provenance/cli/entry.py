@@ -10,6 +10,15 @@ def main(argv: list[str] | None = None) -> int:
     if any("\x00" in a for a in args):  # a shell cannot pass one; the Python API can, and os calls refuse it
         print("prov: an argument holds a NUL byte; no file name or value can", file=sys.stderr)
         return 2
+    if args[:1] != ["check"]:  # the hook is given whatever git stages, and judges each name itself
+        for a in args:
+            try:
+                a.encode("utf-8")
+            except UnicodeEncodeError:
+                from ..textsafe import shown
+
+                print(f"prov: {shown(a, 80)}: not UTF-8 text; prov records names and values as text", file=sys.stderr)
+                return 2
     if args[:1] == ["check"] and not {"-h", "--help"} & set(args):
         from ..hooks.check import main as check
 

@@ -27,6 +27,7 @@ from ..model.dataset import DatasetManifest
 from ..model.decision import Reason
 from ..policy.decide import dataset_file_rules
 from ..policy.terms import dataset_terms, loosened
+from ..regularfile import read_regular
 from ..store import gitindex
 from ..store.gitindex import Blobs, Entry
 from ..store.repo import ProvRepo
@@ -84,7 +85,7 @@ class WorkTreeView:
 
     def card_bytes(self, artefact: str) -> bytes | None:
         card = self.root / sel.card_of(artefact)
-        return card.read_bytes() if card.is_file() else None
+        return read_regular(card) if card.is_file() else None
 
     def artefact_content(self, artefact: str) -> Content | None:
         path = self.root / artefact
@@ -333,7 +334,7 @@ class _Job:
 
     def _staged_bytes(self, path: str) -> bytes:
         e = self.entries.get(path)
-        return self.blobs.read(e.blob) if e is not None else (self.root / path).read_bytes()
+        return self.blobs.read(e.blob) if e is not None else read_regular(self.root / path)
 
     def _manifest(self, path: str) -> FileCheck:
         import yaml
@@ -483,7 +484,7 @@ def _cards_using(root: Path, dataset: str) -> list[str]:
     out = []
     for card in gitindex.files_matching(root, CARD_SUFFIX):
         try:
-            env = strictjson.loads((root / card).read_bytes())
+            env = strictjson.loads(read_regular(root / card))
             statement = strictjson.loads(base64.b64decode(env["payload"]))
             if any(d.get("name") == dataset for d in statement["predicate"].get("datasets", [])):
                 out.append(card)

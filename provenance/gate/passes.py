@@ -17,6 +17,7 @@ import hashlib
 import os
 
 from .._version import __version__
+from ..regularfile import read_regular
 
 
 def policy_inputs(root: str) -> str:
@@ -34,8 +35,7 @@ def policy_inputs(root: str) -> str:
                 continue
             if os.path.isfile(path):
                 h.update(f"{sub}/{name}\n".encode())
-                with open(path, "rb") as f:
-                    h.update(f.read())
+                h.update(read_regular(path))
     return h.hexdigest()
 
 

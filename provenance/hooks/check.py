@@ -17,6 +17,7 @@ import sys
 
 from .. import selection as sel
 from ..filenames import DEFAULT_PATTERNS
+from ..regularfile import read_regular
 
 # This module is the hook's fast path: os.path rather than pathlib, no typing, no third-party import.
 
@@ -134,8 +135,7 @@ def _policy_settled(root: str, listed: dict[str, tuple[str, str]], found: dict) 
     new = _hash_for("sha256" if any(len(b) == 64 for _, b in staged.values()) else "sha1")
     worktree = {}
     for path in _policy_files(root):
-        with open(os.path.join(root, path), "rb") as f:
-            data = f.read()
+        data = _bytes(os.path.join(root, path))
         worktree[path] = new(b"blob %d\0" % len(data) + data).hexdigest()
     if worktree != {p: b for p, (_, b) in staged.items()}:
         return False
@@ -312,9 +312,19 @@ def _stamp(files: list[str]) -> list[list[object]]:
     return out
 
 
+def _bytes(path: str) -> bytes:
+    """A regular file's bytes (a named pipe is refused, not waited on); any refusal is an OSError here,
+    which sends the hook to the full check, which says what is wrong."""
+    from ..errors import ProvError
+
+    try:
+        return read_regular(path)
+    except ProvError as e:
+        raise OSError(e.message) from None
+
+
 def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as f:
-        return f.read()
+    return _bytes(path).decode("utf-8")
 
 
 def _index(root: str) -> dict | None:  # type: ignore[type-arg]

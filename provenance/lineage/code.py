@@ -53,7 +53,7 @@ def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
         for p in exclude:
             try:
                 excludes.append(f":(exclude){p.resolve().relative_to(top).as_posix()}")
-            except ValueError:
+            except (ValueError, RuntimeError, OSError):  # outside the tree, or a link loop: nothing to exclude
                 continue
         diff = b""
         if commit is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import ManifestError, NotFoundError
 from ..filenames import PROV_DIR
 from ..model.dataset import DatasetManifest
+from ..regularfile import read_regular
 from ..selection import manifest_name
 from . import atomic
 from .repo import ProvRepo
@@ -37,7 +38,7 @@ def load(repo: ProvRepo, name: str) -> tuple[DatasetManifest, bytes]:
     manifest = load_model(DatasetManifest, path)
     if manifest.name != name:
         raise ManifestError(str(path), "name", f"is {manifest.name!r} but the file is named {path.name}")
-    return manifest, path.read_bytes()
+    return manifest, read_regular(path)
 
 
 def names(repo: ProvRepo) -> list[str]:

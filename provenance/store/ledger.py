@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -52,11 +53,14 @@ def _line_digest(line: bytes) -> str:
 def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateKey, now: dt.datetime) -> Entry:
     repo.prov_dir.mkdir(parents=True, exist_ok=True)
     try:  # never through a link: an entry appended to a file elsewhere is an entry the repository lacks
-        fd = os.open(repo.ledger_file, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
+        fd = os.open(repo.ledger_file, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     except OSError as e:
         if e.errno != errno.ELOOP:
             raise
         raise UsageError(f"{repo.ledger_file}: is a symbolic link; the ledger must be the file itself") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UsageError(f"{repo.ledger_file}: is not a regular file; the ledger must be a file")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         last = _last_line(fd)
@@ -101,7 +105,9 @@ def _last_line(fd: int) -> bytes | None:
 def read(repo: ProvRepo) -> list[bytes]:
     if not repo.ledger_file.exists():
         return []
-    return [line for line in repo.ledger_file.read_bytes().split(b"\n") if line.strip()]
+    from ..regularfile import read_regular
+
+    return [line for line in read_regular(repo.ledger_file, limit=1 << 34).split(b"\n") if line.strip()]
 
 
 def entries(lines: Iterable[bytes]) -> list[Entry]:

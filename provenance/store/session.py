@@ -19,7 +19,27 @@ def hasher_for(repo: ProvRepo | None, show_progress: bool | None = None) -> Hash
 
 
 def write_output(path: Path, text: str) -> None:
-    """Write a file the user asked for (``-o FILE``), atomically like everything prov writes."""
+    """Write a file the user asked for (``-o FILE``), atomically like everything prov writes.
+
+    An atomic write replaces whatever is at the path, so the path is checked first: never a device, a
+    pipe or a directory (as root, ``-o /dev/null`` would replace the device), never a file prov keeps
+    (a signed card, anything under ``.prov/``), never an artefact prov knows by its card."""
+    import os
+    import stat
+
+    from ..errors import UsageError
+    from ..filenames import CARD_SUFFIX, PROV_DIR
     from . import atomic
 
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise UsageError(f"-o {path}: is not a regular file; give a new file name")
+    real = Path(os.path.realpath(path))
+    if real.name.endswith(CARD_SUFFIX) or any(p.name == PROV_DIR for p in (real, *real.parents)):
+        raise UsageError(f"-o {path}: is a file prov keeps (a signed card or under {PROV_DIR}/); choose another name")
+    if st is not None and real.with_name(real.name + CARD_SUFFIX).exists():
+        raise UsageError(f"-o {path}: is an artefact with a signed card; choose another name")
     atomic.write_text(path, text)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..crypto import keys as _keys
 from ..errors import NotFoundError, SigningKeyError, UsageError
 from ..home import prov_home
+from ..regularfile import read_regular
 from . import atomic
 
 KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -56,8 +57,8 @@ def names() -> list[str]:
 def default_name() -> str | None:
     path = _default_file()
     try:
-        name = path.read_bytes().decode("utf-8").strip()
-    except FileNotFoundError:
+        name = read_regular(path, limit=4096).decode("utf-8").strip()
+    except NotFoundError:
         name = ""
     except UnicodeDecodeError:
         name = "\ufffd"
@@ -98,8 +99,8 @@ def generate(name: str, key_type: _keys.KeyType, passphrase: bytes | None) -> _k
 def load_public(name: str) -> _keys.PublicKeyInfo:
     path = public_path(name)
     try:
-        return _keys.PublicKeyInfo.of(name, _keys.load_public_pem(path.read_bytes()))
-    except FileNotFoundError:
+        return _keys.PublicKeyInfo.of(name, _keys.load_public_pem(read_regular(path, limit=1 << 20)))
+    except NotFoundError:
         if private_path(name).exists():
             # The .pub file is a convenience; derive it when missing.
             key = load_private(name, lambda _: None)
@@ -123,7 +124,7 @@ def load_private(name: str, passphrase: PassphraseProvider = env_passphrase) -> 
         raise SigningKeyError(
             f"{path}: permissions {stat.S_IMODE(st.st_mode):04o} are too open; run `chmod 600 {path}`"
         )
-    data = path.read_bytes()
+    data = read_regular(path, limit=1 << 20)
     secret = None if b"ENCRYPTED" not in data else passphrase(name)
     if b"ENCRYPTED" in data and not secret:
         raise SigningKeyError(f"{path}: key is encrypted; set {PASSPHRASE_ENV} or run in a terminal to be asked")
