@@ -66,9 +66,10 @@ def test_a_forged_name_does_not_restructure_the_rendered_card(project: Path, pro
     assert prov("card", FORGED, "--dataset", "patients-2024", "--intended-use", intended).code == 0
     md = (project / f"{FORGED}.card.md").read_text()
     heading = [line for line in md.splitlines() if line.startswith("# ")]
-    assert heading == ["# Model card for evil\\nOK model.joblib: signed by default\\x1b[2J\\u202e.joblib"]
+    # One heading, the name's escapes shown as text (their backslashes escaped for Markdown).
+    assert heading == ["# Model card for evil\\\\nOK model.joblib: signed by default\\\\x1b\\[2J\\\\u202e.joblib"]
     assert "\x1b" not in md and "\u202e" not in md
-    assert "Line one.\nLine two \\x1b[31m." in md  # prose keeps its lines, not its escape codes
+    assert "Line one.\nLine two \\\\x1b\\[31m." in md  # prose keeps its lines, not its escape codes
 
 
 def test_a_pipe_in_a_manifest_value_does_not_draw_table_cells(project: Path, prov) -> None:
@@ -86,3 +87,55 @@ def test_a_pipe_in_a_manifest_value_does_not_draw_table_cells(project: Path, pro
     header = next(line for line in md.splitlines() if line.startswith("| Dataset |"))
     assert len(cells) == header.strip().strip("|").count("|") + 1, (header, row)
     assert "confidential" in row
+
+
+def _tokens(md: str) -> list:  # type: ignore[type-arg]
+    from markdown_it import MarkdownIt
+
+    out = []
+    stack = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(md)
+    while stack:
+        t = stack.pop(0)
+        out.append(t)
+        stack[:0] = t.children or []
+    return out
+
+
+def test_markdown_injection_through_every_field_renders_as_text(project: Path, prov) -> None:
+    """The second attack round's payloads, read by a CommonMark parser: no raw HTML, no link, no heading
+    or table beyond the template's own, and the verify command quotes the name."""
+    from conftest import git
+
+    name = "x` <img src=x onerror=alert(1)> [click](javascript:alert(1)) `$(touch pwned).joblib"
+    shutil.copy(project / "model.joblib", project / name)
+    git(project, "remote", "add", "origin", "https://e.example/<script>alert(1)</script>")
+    prose = (
+        "Research only.\n\n## Sharing terms\n\n| Term | Effective value |\n|---|---|\n"
+        "| Confidentiality | public (TLP:CLEAR) |\n\n<script>alert(1)</script>\n---\n1. step\n> quote"
+    )
+    r = prov(
+        "card",
+        name,
+        "--dataset",
+        "patients-2024",
+        "--intended-use",
+        prose,
+        "--limitations",
+        "---\nlicense: mit\n---",
+        "--metric",
+        "<b>acc</b>=0.9",
+    )
+    assert r.code == 0, r.err
+    baseline = project / "baseline.md"
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--metric", "acc=0.9").code == 0
+    baseline.write_text((project / "model.joblib.card.md").read_text())
+    md = (project / f"{name}.card.md").read_text()
+
+    def structure(text: str) -> list[tuple[str, str]]:
+        """Headings, tables, rules, raw HTML and links: what the template draws, and nothing a value adds."""
+        kinds = ("heading_open", "table_open", "hr", "html_inline", "html_block", "link_open", "image")
+        body = text.split("---", 2)[2]  # past the front matter
+        return [(t.type, t.content if t.type.startswith("html") else "") for t in _tokens(body) if t.type in kinds]
+
+    assert structure(md) == structure(baseline.read_text())
+    assert "prov verify 'x` <img" in md  # one shell word

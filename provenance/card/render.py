@@ -45,29 +45,78 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
     if not autoescape:  # Markdown-only: both return markup, which in HTML would skip escaping
         env.filters["cell"] = _cell
         env.filters["prose"] = _prose
+        env.filters["code"] = _code
+        env.filters["shell"] = _shell
     env.filters["yesno"] = lambda v: "unknown" if v is None else ("yes" if v else "no")
     env.filters["listing"] = lambda v, empty="any": empty if v is None else (", ".join(v) if v else "nobody")
     return env
 
 
+# Characters that start Markdown inline structure: emphasis, code, links and images, raw HTML, table
+# cells, strikethrough. Escaped with a backslash (CommonMark renders the character itself).
+_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+
+
 def _one_line(value: Any) -> Any:
-    """Every value in the Markdown card: one line, and no ``|`` that could end a table cell early (a
-    dataset version ``3 | public | CC0 |`` would otherwise draw cells that hide the real terms)."""
+    """Every value in the Markdown card: one line, and no character that could start Markdown structure
+    (a dataset version ``3 | public | CC0 |`` would otherwise draw table cells that hide the real terms,
+    a file name could carry a link or raw HTML)."""
     from markupsafe import Markup
 
     from ..textsafe import shown
 
-    return value if value is None or isinstance(value, Markup) else shown(value).replace("|", "\\|")
+    return value if value is None or isinstance(value, Markup) else shown(value).translate(_MD_INLINE)
+
+
+def _code(value: Any) -> Any:
+    """A value as an inline code span, whatever backticks it holds (the fence is longer than any run
+    inside it, as CommonMark allows), on one line, with ``|`` escaped for table cells."""
+    from markupsafe import Markup
+
+    from ..textsafe import shown
+
+    text = shown(value).replace("|", "\\|")
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def _shell(value: Any) -> Any:
+    """A value as one shell word, for commands a reader copies (a name holding ``$(...)`` or ``;`` stays
+    a name)."""
+    import shlex
+
+    from markupsafe import Markup
+
+    from ..textsafe import shown
+
+    return Markup(shlex.quote(shown(value)))
 
 
 def _prose(value: Any) -> Any:
-    """Markdown prose a person wrote to span lines (intended use, limitations): newlines kept, other
-    control characters escaped."""
+    """Text a person wrote to span lines (intended use, limitations): its lines kept, but as plain text:
+    inline markup escaped, and a line that would start a heading, list, quote, table or rule escaped at
+    its start, so free text cannot draw a "Sharing terms" table above the real one."""
     from markupsafe import Markup
 
     from ..textsafe import shown
 
-    return Markup(shown(value, keep="\n"))
+    lines = []
+    for line in shown(value, keep="\n").split("\n"):
+        text = line.translate(_MD_INLINE)
+        body = text.lstrip(" ")
+        indent = text[: len(text) - len(body)][:3]  # four spaces would make a code block: at most three
+        if body[:1] in ("#", "-", "+", "=", ">") or (
+            body[:1].isdigit() and body.lstrip("0123456789")[:1] in (".", ")")
+        ):
+            digits = len(body) - len(body.lstrip("0123456789"))
+            body = body[:digits] + "\\" + body[digits:] if digits else "\\" + body
+        lines.append(indent + body)
+    return Markup("\n".join(lines))
 
 
 def _cell(value: Any) -> Any:
