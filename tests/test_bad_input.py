@@ -554,3 +554,86 @@ def test_a_failed_record_puts_the_previous_model_back(project: Path) -> None:
         assert (project / "model.joblib").read_bytes() == before
         assert provenance.verify(project / "model.joblib").verified
     assert not list(project.glob(".model.joblib.prov-previous"))
+
+
+def _run_child(project: Path, *args: str) -> tuple[int, str]:
+    """The CLI in a child with a time limit: a regression to waiting on a pipe fails instead of hanging."""
+    import subprocess
+    import sys
+
+    code = "import sys; from provenance.cli.entry import main; sys.exit(main(sys.argv[1:]))"
+    r = subprocess.run([sys.executable, "-c", code, *args], cwd=project, capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stderr
+
+
+def test_second_round_pipes_where_prov_keeps_files(project: Path, prov, prov_home: Path) -> None:
+    import os
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+
+    def piped(path: Path, *args: str) -> None:
+        keep = path.with_name(path.name + ".keep")
+        os.rename(path, keep)
+        os.mkfifo(path)
+        try:
+            code, err = _run_child(project, *args)
+            assert code in (1, 2) and "internal error" not in err and len(err.strip().splitlines()) <= 2, (args, err)
+        finally:
+            path.unlink()
+            os.rename(keep, path)
+
+    piped(project / "model.joblib.prov.json", "verify", "model.joblib")
+    piped(project / ".prov" / "ledger.jsonl", "log")
+    piped(project / ".prov" / "ledger.jsonl", "export", "model.joblib", "--to", "out", *ALLOWED)
+    piped(project / ".prov" / ".gitignore", "init", "--owner", "X")
+    piped(project / ".prov" / "config.yaml", "check", "model.joblib")
+    piped(prov_home / "keys" / "default.pub", "key", "list")
+    piped(prov_home / "keys" / "default.key", "card", "model.joblib", "--dataset", "patients-2024", "--overwrite")
+    assert not (project / "out").exists()
+
+
+def test_second_round_values_and_files(project: Path, prov, prov_home: Path) -> None:
+    import os
+    import zipfile
+
+    import joblib
+
+    bad = os.fsdecode(b"a\xffb")
+    for args in (("--intended-use", bad), ("--metric", f"acc={bad}"), ("--licence-link", f"http://a/{bad}")):
+        _one_line_bad_input(prov("card", "model.joblib", "--dataset", "patients-2024", *args))
+    _one_line_bad_input(prov("export", "model.joblib", "--to", f"o{bad}", *ALLOWED))
+    # A model whose attribute holds a lone surrogate: escaped into the card, which stays strict JSON.
+    model = joblib.load(project / "model.joblib")
+    model.steps[-1][1].random_state = "\udc80x"
+    joblib.dump(model, project / "sur.joblib")
+    assert prov("card", "sur.joblib", "--dataset", "patients-2024").code == 0
+    assert prov("verify", "sur.joblib").code == 0
+    # A skops file nested too deeply to read: one line, not a crash.
+    with zipfile.ZipFile(project / "deep.skops", "w") as z:
+        z.writestr("schema.json", "[" * 200_000 + "]" * 200_000)
+    r = prov("card", "deep.skops", "--dataset", "patients-2024")
+    _one_line_bad_input(r)
+    assert "nested too deeply" in r.err
+    # A card that is a link to itself; a keys directory that is a file.
+    os.symlink("loop.joblib.prov.json", project / "loop.joblib.prov.json")
+    shutil.copy(project / "model.joblib", project / "loop.joblib")
+    r = prov("card", "loop.joblib", "--dataset", "patients-2024")
+    assert r.code == 0 and not (project / "loop.joblib.prov.json").is_symlink()  # the link is replaced
+    shutil.rmtree(prov_home / "keys")
+    (prov_home / "keys").write_text("x")
+    _one_line_bad_input(prov("init", "--owner", "X"))
+
+
+def test_second_round_outputs_that_are_not_ours_to_replace(project: Path, prov) -> None:
+    import os
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    os.mkfifo(project / "pipe")
+    kept = {p: (project / p).read_bytes() for p in ("model.joblib", "model.joblib.prov.json", ".prov/config.yaml")}
+    for out in (*kept, ".prov/ledger.jsonl", "pipe", "/dev/null", "."):
+        r = prov("card", "model.joblib", "--render", "-o", out)
+        _one_line_bad_input(r)
+    assert {p: (project / p).read_bytes() for p in kept} == kept
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert prov("card", "model.joblib", "--render", "-o", "card.md").code == 0
+    assert prov("card", "model.joblib", "--render", "-o", "card.md").code == 0  # its own output: replaced

@@ -389,7 +389,7 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
             schema = json.loads(z.read("schema.json"))
     except RecursionError:
         facts.method = "none"
-        facts.notes.append("not a readable skops file: schema.json is nested too deeply")
+        facts.notes.append("schema.json is nested too deeply")
         return facts
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         facts.method = "none"
