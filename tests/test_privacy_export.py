@@ -106,7 +106,7 @@ def test_unaudited_logistic_regression_is_refused_with_the_command_to_run(clinic
 def test_rendered_card_says_it_plainly(clinic: Path, prov) -> None:
     _card(prov, "knn.joblib")
     text = (clinic / "knn.joblib.card.md").read_text()
-    assert "This model stores 284 training rows verbatim in `_fit_X`" in text
+    assert "This model stores 284 training rows verbatim in \\`_fit_X\\`" in text  # as text, not code
     assert "## Privacy" in text and "Membership inference" in text
 
 

@@ -52,9 +52,10 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
     return env
 
 
-# Characters that start Markdown inline structure: emphasis, code, links and images, raw HTML, table
-# cells, strikethrough. Escaped with a backslash (CommonMark renders the character itself).
-_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+# Characters that start Markdown structure inside a line: code spans, links and images, raw HTML,
+# table cells, and the backslash itself (so a value cannot un-escape what follows). Escaped with a
+# backslash; CommonMark renders the character. Emphasis is left alone: it restyles, it adds nothing.
+_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`[]<>|"})
 
 
 def _one_line(value: Any) -> Any:
