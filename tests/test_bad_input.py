@@ -297,6 +297,7 @@ def test_audit_tables_the_model_cannot_read(project: Path, prov) -> None:
         "nan.csv": ("\n".join([good[0], "nan" + good[1][good[1].index(",") :], *good[2:]]).encode(), "NaN"),
         "random.parquet": (bytes(range(256)) * 4, "not a readable Parquet table"),
         "header-only.csv": (good[0].encode() + b"\n", "empty"),
+        "one-column.csv": (b"diagnosis\n1\n0\n", "feature columns besides the target"),  # found by the fuzzer
     }
     for name, (data, says) in cases.items():
         (project / name).write_bytes(data)

@@ -27,6 +27,8 @@ def read_table(path: Path, target: str | None) -> tuple[np.ndarray, np.ndarray, 
         index = header.index(target)
     else:
         raise UsageError(f"{path}: no column {target!r} for --target (columns: {', '.join(header[:12])}…)")
+    if len(header) < 2:
+        raise UsageError(f"{path}: {len(header)} column; a table needs feature columns besides the target")
     y = _column(columns[index])
     features = [_column(c) for i, c in enumerate(columns) if i != index]
     names = [h for i, h in enumerate(header) if i != index]
