@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .model import Config, DatasetManifest, Decision, ModelCard, Verification
 from .model.export import BundleVerification, ExportRecord
+from .model.lineage import Lineage
 
 SCHEMAS = {
     "dataset-manifest.schema.json": (DatasetManifest, "prov dataset manifest (.prov/datasets/NAME.yaml)"),
@@ -28,6 +29,7 @@ SCHEMAS = {
         "prov export record: the in-toto predicate https://prov-cards.dev/export/v1",
     ),
     "bundle-verification.schema.json": (BundleVerification, "prov verify BUNDLE_DIR --json output"),
+    "lineage.schema.json": (Lineage, "prov lineage --json output"),
 }
 
 

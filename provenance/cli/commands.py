@@ -17,6 +17,11 @@ COMMANDS = {
         "check",
         "Check staged artefacts and data against the repository's audience.",
     ),
+    "lineage": (
+        "provenance.cli.lineage_cmd",
+        "lineage",
+        "Show what an artefact was made from, each ancestor checked.",
+    ),
     "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards and exports."),
 }
 
