@@ -84,6 +84,7 @@ def test_api_holds_flat_use_cases() -> None:
         "check",
         "audit",
         "log",
+        "lineage",
         "datasets",
         "keys",
         "init",

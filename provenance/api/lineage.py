@@ -10,6 +10,7 @@ from ..gate.context import DecisionContext
 from ..model.lineage import Lineage
 from ..store.repo import require_repo
 from ..store.session import utcnow
+from .verify import verify_target
 
 
 def lineage(artefact: Path) -> Lineage:
@@ -19,4 +20,4 @@ def lineage(artefact: Path) -> Lineage:
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
     repo = require_repo(artefact)
-    return build(artefact, DecisionContext.load(repo, utcnow()), repo)
+    return build(artefact, DecisionContext.load(repo, utcnow()), repo, verify_target)

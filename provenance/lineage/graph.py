@@ -14,9 +14,8 @@ from ..model.lineage import Lineage, LineageEdge, LineageNode
 MAX_DEPTH = 64  # cards name their parents by digest, so a cycle is impossible; a bound is still cheap
 
 
-def build(artefact: Path, ctx, repo) -> Lineage:  # type: ignore[no-untyped-def]
-    from ..api.verify import verify_target
-
+def build(artefact: Path, ctx, repo, verify_target) -> Lineage:  # type: ignore[no-untyped-def]
+    """``verify_target`` is the use case's verifier (``api.verify``), passed in: lineage sits below api."""
     nodes: dict[str, LineageNode] = {}
     edges: list[LineageEdge] = []
 
