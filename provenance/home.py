@@ -18,8 +18,9 @@ def prov_home() -> Path:
         base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
         path = Path(base) / "prov"
         source = f"the per-user prov directory {path}"
-    nearest = next((p for p in (path, *path.parents) if os.path.lexists(p)), None)
-    if nearest is not None and not nearest.is_dir():
+    from .regularfile import file_in_the_way
+
+    if (nearest := file_in_the_way(path)) is not None:
         from .errors import UsageError
 
         raise UsageError(

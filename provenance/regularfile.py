@@ -55,3 +55,10 @@ def read_regular(path: Path, limit: int = LIMIT) -> bytes:
     if len(data) > limit:
         raise UsageError(f"{path}: larger than the {limit >> 20} MiB prov reads from such a file")
     return data
+
+
+def file_in_the_way(path: Path) -> Path | None:
+    """What stops ``path`` from being (made) a directory: the nearest existing path at or above it, when
+    that is a file or a broken link; None when ``mkdir -p`` could succeed."""
+    nearest = next((p for p in (path, *path.parents) if os.path.lexists(p)), None)
+    return nearest if nearest is not None and not nearest.is_dir() else None

@@ -28,6 +28,7 @@ from ..errors import UsageError
 from ..gate.commit import WorkTreeView
 from ..gate.context import DecisionContext
 from ..model.decision import Decision, Recipient
+from ..regularfile import file_in_the_way
 from ..store import ledger, userkeys
 from ..store.repo import ProvRepo, require_repo
 from ..store.session import hasher_for, utcnow
@@ -108,8 +109,7 @@ def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> Target:
         raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
     if to.exists() and not to.is_dir():
         raise UsageError(f"--to {to}: exists and is not a directory")
-    nearest = next((p for p in (to, *to.parents) if os.path.lexists(p)), None)
-    if nearest is not None and not nearest.is_dir():
+    if (nearest := file_in_the_way(to)) is not None:
         raise UsageError(f"--to {to}: {nearest} is a file, so no directory can be made there")
     pinned = pin_target(to)
     target = pinned.path

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..crypto import keys as _keys
 from ..errors import UsageError
 from ..model.config import Config, Repository
-from ..regularfile import read_regular
+from ..regularfile import file_in_the_way, read_regular
 from ..store import config as config_store
 from ..store import trust, userkeys
 from ..store.atomic import write_text
@@ -30,8 +30,7 @@ def _check_directory(root: Path) -> None:
     target somewhere the user did not name), not under a file."""
     if root.is_symlink() and not root.exists():
         raise UsageError(f"{root}: is a symbolic link to {os.readlink(root)}, which does not exist; give a directory")
-    nearest = next((p for p in (root, *root.parents) if os.path.lexists(p)), None)
-    if nearest is not None and not nearest.is_dir():
+    if (nearest := file_in_the_way(root)) is not None:
         raise UsageError(f"{root}: {nearest} is a file, so no directory can be made there")
 
 

@@ -14,8 +14,9 @@ def make_parent(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         from ..errors import UsageError
+        from ..regularfile import file_in_the_way
 
-        blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), path.parent)
+        blocker = file_in_the_way(path.parent) or path.parent
         raise UsageError(f"{path}: {blocker} is a file, so no directory can be made there") from None
 
 
