@@ -10,6 +10,7 @@ RENDERED_SUFFIX = ".card.md"  # the rendered card beside it
 RECORD_NAME = "export.prov.json"  # the signed export record of a bundle
 NOTICES_NAME = "LICENCE-NOTICES.md"  # licence notices that travel with a bundle
 SIGNER_NAME = "signer.pub"  # the signers' public keys in a bundle (for the recipient's records)
+REVOCATIONS_NAME = "revocations.dsse.json"  # the signed revocation list that travels in a bundle
 MANIFEST_SUFFIXES = (".yaml", ".yml")  # .prov/datasets/NAME.yaml (or .yml)
 
 # Every artefact format prov knows, by file suffix: (format, an artefact by default?). The default
@@ -46,16 +47,18 @@ DEFAULT_PATTERNS = [f"*{suffix}" for suffix, (_, default) in FORMATS.items() if 
 IGNORED_TOP_LEVEL = frozenset({".git", ".gitattributes", ".github", ".gitignore"})
 
 # What may live under .prov/ (relative to it); anything else there blocks a commit.
-PROV_FILES = ("config.yaml", "ledger.jsonl", ".gitignore", "keys/revocations.yaml")
+PROV_FILES = ("config.yaml", "ledger.jsonl", ".gitignore", "keys/revocations.yaml", "withdrawals.jsonl")
 
 
 def bundle_names(artefact_name: str) -> list[str]:
-    """The files an export bundle of ``artefact_name`` holds; the export record is written last."""
+    """The files an export bundle of ``artefact_name`` may hold (the revocation list only when the
+    repository has revocations); the export record is written last."""
     return [
         artefact_name,
         artefact_name + CARD_SUFFIX,
         artefact_name + RENDERED_SUFFIX,
         SIGNER_NAME,
         NOTICES_NAME,
+        REVOCATIONS_NAME,
         RECORD_NAME,
     ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .model import Config, DatasetManifest, Decision, ModelCard, Verification
 from .model.export import BundleVerification, ExportRecord
-from .model.lineage import Lineage
+from .model.lineage import AffectedReport, Lineage
 
 SCHEMAS = {
     "dataset-manifest.schema.json": (DatasetManifest, "prov dataset manifest (.prov/datasets/NAME.yaml)"),
@@ -30,6 +30,7 @@ SCHEMAS = {
     ),
     "bundle-verification.schema.json": (BundleVerification, "prov verify BUNDLE_DIR --json output"),
     "lineage.schema.json": (Lineage, "prov lineage --json output"),
+    "affected.schema.json": (AffectedReport, "prov lineage --affected-by --json output"),
 }
 
 

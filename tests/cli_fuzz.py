@@ -553,6 +553,7 @@ WRITES: dict[str, list[str]] = {
     "key revoke": ["p/.prov/keys", "p/.prov/keys/revocations.yaml", "p/.prov/ledger.jsonl"],
     "key export": ["{o}"],
     "dataset add": ["p/.prov/datasets", "p/.prov/datasets/*", "p/.prov/ledger.jsonl"],
+    "dataset withdraw": ["p/.prov/withdrawals.jsonl", "p/.prov/ledger.jsonl"],
     "card": ["{a}.prov.json", "{a}.card.md", "p/.prov/ledger.jsonl", "{o}"],
     "export": ["{to}", "{to}/*", "p/.prov/ledger.jsonl"],
 }

@@ -146,18 +146,33 @@ def test_revoked_key(project: Path, prov) -> None:
     card = _predicate(project / "model.joblib.prov.json")
     keyid = card["created"]["signer"]["keyid"]
 
-    # Revoked after signing: the old card still verifies.
+    # Revoked after signing: the old card is in the ledger, so the revocation keeps it valid.
     assert prov("key", "revoke", keyid, "--reason", "laptop lost").code == 0
     assert prov("verify", "model.joblib").code == 0
+    import hashlib
 
-    # Revoked before the signing time: the card fails with KEY_REVOKED.
     revs = project / ".prov" / "keys" / "revocations.yaml"
     entries = yaml.safe_load(revs.read_text())
-    entries[0]["revoked_at"] = "2020-01-01T00:00:00+00:00"
+    digest = hashlib.sha256((project / "model.joblib.prov.json").read_bytes()).hexdigest()
+    assert entries[0]["still_valid"] == [digest]
+
+    # A card the revocation does not keep valid fails, whatever the dates say.
+    entries[0]["still_valid"] = []
     revs.write_text(yaml.safe_dump(entries))
     r = prov("verify", "model.joblib", "--json")
     assert r.code == 1
     assert [x["code"] for x in json.loads(r.out)["reasons"]] == ["KEY_REVOKED"]
+
+    # A revocation written before prov listed what stays valid keeps nothing valid (fail closed) until
+    # `prov key revoke` is run again, which fills the list in from the ledger and never moves the time.
+    del entries[0]["still_valid"]
+    revs.write_text(yaml.safe_dump(entries))
+    r = prov("verify", "model.joblib")
+    assert r.code == 1 and "re-run `prov key revoke`" in r.err
+    assert prov("key", "revoke", keyid).code == 0
+    assert yaml.safe_load(revs.read_text())[0]["still_valid"] == [digest]
+    assert yaml.safe_load(revs.read_text())[0]["revoked_at"] == entries[0]["revoked_at"]
+    assert prov("verify", "model.joblib").code == 0
 
     # And a revoked key cannot sign new cards.
     r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite")

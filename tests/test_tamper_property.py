@@ -39,7 +39,7 @@ def _verify(envelope: dict) -> bool:
         artefact_name="m.joblib",
         card_name="m.joblib.prov.json",
         candidates=[INFO],
-        revoked_at={},
+        revoked={},
         actual_sha256=DIGEST,
     ).verified
 
@@ -71,6 +71,6 @@ def test_any_flipped_byte_fails(position: int, flip: int, field: str) -> None:
 @given(text=st.binary(max_size=300))
 def test_garbage_card_never_verifies_nor_crashes(text: bytes) -> None:
     result = verify_card(
-        text, artefact_name="m", card_name="m.prov.json", candidates=[INFO], revoked_at={}, actual_sha256=DIGEST
+        text, artefact_name="m", card_name="m.prov.json", candidates=[INFO], revoked={}, actual_sha256=DIGEST
     )
     assert not result.verified and result.reasons

@@ -26,7 +26,7 @@ ARGS = {
     "artefact_name": "m.joblib",
     "card_name": "m.joblib.prov.json",
     "candidates": [INFO],
-    "revoked_at": {},
+    "revoked": {},
     "actual_sha256": DIGEST,
 }
 

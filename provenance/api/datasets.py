@@ -11,7 +11,10 @@ from ..digest import Hasher, root_digest
 from ..errors import CheckFailed, NotFoundError
 from ..model.dataset import DataFile, DatasetManifest
 from ..model.decision import Reason
+from ..model.lineage import AffectedReport
+from ..model.withdrawal import Withdrawal
 from ..store import datasets as store
+from ..store import userkeys
 from ..store.repo import ProvRepo, require_repo
 from ..store.session import hasher_for, utcnow
 from ..store.yamlio import load_yaml, parse_model
@@ -144,3 +147,58 @@ def check(names: list[str], start: Path | None = None, now: dt.datetime | None =
         reasons = verify_files(repo, manifest, hasher) + date_reasons(manifest, today)
         results.append(DatasetCheck(name, not any(r.severity == "block" for r in reasons), reasons))
     return results
+
+
+@dataclass(frozen=True)
+class WithdrawResult:
+    withdrawal: Withdrawal
+    new: bool  # False: the dataset was already withdrawn (the first withdrawal stands)
+    affected: AffectedReport
+
+
+def withdraw(
+    name: str,
+    reason: str,
+    note: str | None = None,
+    start: Path | None = None,
+    *,
+    key_name: str | None = None,
+    passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
+    now: dt.datetime | None = None,
+) -> WithdrawResult:
+    """Record that ``name`` may no longer be used: a signed line in ``.prov/withdrawals.jsonl`` and a
+    ledger entry. From then on the decision blocks every descendant that may hold the data.
+
+    The dataset need not be registered any more (a manifest deleted before anyone withdrew it is the
+    case this exists for); its name must be one a manifest or a card has used, so a typo is caught."""
+    import hashlib
+
+    from ..errors import UsageError
+    from ..model.withdrawal import REASONS
+    from ..store import ledger
+    from ..store import withdrawals as withdrawal_store
+    from .keys import load_signing_key
+    from .lineage import affected_by
+
+    if reason not in REASONS:
+        raise UsageError(f"--reason {reason!r}: use one of {', '.join(REASONS)}")
+    repo = require_repo(start)
+    now = now or utcnow()
+    registered = name in store.names(repo)
+    report = affected_by(name, repo.root)
+    if not registered and not report.artefacts:
+        known = ", ".join(store.names(repo)) or "none"
+        raise NotFoundError(
+            f"no dataset named {name!r} is registered (known: {known}) and no card names it; check the name"
+        )
+    existing = withdrawal_store.by_dataset(withdrawal_store.load(repo)).get(name)
+    if existing is not None:
+        return WithdrawResult(existing, False, report)
+    manifest_sha = hashlib.sha256(store.load(repo, name)[1]).hexdigest() if registered else None
+    withdrawal = Withdrawal(dataset=name, reason=reason, time=now, note=note, manifest_sha256=manifest_sha)  # type: ignore[arg-type]
+    _, key = load_signing_key(key_name, repo, passphrase, now)
+    # Ledger first (write-ahead): if it cannot be appended, the withdrawals file is not touched.
+    signed_payload = withdrawal.model_dump(mode="json", exclude_none=True)
+    ledger.append(repo, "dataset-withdraw", {"withdrawal": signed_payload}, key, now)
+    withdrawal_store.append(repo, withdrawal, key)
+    return WithdrawResult(withdrawal, True, report)

@@ -9,6 +9,7 @@ export record, a bundle does not verify.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ from ..card.bundle_writer import (
 )
 from ..card.files import split_target
 from ..errors import UsageError
+from ..filenames import RECORD_NAME
 from ..gate.commit import WorkTreeView
 from ..gate.context import DecisionContext
 from ..model.decision import Decision, Recipient
-from ..regularfile import file_in_the_way
+from ..regularfile import file_in_the_way, read_regular
 from ..store import ledger, userkeys
 from ..store.repo import ProvRepo, require_repo
 from ..store.session import hasher_for, utcnow
@@ -71,20 +73,17 @@ def export(
     if decision.allowed and signed is not None:
         check_no_clobber(to, artefact, signed)
 
-    def record(allowed: bool) -> None:
-        ledger.append(
-            repo,
-            "export",
-            {
-                "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
-                "allowed": allowed,
-                "recipient": recipient.model_dump(mode="json"),
-                "to": str(to),
-                "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
-            },
-            key,
-            now,
-        )
+    def record(allowed: bool, record_sha256: str | None = None) -> None:
+        data = {
+            "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
+            "allowed": allowed,
+            "recipient": recipient.model_dump(mode="json"),
+            "to": str(to),
+            "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
+        }
+        if record_sha256 is not None:  # what a later revocation of this key keeps valid
+            data["record_sha256"] = record_sha256
+        ledger.append(repo, "export", data, key, now)
 
     if not decision.allowed or signed is None:
         record(False)  # a refusal is its outcome
@@ -95,7 +94,7 @@ def export(
     existed = target.self_id is not None
     files = write_bundle(job, target)
     try:
-        record(True)
+        record(True, hashlib.sha256(read_regular(target.path / RECORD_NAME)).hexdigest())
     except BaseException:
         withdraw_bundle(to, files, existed)
         raise

@@ -76,8 +76,58 @@ def trust_key(
     return trust.trust(repo, info.key, name or pubfile.name.removesuffix(".pem").removesuffix(".pub"))
 
 
-def revoke_key(which: str, reason: str, start: Path | None = None, now: dt.datetime | None = None) -> trust.Revocation:
-    return trust.revoke(require_repo(start), which, reason, now or utcnow())
+@dataclass(frozen=True)
+class RevokeResult:
+    revocation: trust.Revocation
+    ledgered: bool  # a key-revoke entry was appended (needs a usable signing key of yours)
+    revoked_cards: list[str]  # cards in this repository the key signed that do not stay valid
+
+
+def revoke_key(
+    which: str,
+    reason: str,
+    start: Path | None = None,
+    now: dt.datetime | None = None,
+    passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
+    key_name: str | None = None,
+) -> RevokeResult:
+    """Revoke a trusted key from now on, keeping valid exactly what the ledger says it signed before.
+
+    The ledger entry comes first (signed by your key: if that is the key being revoked, this is the last
+    thing it signs), so the chain's order, not a time anyone claims, places the revocation.
+    """
+    from ..store import ledger
+
+    repo = require_repo(start)
+    now = now or utcnow()
+    info = trust.find_trusted(repo, which)
+    keys = trust.trusted_keys(repo)
+    valid = frozenset(ledger.signed_before_revocation(ledger.read(repo), info.keyid, keys))
+    ledgered = False
+    already = trust.revocations(repo).get(info.keyid)
+    if already is None or already.still_valid is None:
+        try:
+            _, key = load_signing_key(key_name, repo, passphrase, now)
+        except SigningKeyError:
+            key = None
+        if key is not None:
+            ledger.append(
+                repo,
+                "key-revoke",
+                {"keyid": info.keyid, "name": info.name, "reason": reason, "still_valid": sorted(valid)},
+                key,
+                now,
+            )
+            ledgered = True
+    rev = trust.revoke(repo, which, reason, now, valid)
+    return RevokeResult(rev, ledgered, _cards_signed_by(repo, info.keyid, rev.still_valid or frozenset()))
+
+
+def _cards_signed_by(repo: ProvRepo, keyid: str, valid: frozenset[str]) -> list[str]:
+    """Cards in the repository whose envelope names ``keyid`` and that the revocation does not keep valid."""
+    from ..lineage.index import CardIndex
+
+    return sorted(e.card for e in CardIndex.open(repo).entries() if keyid in e.keyids and e.card_sha256 not in valid)
 
 
 def export_key(name: str | None, fmt: str = "pem") -> str:
@@ -87,6 +137,19 @@ def export_key(name: str | None, fmt: str = "pem") -> str:
     if fmt == "openssh":
         return _keys.public_openssh(info.key).decode() + f" prov:{info.name}\n"
     raise UsageError(f"--format {fmt!r}: use pem or openssh")
+
+
+def export_revocations(key_name: str | None = None, start: Path | None = None) -> str:
+    """The repository's revocations, signed by your key: the list that travels to recipients."""
+    from ..card import revocation_list
+
+    repo = require_repo(start)
+    now = utcnow()
+    revoked = list(trust.revocations(repo).values())
+    if not revoked:
+        raise UsageError(f"{repo.revocations_file}: no key is revoked here, so there is no list to export")
+    _, key = load_signing_key(key_name, repo, userkeys.env_passphrase, now)
+    return revocation_list.make(revoked, key, now).decode()
 
 
 def signing_key_name(name: str | None) -> str:

@@ -15,7 +15,7 @@ from ..card.paths import split_target
 from ..card.verify import Finding, Verdict, check_card, to_verification
 from ..digest import Hasher, unsigned_entries
 from ..errors import UsageError
-from ..filenames import CARD_SUFFIX, RECORD_NAME
+from ..filenames import CARD_SUFFIX, RECORD_NAME, REVOCATIONS_NAME
 from ..regularfile import read_regular
 from ..store.repo import ProvRepo, find_repo
 from ..store.session import hasher_for
@@ -35,11 +35,13 @@ def check_target(
     *,
     full: bool = False,
     repo: ProvRepo | None = None,
+    revocation_files: Sequence[Path] = (),
 ) -> Verdict:
     """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
-    repository the user works in (never one inside the target). ``full`` also reads the whole card."""
+    repository the user works in (never one inside the target). ``full`` also reads the whole card.
+    ``revocation_files``: signed revocation lists to honour (each must be signed by a trusted key)."""
     artefact, card_file = split_target(target)  # `prov verify .` means this directory, by its name
-    trust = trust or trust_root(list(key_files), target=artefact)
+    trust = with_lists(trust or trust_root(list(key_files), target=artefact), revocation_files)
     if not card_file.exists():
         missing = f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one"
         return Verdict(artefact.name, card_file.name, [Finding("CARD_MISSING", missing, str(card_file))])
@@ -52,7 +54,7 @@ def check_target(
         artefact_name=artefact.name,
         card_name=card_file.name,
         candidates=trust.keys,
-        revoked_at=trust.revoked,
+        revoked=trust.revoked,
         actual_sha256=tree.sha256 if tree else None,
         actual_files={f.path: f.sha256 for f in tree.files} if tree and directory else None,
         actual_kind=tree.kind if tree else None,
@@ -73,6 +75,23 @@ def check_target(
             for name in unsigned_entries(artefact)
         ]
     return verdict
+
+
+def with_lists(trust: TrustRoot, files: Sequence[Path]) -> TrustRoot:
+    """``trust`` with the revocations of each signed list merged in; a list not signed by a trusted key,
+    or that does not read, is the user's mistake (exit 2), not something to skip silently."""
+    if not files:
+        return trust
+    from ..card import revocation_list
+
+    for f in files:
+        try:
+            raw = read_regular(f, limit=1 << 26)
+        except OSError as e:
+            raise UsageError(f"--revocations {f}: cannot read it ({getattr(e, 'strerror', None) or e})") from None
+        revs, _ = revocation_list.read(raw, trust.keys, f"--revocations {f}")
+        trust = trust.with_revocations(revs)
+    return trust
 
 
 def verify_target(
@@ -167,19 +186,36 @@ def is_bundle(path: Path) -> bool:
     return path.is_dir() and (path / RECORD_NAME).is_file()
 
 
-def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | None = None) -> BundleVerification:
+def verify_bundle_dir(
+    bundle: Path, key_files: list[Path], trust: TrustRoot | None = None, revocation_files: Sequence[Path] = ()
+) -> BundleVerification:
     """Verify a bundle on any machine: only ``--key`` files or the verifier's own repository are trusted,
-    never a ``.prov/`` shipped inside the bundle; the bundle must hold exactly the files its record names."""
+    never a ``.prov/`` shipped inside the bundle; the bundle must hold exactly the files its record names.
+    The revocation list a bundle carries counts only when signed by a key the recipient trusts."""
     from ..card.bundle import verify_bundle
+    from ..model.decision import Reason
 
-    trust = trust or trust_root(key_files, target=bundle)
+    trust = with_lists(trust or trust_root(key_files, target=bundle), revocation_files)
+    notes: list[Reason] = []
+    carried = bundle / REVOCATIONS_NAME
+    if carried.is_file() and not carried.is_symlink():
+        try:
+            trust = with_lists(trust, [carried])
+        except UsageError as e:
+            notes.append(
+                Reason(
+                    code="REVOCATIONS_UNTRUSTED",
+                    source=REVOCATIONS_NAME,
+                    message=f"{e}: not applied (pass the signer's key with --key to apply it)",
+                )
+            )
     record_raw = read_regular(bundle / RECORD_NAME) if (bundle / RECORD_NAME).is_file() else None
     cards = sorted(c for c in bundle.glob("*" + CARD_SUFFIX) if c.name != RECORD_NAME and c.is_file())
     if len(cards) > 1:
         raise UsageError(f"{bundle}: holds {len(cards)} cards; a bundle carries one artefact")
     card_file = cards[0] if cards else None
     digests, files, odd = bundle_listing(bundle)
-    return verify_bundle(
+    result = verify_bundle(
         bundle=str(bundle),
         record_raw=record_raw,
         card_raw=read_regular(card_file) if card_file else None,
@@ -188,5 +224,8 @@ def verify_bundle_dir(bundle: Path, key_files: list[Path], trust: TrustRoot | No
         directory_files=files,
         odd_entries=odd,
         candidates=trust.keys,
-        revoked_at=trust.revoked,
+        revoked=trust.revoked,
     )
+    if notes:
+        result = result.model_copy(update={"reasons": [*result.reasons, *notes]})
+    return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 
@@ -14,6 +13,7 @@ from ..model.card import Subject
 from ..model.decision import Decision, Reason
 from ..model.export import BundleVerification, Duties, ExportRecord, ExportStatement
 from ..model.terms import EffectiveTerms
+from ..store.trust import Revoked
 from .envelope import CardFormatError, parse_envelope
 from .verify import revocation, signed_by, verify_card
 
@@ -55,7 +55,7 @@ def verify_bundle(
     directory_files: Mapping[str, Mapping[str, str]] | None = None,
     odd_entries: Sequence[str] = (),
     candidates: list[PublicKeyInfo],
-    revoked_at: Mapping[str, dt.datetime],
+    revoked: Mapping[str, Revoked],
 ) -> BundleVerification:
     """Check the export record's signature, every file it names, and the card inside the bundle.
 
@@ -87,7 +87,7 @@ def verify_bundle(
     record = statement.predicate
     reasons += [
         Reason(**f.as_dict())
-        for f in revocation(exporter, record.exported_at, revoked_at, record_name, "export record")
+        for f in revocation(exporter, hashlib.sha256(record_raw).hexdigest(), revoked, record_name, "export record")
     ]
     for subject in statement.subject:
         actual = file_digests.get(subject.name)
@@ -126,7 +126,7 @@ def verify_bundle(
             artefact_name=record.artefact,
             card_name=card_name,
             candidates=candidates,
-            revoked_at=dict(revoked_at),
+            revoked=revoked,
             actual_sha256=file_digests.get(record.artefact),
             actual_files=(directory_files or {}).get(record.artefact),
             actual_kind=(

@@ -25,13 +25,14 @@ from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..digest import Hasher
 from ..errors import CheckFailed, UsageError
-from ..filenames import IGNORED_TOP_LEVEL, NOTICES_NAME, RECORD_NAME, SIGNER_NAME, bundle_names
+from ..filenames import IGNORED_TOP_LEVEL, NOTICES_NAME, RECORD_NAME, REVOCATIONS_NAME, SIGNER_NAME, bundle_names
 from ..model.card import Signer
 from ..model.decision import Decision
 from ..model.export import ExportRecord
 from ..store import atomic, trust
 from ..store.repo import ProvRepo
-from . import render
+from ..store.trust import revocations
+from . import render, revocation_list
 from .bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement
 from .files import SignedCard, card_path, rendered_path
 
@@ -151,13 +152,17 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
         prov_version=__version__,
     )
     atomic.write_text(staging / NOTICES_NAME, render.render_notices(record))
+    revoked = list(revocations(job.repo).values())
+    if revoked:  # the revocations travel, signed by the exporter: recipients who trust it honour them
+        atomic.write_bytes(staging / REVOCATIONS_NAME, revocation_list.make(revoked, key, job.now))
     digests = {artefact.name: copied}
-    for name in (card_name, rendered_name, SIGNER_NAME, NOTICES_NAME):
-        digests[name] = hashlib.sha256((staging / name).read_bytes()).hexdigest()
+    for name in (card_name, rendered_name, SIGNER_NAME, NOTICES_NAME, REVOCATIONS_NAME):
+        if name != REVOCATIONS_NAME or revoked:
+            digests[name] = hashlib.sha256((staging / name).read_bytes()).hexdigest()
     payload = export_statement(record, digests)
     envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, payload, key)
     atomic.write_text(staging / RECORD_NAME, json.dumps(envelope, indent=2) + "\n")
-    return bundle_names(artefact.name)
+    return [n for n in bundle_names(artefact.name) if n != REVOCATIONS_NAME or revoked]
 
 
 def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> str:

@@ -2,9 +2,10 @@
 
 Checks, in order: envelope readable; a signature by a candidate key (KEY_UNTRUSTED if no signature's
 keyid is a candidate, SIGNATURE_INVALID if one is but the signature fails); the statement reads
-(CARD_INVALID); signer not revoked at signing time (KEY_REVOKED); subject digest, and for a directory
-its signed file list, equal the artefact's (DIGEST_MISMATCH). A card whose inspection found the
-artefact unsafe to load verifies (the signature is good) with an INSPECTION_UNSAFE warning.
+(CARD_INVALID); the signer not revoked, or this very card among those its revocation keeps valid
+(KEY_REVOKED); subject digest, and for a directory its signed file list, equal the artefact's
+(DIGEST_MISMATCH). A card whose inspection found the artefact unsafe to load verifies (the signature
+is good) with an INSPECTION_UNSAFE warning.
 
 ``check_card`` needs the standard library and cryptography only, so `prov verify` starts fast;
 ``verify_and_read`` is the same check plus the full pydantic card (for decisions), which must agree
@@ -13,7 +14,6 @@ with the facts the check read.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import namedtuple
 from collections.abc import Mapping
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..model.decision import Verification
+    from ..store.trust import Revoked
     from .files import SignedCard
 
 
@@ -96,7 +97,7 @@ def check_card(
     artefact_name: str,
     card_name: str,
     candidates: list[PublicKeyInfo],
-    revoked_at: Mapping[str, dt.datetime],
+    revoked: Mapping[str, Revoked],
     actual_sha256: str | None,
     actual_files: Mapping[str, str] | None = None,
     actual_kind: str | None = None,
@@ -133,7 +134,7 @@ def check_card(
     v.envelope, v.facts = envelope, facts
     v.signed_at = facts.signed_at.isoformat()
     v.subject_sha256 = facts.subject_sha256
-    out += revocation(signer, facts.signed_at, revoked_at, card_name, "card")
+    out += revocation(signer, v.card_sha256, revoked, card_name, "card")
     if actual_kind is not None and actual_kind != facts.kind:
         out.append(
             Finding(
@@ -251,27 +252,27 @@ def signed_by(
 
 
 def revocation(
-    signer: PublicKeyInfo, signed_at: dt.datetime, revoked_at: Mapping[str, dt.datetime], source: str, what: str
+    signer: PublicKeyInfo, digest: str, revoked: Mapping[str, Revoked], source: str, what: str
 ) -> list[Finding]:
-    """KEY_REVOKED when the signature's own time is at or after the key's revocation.
-
-    The time is the signer's claim; it is trusted only because the key was valid when it made it. A
-    key revoked for compromise should be revoked from before the compromise (``prov key revoke``).
-    """
-    if signer.keyid not in revoked_at or _aware(signed_at) < revoked_at[signer.keyid]:
+    """KEY_REVOKED when the signer's key is revoked and this exact envelope (by the sha256 of its bytes)
+    is not one the revocation keeps valid. The time the envelope claims is not consulted."""
+    r = revoked.get(signer.keyid)
+    if r is None or digest in r.valid:
         return []
+    how = (
+        f"not one of the {len(r.valid)} it signed before then (the revocation lists them)"
+        if r.valid
+        else "and the revocation keeps nothing it signed valid (re-run `prov key revoke` to list, from the "
+        "ledger, what it signed before)"
+    )
     return [
         Finding(
             "KEY_REVOKED",
-            f"the {what} was signed at {signed_at.isoformat()} by key {signer.name}, revoked at "
-            f"{revoked_at[signer.keyid].isoformat()}; re-sign it with a valid key",
+            f"the {what} is signed by key {signer.name}, revoked at {r.at.isoformat()}, {how}: whatever date "
+            "it claims, re-sign it with a valid key",
             source,
         )
     ]
-
-
-def _aware(t: dt.datetime) -> dt.datetime:
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 __all__ = ["Finding", "Verdict", "check_card", "verify_and_read", "verify_card"]

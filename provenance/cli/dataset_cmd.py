@@ -167,3 +167,41 @@ def check(names: tuple[str, ...], as_json: bool) -> None:
                 out(f"     {x.severity}: {x.code}: {x.message}")
     if not all(r.ok for r in results):
         raise SystemExit(1)
+
+
+@dataset.command("withdraw")
+@click.argument("name")
+@click.option(
+    "--reason",
+    required=True,
+    type=click.Choice(["erasure", "consent-withdrawn", "agreement-ended", "retention", "other"]),
+    help="Why the data may no longer be used.",
+)
+@click.option("--note", help="Free text recorded with the withdrawal (a ticket, a letter's reference).")
+@click.option("--key-name", help="Your key that signs it (default: your default key).")
+@click.option("--json", "as_json", is_flag=True)
+def withdraw(name: str, reason: str, note: str | None, key_name: str | None, as_json: bool) -> None:
+    """Withdraw dataset NAME: a signed, ledgered record in .prov/withdrawals.jsonl. From then on every
+    artefact made from it that may hold the data (memorisation risk high or unknown, or no audit showing
+    it anonymous) is blocked from export and commit (DATASET_WITHDRAWN); those assessed anonymous get a
+    warning. Lists the affected artefacts and what to do with each."""
+    from ..api.datasets import withdraw as run
+    from ..lineage import render
+
+    result = run(name, reason, note, key_name=key_name)
+    w = result.withdrawal
+    if as_json:
+        emit_json(
+            {
+                "withdrawal": w.model_dump(mode="json"),
+                "new": result.new,
+                "affected": result.affected.model_dump(mode="json"),
+            }
+        )
+        return
+    if result.new:
+        say(f"withdrew {name} ({w.reason}) at {w.time.isoformat()}; commit .prov/withdrawals.jsonl and the ledger")
+    else:
+        say(f"{name} was already withdrawn ({w.reason}) at {w.time.isoformat()}; nothing recorded")
+    for line in render.affected(result.affected):
+        out(line)

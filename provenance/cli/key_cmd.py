@@ -79,31 +79,54 @@ def trust(pubfile: Path | None, name: str | None, user: bool, as_json: bool) -> 
 
 @key.command("revoke")
 @click.argument("key_ref", metavar="NAME_OR_KEYID")
-@click.option("--reason", default="", help="Why (recorded in .prov/keys/revocations.yaml).")
+@click.option("--reason", default="", help="Why (recorded in .prov/keys/revocations.yaml and the ledger).")
+@click.option("--key-name", help="Your key that signs the ledger entry (default: your default key).")
 @click.option("--json", "as_json", is_flag=True)
-def revoke(key_ref: str, reason: str, as_json: bool) -> None:
-    """Revoke a trusted key from now on: cards it signs after now fail verification."""
+def revoke(key_ref: str, reason: str, key_name: str | None, as_json: bool) -> None:
+    """Revoke a trusted key. Only the cards and export records it signed before now (as the ledger
+    records them) stay valid; anything else it signs fails verification, whatever date it claims."""
     from ..api.keys import revoke_key
 
-    rev = revoke_key(key_ref, reason)
+    result = revoke_key(key_ref, reason, key_name=key_name)
+    rev = result.revocation
     if as_json:
         emit_json(
-            {"keyid": rev.keyid, "name": rev.name, "revoked_at": rev.revoked_at.isoformat(), "reason": rev.reason}
+            {
+                "keyid": rev.keyid,
+                "name": rev.name,
+                "revoked_at": rev.revoked_at.isoformat(),
+                "reason": rev.reason,
+                "still_valid": sorted(rev.still_valid or ()),
+                "ledgered": result.ledgered,
+                "revoked_cards": result.revoked_cards,
+            }
         )
-    else:
-        say(f"revoked {rev.name} ({rev.keyid}) at {rev.revoked_at.isoformat()}; commit .prov/keys/revocations.yaml")
+        return
+    say(f"revoked {rev.name} ({rev.keyid}) at {rev.revoked_at.isoformat()}")
+    say(f"{len(rev.still_valid or ())} cards and export records it signed before stay valid (from the ledger)")
+    for card in result.revoked_cards:
+        say(f"no longer valid: {card} (not in the ledger as signed before the revocation); re-sign it")
+    if not result.ledgered:
+        say("no ledger entry: you have no usable signing key here (the revocation holds without one)")
+    say("commit .prov/keys/revocations.yaml; recipients get it with `prov key export --revocations`")
 
 
 @key.command("export")
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["pem", "openssh"]), default="pem", show_default=True)
+@click.option(
+    "--revocations",
+    is_flag=True,
+    help="Instead of the key: this repository's revocations as a list signed by your key, for recipients "
+    "(`prov verify --revocations FILE`). Bundles carry it too.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-def export(name: str | None, fmt: str, output: Path | None) -> None:
+def export(name: str | None, fmt: str, revocations: bool, output: Path | None) -> None:
     """Print your PUBLIC key (default key unless NAME) for recipients to verify with."""
-    from ..api.keys import export_key
+    from ..api.keys import export_key, export_revocations
     from ..store.session import write_output
 
-    text = export_key(name, fmt)
+    text = export_revocations(name) if revocations else export_key(name, fmt)
     if output is not None:
         write_output(output, text)
         say(f"wrote {output}")

@@ -16,8 +16,18 @@ import click
     type=click.Path(dir_okay=False, path_type=Path),
     help="Trust only this public key (PEM); repeatable. Default: the .prov/keys/ of the repository you are in.",
 )
+@click.option(
+    "--revocations",
+    "revocation_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A signed revocation list (`prov key export --revocations`); counts only when signed by a key you "
+    "trust. Repeatable. A bundle's own list is applied the same way.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout: one object, or a list for several targets.")
-def verify(targets: tuple[Path, ...], keys: tuple[Path, ...], as_json: bool) -> None:
+def verify(
+    targets: tuple[Path, ...], keys: tuple[Path, ...], revocation_files: tuple[Path, ...], as_json: bool
+) -> None:
     """Verify each ARTEFACT's signed card, or an export bundle directory from `prov export`.
 
     Card: trusted signer, not revoked, digest unchanged, valid card. Bundle: the signed export record,
@@ -29,4 +39,4 @@ def verify(targets: tuple[Path, ...], keys: tuple[Path, ...], as_json: bool) -> 
     """
     from .verify_run import run
 
-    raise SystemExit(run(list(targets), list(keys), as_json))
+    raise SystemExit(run(list(targets), list(keys), as_json, list(revocation_files)))

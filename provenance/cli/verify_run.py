@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def parse(args: list[str]) -> tuple[list[Path], list[Path], bool] | None:
-    """(targets, keys, as_json), or None when click should parse (help, unknown options, no target)."""
+def parse(args: list[str]) -> tuple[list[Path], list[Path], bool, list[Path]] | None:
+    """(targets, keys, as_json, revocation lists), or None when click should parse (help, unknown options,
+    no target)."""
     targets: list[Path] = []
     keys: list[Path] = []
+    lists: list[Path] = []
     as_json = False
     rest = iter(args)
     options = True
@@ -35,11 +37,18 @@ def parse(args: list[str]) -> tuple[list[Path], list[Path], bool] | None:
             keys.append(Path(value))
         elif options and a.startswith("--key="):
             keys.append(Path(a[len("--key=") :]))
+        elif options and a == "--revocations":
+            value = next(rest, None)
+            if value is None:
+                return None
+            lists.append(Path(value))
+        elif options and a.startswith("--revocations="):
+            lists.append(Path(a[len("--revocations=") :]))
         elif options and a.startswith("-") and a != "-":
             return None
         else:
             targets.append(Path(a))
-    return (targets, keys, as_json) if targets else None
+    return (targets, keys, as_json, lists) if targets else None
 
 
 def main(args: list[str]) -> int | None:
@@ -59,7 +68,7 @@ def main(args: list[str]) -> int | None:
 _pending: list[tuple[str, bool]] = []
 
 
-def run(targets: list[Path], keys: list[Path], as_json: bool) -> int:
+def run(targets: list[Path], keys: list[Path], as_json: bool, revocation_files: list[Path] | None = None) -> int:
     from ..api.verify import check_target, is_bundle
 
     results: list[Any] = []
@@ -69,13 +78,13 @@ def run(targets: list[Path], keys: list[Path], as_json: bool) -> int:
         if is_bundle(target):
             from ..api.verify import verify_bundle_dir
 
-            bundle = verify_bundle_dir(target, keys)
+            bundle = verify_bundle_dir(target, keys, revocation_files=revocation_files or ())
             ok &= bundle.verified
             results.append(bundle.model_dump(mode="json"))
             if not as_json:
                 _show_bundle(target, bundle)
             continue
-        verdict = check_target(target, keys)
+        verdict = check_target(target, keys, revocation_files=revocation_files or ())
         ok &= verdict.verified
         results.append(verdict.as_dict())
         if not as_json:

@@ -408,9 +408,13 @@ def _prov_file_problem(path: str, raw: bytes) -> str | None:
         elif path.endswith("config.yaml"):
             parse_model(Config, parse_yaml_text(raw, path) or {}, path)
         elif path.endswith("revocations.yaml"):
-            data = parse_yaml_text(raw, path) or []
-            if not isinstance(data, list):
-                return "expected a list of revocations"
+            from ..store.trust import parse_revocations
+
+            parse_revocations(parse_yaml_text(raw, path), path)
+        elif path.endswith("withdrawals.jsonl"):
+            from ..store.withdrawals import parse
+
+            parse(raw, path)
         elif path.endswith("ledger.jsonl"):
             for n, line in enumerate(raw.decode().splitlines(), 1):
                 if not line.strip():

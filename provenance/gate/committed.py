@@ -3,13 +3,13 @@
 The commit check reads the artefacts from git's index; it must not take its policy from files an
 attacker can edit without staging. So the repository's audience is the widest any version of
 ``.prov/config.yaml`` names (and public when they disagree on the owner), every version of a dataset
-manifest applies (a manifest deleted or loosened only in the working tree still binds), a key is
-trusted only when it is both in the working tree and staged, and a revocation anywhere counts.
+manifest applies (a manifest deleted or loosened only in the working tree still binds), a withdrawal
+anywhere counts, a key is trusted only when it is both in the working tree and staged, and a
+revocation anywhere counts (merged: the earliest, keeping valid only what every version keeps).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from pathlib import Path
 
@@ -19,7 +19,9 @@ from ..errors import ManifestError
 from ..model.config import Config, LoadingLimits, PolicySettings, Repository
 from ..model.dataset import DatasetManifest
 from ..store.gitindex import Blobs, Entry
-from ..store.trust import TrustRoot, revocation_of
+from ..store.trust import Revocation, TrustRoot, parse_revocations
+from ..store.withdrawals import by_dataset
+from ..store.withdrawals import parse as parse_withdrawals
 from ..store.yamlio import parse_model, parse_yaml_text
 from .context import DecisionContext
 
@@ -53,12 +55,17 @@ def commit_context(ctx: DecisionContext, staged: dict[str, Entry], blobs: Blobs)
     _add_manifests(ctx, staged, blobs, report=True)
     _add_manifests(ctx, head, blobs, report=False)
     staged_keys = _keyids(staged, blobs)
-    revoked = dict(ctx.trust.revoked)
-    for at in (_revocations(staged, blobs), _revocations(head, blobs)):
-        for keyid, when in at.items():
-            revoked[keyid] = min(when, revoked.get(keyid, when))
+    trust = ctx.trust.with_revocations([*_revocations(staged, blobs), *_revocations(head, blobs)])
+    for entries in (staged, head):
+        raw = _read(entries, ".prov/withdrawals.jsonl", blobs)
+        if raw is not None:
+            try:
+                for name, w in by_dataset(parse_withdrawals(raw, ".prov/withdrawals.jsonl")).items():
+                    ctx.withdrawn.setdefault(name, w)
+            except ManifestError:
+                pass  # a staged file that does not read is refused by the check of .prov files
     ctx.unstaged_keys = {k.keyid: k.name for k in ctx.trust.keys if k.keyid not in staged_keys}
-    ctx.trust = TrustRoot([k for k in ctx.trust.keys if k.keyid in staged_keys], revoked)
+    ctx.trust = TrustRoot([k for k in trust.keys if k.keyid in staged_keys], trust.revoked)
     return ctx
 
 
@@ -133,19 +140,11 @@ def _keyids(entries: dict[str, Entry], blobs: Blobs) -> set[str]:
     return out
 
 
-def _revocations(entries: dict[str, Entry], blobs: Blobs) -> dict[str, dt.datetime]:
+def _revocations(entries: dict[str, Entry], blobs: Blobs) -> list[Revocation]:
     raw = _read(entries, ".prov/keys/revocations.yaml", blobs)
-    out: dict[str, dt.datetime] = {}
     if raw is None:
-        return out
+        return []
     try:
-        data = parse_yaml_text(raw, ".prov/keys/revocations.yaml") or []
+        return list(parse_revocations(parse_yaml_text(raw, ".prov/keys/revocations.yaml"), "revocations").values())
     except ManifestError:
-        return out
-    for item in data if isinstance(data, list) else []:
-        try:
-            rev = revocation_of(item)
-        except (KeyError, TypeError, ValueError):
-            continue  # a staged file that does not read is refused by the check of .prov files
-        out[rev.keyid] = rev.revoked_at
-    return out
+        return []  # a staged file that does not read is refused by the check of .prov files

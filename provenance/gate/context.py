@@ -24,9 +24,11 @@ from ..filenames import CARD_SUFFIX
 from ..model.config import Config
 from ..model.dataset import DatasetManifest, DatasetTerms
 from ..model.decision import Decision, Reason, Recipient, Verification
+from ..model.withdrawal import Withdrawal
 from ..policy.decide import decide, repository_recipient
 from ..store import config as config_store
 from ..store import datasets as dataset_store
+from ..store import withdrawals as withdrawal_store
 from ..store.repo import ProvRepo
 from ..store.trust import TrustRoot
 
@@ -54,6 +56,8 @@ class DecisionContext:
     # Every current version of each manifest that applies (working tree; for a commit also the staged
     # and HEAD ones): the decision takes the strictest.
     versions: dict[str, list[DatasetManifest]] = field(default_factory=dict)
+    # Datasets withdrawn (every version of .prov/withdrawals.jsonl that applies: a withdrawal anywhere counts).
+    withdrawn: dict[str, Withdrawal] = field(default_factory=dict)
     # Keys trusted in the working tree but not staged (a commit trusts only staged keys): named in hints.
     unstaged_keys: dict[str, str] = field(default_factory=dict)
     _parents: dict[tuple[int, str, str], Verification] = field(default_factory=dict)
@@ -78,6 +82,7 @@ class DecisionContext:
             manifests=manifests,
             manifest_errors=errors,
             now=now or dt.datetime.now(dt.UTC),
+            withdrawn=withdrawal_store.by_dataset(withdrawal_store.load(repo)),
         )
 
     @property
@@ -101,7 +106,7 @@ class DecisionContext:
             artefact_name=artefact_name,
             card_name=card_name,
             candidates=self.trust.keys,
-            revoked_at=self.trust.revoked,
+            revoked=self.trust.revoked,
             actual_sha256=actual[0] if actual else None,
             actual_files=actual[1] if actual else None,
             actual_kind=("directory" if actual[1] is not None else "file") if actual else None,
@@ -172,6 +177,7 @@ class DecisionContext:
             config=self.config,
             now=self.now,
             parents=self.parent_checks(signed, view) if signed is not None else (),
+            withdrawn=self.withdrawn,
         )
         if signed is None and artefact_file is not None and (file := artefact_file()) is not None:
             extra = self.pickle_report(file, verification.artefact)

@@ -6,7 +6,7 @@ shown as escapes): a name cannot add a node, an edge or a line.
 
 from __future__ import annotations
 
-from ..model.lineage import Lineage, LineageNode
+from ..model.lineage import AffectedReport, Lineage, LineageNode
 from ..textsafe import shown
 
 _MARK = {"verified": "✓", "unverified": "?", "missing": "✗", "changed": "≠"}
@@ -82,3 +82,24 @@ def mermaid(lineage: Lineage) -> str:
     for e in lineage.edges:
         out.append(f"  {ids[e.parent]} -->|{_mermaid_text(e.relation)}| {ids[e.child]}")
     return "\n".join(out) + "\n"
+
+
+def affected(report: AffectedReport) -> list[str]:
+    """`prov lineage --affected-by` for people: one line per artefact, the action first."""
+    head = f"dataset {report.dataset}"
+    notes = []
+    if not report.registered:
+        notes.append("not registered here")
+    if report.withdrawn:
+        notes.append(f"withdrawn: {report.withdrawn}")
+    if notes:
+        head += f" ({'; '.join(notes)})"
+    if not report.artefacts:
+        return [f"{head}: no carded artefact derives from it ({report.cards} cards read)"]
+    lines = [f"{head}: {len(report.artefacts)} of {report.cards} carded artefacts derive from it"]
+    for a in report.artefacts:
+        depth = "?" if a.depth == 0 else str(a.depth)
+        lines.append(f"  {a.action:17}  depth {depth}  risk {a.risk:7}  {shown(a.artefact)}: {a.why}")
+        if len(a.via) > 1:
+            lines.append(f"  {'':17}  via {' → '.join(shown(v) for v in a.via)}")
+    return lines

@@ -37,6 +37,7 @@ class ReasonCode(StrEnum):
     EXPORT_RECORD_INVALID = "EXPORT_RECORD_INVALID"
     BUNDLE_FILE_MISSING = "BUNDLE_FILE_MISSING"
     BUNDLE_EXTRA_FILE = "BUNDLE_EXTRA_FILE"
+    REVOCATIONS_UNTRUSTED = "REVOCATIONS_UNTRUSTED"
     # audience and agreements
     CONFIDENTIALITY_AUDIENCE = "CONFIDENTIALITY_AUDIENCE"
     AGREEMENT_FORBIDS_SHARING = "AGREEMENT_FORBIDS_SHARING"
@@ -70,6 +71,8 @@ class ReasonCode(StrEnum):
     DATASET_CHANGED = "DATASET_CHANGED"
     DATASET_FILE_MISSING = "DATASET_FILE_MISSING"
     DATASET_UNREGISTERED = "DATASET_UNREGISTERED"
+    DATASET_WITHDRAWN = "DATASET_WITHDRAWN"
+    DATASET_WITHDRAWN_ANONYMOUS = "DATASET_WITHDRAWN_ANONYMOUS"
     MANIFEST_INVALID = "MANIFEST_INVALID"
     TERMS_LOOSENED = "TERMS_LOOSENED"
     PROV_FILE_UNKNOWN = "PROV_FILE_UNKNOWN"
@@ -112,7 +115,9 @@ CODES: dict[ReasonCode, CodeInfo] = {
     C.CARD_INVALID: _b(V, "the card is not a readable DSSE envelope or prov statement", "re-sign the card"),
     C.SIGNATURE_INVALID: _b(V, "the card was altered after signing", "re-sign the card"),
     C.KEY_UNTRUSTED: _b(V, "the signer's key is not trusted here", "`prov key trust PUBFILE` or `--key`"),
-    C.KEY_REVOKED: _b(V, "signed after the signer's key was revoked", "re-sign with a valid key"),
+    C.KEY_REVOKED: _b(
+        V, "the signer's key is revoked and its revocation does not keep this card valid", "re-sign with a valid key"
+    ),
     C.DIGEST_MISMATCH: _b(V, "the artefact is not the bytes the card signed", "re-run `prov card --overwrite`"),
     C.ARTEFACT_MISSING: _b(V, "the artefact is not there to check", "restore the artefact"),
     C.ARTEFACT_NOT_A_FILE: _b(V, "a symbolic link or submodule where an artefact should be", "commit the file itself"),
@@ -133,6 +138,9 @@ CODES: dict[ReasonCode, CodeInfo] = {
     C.BUNDLE_FILE_MISSING: _b(B, "a file the export record names is missing", "ask for a new export"),
     C.BUNDLE_EXTRA_FILE: _b(
         B, "a file, symlink or special file the export record does not name", "delete it; do not use it"
+    ),
+    C.REVOCATIONS_UNTRUSTED: _w(
+        B, "the bundle's revocation list is not signed by a key you trust: not applied", "--key the exporter's key"
     ),
     C.CONFIDENTIALITY_AUDIENCE: _b(
         A, "the data's confidentiality does not reach this recipient", "an agreement that permits them"
@@ -178,6 +186,12 @@ CODES: dict[ReasonCode, CodeInfo] = {
     C.DATASET_FILE_MISSING: _b(R, "a registered data file is missing", "restore it or update the manifest"),
     C.DATASET_UNREGISTERED: _w(
         R, "a dataset a card names is no longer registered; the signed terms apply", "register it again"
+    ),
+    C.DATASET_WITHDRAWN: _b(
+        R, "the model may hold data that was withdrawn (consent, agreement, retention, erasure)", "retrain or delete"
+    ),
+    C.DATASET_WITHDRAWN_ANONYMOUS: _w(
+        R, "made from withdrawn data, but its signed audit shows it anonymous", "review; keep the audit"
     ),
     C.MANIFEST_INVALID: _b(R, "a dataset manifest does not validate", "fix the field named"),
     C.TERMS_LOOSENED: _w(R, "a manifest loosens terms; signed cards keep the stricter ones", "re-sign if meant"),

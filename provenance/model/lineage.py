@@ -38,3 +38,23 @@ class Lineage(Strict):
     root: str
     nodes: list[LineageNode]
     edges: list[LineageEdge]
+
+
+class AffectedArtefact(Strict):
+    artefact: str = Field(description="Repository-relative path of the artefact")
+    card: str
+    card_sha256: str
+    depth: int = Field(description="1: trained on the dataset; 2: on a model that was; and so on. 0: unknown")
+    via: list[str] = Field(description="The path from the dataset to this artefact")
+    risk: str = Field(description="The card's memorisation risk: high, low or unknown")
+    anonymous: bool = Field(description="Its signed audit shows it anonymous (policy.membership_advantage_max)")
+    action: Literal["retrain or delete", "review"]
+    why: str
+
+
+class AffectedReport(Strict):
+    dataset: str
+    registered: bool = Field(description="A manifest of that name is registered now")
+    withdrawn: str | None = Field(default=None, description="Why and when it was withdrawn, if it was")
+    artefacts: list[AffectedArtefact]
+    cards: int = Field(description="Cards in the repository that were considered")

@@ -3,8 +3,8 @@
 Every input comes in as an argument (the verified card, the current manifests, the recipient, the
 project config, the time, the parents' verification), so the same inputs always give the same
 Decision. The rules live in families, one module each: ``verification``, ``audience`` (confidentiality
-and agreements), ``dates``, ``licensing``, ``privacy`` (GDPR and the model's assessment) and
-``raw_data`` (data files committed to a repository). They are evaluated per source (each dataset,
+and agreements), ``dates``, ``licensing``, ``privacy`` (GDPR and the model's assessment), ``withdrawal`` (data
+withdrawn since) and ``raw_data`` (data files committed to a repository). They are evaluated per source (each dataset,
 each parent) so that every reason names where it comes from; since every rule is a per-source
 constraint, this equals evaluating the joined terms, and adding a source can only add reasons.
 
@@ -14,12 +14,13 @@ Reason codes and their severities: ``provenance.model.codes``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..model.card import ModelCard
 from ..model.codes import ReasonCode
 from ..model.config import Config
 from ..model.decision import Decision, Recipient, Verification
+from ..model.withdrawal import Withdrawal
 from .audience import agreement_rules, audience_rules, repository_recipient
 from .dates import date_rules
 from .licensing import licence_rules
@@ -28,6 +29,7 @@ from .raw_data import dataset_file_rules
 from .sources import Audience, Current, _block, _dedupe, _same_org, sources_of
 from .terms import join
 from .verification import artefact_rules, parent_rules, unverified
+from .withdrawal import withdrawal_rules
 
 CODES = frozenset(c.value for c in ReasonCode)
 
@@ -43,6 +45,7 @@ def decide(
     config: Config,
     now: dt.datetime,
     parents: Iterable[Verification] = (),
+    withdrawn: Mapping[str, Withdrawal] | None = None,
 ) -> Decision:
     if not verification.verified or card is None:
         return Decision(
@@ -63,6 +66,7 @@ def decide(
         )
     reasons += artefact_rules(card)
     anonymous = anonymous_assessment(card, config)
+    reasons += withdrawal_rules(card, withdrawn or {}, anonymous is not None)
     for source in sources:
         reasons += audience_rules(source, audience)
         reasons += agreement_rules(source, audience, today)

@@ -113,9 +113,14 @@ def anonymous_assessment(card: ModelCard, config: Config) -> _Assessment | None:
     mem = card.privacy.memorisation
     mi = card.privacy.membership_inference
     advantage = mi.advantage if mi else None
-    if mem.risk == "low" and advantage is not None and advantage <= config.policy.membership_advantage_max:
-        return _Assessment(advantage, mem.method)
+    if is_anonymous(mem.risk, advantage, config.policy.membership_advantage_max):
+        return _Assessment(advantage, mem.method)  # type: ignore[arg-type]
     return None
+
+
+def is_anonymous(risk: str, advantage: float | None, limit: float) -> bool:
+    """The one anonymity test, for a whole card or its summary in the card index."""
+    return risk == "low" and advantage is not None and advantage <= limit
 
 
 # --- helpers -------------------------------------------------------------------------------------------

@@ -141,6 +141,7 @@ def verify(
     """Every problem in the chain: bad line, bad signature, revoked signer, broken link, seq gap."""
     problems: list[LedgerProblem] = []
     prev = GENESIS
+    revoked_here: set[str] = set()  # keys revoked by an earlier entry of this chain
     for number, line in enumerate(lines, 1):
         try:
             env = dsse.Envelope.from_json(line)
@@ -157,8 +158,10 @@ def verify(
         signer = env.verified_by(trusted)
         if signer is None:
             problems.append(LedgerProblem(number, "signature invalid or not by a trusted key (edited entry?)"))
-        elif signer.keyid in revoked_at and when >= revoked_at[signer.keyid]:
+        elif signer.keyid in revoked_here or (signer.keyid in revoked_at and when >= revoked_at[signer.keyid]):
             problems.append(LedgerProblem(number, f"signed by key {signer.name} after it was revoked"))
+        if body.get("event") == "key-revoke" and isinstance(body.get("keyid"), str):
+            revoked_here.add(body["keyid"])  # from here on the chain's order, not a claimed time, decides
         if seq != number:
             problems.append(
                 LedgerProblem(
@@ -173,3 +176,26 @@ def verify(
             )
         prev = _line_digest(line)
     return problems
+
+
+def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys.PublicKeyInfo]) -> list[str]:
+    """The sha256 of every card and export record that ``keyid`` signed, as the ledger records them, up
+    to the entry that revokes it: what a revocation keeps valid. Only entries whose signature verifies
+    under that key count (a card is ledgered by the key that signs it)."""
+    key = [k for k in trusted if k.keyid == keyid]
+    out: list[str] = []
+    for line in lines:
+        try:
+            env = dsse.Envelope.from_json(line)
+            body = strictjson.loads(env.payload)
+        except ValueError:
+            continue
+        if not isinstance(body, dict) or env.payload_type != PAYLOAD_TYPE:
+            continue
+        if body.get("event") == "key-revoke" and body.get("keyid") == keyid:
+            break
+        digest = body.get("card_sha256") if body.get("event") == "card" else body.get("record_sha256")
+        ledgered = body.get("event") in ("card", "export") and isinstance(digest, str) and len(digest) == 64
+        if ledgered and env.verified_by(key) is not None:
+            out.append(digest)
+    return list(dict.fromkeys(out))

@@ -37,6 +37,10 @@ class ProvRepo(namedtuple("ProvRepo", "root")):
         return self.keys_dir / "revocations.yaml"
 
     @property
+    def withdrawals_file(self) -> Path:
+        return self.prov_dir / "withdrawals.jsonl"
+
+    @property
     def ledger_file(self) -> Path:
         return self.prov_dir / "ledger.jsonl"
 

@@ -12,12 +12,17 @@ from .repo import ProvRepo
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
     from ..crypto import keys as _keys
 
 # Plain named tuples, not dataclasses: this module is on `prov verify`'s start-up path.
 
 
-Revocation = namedtuple("Revocation", "keyid name revoked_at reason")
+# still_valid: the sha256 of every card and export record the key signed before its revocation (from the
+# ledger); None for an entry written before prov listed them (nothing it signed stays valid: fail closed).
+Revocation = namedtuple("Revocation", "keyid name revoked_at reason still_valid", defaults=(None,))
 
 
 def load_key_file(path: Path) -> PublicKeyInfo:
@@ -39,17 +44,48 @@ def load_key_file(path: Path) -> PublicKeyInfo:
 
 class TrustRoot(namedtuple("TrustRoot", "keys revoked")):
     """The keys a verification trusts (list of PublicKeyInfo) and the revocations it honours (keyid ->
-    time), loaded once per command."""
+    ``card.verify.Revoked``), loaded once per command."""
 
     __slots__ = ()
 
     @classmethod
     def of_repo(cls, repo: ProvRepo) -> TrustRoot:
-        return cls(trusted_keys(repo), {k: r.revoked_at for k, r in revocations(repo).items()})
+        return cls(trusted_keys(repo), revoked_map(revocations(repo).values()))
+
+    def with_revocations(self, more: Iterable[Revocation]) -> TrustRoot:
+        """These keys, with ``more`` revocations merged in: a revocation only ever narrows what verifies."""
+        revoked = dict(self.revoked)
+        for keyid, r in revoked_map(more).items():
+            revoked[keyid] = revoked[keyid].merge(r) if keyid in revoked else r
+        return TrustRoot(self.keys, revoked)
 
     @classmethod
     def of_files(cls, files: list[Path]) -> TrustRoot:
         return cls([load_key_file(k) for k in files], {})
+
+
+class Revoked(namedtuple("Revoked", "at valid name")):
+    """A revoked key: when, and the digests of what it signed before that stay valid (``valid``).
+
+    Revocation by time alone trusts a date the signer chose: whoever holds a leaked key signs a card
+    dated before the revocation. So a revocation names what stays valid instead, and anything else the
+    key signed is revoked whatever its date. Several revocations of one key (the repository's, a
+    travelling list) combine by ``merge``: the earliest time and only what all of them keep valid.
+    """
+
+    __slots__ = ()
+
+    def merge(self, other: Revoked) -> Revoked:
+        return Revoked(min(self.at, other.at), self.valid & other.valid, self.name or other.name)
+
+
+def revoked_map(items: Iterable[Revocation]) -> dict[str, Revoked]:
+    """keyid -> Revoked (several entries for one key merge: earliest time, only what all keep valid)."""
+    out: dict[str, Revoked] = {}
+    for r in items:
+        new = Revoked(r.revoked_at, frozenset(r.still_valid or ()), r.name)
+        out[r.keyid] = out[r.keyid].merge(new) if r.keyid in out else new
+    return out
 
 
 def trust_root(key_files: list[Path], target: Path | None = None, start: Path | None = None) -> TrustRoot:
@@ -153,47 +189,85 @@ def revocations(repo: ProvRepo) -> dict[str, Revocation]:
         return {}
     from .yamlio import load_yaml
 
-    data = load_yaml(path) or []
+    return parse_revocations(load_yaml(path), str(path))
+
+
+def parse_revocations(data: object, source: str) -> dict[str, Revocation]:
+    """revocations.yaml as read (a list); ManifestError naming the entry that does not read."""
+    data = data or []
     if not isinstance(data, list):
-        raise ManifestError(str(path), None, "expected a list of revocations")
-    out = {}
+        raise ManifestError(source, None, "expected a list of revocations")
+    out: dict[str, Revocation] = {}
     for i, item in enumerate(data):
         try:
             rev = revocation_of(item)
         except (KeyError, TypeError, ValueError) as e:
-            raise ManifestError(str(path), f"[{i}]", f"expected keyid and revoked_at (ISO time): {e}") from None
+            raise ManifestError(
+                source, f"[{i}]", f"expected keyid, revoked_at (ISO time) and still_valid (sha256 list): {e}"
+            ) from None
         out[rev.keyid] = rev
     return out
 
 
 def revocation_of(item: object) -> Revocation:
-    """One entry of revocations.yaml; KeyError, TypeError or ValueError when it is not one."""
-    at = item["revoked_at"]  # type: ignore[index]
+    """One entry of revocations.yaml (or of a travelling list); KeyError, TypeError or ValueError when it
+    is not one."""
+    if not isinstance(item, dict):
+        raise TypeError("an entry must be a mapping")
+    at = item["revoked_at"]
     at = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
-    return Revocation(str(item["keyid"]), str(item.get("name", "")), at, str(item.get("reason", "")))  # type: ignore[index, attr-defined]
+    valid = item.get("still_valid")
+    if valid is not None:
+        if not isinstance(valid, list) or not all(_is_sha256(v) for v in valid):
+            raise ValueError("still_valid must be a list of lower-case sha256 hex digests")
+        valid = frozenset(valid)
+    return Revocation(str(item["keyid"]), str(item.get("name", "")), at, str(item.get("reason", "")), valid)
 
 
-def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime) -> Revocation:
-    """Record that a trusted key (by name or keyid) is revoked from ``now`` on."""
-    matches = [k for k in trusted_keys(repo) if which in (k.name, k.keyid)]
-    if not matches:
-        raise NotFoundError(f"no trusted key named or with keyid {which!r} in {repo.keys_dir}")
-    info = matches[0]
+def _is_sha256(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+def revocation_entry(r: Revocation) -> dict[str, Any]:
+    return {
+        "keyid": r.keyid,
+        "name": r.name,
+        "revoked_at": r.revoked_at.isoformat(),
+        "reason": r.reason,
+        "still_valid": sorted(r.still_valid or ()),
+    }
+
+
+def revoke(repo: ProvRepo, which: str, reason: str, now: dt.datetime, still_valid: frozenset[str]) -> Revocation:
+    """Record that a trusted key (by name or keyid) is revoked from ``now`` on, keeping valid only
+    ``still_valid`` (what the ledger says it signed before). Revoking again keeps the first time and
+    fills in a list an older prov did not write; it never widens one."""
+    info = find_trusted(repo, which)
     current = revocations(repo)
-    if info.keyid in current:
-        return current[info.keyid]
-    rev = Revocation(info.keyid, info.name, now, reason)
+    old = current.get(info.keyid)
+    if old is not None:
+        if old.still_valid is not None:
+            return old
+        rev = old._replace(still_valid=frozenset(v for v in still_valid))
+    else:
+        rev = Revocation(info.keyid, info.name, now, reason, still_valid)
     current[info.keyid] = rev
-    entries = [
-        {"keyid": r.keyid, "name": r.name, "revoked_at": r.revoked_at.isoformat(), "reason": r.reason}
-        for r in current.values()
-    ]
     from . import atomic
     from .yamlio import dump_yaml
 
     atomic.write_text(
-        repo.revocations_file, "# Revoked signing keys; signatures made after revoked_at fail.\n" + dump_yaml(entries)
+        repo.revocations_file,
+        "# Revoked signing keys. Only the cards and export records listed in still_valid (signed before the\n"
+        "# revocation, from the ledger) verify; anything else the key signs fails, whatever date it claims.\n"
+        + dump_yaml([revocation_entry(r) for r in current.values()]),
     )
     return rev
+
+
+def find_trusted(repo: ProvRepo, which: str) -> PublicKeyInfo:
+    matches = [k for k in trusted_keys(repo) if which in (k.name, k.keyid)]
+    if not matches:
+        raise NotFoundError(f"no trusted key named or with keyid {which!r} in {repo.keys_dir}")
+    return matches[0]

@@ -1,0 +1,82 @@
+"""Reverse lineage: every carded artefact that derives from a dataset, at any depth (pure: no I/O).
+
+An artefact derives from the dataset when its card names it directly, when a parent's signed terms
+name it (the parent need not be here), or when a parent present in the repository derives from it.
+A card that does not read may derive from anything: it is listed, with "retrain or delete" until someone
+reads it, never left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..model.lineage import AffectedArtefact
+from ..policy.privacy import is_anonymous
+from ..policy.withdrawal import RETRAIN, holds
+from .index import CardEntry
+
+
+def affected(entries: Iterable[CardEntry], dataset: str, advantage_max: float) -> list[AffectedArtefact]:
+    entries = list(entries)
+    by_sha = {e.card_sha256: e for e in entries if e.readable}
+    by_path = {e.artefact: e for e in entries if e.readable}
+    found: dict[str, tuple[int, list[str]]] = {}  # card path -> (depth, via)
+
+    def route(e: CardEntry, seen: frozenset[str]) -> tuple[int, list[str]] | None:
+        if e.card in found:
+            return found[e.card]
+        if dataset in e.datasets:
+            return 1, [f"dataset {dataset}"]
+        best: tuple[int, list[str]] | None = None
+        for p in e.parents:
+            parent = by_sha.get(p.card_sha256) or (by_path.get(p.path) if p.path else None)
+            r = None
+            if parent is not None and parent.card not in seen:
+                up = route(parent, seen | {parent.card})
+                if up is not None:
+                    r = (up[0] + 1, [*up[1], parent.artefact])
+            if r is None and dataset in p.sources:
+                r = (2, [f"dataset {dataset}", f"{p.path or p.name} (its card is not in this repository)"])
+            if r is not None and (best is None or r[0] < best[0]):
+                best = r
+        if best is None and dataset in e.sources:
+            best = (0, [f"dataset {dataset}", "(through lineage its card names)"])
+        return best
+
+    out: list[AffectedArtefact] = []
+    for e in entries:
+        if not e.readable:
+            out.append(
+                AffectedArtefact(
+                    artefact=e.artefact,
+                    card=e.card,
+                    card_sha256=e.card_sha256,
+                    depth=0,
+                    via=[],
+                    risk="unknown",
+                    anonymous=False,
+                    action=RETRAIN,
+                    why=f"its card does not read ({e.problem}), so what it was made from is unknown",
+                )
+            )
+            continue
+        r = route(e, frozenset({e.card}))
+        if r is None:
+            continue
+        found[e.card] = r
+        anonymous = is_anonymous(e.risk, e.advantage, advantage_max)
+        action, why = holds(e.risk, anonymous)
+        out.append(
+            AffectedArtefact(
+                artefact=e.artefact,
+                card=e.card,
+                card_sha256=e.card_sha256,
+                depth=r[0],
+                via=r[1],
+                risk=e.risk,
+                anonymous=anonymous,
+                action=action,  # type: ignore[arg-type]
+                why=why,
+            )
+        )
+    return sorted(out, key=lambda a: (a.depth or 99, a.artefact))

@@ -1,0 +1,233 @@
+"""The card index: what every card in the repository says about lineage, kept in ``.prov/cache/``.
+
+Questions that run over every card -- which artefacts derive from this dataset, which cards did this key
+sign -- would otherwise read and parse thousands of cards. The index keeps one summary per card,
+keyed by the card's sha256 (a card's content decides its summary, wherever it lies), in the digest
+cache's sealed facts table: a cache file that came from elsewhere matches nothing here. Card files are
+found with git (tracked and untracked, not ignored); a card whose bytes are unchanged (by the digest
+cache's stat key) is not read again, a changed one is read and summarised once.
+
+The index is a reading aid, never a verdict: decisions (export, commit, status) verify each card they
+act on. A card that does not parse is kept as unreadable, so a query says "unknown", never "not affected".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..digest import DigestCache
+from ..filenames import CARD_SUFFIX, RECORD_NAME
+from ..quickhash import sha256
+from ..store.repo import ProvRepo
+
+INDEX_KIND = "card-index-v1"
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    name: str
+    path: str | None
+    card_sha256: str
+    relation: str
+    sources: tuple[str, ...] = ()  # the datasets the parent's signed terms name
+
+
+@dataclass(frozen=True)
+class CardEntry:
+    card: str  # repository-relative path of the card file
+    card_sha256: str
+    readable: bool
+    problem: str | None = None
+    keyids: tuple[str, ...] = ()
+    name: str = ""
+    kind: str = ""
+    artefact_sha256: str = ""
+    signer: str = ""
+    signed_at: str = ""
+    datasets: tuple[str, ...] = ()  # named directly
+    sources: tuple[str, ...] = ()  # every dataset at any depth, as signed
+    parents: tuple[ParentLink, ...] = ()
+    risk: str = "unknown"
+    advantage: float | None = None
+    estimator: str | None = None
+    personal_data: bool = False
+    confidentiality: str | None = None
+    previous_card: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def artefact(self) -> str:
+        return self.card[: -len(CARD_SUFFIX)]
+
+
+def summarise(card: str, raw: bytes) -> CardEntry:
+    """One card's summary from its bytes (the full card parse; never trusted as a verdict)."""
+    from ..card.files import CardFormatError, read_signed_card
+    from ..policy.withdrawal import derives_from
+
+    digest = sha256(raw).hexdigest()
+    try:
+        signed = read_signed_card(raw)
+    except (CardFormatError, ValueError) as e:
+        return CardEntry(card, digest, False, problem=str(e) or type(e).__name__)
+    c = signed.card
+    mi = c.privacy.membership_inference
+    return CardEntry(
+        card=card,
+        card_sha256=digest,
+        readable=True,
+        keyids=tuple(k for k, _ in signed.envelope.signatures),
+        name=c.artefact.name,
+        kind=c.artefact.kind,
+        artefact_sha256=c.artefact.sha256,
+        signer=c.created.signer.name,
+        signed_at=c.created.time.isoformat(),
+        datasets=tuple(d.name for d in c.datasets),
+        sources=tuple(sorted(derives_from(c))),
+        parents=tuple(ParentLink(p.name, p.path, p.card_sha256, p.relation, tuple(p.terms.sources)) for p in c.parents),
+        risk=c.privacy.memorisation.risk,
+        advantage=mi.advantage if mi else None,
+        estimator=c.artefact.estimator,
+        personal_data=c.effective_terms.personal_data,
+        confidentiality=c.effective_terms.confidentiality.value,
+        previous_card=c.previous_card,
+    )
+
+
+def _to_json(e: CardEntry) -> str:
+    data = asdict(e)
+    del data["card"]  # the summary is the content's; where the card lies is the caller's
+    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def _from_json(card: str, text: str) -> CardEntry | None:
+    try:
+        data = json.loads(text)
+        data["parents"] = tuple(ParentLink(**{**p, "sources": tuple(p["sources"])}) for p in data["parents"])
+        for k in ("keyids", "datasets", "sources"):
+            data[k] = tuple(data[k])
+        return CardEntry(card=card, **data)
+    except (ValueError, TypeError, KeyError):
+        return None  # an entry from another version of prov: summarise again
+
+
+@dataclass
+class IndexStats:
+    cards: int = 0
+    read: int = 0  # card files read (new or changed bytes)
+    parsed: int = 0  # summaries built (digests not in the index)
+
+
+class CardIndex:
+    """Every card in a repository, summarised; ``entries()`` refreshes incrementally."""
+
+    def __init__(self, repo: ProvRepo, cache: DigestCache) -> None:
+        self.repo, self.cache = repo, cache
+        self.stats = IndexStats()
+
+    @classmethod
+    def open(cls, repo: ProvRepo) -> CardIndex:
+        return cls(repo, DigestCache(repo.cache_dir))
+
+    def card_files(self) -> list[str]:
+        from ..store import gitindex
+
+        try:
+            names = gitindex.files_matching(self.repo.root, CARD_SUFFIX)
+        except Exception:  # not a git work tree (or git missing): walk the directory instead
+            names = list(_walk(self.repo.root))
+        return sorted(n for n in names if _is_card_name(n))
+
+    def entries(self) -> list[CardEntry]:
+        out: list[CardEntry] = []
+        db = self.cache._db
+        with _transaction(db):
+            for rel in self.card_files():
+                entry = self._entry(rel)
+                if entry is not None:
+                    out.append(entry)
+        self.stats.cards = len(out)
+        return out
+
+    def _entry(self, rel: str) -> CardEntry | None:
+        path = self.repo.root / rel
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None  # in git's index but deleted from the working tree
+        import stat as stat_
+
+        if not stat_.S_ISREG(st.st_mode):
+            return CardEntry(rel, "0" * 64, False, problem="not a regular file")
+        digest = self.cache.get(path.resolve(), st)
+        raw = None
+        if digest is None:
+            from ..regularfile import read_regular
+
+            try:
+                raw = read_regular(path, limit=1 << 26)
+            except OSError as e:
+                return CardEntry(rel, "0" * 64, False, problem=str(e))
+            self.stats.read += 1
+            digest = sha256(raw).hexdigest()
+            if self.cache._key(os.stat(path)) == self.cache._key(st):
+                self.cache.put(path.resolve(), st, digest)
+        known = self.cache._fact(INDEX_KIND, digest)
+        if known is not None and (entry := _from_json(rel, known)) is not None:
+            return entry
+        if raw is None:
+            from ..regularfile import read_regular
+
+            raw = read_regular(path, limit=1 << 26)
+            self.stats.read += 1
+            if sha256(raw).hexdigest() != digest:  # changed since it was stat'ed: take what was read
+                digest = sha256(raw).hexdigest()
+        entry = summarise(rel, raw)
+        self.stats.parsed += 1
+        self.cache._remember(INDEX_KIND, entry.card_sha256, _to_json(entry))
+        return entry
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def _is_card_name(rel: str) -> bool:
+    base = rel.rsplit("/", 1)[-1]
+    top = rel.split("/", 1)[0]
+    return base.endswith(CARD_SUFFIX) and base != RECORD_NAME and len(base) > len(CARD_SUFFIX) and top != ".prov"
+
+
+def _walk(root: Path) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".prov")]
+        for f in filenames:
+            if f.endswith(CARD_SUFFIX):
+                yield Path(dirpath, f).relative_to(root).as_posix()
+
+
+class _transaction:
+    """One SQLite transaction for a whole refresh (thousands of small writes)."""
+
+    def __init__(self, db: object) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        import sqlite3
+
+        try:
+            self.db.execute("BEGIN")  # type: ignore[attr-defined]
+            self.active = True
+        except sqlite3.Error:
+            self.active = False
+
+    def __exit__(self, *exc: object) -> None:
+        import sqlite3
+
+        if self.active:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("COMMIT")  # type: ignore[attr-defined]

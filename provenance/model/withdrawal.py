@@ -1,0 +1,28 @@
+"""A dataset's withdrawal: consent withdrawn, an agreement ended, retention passed, an erasure request.
+
+The payload of one signed line of ``.prov/withdrawals.jsonl`` (no I/O here). A withdrawal only ever
+restricts: the decision honours every line it can read, whoever signed it (``store/withdrawals.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from ._base import Strict
+from .dataset import Sha256
+
+WithdrawalReason = Literal["erasure", "consent-withdrawn", "agreement-ended", "retention", "other"]
+REASONS: tuple[str, ...] = ("erasure", "consent-withdrawn", "agreement-ended", "retention", "other")
+
+
+class Withdrawal(Strict):
+    dataset: str = Field(min_length=1)
+    reason: WithdrawalReason
+    time: dt.datetime
+    note: str | None = None
+    manifest_sha256: Sha256 | None = Field(
+        default=None, description="The manifest as it was when withdrawn (absent when it was already deleted)"
+    )

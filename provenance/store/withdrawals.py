@@ -1,0 +1,92 @@
+"""``.prov/withdrawals.jsonl``: one signed withdrawal per line (a compact DSSE envelope).
+
+A withdrawal only restricts, so the decision honours every line it can read whoever signed it: a forged
+line can only block more, never let more through. Who signed each one is still checked and shown
+(``prov status``), and each is also a ledger entry: a line deleted from this file is still in the
+hash-chained ledger, and ``prov status`` names it. A file that does not read stops the command (exit 2):
+which data was withdrawn would otherwise be unknown, and unknown terms fail closed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .. import strictjson
+from ..crypto import dsse
+from ..crypto import keys as _keys
+from ..errors import ManifestError
+from ..model.withdrawal import Withdrawal
+from .repo import ProvRepo
+
+PAYLOAD_TYPE = "application/vnd.prov.withdrawal.v1+json"
+
+
+@dataclass(frozen=True)
+class SignedWithdrawal:
+    withdrawal: Withdrawal
+    envelope: dsse.Envelope
+    line_sha256: str
+
+    @property
+    def keyids(self) -> list[str]:
+        return [kid for kid, _ in self.envelope.signatures]
+
+
+def parse(raw: bytes, source: str) -> list[SignedWithdrawal]:
+    """Every withdrawal in the file's bytes; ManifestError naming the line when one does not read."""
+    from pydantic import ValidationError
+
+    out = []
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            envelope = dsse.Envelope.from_json(line)
+            if envelope.payload_type != PAYLOAD_TYPE:
+                raise ValueError(f"payloadType is {envelope.payload_type!r}, expected {PAYLOAD_TYPE!r}")
+            withdrawal = Withdrawal.model_validate(strictjson.loads(envelope.payload))
+        except ValidationError as e:
+            first = e.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "payload"
+            raise ManifestError(source, f"line {number}", f"{where}: {first['msg']}") from None
+        except ValueError as e:  # strict JSON and envelope errors are ValueErrors
+            raise ManifestError(source, f"line {number}", f"not a signed withdrawal ({e})") from None
+        out.append(SignedWithdrawal(withdrawal, envelope, hashlib.sha256(line.rstrip(b"\r")).hexdigest()))
+    return out
+
+
+def load(repo: ProvRepo) -> list[SignedWithdrawal]:
+    path = repo.withdrawals_file
+    if not path.exists() and not path.is_symlink():
+        return []
+    from ..regularfile import read_regular
+
+    return parse(read_regular(path, limit=1 << 28), str(path))
+
+
+def by_dataset(items: list[SignedWithdrawal]) -> dict[str, Withdrawal]:
+    """The first withdrawal of each dataset (the earliest recorded stands; later ones add nothing)."""
+    out: dict[str, Withdrawal] = {}
+    for item in items:
+        out.setdefault(item.withdrawal.dataset, item.withdrawal)
+    return out
+
+
+def append(repo: ProvRepo, withdrawal: Withdrawal, key: _keys.PrivateKey) -> SignedWithdrawal:
+    """Sign and add one line; the file is rewritten atomically (a crash leaves the old file or the new)."""
+    from . import atomic
+
+    existing = b""
+    if repo.withdrawals_file.exists():
+        from ..regularfile import read_regular
+
+        existing = read_regular(repo.withdrawals_file, limit=1 << 28)
+        parse(existing, str(repo.withdrawals_file))  # never append to a file that does not read
+        if existing and not existing.endswith(b"\n"):
+            existing += b"\n"
+    payload = strictjson.dumps(withdrawal.model_dump(mode="json", exclude_none=True))
+    line = json.dumps(dsse.sign_envelope(PAYLOAD_TYPE, payload, key), separators=(",", ":")).encode()
+    atomic.write_bytes(repo.withdrawals_file, existing + line + b"\n")
+    return parse(line, str(repo.withdrawals_file))[0]

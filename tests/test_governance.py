@@ -1,0 +1,397 @@
+"""Issue 12: lineage both ways, withdrawal, revocations that cannot be backdated, on a repository with
+three generations of artefacts over four datasets (``governance_repo.py``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import governance_repo as gov
+import jsonschema
+import pytest
+from tools import need
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+ARTEFACTS = [c[0] for c in gov.CARDS]
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The repository and the signer's PROV_HOME, built once."""
+    import os
+
+    from provenance.cli.entry import main
+
+    base = tmp_path_factory.mktemp("governance")
+    home = base / "home"
+    home.mkdir()
+    old = os.environ.get("PROV_HOME")
+    os.environ["PROV_HOME"] = str(home)
+
+    class Result:
+        def __init__(self, code: int) -> None:
+            self.code, self.err = code, ""
+
+    try:
+        gov.build(base / "repo", lambda *a: Result(main([str(x) for x in a])))
+    finally:
+        if old is None:
+            del os.environ["PROV_HOME"]
+        else:
+            os.environ["PROV_HOME"] = old
+    return base / "repo", home
+
+
+@pytest.fixture
+def repo(template: tuple[Path, Path], tmp_path: Path, prov_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    src, home = template
+    dst = tmp_path / "repo"
+    shutil.copytree(src, dst, symlinks=True)
+    shutil.copytree(home, prov_home, dirs_exist_ok=True)
+    monkeypatch.chdir(dst)
+    return dst
+
+
+def _codes(check_out: str, artefact: str) -> set[str]:
+    return {line.split(": ", 2)[1].split()[-1] for line in check_out.splitlines() if line.startswith(artefact + ": ")}
+
+
+# --- lineage -------------------------------------------------------------------------------------------
+
+
+def test_lineage_of_the_third_generation_in_every_format(repo: Path, prov) -> None:
+    r = prov("lineage", "gen3/distilled.joblib", "--json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    jsonschema.validate(data, json.loads((SCHEMAS / "lineage.schema.json").read_text()))
+    ids = {n["id"] for n in data["nodes"]}
+    assert ids == {
+        "artefact:gen3/distilled.joblib",
+        "artefact:gen2/finetuned.joblib",
+        "artefact:gen1/base.joblib",
+        "artefact:gen1/encoder",
+        "dataset:client-nda@2",
+        "dataset:iris-public@1",
+        "dataset:reviews-nc@1",
+    }
+    tree = prov("lineage", "gen3/distilled.joblib").out
+    assert "adapter: gen1/encoder (LicenseRef-Northwind-NDA, confidential) [✓ verified]" in tree
+    dot = prov("lineage", "gen3/distilled.joblib", "--format", "dot").out
+    svg = subprocess.run(
+        [need("dot", "graphviz"), "-Tsvg"], input=dot, text=True, check=True, capture_output=True
+    ).stdout
+    assert svg.count('class="node"') == 7 and svg.count('class="edge"') == 7
+    mermaid = prov("lineage", "gen3/distilled.joblib", "--format", "mermaid").out
+    assert mermaid.startswith("flowchart BT") and mermaid.count("-->") == 7
+
+
+@pytest.mark.parametrize("dataset", sorted(gov.AFFECTED))
+def test_affected_by_each_dataset(repo: Path, prov, dataset: str) -> None:
+    r = prov("lineage", "--affected-by", dataset, "--json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    jsonschema.validate(data, json.loads((SCHEMAS / "affected.schema.json").read_text()))
+    got = {a["artefact"]: (a["depth"], a["action"]) for a in data["artefacts"]}
+    assert got == gov.AFFECTED[dataset]
+    assert data["cards"] == len(gov.CARDS) and data["registered"]
+    text = prov("lineage", "--affected-by", dataset).out
+    assert f"{len(got)} of {len(gov.CARDS)} carded artefacts derive from it" in text
+
+
+def test_affected_by_survives_a_deleted_parent_and_an_unreadable_card(repo: Path, prov) -> None:
+    # The parent's card and bytes are gone: its signed terms in the child still name the dataset.
+    (repo / "gen2" / "finetuned.joblib").unlink()
+    (repo / "gen2" / "finetuned.joblib.prov.json").unlink()
+    got = {
+        a["artefact"]: a for a in json.loads(prov("lineage", "--affected-by", "iris-public", "--json").out)["artefacts"]
+    }
+    assert set(got) == {"gen1/base.joblib", "gen3/distilled.joblib"}
+    assert "not in this repository" in got["gen3/distilled.joblib"]["via"][-1]
+    # A card that does not read may derive from anything: listed, never left out.
+    (repo / "gen1" / "base.joblib.prov.json").write_text("{not json")
+    got = {
+        a["artefact"]: a for a in json.loads(prov("lineage", "--affected-by", "iris-public", "--json").out)["artefacts"]
+    }
+    assert got["gen1/base.joblib"]["action"] == "retrain or delete" and got["gen1/base.joblib"]["depth"] == 0
+
+
+def test_affected_by_index_is_incremental(repo: Path) -> None:
+    from provenance.lineage.index import CardIndex
+    from provenance.store.repo import ProvRepo
+
+    def stats() -> tuple[int, int, int]:
+        index = CardIndex.open(ProvRepo(repo))
+        try:
+            index.entries()
+        finally:
+            index.close()
+        return index.stats.cards, index.stats.read, index.stats.parsed
+
+    first = stats()
+    assert first[0] == len(gov.CARDS)
+    assert stats() == (len(gov.CARDS), 0, 0)  # warm: nothing read, nothing parsed
+    card = repo / "gen1" / "base.joblib.prov.json"
+    card.write_bytes(card.read_bytes() + b"\n")  # new bytes: read and summarised again, the others not
+    assert stats() == (len(gov.CARDS), 1, 1)
+    shutil.copy(repo / "gen1" / "knn.joblib.prov.json", repo / "gen1" / "copy.joblib.prov.json")
+    assert stats() == (len(gov.CARDS) + 1, 1, 0)  # same bytes elsewhere: the summary is the content's
+
+
+def test_lineage_usage_errors(repo: Path, prov) -> None:
+    r = prov("lineage")
+    assert r.code == 2 and "--affected-by" in r.err
+    r = prov("lineage", "gen1/knn.joblib", "--affected-by", "patients")
+    assert r.code == 2 and "not both" in r.err
+
+
+# --- withdrawal ----------------------------------------------------------------------------------------
+
+
+def test_withdrawal_blocks_exactly_the_descendants_that_may_hold_the_data(repo: Path, prov) -> None:
+    import provenance
+    from provenance.model.decision import Recipient
+
+    r = prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn", "--json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["new"] and out["withdrawal"]["reason"] == "consent-withdrawn"
+    assert {a["artefact"] for a in out["affected"]["artefacts"]} == set(gov.AFFECTED["patients"])
+
+    blocked = {"gen1/knn.joblib", "gen2/ensemble.joblib"}
+    warned = {"gen1/logreg.joblib"}  # assessed anonymous by its signed audit
+    check = prov("check", "--all")
+    assert check.code == 1
+    for a in ARTEFACTS:
+        codes = _codes(check.out, a)
+        assert ("DATASET_WITHDRAWN" in codes) == (a in blocked), (a, codes)
+        assert ("DATASET_WITHDRAWN_ANONYMOUS" in codes) == (a in warned), (a, codes)
+
+    internal = Recipient(name="Acme Hospital", org="Acme Hospital", purpose="research", territory="DE")
+    for a in ARTEFACTS:
+        decision = provenance.decide_export(repo / a, recipient=internal)
+        codes = {x.code for x in decision.reasons}
+        assert ("DATASET_WITHDRAWN" in codes) == (a in blocked), (a, codes)
+        assert decision.allowed == (a not in blocked), (a, decision.reasons)
+        r = prov(
+            "export",
+            a,
+            "--to",
+            str(repo.parent / "out" / a.replace("/", "-")),
+            "--recipient",
+            "Acme Hospital",
+            "--org",
+            "Acme Hospital",
+            "--purpose",
+            "research",
+            "--territory",
+            "DE",
+        )
+        assert r.code == (1 if a in blocked else 0), (a, r.out, r.err)
+        if a in blocked:
+            assert "DATASET_WITHDRAWN" in r.out + r.err
+
+    # Withdrawing again records nothing new; a name nobody used is refused.
+    again = json.loads(prov("dataset", "withdraw", "patients", "--reason", "other", "--json").out)
+    assert not again["new"] and again["withdrawal"]["reason"] == "consent-withdrawn"
+    r = prov("dataset", "withdraw", "patiens", "--reason", "erasure")
+    assert r.code == 2 and "no card names it" in r.err
+
+
+def test_withdrawal_outlives_the_manifest_and_the_unstaged_file(repo: Path, prov) -> None:
+    from conftest import git
+
+    assert prov("dataset", "withdraw", "patients", "--reason", "erasure").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "withdraw")
+    # Deleting the manifest: the cards still name it (DATASET_UNREGISTERED, a warning), and the
+    # withdrawal still blocks.
+    (repo / ".prov" / "datasets" / "patients.yaml").unlink()
+    r = prov("export", "gen1/logreg.joblib", "--to", "out", "--dry-run", "--recipient", "Acme Hospital", "--json")
+    assert {x["code"] for x in json.loads(r.out)["decision"]["reasons"]} >= {
+        "DATASET_UNREGISTERED",
+        "DATASET_WITHDRAWN_ANONYMOUS",
+    }
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "manifest deleted")
+    check = prov("check", "--all")
+    assert {"DATASET_WITHDRAWN", "DATASET_UNREGISTERED"} <= _codes(check.out, "gen1/knn.joblib")
+    assert "DATASET_UNREGISTERED" in _codes(check.out, "gen1/logreg.joblib")
+    assert "DATASET_UNREGISTERED" not in _codes(check.out, "gen1/base.joblib")
+    # Deleting the withdrawal from the working tree (not committed): HEAD's still binds the commit.
+    (repo / ".prov" / "withdrawals.jsonl").unlink()
+    git(repo, "add", "-A")
+    assert "DATASET_WITHDRAWN" in _codes(prov("check", "--all").out, "gen1/knn.joblib")
+
+
+def test_withdrawals_file_that_does_not_read_fails_closed(repo: Path, prov) -> None:
+    assert prov("dataset", "withdraw", "patients", "--reason", "retention").code == 0
+    path = repo / ".prov" / "withdrawals.jsonl"
+    path.write_text(path.read_text().replace('"payload":"', '"payload":"x', 1))
+    export = ("export", "gen1/base.joblib", "--to", "out", "--dry-run", "--recipient", "x")
+    for args in (export, ("lineage", "--affected-by", "x")):
+        r = prov(*args)
+        assert r.code == 2 and "withdrawals.jsonl: line 1" in r.err, (args, r.err)
+    r = prov("check", ".prov/withdrawals.jsonl")
+    assert r.code in (1, 2)
+
+
+# --- revocations that cannot be backdated, and that travel -----------------------------------------------
+
+
+def _forge(repo: Path, name: str, when: str) -> Path:
+    """What whoever holds the leaked key does: copy a model, sign a card for it dated ``when`` with the
+    key itself (prov would refuse to sign with a revoked key; the attacker does not use prov)."""
+    import datetime as dt
+    import hashlib
+
+    from provenance.card import build
+    from provenance.card.files import read_signed_card, statement_bytes
+    from provenance.crypto import dsse
+    from provenance.model.card import PAYLOAD_TYPE
+    from provenance.store import userkeys
+
+    target = repo / "gen1" / name
+    shutil.copy(repo / "gen1" / "knn.joblib", target)
+    data = target.read_bytes()
+    card = read_signed_card((repo / "gen1" / "knn.joblib.prov.json").read_bytes()).card
+    forged = card.model_copy(
+        update={
+            "artefact": card.artefact.model_copy(update={"name": name, "sha256": hashlib.sha256(data).hexdigest()}),
+            "created": card.created.model_copy(update={"time": dt.datetime.fromisoformat(when)}),
+        }
+    )
+    envelope = dsse.sign_envelope(
+        PAYLOAD_TYPE, statement_bytes(build.statement_for(forged)), userkeys.load_private("default")
+    )
+    (repo / "gen1" / f"{name}.prov.json").write_text(json.dumps(envelope, indent=2) + "\n")
+    return target
+
+
+def _codes_of(r) -> set[str]:  # type: ignore[no-untyped-def]
+    data = json.loads(r.out)
+    return {x["code"] for x in data["reasons"]}
+
+
+def test_a_leaked_key_cannot_backdate_past_its_revocation(repo: Path, prov) -> None:
+    from conftest import git
+
+    r = prov("key", "revoke", "default", "--reason", "laptop stolen", "--json")
+    assert r.code == 0, r.err
+    rev = json.loads(r.out)
+    assert len(rev["still_valid"]) == len(gov.CARDS) and rev["ledgered"] and rev["revoked_cards"] == []
+    # Everything signed before the revocation still verifies, under the repository and under --key.
+    pub = repo / ".prov" / "keys" / "default.pub"
+    for a in ARTEFACTS:
+        assert prov("verify", a).code == 0, a
+        assert prov("verify", a, "--key", pub).code == 0, a
+    # The attacker's cards, one dated after the revocation and one backdated to 2020.
+    for name, when in (("late.joblib", "2031-01-01T00:00:00+00:00"), ("old.joblib", "2020-01-01T00:00:00+00:00")):
+        _forge(repo, name, when)
+        r = prov("verify", f"gen1/{name}", "--json")
+        assert r.code == 1 and _codes_of(r) == {"KEY_REVOKED"}, r.out
+        git(repo, "add", f"gen1/{name}", f"gen1/{name}.prov.json")
+        check = prov("check", f"gen1/{name}")
+        assert check.code == 1 and "KEY_REVOKED" in _codes(check.out, f"gen1/{name}"), check.out
+        # A recipient with only the public key knows of no revocation ...
+        assert prov("verify", f"gen1/{name}", "--key", pub).code == 0
+    # ... until they hold the travelling list, signed by a key they trust (the owner's new key: a revoked
+    # key signs nothing more through prov).
+    lst = repo.parent / "revocations.json"
+    r = prov("key", "export", "--revocations", "-o", lst)
+    assert r.code == 2 and "revoked" in r.err
+    assert prov("key", "generate", "--name", "second", "--default").code == 0
+    assert prov("key", "trust").code == 0
+    assert prov("key", "export", "--revocations", "-o", lst).code == 0
+    second = repo / ".prov" / "keys" / "second.pub"
+    for name in ("late.joblib", "old.joblib"):
+        r = prov("verify", f"gen1/{name}", "--key", pub, "--key", second, "--revocations", lst, "--json")
+        assert r.code == 1 and _codes_of(r) == {"KEY_REVOKED"}, r.out
+    for a in ARTEFACTS:
+        assert prov("verify", a, "--key", pub, "--key", second, "--revocations", lst).code == 0, a
+    # Signed by the revoked key's holder only: not trusted by a recipient who has just the new key.
+    r = prov("verify", "gen1/knn.joblib", "--key", pub, "--revocations", lst)
+    assert r.code == 2 and "you do not trust" in r.err
+
+
+def test_a_revocation_list_counts_only_from_a_trusted_key_and_only_narrows(repo: Path, prov) -> None:
+    import datetime as dt
+
+    from provenance.card import revocation_list
+    from provenance.crypto import keys as _keys
+    from provenance.store.trust import Revocation
+
+    pub = repo / ".prov" / "keys" / "default.pub"
+    keyid = json.loads(prov("key", "list", "--json").out)[0]["keyid"]
+    stranger = _keys.generate()
+    now = dt.datetime.now(dt.UTC)
+    # A stranger revokes our key: not signed by a key the recipient trusts, so it counts for nothing
+    # (exit 2 when given explicitly: the recipient asked for it and it cannot be honoured).
+    fake = repo.parent / "fake.json"
+    fake.write_bytes(revocation_list.make([Revocation(keyid, "default", now, "", frozenset())], stranger, now))
+    r = prov("verify", "gen1/knn.joblib", "--key", pub, "--revocations", fake)
+    assert r.code == 2 and "you do not trust" in r.err
+    # The leaked key signs a list "keeping valid" a forgery: merged with the genuine list, it keeps nothing
+    # the genuine one does not.
+    assert prov("key", "revoke", "default").code == 0
+    assert prov("key", "generate", "--name", "second", "--default").code == 0
+    assert prov("key", "trust").code == 0
+    second = repo / ".prov" / "keys" / "second.pub"
+    genuine = repo.parent / "genuine.json"
+    assert prov("key", "export", "--revocations", "-o", genuine).code == 0
+    forged = _forge(repo, "forged.joblib", "2020-01-01T00:00:00+00:00")
+    card_sha = __import__("hashlib").sha256(Path(f"{forged}.prov.json").read_bytes()).hexdigest()
+    from provenance.store import userkeys
+
+    widened = repo.parent / "widened.json"
+    widened.write_bytes(
+        revocation_list.make(
+            [Revocation(keyid, "default", now, "", frozenset({card_sha}))], userkeys.load_private("default"), now
+        )
+    )
+    assert prov("verify", forged, "--key", pub, "--revocations", widened).code == 0  # alone, it is all they know
+    both = ("--revocations", widened, "--revocations", genuine)
+    r = prov("verify", forged, "--key", pub, "--key", second, *both, "--json")
+    assert r.code == 1 and _codes_of(r) == {"KEY_REVOKED"}
+
+
+def test_bundles_carry_the_revocation_list(repo: Path, prov) -> None:
+    from provenance.crypto import keys as _keys
+
+    # A second signer, revoked; the exporter's own key signs the list the bundle carries.
+    other = _keys.generate()
+    other_pub = repo.parent / "other.pub"
+    other_pub.write_bytes(_keys.public_pem(other.public_key()))
+    assert prov("key", "trust", other_pub, "--name", "contractor").code == 0
+    assert prov("key", "revoke", "contractor", "--reason", "contract ended").code == 0
+    bundle = repo.parent / "bundle"
+    r = prov(
+        "export",
+        "gen1/base.joblib",
+        "--to",
+        bundle,
+        "--recipient",
+        "UCI",
+        "--org",
+        "Acme Hospital",
+        "--purpose",
+        "research",
+        "--territory",
+        "DE",
+    )
+    assert r.code == 0, r.out + r.err
+    assert (bundle / "revocations.dsse.json").is_file()
+    pub = repo / ".prov" / "keys" / "default.pub"
+    elsewhere = repo.parent / "elsewhere"
+    elsewhere.mkdir()
+    import os
+
+    os.chdir(elsewhere)
+    r = prov("verify", bundle, "--key", pub, "--json")
+    assert r.code == 0 and json.loads(r.out)["verified"], r.out
+    # The list rides under the export record: changing it is a changed bundle file.
+    listed = bundle / "revocations.dsse.json"
+    listed.write_text(listed.read_text().replace("{", "{ ", 1))
+    r = prov("verify", bundle, "--key", pub, "--json")
+    assert r.code == 1 and "DIGEST_MISMATCH" in {x["code"] for x in json.loads(r.out)["reasons"]}
