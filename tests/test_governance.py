@@ -395,3 +395,87 @@ def test_bundles_carry_the_revocation_list(repo: Path, prov) -> None:
     listed.write_text(listed.read_text().replace("{", "{ ", 1))
     r = prov("verify", bundle, "--key", pub, "--json")
     assert r.code == 1 and "DIGEST_MISMATCH" in {x["code"] for x in json.loads(r.out)["reasons"]}
+
+
+# --- key rotation --------------------------------------------------------------------------------------
+
+
+def test_rotation_re_signs_every_card_and_old_cards_still_verify(repo: Path, prov, tmp_path: Path) -> None:
+    import hashlib
+
+    before = {a: (repo / f"{a}.prov.json").read_bytes() for a in ARTEFACTS}
+    keep = tmp_path / "elsewhere"
+    keep.mkdir()
+    shutil.copy(repo / "gen1" / "knn.joblib", keep / "knn.joblib")
+    (keep / "knn.joblib.prov.json").write_bytes(before["gen1/knn.joblib"])  # a copy sent out earlier
+
+    r = prov("key", "rotate", "--new", "second", "--json")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    assert sorted(result["resigned"]) == sorted(f"{a}.prov.json" for a in ARTEFACTS)
+    assert result["left_revoked"] == [] and result["other_signers"] == []
+    new_keyid = result["new_keyid"]
+    for a in ARTEFACTS:
+        env = json.loads((repo / f"{a}.prov.json").read_text())
+        assert [s["keyid"] for s in env["signatures"]] == [new_keyid]
+        card = _predicate_of(repo / f"{a}.prov.json")
+        old = _predicate_of_bytes(before[a])
+        assert card["previous_card"] == hashlib.sha256(before[a]).hexdigest()
+        # Same content: only who signed, when, and the parents' (re-signed) card digests differ.
+        for k in ("artefact", "datasets", "privacy", "effective_terms", "code", "metrics"):
+            assert card[k] == old[k], (a, k)
+        assert prov("verify", a).code == 0
+    for p in _predicate_of(repo / "gen3" / "distilled.joblib.prov.json")["parents"]:
+        assert p["card_sha256"] == hashlib.sha256((repo / f"{p['path']}.prov.json").read_bytes()).hexdigest()
+    assert prov("lineage", "gen3/distilled.joblib").code == 0  # every node verified
+    assert prov("check", "--all").code == 0
+    assert prov("log", "--verify").code == 0
+    # The copy sent out before the rotation verifies under the new trust (the revocation keeps it valid).
+    assert prov("verify", keep / "knn.joblib").code == 0
+    # The new key is the default now, so a second run says the rotation is done.
+    r = prov("key", "rotate", "--new", "second")
+    assert r.code == 2 and "already your default key" in r.err
+
+
+def test_an_interrupted_rotation_resumes(repo: Path, prov, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provenance.api import card as card_api
+
+    real = card_api.write_signed
+    calls = {"n": 0}
+
+    def crash_after_three(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(card_api, "write_signed", crash_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        prov("key", "rotate", "--new", "second")
+    monkeypatch.setattr(card_api, "write_signed", real)
+    r = prov("key", "rotate", "--new", "second", "--json")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    assert len(result["resigned"]) == len(ARTEFACTS) - 3 and len(result["already"]) == 3
+    assert not result["generated"]
+    assert prov("check", "--all").code == 0
+    assert prov("lineage", "gen3/distilled.joblib").code == 0
+
+
+def test_rotation_does_not_launder_a_card_the_ledger_never_saw(repo: Path, prov) -> None:
+    _forge(repo, "planted.joblib", "2020-01-01T00:00:00+00:00")  # made with the old key, outside prov
+    r = prov("key", "rotate", "--new", "second", "--json")
+    result = json.loads(r.out)
+    assert result["left_revoked"] == ["gen1/planted.joblib.prov.json"]
+    r = prov("verify", "gen1/planted.joblib", "--json")
+    assert r.code == 1 and _codes_of(r) == {"KEY_REVOKED"}
+
+
+def _predicate_of_bytes(raw: bytes) -> dict:  # type: ignore[type-arg]
+    import base64
+
+    return json.loads(base64.b64decode(json.loads(raw)["payload"]))["predicate"]
+
+
+def _predicate_of(path: Path) -> dict:  # type: ignore[type-arg]
+    return _predicate_of_bytes(path.read_bytes())

@@ -129,29 +129,39 @@ def sign_card(
         limitations=request.limitations,
         previous_card=previous,
     )
+    return write_signed(repo, artefact, card, key, now)
+
+
+def write_signed(
+    repo: ProvRepo, artefact: Path, card: ModelCard, key: _keys.PrivateKey, now: dt.datetime, **ledger_extra: str
+) -> CardResult:
+    """Sign ``card``, ledger it, then write the card and its rendering beside ``artefact`` (each atomically).
+
+    Ledger first (a write-ahead record): if it cannot be appended, no card file is touched."""
     payload = statement_bytes(build.statement_for(card))
     envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload, key)
     raw = (json.dumps(envelope, indent=2) + "\n").encode()
     signed = read_signed_card(raw)
     rendered = render.render(signed, "md")
-    # Ledger first (a write-ahead record): if it cannot be appended, no card file is touched.
     ledger.append(
         repo,
         "card",
         {
             "artefact": repo.relative(artefact),
-            "sha256": digest.sha256,
+            "sha256": card.artefact.sha256,
             "card_sha256": signed.sha256,
-            "datasets": [r.name for r in refs],
-            "previous_card": previous,
+            "datasets": [r.name for r in card.datasets],
+            "previous_card": card.previous_card,
+            **ledger_extra,
         },
         key,
         now,
     )
+    out = card_path(artefact)
     atomic.write_bytes(out, raw)
     md = rendered_path(artefact)
     atomic.write_text(md, rendered)
-    return CardResult(card, out, md, signed.sha256, _keys.keyid(public))
+    return CardResult(card, out, md, signed.sha256, _keys.keyid(key.public_key()))
 
 
 def _licence(licence: str | None) -> str | None:

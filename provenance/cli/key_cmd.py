@@ -132,3 +132,30 @@ def export(name: str | None, fmt: str, revocations: bool, output: Path | None) -
         say(f"wrote {output}")
     else:
         click.echo(text, nl=False)
+
+
+@key.command("rotate")
+@click.option("--new", "new", required=True, help="Name of the new key (generated, or reused to resume a rotation).")
+@click.option("--old", help="The key to rotate out (default: your default key).")
+@click.option("--type", "key_type", type=click.Choice(["ecdsa-p256", "ed25519"]), help="Default: the old key's type.")
+@click.option("--reason", default="rotated", show_default=True, help="Recorded with the revocation.")
+@click.option("--encrypt", is_flag=True, help="Encrypt the new private key (PROV_KEY_PASSPHRASE or a prompt).")
+@click.option("--json", "as_json", is_flag=True)
+def rotate(new: str, old: str | None, key_type: str | None, reason: str, encrypt: bool, as_json: bool) -> None:
+    """Rotate your signing key: generate and trust NEW, revoke the old key from now (what it signed
+    before stays valid), and re-sign every card in the repository the old key signed -- same content,
+    previous_card chained, one ledger entry each. An interrupted rotation can be run again."""
+    from ..api.rotate import rotate as run
+
+    result = run(new, old, key_type, reason, new_passphrase=new_passphrase(encrypt))
+    if as_json:
+        emit_json(asdict(result))
+        return
+    made = "generated" if result.generated else "reused"
+    say(f"{made} {result.new} ({result.new_keyid}); revoked {result.old} ({result.old_keyid})")
+    say(f"re-signed {len(result.resigned)} cards" + (f" ({len(result.already)} earlier)" if result.already else ""))
+    for card in result.left_revoked:
+        say(f"not re-signed: {card} (signed by {result.old} but not in the ledger before the revocation)")
+    for card in result.other_signers:
+        say(f"re-sign by its own signer: {card} names a parent re-signed here (`prov card --overwrite`)")
+    say("commit the cards, .prov/keys/ and the ledger; send recipients `prov key export --revocations`")

@@ -158,7 +158,9 @@ def verify(
         signer = env.verified_by(trusted)
         if signer is None:
             problems.append(LedgerProblem(number, "signature invalid or not by a trusted key (edited entry?)"))
-        elif signer.keyid in revoked_here or (signer.keyid in revoked_at and when >= revoked_at[signer.keyid]):
+        elif signer.keyid in revoked_here or (
+            signer.keyid in revoked_at and when >= revoked_at[signer.keyid] and not _own_revocation(body, signer.keyid)
+        ):
             problems.append(LedgerProblem(number, f"signed by key {signer.name} after it was revoked"))
         if body.get("event") == "key-revoke" and isinstance(body.get("keyid"), str):
             revoked_here.add(body["keyid"])  # from here on the chain's order, not a claimed time, decides
@@ -176,6 +178,11 @@ def verify(
             )
         prev = _line_digest(line)
     return problems
+
+
+def _own_revocation(body: dict[str, Any], keyid: str) -> bool:
+    """A key's own revocation entry is the last thing it may sign (made at the revocation time)."""
+    return body.get("event") == "key-revoke" and body.get("keyid") == keyid
 
 
 def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys.PublicKeyInfo]) -> list[str]:
