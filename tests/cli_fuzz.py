@@ -563,6 +563,7 @@ WRITES: dict[str, list[str]] = {
         "p/*.card.md",
     ],
     "dataset add": ["p/.prov/datasets", "p/.prov/datasets/*", "p/.prov/ledger.jsonl"],
+    "erasure": ["p/.prov/ledger.jsonl"],
     "dataset withdraw": ["p/.prov/withdrawals.jsonl", "p/.prov/ledger.jsonl"],
     "card": ["{a}.prov.json", "{a}.card.md", "p/.prov/ledger.jsonl", "{o}"],
     "export": ["{to}", "{to}/*", "p/.prov/ledger.jsonl"],

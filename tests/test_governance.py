@@ -479,3 +479,70 @@ def _predicate_of_bytes(raw: bytes) -> dict:  # type: ignore[type-arg]
 
 def _predicate_of(path: Path) -> dict:  # type: ignore[type-arg]
     return _predicate_of_bytes(path.read_bytes())
+
+
+# --- one person's erasure --------------------------------------------------------------------------------
+
+
+def _person(repo: Path, table: str, line: int) -> Path:
+    lines = (repo / "data" / table).read_text().splitlines()
+    out = repo.parent / f"person-{table}-{line}.csv"
+    out.write_text(lines[0] + "\n" + lines[line] + "\n")
+    return out
+
+
+def test_erasure_finds_the_patient_in_the_knn_pipeline_not_in_the_logistic_regression(repo: Path, prov) -> None:
+    import base64
+
+    person = _person(repo, "patients-train.csv", 17)  # a patient the models were trained on
+    r = prov("erasure", "--dataset", "patients", "--records", person, "--json")
+    assert r.code == 1, r.err  # something holds the record: action needed
+    report = json.loads(r.out)
+    got = {f["artefact"]: (f["checked"], f["rows_held"], f["action"]) for f in report["findings"]}
+    assert got == {
+        "gen1/knn.joblib": (True, [0], "retrain or delete"),  # found behind the StandardScaler
+        "gen1/logreg.joblib": (True, [], "review"),
+        "gen2/ensemble.joblib": (True, [0], "retrain or delete"),
+    }
+    assert any("KNeighborsClassifier._fit_X" in w for w in report["findings"][0]["where"])
+    # The ledger records the request by row digest, never the values.
+    last = (repo / ".prov" / "ledger.jsonl").read_text().splitlines()[-1]
+    payload = base64.b64decode(json.loads(last)["payload"]).decode()
+    body = json.loads(payload)
+    assert body["event"] == "erasure" and body["rows"] == report["row_sha256"] and len(body["rows"]) == 1
+    values = person.read_text().splitlines()[1].split(",")
+    assert not any(v in payload for v in values[:5] if len(v) > 3)
+    assert prov("log", "--verify").code == 0
+
+    # Someone from the holdout half: no model holds them verbatim.
+    other = _person(repo, "patients-holdout.csv", 3)
+    r = prov("erasure", "--dataset", "patients", "--records", other, "--json")
+    assert r.code == 0
+    assert {f["action"] for f in json.loads(r.out)["findings"]} == {"review"}
+
+
+def test_erasure_through_parquet_and_for_what_cannot_be_searched(repo: Path, prov) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.csv
+    import pyarrow.parquet
+
+    person = _person(repo, "patients-train.csv", 17)
+    table = pyarrow.csv.read_csv(person)
+    parquet = repo.parent / "person.parquet"
+    pyarrow.parquet.write_table(table, parquet)
+    assert isinstance(table, pa.Table)
+    held = {
+        f["artefact"]: f["rows_held"]
+        for f in json.loads(prov("erasure", "--dataset", "patients", "--records", parquet, "--json").out)["findings"]
+    }
+    assert held["gen1/knn.joblib"] == [0]
+    # The directory artefact cannot be loaded: never "does not hold" -- retrain or delete.
+    nda = _person(repo, "client.csv", 1)
+    r = prov("erasure", "--dataset", "client-nda", "--records", nda, "--json")
+    enc = {f["artefact"]: f for f in json.loads(r.out)["findings"]}["gen1/encoder"]
+    assert r.code == 1 and not enc["checked"] and enc["action"] == "retrain or delete"
+    # Bad input is one line.
+    r = prov("erasure", "--dataset", "nobody", "--records", person)
+    assert r.code == 2 and "no card names it" in r.err
+    r = prov("erasure", "--dataset", "patients", "--records", repo / "missing.csv")
+    assert r.code == 2

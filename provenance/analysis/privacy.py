@@ -183,3 +183,21 @@ def _no_workers(model: Any) -> None:
             if "memory" in attrs:
                 attrs["memory"] = None
             todo.extend(attrs.values())
+
+
+def records_held(path: Path, facts: ArtefactFacts, x: Any) -> tuple[list[int] | None, list[str]]:
+    """Which of one person's rows ``x`` the artefact holds verbatim: (row indices, where), or (None,
+    why not) when it cannot be checked -- not a format prov loads, or not safe to load. Loaded through
+    the same construction policy as the audit; never with plain pickle."""
+    from .verbatim import held_rows
+
+    if facts.format not in LOADABLE:
+        return None, [f"prov cannot load {facts.format} artefacts"]
+    if facts.unsafe:
+        return None, ["it is not safe to load (" + ", ".join((facts.untrusted_globals + facts.violations)[:2]) + ")"]
+    try:
+        model = load_parsed(path, facts.parse) if facts.parse is not None else load_model(path)
+    except UnsafePickleError as e:
+        return None, [f"it is not safe to load ({', '.join(e.offenders[:2])})"]
+    with _scoring(str(path)):
+        return held_rows(model, x)

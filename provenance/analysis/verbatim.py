@@ -35,18 +35,13 @@ def scan(model: Any, x: Any) -> EmpiricalResult:
     where: list[str] = []
     hashed_cache: dict[tuple[int, str], tuple[set[bytes] | None, np.ndarray]] = {}
     for label, est, xi in _with_inputs(model, x, ""):
-        for attr, arr in _arrays(est):
-            if arr.ndim != 2 or arr.shape[0] == 0 or xi.ndim != 2:
-                continue
-            if arr.shape[1] != xi.shape[1] and arr.shape[0] == xi.shape[1]:
-                arr, attr = arr.T, f"{attr}.T"  # rows stored as columns
-            if arr.shape[1] != xi.shape[1]:
-                continue
-            precision = arr.dtype.name if arr.dtype in (np.float32, np.float16) else "float64"
+        for attr, arr, precision in _comparable(est, xi):
             key = (id(xi), precision)
             if key not in hashed_cache:
-                cast = xi.astype(precision) if precision != "float64" and _numeric(xi) is not None else xi
-                hashed_cache[key] = (_row_hashes(cast), xi)  # keep xi alive: ids are only unique while it is
+                hashed_cache[key] = (
+                    _row_hashes(_cast(xi, precision)),
+                    xi,
+                )  # keep xi alive: ids are only unique while it is
             train = hashed_cache[key][0]
             if train is None:
                 continue
@@ -60,6 +55,54 @@ def scan(model: Any, x: Any) -> EmpiricalResult:
             where.append(f"{label}.categories_ ({n} values)")
     risk = "high" if rows_found or values_found else "low"
     return EmpiricalResult(risk, int(x.shape[0]), len(rows_found), values_found, where)
+
+
+def held_rows(model: Any, x: Any) -> tuple[list[int], list[str]]:
+    """Which of the rows of ``x`` (by index) the model holds verbatim, and where: the same comparison as
+    ``scan``, kept per row, for one person's records (``prov erasure``)."""
+    x = _as_2d(x)
+    found: set[int] = set()
+    where: list[str] = []
+    for label, est, xi in _with_inputs(model, x, ""):
+        for attr, arr, precision in _comparable(est, xi):
+            index = _row_index(_cast(xi, precision))
+            if index is None:
+                continue
+            held = _row_hashes(arr) or set()
+            hits = sorted(i for h, rows in index.items() if h in held for i in rows)
+            if hits:
+                found.update(hits)
+                where.append(f"{label}.{attr} ({len(hits)} rows)")
+    return sorted(found), where
+
+
+def _comparable(est: Any, xi: np.ndarray) -> Iterator[tuple[str, np.ndarray, str]]:
+    """(attribute, array with rows as rows, the precision it stores) for every array that could hold
+    rows of ``xi``: same width, or rows stored as columns."""
+    for attr, arr in _arrays(est):
+        if arr.ndim != 2 or arr.shape[0] == 0 or xi.ndim != 2:
+            continue
+        if arr.shape[1] != xi.shape[1] and arr.shape[0] == xi.shape[1]:
+            arr, attr = arr.T, f"{attr}.T"  # rows stored as columns
+        if arr.shape[1] != xi.shape[1]:
+            continue
+        yield attr, arr, arr.dtype.name if arr.dtype in (np.float32, np.float16) else "float64"
+
+
+def _cast(xi: np.ndarray, precision: str) -> np.ndarray:
+    """The input rounded as the model stores it (float32 arrays hold float32-rounded rows)."""
+    return xi.astype(precision) if precision != "float64" and _numeric(xi) is not None else xi
+
+
+def _row_index(arr: np.ndarray) -> dict[bytes, list[int]] | None:
+    num = _numeric(arr)
+    if num is None or num.ndim != 2:
+        return None
+    view = num.view(np.dtype((np.void, num.dtype.itemsize * num.shape[1]))).ravel()
+    out: dict[bytes, list[int]] = {}
+    for i, h in enumerate(view.tolist()):
+        out.setdefault(h, []).append(i)
+    return out
 
 
 def _as_2d(x: Any) -> np.ndarray:

@@ -20,7 +20,12 @@ COMMANDS = {
     "lineage": (
         "provenance.cli.lineage_cmd",
         "lineage",
-        "Show what an artefact was made from, each ancestor checked.",
+        "Show what an artefact was made from (or what was made from a dataset).",
+    ),
+    "erasure": (
+        "provenance.cli.erasure_cmd",
+        "erasure",
+        "Find one person's records in every artefact made from a dataset.",
     ),
     "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards and exports."),
 }

@@ -1,0 +1,100 @@
+"""``prov erasure``: does any artefact hold *this person's* record verbatim?
+
+Every artefact that derives from the dataset (the card index, ``api.lineage.affected_by``) is loaded
+through the construction policy and searched for exactly the given rows, through its pipeline steps
+(``analysis.verbatim.held_rows``). The request is ledgered with a digest of each row, never the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from ..model.erasure import ErasureFinding, ErasureReport
+from ..store import userkeys
+from ..store.repo import require_repo
+from ..store.session import utcnow
+
+
+def erasure(
+    dataset: str,
+    records: Path,
+    target: str | None = None,
+    start: Path | None = None,
+    *,
+    key_name: str | None = None,
+    passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
+    now: dt.datetime | None = None,
+) -> ErasureReport:
+    from ..analysis.artefact import inspect_artefact
+    from ..analysis.privacy import records_held
+    from ..analysis.tabular import read_table
+    from ..errors import NotFoundError
+    from ..policy.withdrawal import RETRAIN, REVIEW
+    from ..store import ledger
+    from ..store.limits import limits_for
+    from .keys import load_signing_key
+    from .lineage import affected_by
+
+    repo = require_repo(start)
+    now = now or utcnow()
+    x, _, _ = read_table(records, target)
+    report = affected_by(dataset, repo.root)
+    if not report.registered and not report.artefacts:
+        raise NotFoundError(f"no dataset named {dataset!r} is registered and no card names it; check the name")
+    _, key = load_signing_key(key_name, repo, passphrase, now)  # before any work: the request is ledgered
+    limits = limits_for(repo)
+    findings = []
+    for a in report.artefacts:
+        path = repo.root / a.artefact
+        if not path.exists():
+            rows, where = None, ["the artefact is not in this working tree"]
+        elif path.is_dir():
+            rows, where = None, ["a directory artefact: prov cannot load it to search it"]
+        else:
+            rows, where = records_held(path, inspect_artefact(path, limits), x)
+        if rows is None:
+            action, why = RETRAIN, f"it could not be searched ({'; '.join(where)}), so it may hold the records"
+        elif rows:
+            action, why = RETRAIN, f"it holds {len(rows)} of the {len(x)} records verbatim: retrain without them"
+        else:
+            action, why = REVIEW, f"it holds none of the {len(x)} records verbatim (searched through every step)"
+        findings.append(
+            ErasureFinding(
+                artefact=a.artefact,
+                card_sha256=a.card_sha256,
+                depth=a.depth,
+                checked=rows is not None,
+                rows_held=rows or [],
+                where=where,
+                action=action,  # type: ignore[arg-type]
+                why=why,
+            )
+        )
+    digests = [_row_digest(row) for row in x.tolist()]
+    entry = ledger.append(
+        repo,
+        "erasure",
+        {
+            "dataset": dataset,
+            "rows": digests,
+            "artefacts": [
+                {"artefact": f.artefact, "card_sha256": f.card_sha256, "rows_held": f.rows_held, "action": f.action}
+                for f in findings
+            ],
+        },
+        key,
+        now,
+    )
+    return ErasureReport(
+        dataset=dataset, records=str(records), row_sha256=digests, findings=findings, ledger_seq=entry.seq
+    )
+
+
+def _row_digest(row: list[object]) -> str:
+    """A digest of one row's values, to show later which request this was (never the values themselves).
+    A row with few possible values can be guessed from its digest: the ledger is as confidential as
+    the repository it lives in."""
+    return hashlib.sha256(json.dumps(row, separators=(",", ":")).encode()).hexdigest()
