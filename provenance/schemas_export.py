@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 from .model import Config, DatasetManifest, Decision, ModelCard, Verification
+from .model.erasure import ErasureReport
 from .model.export import BundleVerification, ExportRecord
 from .model.lineage import AffectedReport, Lineage
+from .model.status import StatusReport
 
 SCHEMAS = {
     "dataset-manifest.schema.json": (DatasetManifest, "prov dataset manifest (.prov/datasets/NAME.yaml)"),
@@ -31,6 +33,8 @@ SCHEMAS = {
     "bundle-verification.schema.json": (BundleVerification, "prov verify BUNDLE_DIR --json output"),
     "lineage.schema.json": (Lineage, "prov lineage --json output"),
     "affected.schema.json": (AffectedReport, "prov lineage --affected-by --json output"),
+    "status.schema.json": (StatusReport, "prov status --json output"),
+    "erasure.schema.json": (ErasureReport, "prov erasure --json output"),
 }
 
 

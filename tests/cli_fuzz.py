@@ -564,6 +564,7 @@ WRITES: dict[str, list[str]] = {
     ],
     "dataset add": ["p/.prov/datasets", "p/.prov/datasets/*", "p/.prov/ledger.jsonl"],
     "erasure": ["p/.prov/ledger.jsonl"],
+    "status": ["{o}"],
     "dataset withdraw": ["p/.prov/withdrawals.jsonl", "p/.prov/ledger.jsonl"],
     "card": ["{a}.prov.json", "{a}.card.md", "p/.prov/ledger.jsonl", "{o}"],
     "export": ["{to}", "{to}/*", "p/.prov/ledger.jsonl"],
@@ -591,7 +592,7 @@ def allowed_changes(command: Command, args: list[str]) -> list[str]:
             for v in positional:
                 out += [x + pattern[3:] for x in _literal(v)]
         elif "{o}" in pattern:
-            for v in values.get("--output", []) + values.get("-o", []):
+            for v in values.get("--output", []) + values.get("-o", []) + values.get("--html", []):
                 out += _made(v)
         elif "{to}" in pattern:
             for v in values.get("--to", []):

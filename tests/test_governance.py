@@ -546,3 +546,127 @@ def test_erasure_through_parquet_and_for_what_cannot_be_searched(repo: Path, pro
     assert r.code == 2 and "no card names it" in r.err
     r = prov("erasure", "--dataset", "patients", "--records", repo / "missing.csv")
     assert r.code == 2
+
+
+# --- prov status ---------------------------------------------------------------------------------------
+
+
+def _edit_manifest(repo: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    path = repo / ".prov" / "datasets" / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_status_is_clean_then_flags_retention_an_expiring_agreement_and_a_changed_file(repo: Path, prov) -> None:
+    import datetime as dt
+
+    r = prov("status", "--json")
+    assert r.code == 0, r.out + r.err
+    report = json.loads(r.out)
+    assert {a["artefact"]: a["state"] for a in report["artefacts"]} == {a: "valid" for a in ARTEFACTS}
+    assert not report["needs_action"]
+    assert (
+        "Acme Hospital (internal) for research"
+        in {a["artefact"]: a for a in report["artefacts"]}["gen1/knn.joblib"]["may_go_to"]
+    )
+
+    today = dt.date.today()
+    _edit_manifest(
+        repo, "patients", lambda d: d["retention"].update(delete_by=(today - dt.timedelta(days=3)).isoformat())
+    )
+    _edit_manifest(
+        repo, "client-nda", lambda d: d["agreements"][0].update(expires=(today + dt.timedelta(days=10)).isoformat())
+    )
+    with (repo / "data" / "iris.csv").open("a") as f:
+        f.write("9,9,9,9,0\n")
+    r = prov("status", "--json")
+    assert r.code == 1
+    report = json.loads(r.out)
+    datasets = {d["name"]: {x["code"] for x in d["reasons"]} for d in report["datasets"]}
+    assert datasets["patients"] == {"RETENTION_EXPIRED"}
+    assert datasets["client-nda"] == {"AGREEMENT_EXPIRING"}
+    assert datasets["iris-public"] == {"DATASET_CHANGED"}
+    assert datasets["reviews-nc"] == set()
+    arts = {a["artefact"]: {x["code"] for x in a["reasons"]} for a in report["artefacts"]}
+    assert "RETENTION_EXPIRED" in arts["gen1/knn.joblib"]  # holds the rows: blocks
+    assert "RETENTION_ENDED" in arts["gen1/logreg.joblib"]  # anonymous: a warning that asks for review
+    for a in ("gen1/encoder", "gen2/finetuned.joblib", "gen3/distilled.joblib"):
+        assert "AGREEMENT_EXPIRING" in arts[a], a
+    text = prov("status").out
+    assert "in 10 days" in text and "RETENTION_EXPIRED" in text and "DATASET_CHANGED" in text
+
+
+def test_status_names_each_card_state_and_a_lost_withdrawal(repo: Path, prov) -> None:
+    shutil.copy(repo / "gen1" / "base.joblib", repo / "gen1" / "uncarded.joblib")
+    with (repo / "gen2" / "finetuned.joblib").open("ab") as f:
+        f.write(b"\0")
+    assert prov("dataset", "withdraw", "reviews-nc", "--reason", "agreement-ended").code == 0
+    assert prov("key", "revoke", "default").code == 0
+    _forge(repo, "planted.joblib", "2020-01-01T00:00:00+00:00")
+    (repo / ".prov" / "withdrawals.jsonl").unlink()  # someone removes the withdrawal
+    r = prov("status", "--json")
+    assert r.code == 1
+    report = json.loads(r.out)
+    states = {a["artefact"]: a["state"] for a in report["artefacts"]}
+    assert states["gen1/uncarded.joblib"] == "unsigned"
+    assert states["gen2/finetuned.joblib"] == "stale"
+    assert states["gen1/planted.joblib"] == "revoked signer"
+    assert states["gen1/base.joblib"] == "valid"
+    assert any("reviews-nc was withdrawn" in p for p in report["problems"])
+
+
+def _screenshot(html: Path, png: Path, height: int) -> None:
+    chromium = need("chromium", "chromium")
+    profile = png.parent / f"{png.stem}-profile"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            f"--window-size=1100,{height}",
+            f"--screenshot={png}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, tall = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, tall) == (1100, height)
+    assert len(data) > 40_000  # a rendered page, not a blank one (a blank 1100 px page is a few KB)
+
+
+def test_status_page_and_card_page_render_in_chromium(repo: Path, prov, tmp_path: Path) -> None:
+    """The pages a data-protection officer opens: self-contained, every artefact's lineage drawn, the
+    audited models' ROC curves drawn; screenshots kept in PROV_SCREENSHOTS (when set) to look at."""
+    import os
+
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    page = tmp_path / "status.html"
+    r = prov("status", "--html", page)
+    assert r.code == 1 and page.is_file()  # the withdrawal needs action
+    html = page.read_text()
+    assert "<script" not in html and "src=" not in html and 'href="http' not in html
+    assert html.count('class="lineage"') == len(ARTEFACTS)
+    assert html.count('class="roc"') == 2  # the two audited models
+    assert "DATASET_WITHDRAWN" in html and "Needs action" in html
+    card = tmp_path / "knn.html"
+    assert prov("card", "gen1/knn.joblib", "--render", "--format", "html", "-o", card).code == 0
+    assert card.read_text().count('class="roc"') == 2  # the figure and its svg
+    out = Path(os.environ.get("PROV_SCREENSHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    _screenshot(page, out / "status.png", 3000)
+    _screenshot(card, out / "card.png", 2600)

@@ -85,6 +85,9 @@ def test_api_holds_flat_use_cases() -> None:
         "audit",
         "log",
         "lineage",
+        "erasure",
+        "rotate",
+        "status",
         "datasets",
         "keys",
         "init",
@@ -96,5 +99,5 @@ def test_api_holds_flat_use_cases() -> None:
 def test_the_decision_is_short_and_its_rules_live_in_families() -> None:
     decide = ROOT / "policy" / "decide.py"
     assert len(decide.read_text().splitlines()) < 250
-    for family in ("verification", "audience", "dates", "licensing", "privacy", "raw_data"):
+    for family in ("verification", "audience", "dates", "licensing", "privacy", "raw_data", "withdrawal"):
         assert (ROOT / "policy" / f"{family}.py").is_file()

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
+from tools import need
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "lineage.schema.json"
 
@@ -34,8 +35,7 @@ def test_lineage_in_every_format(project: Path, prov) -> None:
     assert {n["state"] for n in data["nodes"]} == {"verified"}
     dot = prov("lineage", "child.joblib", "--format", "dot").out
     assert dot.startswith("digraph lineage {") and '"artefact:model.joblib" -> "artefact:child.joblib"' in dot
-    if shutil.which("dot"):  # Graphviz, where installed, must read it
-        subprocess.run(["dot", "-Tsvg"], input=dot, text=True, check=True, capture_output=True)
+    subprocess.run([need("dot", "graphviz"), "-Tsvg"], input=dot, text=True, check=True, capture_output=True)
     mermaid = prov("lineage", "child.joblib", "--format", "mermaid").out
     assert mermaid.startswith("flowchart BT") and mermaid.count("-->") == 3
 
@@ -72,8 +72,7 @@ def test_lineage_names_cannot_forge_lines_or_nodes(project: Path, prov) -> None:
     assert len(tree.splitlines()) == 2
     dot = prov("lineage", name, "--format", "dot").out
     assert len(dot.splitlines()) == 7  # header (3), two nodes, one edge, "}": the name stays in its quotes
-    if shutil.which("dot"):
-        svg = subprocess.run(["dot", "-Tsvg"], input=dot, text=True, check=True, capture_output=True).stdout
-        assert svg.count('class="edge"') == 1
+    svg = subprocess.run([need("dot", "graphviz"), "-Tsvg"], input=dot, text=True, check=True, capture_output=True)
+    assert svg.stdout.count('class="edge"') == 1
     mermaid = prov("lineage", name, "--format", "mermaid").out
     assert mermaid.count("\n") == 4

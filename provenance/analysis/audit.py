@@ -27,6 +27,7 @@ class AuditResult:
     n_nonmembers: int
     loss: str
     notes: list[str] = field(default_factory=list)
+    roc: list[tuple[float, float]] = field(default_factory=list)
 
 
 def per_sample_loss(model: Any, x: Any, y: Any) -> tuple[np.ndarray, str]:
@@ -107,4 +108,18 @@ def membership_audit(
         if bootstrap
         else (lambda v: (float("nan"), float("nan")))
     )
-    return AuditResult(auc, ci(aucs), adv, ci(advs), at, len(members), len(nonmembers), kind, notes)
+    return AuditResult(
+        auc, ci(aucs), adv, ci(advs), at, len(members), len(nonmembers), kind, notes, roc_points(fpr, tpr)
+    )
+
+
+def roc_points(fpr: np.ndarray, tpr: np.ndarray, n: int = 160) -> list[tuple[float, float]]:
+    """The ROC curve cut to at most about ``n`` points for the card, dense at low FPR (plotted on a log
+    scale, as the literature plots it): the first point at or past each step of a log grid, and the ends."""
+    if len(fpr) <= n:
+        keep = np.arange(len(fpr))
+    else:
+        grid = np.r_[np.logspace(-5, 0, n // 2), np.linspace(0, 1, n // 2)]
+        idx = np.searchsorted(fpr, np.sort(grid), side="left")
+        keep = np.unique(np.r_[0, np.clip(idx, 0, len(fpr) - 1), np.clip(idx - 1, 0, len(fpr) - 1), len(fpr) - 1])
+    return [(round(float(fpr[i]), 6), round(float(tpr[i]), 6)) for i in keep]

@@ -124,6 +124,27 @@ def date_reasons(manifest: DatasetManifest, today: dt.date) -> list[Reason]:
                 source=manifest.name,
             )
         )
+    from ..policy.dates import SOON
+
+    for a in manifest.agreements:
+        if a.expires and today <= a.expires <= today + SOON:
+            reasons.append(
+                Reason(
+                    code="AGREEMENT_EXPIRING",
+                    message=f"agreement {a.id} expires on {a.expires} (in {(a.expires - today).days} days): "
+                    "renew it, or nothing made from it may be shared after that date",
+                    source=manifest.name,
+                )
+            )
+    if manifest.embargo_until and today < manifest.embargo_until <= today + SOON:
+        reasons.append(
+            Reason(
+                code="EMBARGO_ENDING",
+                message=f"the embargo ends on {manifest.embargo_until} "
+                f"(in {(manifest.embargo_until - today).days} days)",
+                source=manifest.name,
+            )
+        )
     for a in manifest.agreements:
         if a.expires and a.expires < today:
             reasons.append(

@@ -202,8 +202,22 @@ def render(signed: SignedCard, fmt: str = "md") -> str:
     if fmt == "md":
         return _environment(False).get_template("card.md.j2").render(**_context(signed, markdown=True))
     if fmt == "html":
-        return _environment(True).get_template("card.html.j2").render(**_context(signed, markdown=False))
+        from markupsafe import Markup
+
+        from ..pictures import roc_svg
+
+        mi = signed.card.privacy.membership_inference
+        roc = Markup(roc_svg(mi)) if mi is not None else None  # built from numbers and escaped labels
+        return _environment(True).get_template("card.html.j2").render(**_context(signed, markdown=False), roc=roc)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_status(report: object, pictures: dict[str, object], rocs: dict[str, object]) -> str:
+    """The self-contained HTML status page (``prov status --html``)."""
+    from ..model.codes import ATTENTION
+
+    template = _environment(True).get_template("status.html.j2")
+    return template.render(report=report, pictures=pictures, rocs=rocs, attention=sorted(ATTENTION))
 
 
 def render_notices(record: ExportRecord) -> str:

@@ -27,6 +27,11 @@ COMMANDS = {
         "erasure",
         "Find one person's records in every artefact made from a dataset.",
     ),
+    "status": (
+        "provenance.cli.status_cmd",
+        "status",
+        "Every artefact's state, where it may go, and what needs action.",
+    ),
     "log": ("provenance.cli.log_cmd", "log", "Show or verify the signed ledger of cards and exports."),
 }
 

@@ -149,6 +149,11 @@ class MembershipAudit(Strict):
     n_members: int
     n_nonmembers: int
     notes: list[str] = Field(default_factory=list)
+    roc: list[tuple[float, float]] = Field(
+        default_factory=list,
+        description="(FPR, TPR) points of the attack's ROC curve, dense at low FPR; empty on cards signed "
+        "before prov 0.4",
+    )
 
 
 class DifferentialPrivacy(Strict):

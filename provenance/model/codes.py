@@ -47,6 +47,8 @@ class ReasonCode(StrEnum):
     AGREEMENT_EXPIRED = "AGREEMENT_EXPIRED"
     # dates
     EMBARGO_ACTIVE = "EMBARGO_ACTIVE"
+    EMBARGO_ENDING = "EMBARGO_ENDING"
+    AGREEMENT_EXPIRING = "AGREEMENT_EXPIRING"
     RETENTION_EXPIRED = "RETENTION_EXPIRED"
     RETENTION_ENDED = "RETENTION_ENDED"
     # licences
@@ -155,6 +157,8 @@ CODES: dict[ReasonCode, CodeInfo] = {
         "renew it and update the manifest",
     ),
     C.EMBARGO_ACTIVE: _b(D, "the data is under embargo", "export on or after the embargo date"),
+    C.EMBARGO_ENDING: _w(D, "an embargo ends within 30 days", "none: shareable from then, as the terms allow"),
+    C.AGREEMENT_EXPIRING: _w(D, "an agreement expires within 30 days", "renew it before it expires"),
     C.RETENTION_EXPIRED: _b(
         D, "the data had to be deleted, and the model may hold its personal data", "delete or retrain"
     ),
@@ -200,6 +204,21 @@ CODES: dict[ReasonCode, CodeInfo] = {
     C.LEDGER_BROKEN: _b(K, "the ledger's hash chain or a signature does not verify", "investigate; restore"),
 }
 assert set(CODES) == set(ReasonCode)
+
+
+# Warnings that ask someone to act before a date passes or after an event (`prov status` exits 1 on them);
+# the other warnings travel with the model as notices.
+ATTENTION = frozenset(
+    {
+        ReasonCode.AGREEMENT_EXPIRING,
+        ReasonCode.RETENTION_ENDED,
+        ReasonCode.DATASET_UNREGISTERED,
+        ReasonCode.DATASET_WITHDRAWN_ANONYMOUS,
+        ReasonCode.TERMS_LOOSENED,
+        ReasonCode.UNSIGNED_FILE,
+        ReasonCode.INSPECTION_UNSAFE,
+    }
+)
 
 
 def markdown_table() -> str:
