@@ -31,6 +31,7 @@ bench: $(BIN)/python
 	$(BIN)/python benchmarks/bench_hook.py
 	$(BIN)/python benchmarks/bench_load.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_gate.py
+	$(BIN)/python benchmarks/bench_governance.py
 
 bench-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"

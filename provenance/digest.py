@@ -160,6 +160,30 @@ class DigestCache:
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, sealed, value))
 
+    def digests_under(self, directory: Path) -> dict[str, tuple[tuple[int, ...], str]]:
+        """Every cached digest below ``directory`` (path -> (stat key, sha256)) in one query, for callers
+        that look up thousands of small files (the card index)."""
+        prefix = str(directory).rstrip("/") + "/"
+        try:
+            rows = self._db.execute(
+                "SELECT path, dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path >= ? AND path < ?",
+                (prefix, prefix[:-1] + "0"),  # "0" sorts right after "/"
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {str(r[0]): (tuple(r[1:6]), str(r[6])) for r in rows}
+
+    def facts_of_kind(self, kind: str) -> dict[str, str]:
+        """Every remembered fact of one kind (sealed key -> value) in one query; look up with ``sealed``."""
+        try:
+            rows = self._db.execute("SELECT key, value FROM facts WHERE kind = ?", (kind,)).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {str(k): str(v) for k, v in rows}
+
+    def sealed(self, kind: str, key: str) -> str | None:
+        return self._sealed(kind, key)
+
     def blob_sha256(self, blob: str) -> str | None:
         return self._fact("blob", blob)
 

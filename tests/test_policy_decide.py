@@ -495,6 +495,14 @@ CASES = [
         EXTERNAL,
         False,
         {"EMBARGO_ACTIVE"},
+        warns={"EMBARGO_ENDING"},
+    ),
+    Case(
+        "embargo ends in 31 days: no warning yet",
+        [public(embargo_until=TODAY + dt.timedelta(days=31))],
+        EXTERNAL,
+        False,
+        {"EMBARGO_ACTIVE"},
     ),
     Case("embargo ends today", [public(embargo_until=TODAY)], EXTERNAL, True),
     Case(
@@ -504,7 +512,23 @@ CASES = [
         False,
         {"AGREEMENT_EXPIRED"},
     ),
-    Case("agreement expires today", [manifest(agreements__0__expires=TODAY)], INTERNAL, True),
+    Case(
+        "agreement expires today",
+        [manifest(agreements__0__expires=TODAY)],
+        INTERNAL,
+        True,
+        warns={"AGREEMENT_EXPIRING"},
+    ),
+    Case(
+        "agreement expires in 30 days: warn",
+        [manifest(agreements__0__expires=TODAY + dt.timedelta(days=30))],
+        INTERNAL,
+        True,
+        warns={"AGREEMENT_EXPIRING"},
+    ),
+    Case(
+        "agreement expires in 31 days", [manifest(agreements__0__expires=TODAY + dt.timedelta(days=31))], INTERNAL, True
+    ),
     Case(
         "retention passed, no personal data: warn",
         [public(retention={"delete_by": TODAY - dt.timedelta(days=1)})],

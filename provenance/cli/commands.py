@@ -20,7 +20,7 @@ COMMANDS = {
     "lineage": (
         "provenance.cli.lineage_cmd",
         "lineage",
-        "Show what an artefact was made from (or what was made from a dataset).",
+        "Show what an artefact was made from, or what a dataset went into.",
     ),
     "erasure": (
         "provenance.cli.erasure_cmd",
