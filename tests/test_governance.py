@@ -670,3 +670,44 @@ def test_status_page_and_card_page_render_in_chromium(repo: Path, prov, tmp_path
     out.mkdir(parents=True, exist_ok=True)
     _screenshot(page, out / "status.png", 3000)
     _screenshot(card, out / "card.png", 2600)
+
+
+def test_a_remembered_commit_pass_does_not_outlive_a_withdrawal(repo: Path, prov) -> None:
+    """The hook remembers passed checks under the policy inputs; a withdrawal is one of them."""
+    from conftest import git
+
+    shutil.copy(repo / "gen1" / "knn.joblib", repo / "gen1" / "knn2.joblib")
+    assert prov("card", "gen1/knn2.joblib", "--dataset", "patients").code == 0
+    git(repo, "add", "gen1/knn2.joblib", "gen1/knn2.joblib.prov.json")
+    assert prov("check", "gen1/knn2.joblib").code == 0  # remembered
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    r = prov("check", "gen1/knn2.joblib")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+    git(repo, "add", ".prov")
+    r = prov("check", "gen1/knn2.joblib")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+
+
+def test_a_knn_inside_a_calibrated_classifier_is_seen(repo: Path, prov) -> None:
+    """The attacker's model: the fitted k-NNs sit in CalibratedClassifierCV.calibrated_classifiers_[i]
+    .estimator, a helper object's attribute named like an unfitted template; they hold every row."""
+    import joblib
+    import numpy as np
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    table = np.loadtxt(repo / "data" / "patients-train.csv", delimiter=",", skiprows=1)
+    model = make_pipeline(
+        StandardScaler(), CalibratedClassifierCV(KNeighborsClassifier(15), method="sigmoid", cv=2)
+    ).fit(table[:, :-1], table[:, -1].astype(int))
+    joblib.dump(model, repo / "gen1" / "calib.joblib")
+    audit = ["--train", "data/patients-train.csv", "--holdout", "data/patients-holdout.csv"]
+    assert prov("card", "gen1/calib.joblib", "--dataset", "patients", *audit).code == 0
+    card = _predicate_of(repo / "gen1" / "calib.joblib.prov.json")
+    assert card["privacy"]["memorisation"]["risk"] == "high"
+    assert card["privacy"]["memorisation"]["empirical"]["rows_found"] == len(table)
+    assert prov("dataset", "withdraw", "patients", "--reason", "erasure").code == 0
+    r = prov("export", "gen1/calib.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out

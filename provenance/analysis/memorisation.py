@@ -207,10 +207,14 @@ def _children(est: Any) -> Iterator[tuple[str, Any]]:
     if not _is_estimator(est):
         return
     for attr, value in sorted(vars(est).items()):
-        if attr in ("estimator", "base_estimator") or (
-            not attr.endswith("_") and attr not in ("steps", "transformer_list", "estimators")
-        ):
-            continue  # unfitted templates and hyper-parameters hold no training data
+        if attr in ("estimator", "base_estimator"):
+            # Usually an unfitted template (no training data); but a prefit or frozen estimator sits here
+            # fitted, and then it holds what it was trained on.
+            if _is_estimator(value) and _fitted(value):
+                yield attr, value
+            continue
+        if not attr.endswith("_") and attr not in ("steps", "transformer_list", "estimators"):
+            continue  # hyper-parameters hold no training data
         yield from _estimators_in(attr, value)
 
 
@@ -232,6 +236,17 @@ def _estimators_in(path: str, value: Any, depth: int = 0) -> Iterator[tuple[str,
     elif isinstance(value, dict):
         for k, item in value.items():
             yield from _estimators_in(f"{path}[{k!r}]", item, depth + 1)
+    elif hasattr(value, "__dict__") and not isinstance(value, type) and not isinstance(value, np.ndarray):
+        # A helper object that is not an estimator itself but holds fitted ones, e.g. the
+        # _CalibratedClassifier items of CalibratedClassifierCV.calibrated_classifiers_.
+        for k, item in sorted(vars(value).items()):
+            if not _is_estimator(item) or _fitted(item):
+                yield from _estimators_in(f"{path}.{k}", item, depth + 1)
+
+
+def _fitted(est: Any) -> bool:
+    """scikit-learn's convention (check_is_fitted): a fitted estimator has attributes ending in "_"."""
+    return any(k.endswith("_") and not k.startswith("__") for k in vars(est))
 
 
 def _is_estimator(obj: Any) -> bool:

@@ -1,7 +1,7 @@
 """Remembering passed checks, so a commit of unchanged, already-checked artefacts costs one git call.
 
-A pass is remembered under the project's policy inputs (the config, every dataset manifest, the
-trusted keys and revocations, the prov version and the date: embargoes, expiries and retention move
+A pass is remembered under the project's policy inputs (the config, the withdrawals, every dataset
+manifest, the trusted keys and revocations, the prov version and the date: embargoes, expiries and retention move
 with it) and the artefact's path; what is stored is the exact list of index entries (mode, blob id,
 path) the decision read: the artefact (every file of a directory artefact), its card, and its parents
 and their cards. The fast path asks git for the same entries and compares them, by blob id. Change
@@ -20,6 +20,10 @@ from .._version import __version__
 from ..regularfile import read_regular
 
 
+# The files directly under .prov/ that decisions read (the ledger is not one: it records, never decides).
+TOP_LEVEL_INPUTS = ("config.yaml", "withdrawals.jsonl")
+
+
 def policy_inputs(root: str) -> str:
     h = hashlib.sha256(f"prov {__version__}\n{dt.datetime.now(dt.UTC).date().isoformat()}\n".encode())
     prov = os.path.join(root, ".prov")
@@ -31,7 +35,7 @@ def policy_inputs(root: str) -> str:
             continue
         for name in names:
             path = os.path.join(directory, name)
-            if sub == "" and name != "config.yaml":
+            if sub == "" and name not in TOP_LEVEL_INPUTS:
                 continue
             if os.path.isfile(path):
                 h.update(f"{sub}/{name}\n".encode())
@@ -48,7 +52,7 @@ def covered(path: str, specs: list[str]) -> bool:
 
 
 # The committed policy a pass also depends on (staged blobs; HEAD is recorded by commit id).
-POLICY_SPECS = [".prov/config.yaml", ".prov/datasets", ".prov/keys"]
+POLICY_SPECS = [".prov/config.yaml", ".prov/withdrawals.jsonl", ".prov/datasets", ".prov/keys"]
 
 
 def entries_text(specs: list[str], entries: list[tuple[str, str, str]], head: str) -> str:
