@@ -711,3 +711,31 @@ def test_a_knn_inside_a_calibrated_classifier_is_seen(repo: Path, prov) -> None:
     assert prov("dataset", "withdraw", "patients", "--reason", "erasure").code == 0
     r = prov("export", "gen1/calib.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital")
     assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+
+
+def test_governance_files_bind_as_committed_whatever_the_working_tree_says(repo: Path, prov) -> None:
+    """Emptying .prov/withdrawals.jsonl or deleting revocations.yaml in the working tree lifts nothing
+    that git holds (staged or HEAD), for export, decide_export, verify and status alike."""
+    import provenance
+    from conftest import git
+    from provenance.model.decision import Recipient
+
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    assert prov("key", "revoke", "default").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "withdrawn and revoked")
+    _forge(repo, "planted.joblib", "2020-01-01T00:00:00+00:00")
+    (repo / ".prov" / "withdrawals.jsonl").write_text("")
+    (repo / ".prov" / "keys" / "revocations.yaml").unlink()
+    r = prov("export", "gen1/knn.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital", "--dry-run")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+    who = Recipient(name="Bob", org="Acme Hospital")
+    assert not provenance.decide_export(repo / "gen1" / "knn.joblib", recipient=who).allowed
+    r = prov("verify", "gen1/planted.joblib", "--json")
+    assert r.code == 1 and _codes_of(r) == {"KEY_REVOKED"}
+    assert prov("status").code == 1
+    # Staged deletions lift nothing either (HEAD still holds them).
+    git(repo, "add", "-A")
+    r = prov("export", "gen1/knn.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital", "--dry-run")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+    assert prov("verify", "gen1/planted.joblib").code == 1

@@ -102,7 +102,18 @@ def revoke_key(
     now = now or utcnow()
     info = trust.find_trusted(repo, which)
     keys = trust.trusted_keys(repo)
-    valid = frozenset(ledger.signed_before_revocation(ledger.read(repo), info.keyid, keys))
+    lines = ledger.read(repo)
+    problems = ledger.verify(lines, keys, {})
+    if problems:
+        from ..errors import CheckFailed
+
+        first = problems[0]
+        raise CheckFailed(
+            f"{repo.ledger_file}: line {first.line}: {first.message}; what the key signed before cannot be read "
+            "from a ledger that does not verify: restore it from git (`prov log --verify`), then revoke again",
+            code="LEDGER_BROKEN",
+        )
+    valid = frozenset(ledger.signed_before_revocation(lines, info.keyid, keys))
     ledgered = False
     already = trust.revocations(repo).get(info.keyid)
     if already is None or already.still_valid is None:

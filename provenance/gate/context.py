@@ -75,14 +75,15 @@ class DecisionContext:
                 manifests[name] = dataset_store.load(repo, name)[0]
             except ManifestError as e:
                 errors[name] = e
+        committed = withdrawal_store.committed(repo)
         return cls(
             repo=repo,
             config=config_store.load(repo),
-            trust=trust or TrustRoot.of_repo(repo),
+            trust=(trust or TrustRoot.of_repo(repo)).with_revocations(committed.revocations),
             manifests=manifests,
             manifest_errors=errors,
             now=now or dt.datetime.now(dt.UTC),
-            withdrawn=withdrawal_store.by_dataset(withdrawal_store.load(repo)),
+            withdrawn=withdrawal_store.by_dataset([*withdrawal_store.load(repo), *committed.withdrawals]),
         )
 
     @property

@@ -19,7 +19,6 @@ import os
 from .._version import __version__
 from ..regularfile import read_regular
 
-
 # The files directly under .prov/ that decisions read (the ledger is not one: it records, never decides).
 TOP_LEVEL_INPUTS = ("config.yaml", "withdrawals.jsonl")
 

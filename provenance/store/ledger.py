@@ -191,14 +191,18 @@ def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys
     under that key count (a card is ledgered by the key that signs it)."""
     key = [k for k in trusted if k.keyid == keyid]
     out: list[str] = []
-    for line in lines:
+    prev = GENESIS
+    for number, line in enumerate(lines, 1):
         try:
             env = dsse.Envelope.from_json(line)
             body = strictjson.loads(env.payload)
         except ValueError:
-            continue
+            break
         if not isinstance(body, dict) or env.payload_type != PAYLOAD_TYPE:
-            continue
+            break
+        if body.get("seq") != number or body.get("prev") != prev:
+            break  # only the unbroken chain counts: an entry slipped in out of order proves nothing
+        prev = _line_digest(line)
         if body.get("event") == "key-revoke" and body.get("keyid") == keyid:
             break
         digest = body.get("card_sha256") if body.get("event") == "card" else body.get("record_sha256")

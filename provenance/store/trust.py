@@ -152,8 +152,22 @@ def _repo_trust(repo: ProvRepo) -> TrustRoot:
     key = tuple(stamp)
     if key not in _LOADED:
         _LOADED.clear()
-        _LOADED[key] = TrustRoot.of_repo(repo)
+        _LOADED[key] = TrustRoot.of_repo(repo).with_revocations(committed_revocations(repo))
     return _LOADED[key]
+
+
+def committed_revocations(repo: ProvRepo) -> list[Revocation]:
+    """revocations.yaml as staged and as in HEAD: a revocation deleted from the working tree still binds."""
+    from .gitblobs import committed_versions
+
+    rel = repo.relative(repo.revocations_file)
+    out: list[Revocation] = []
+    for raw in committed_versions(repo.root, [rel]).get(rel, []):
+        from .yamlio import parse_yaml_text
+
+        source = f"{rel} (as committed or staged)"
+        out += parse_revocations(parse_yaml_text(raw, source), source).values()
+    return out
 
 
 def trusted_keys(repo: ProvRepo) -> list[PublicKeyInfo]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from .. import strictjson
 from ..crypto import dsse
@@ -90,3 +91,23 @@ def append(repo: ProvRepo, withdrawal: Withdrawal, key: _keys.PrivateKey) -> Sig
     line = json.dumps(dsse.sign_envelope(PAYLOAD_TYPE, payload, key), separators=(",", ":")).encode()
     atomic.write_bytes(repo.withdrawals_file, existing + line + b"\n")
     return parse(line, str(repo.withdrawals_file))[0]
+
+
+@dataclass(frozen=True)
+class Committed:
+    withdrawals: list[SignedWithdrawal]
+    revocations: list[Any]  # store.trust.Revocation
+
+
+def committed(repo: ProvRepo) -> Committed:
+    """The withdrawals and revocations git holds (staged and HEAD): they bind whatever the working tree
+    says, so deleting a withdrawal or a revocation there lifts nothing. A version that does not read
+    stops the command (exit 2): which data was withdrawn, or which key revoked, would be unknown."""
+    from .gitblobs import committed_versions
+    from .trust import committed_revocations
+
+    withdrawals_rel = repo.relative(repo.withdrawals_file)
+    items: list[SignedWithdrawal] = []
+    for raw in committed_versions(repo.root, [withdrawals_rel]).get(withdrawals_rel, []):
+        items += parse(raw, f"{withdrawals_rel} (as committed or staged)")
+    return Committed(items, committed_revocations(repo))
