@@ -739,3 +739,27 @@ def test_governance_files_bind_as_committed_whatever_the_working_tree_says(repo:
     r = prov("export", "gen1/knn.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital", "--dry-run")
     assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
     assert prov("verify", "gen1/planted.joblib").code == 1
+
+
+def test_a_withdrawal_follows_the_data_and_the_bytes_not_only_the_name(repo: Path, prov) -> None:
+    """The attacker registers the withdrawn file under a new name and re-signs the k-NN's card with it;
+    and cards a byte-identical copy of the k-NN as made from public data only."""
+    from conftest import git
+
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "withdraw")
+    manifest = (repo / ".prov" / "datasets" / "patients.yaml").read_text()
+    alias = repo.parent / "alias.yaml"
+    alias.write_text(manifest.replace("name: patients\n", "name: patients-2024\n"))
+    assert prov("dataset", "add", "--manifest", alias).code == 0
+    assert prov("card", "gen1/knn.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
+    shutil.copy(repo / "gen1" / "knn.joblib", repo / "gen1" / "copy.joblib")
+    assert prov("card", "gen1/copy.joblib", "--dataset", "iris-public").code == 0
+    for a in ("gen1/knn.joblib", "gen1/copy.joblib"):
+        r = prov("export", a, "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital", "--dry-run")
+        assert r.code == 1 and "DATASET_WITHDRAWN" in r.out, (a, r.out)
+    listed = {
+        a["artefact"] for a in json.loads(prov("lineage", "--affected-by", "patients", "--json").out)["artefacts"]
+    }
+    assert {"gen1/knn.joblib", "gen1/copy.joblib"} <= listed

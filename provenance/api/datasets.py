@@ -215,8 +215,16 @@ def withdraw(
     existing = withdrawal_store.by_dataset(withdrawal_store.load(repo)).get(name)
     if existing is not None:
         return WithdrawResult(existing, False, report)
-    manifest_sha = hashlib.sha256(store.load(repo, name)[1]).hexdigest() if registered else None
-    withdrawal = Withdrawal(dataset=name, reason=reason, time=now, note=note, manifest_sha256=manifest_sha)  # type: ignore[arg-type]
+    manifest, raw = store.load(repo, name) if registered else (None, b"")
+    withdrawal = Withdrawal(
+        dataset=name,
+        reason=reason,  # type: ignore[arg-type]
+        time=now,
+        note=note,
+        manifest_sha256=hashlib.sha256(raw).hexdigest() if manifest is not None else None,
+        files=sorted({f.sha256 for f in manifest.files if f.sha256}) if manifest is not None else [],
+        artefacts=sorted({a.artefact_sha256 for a in report.artefacts if a.artefact_sha256}),
+    )
     _, key = load_signing_key(key_name, repo, passphrase, now)
     # Ledger first (write-ahead): if it cannot be appended, the withdrawals file is not touched.
     signed_payload = withdrawal.model_dump(mode="json", exclude_none=True)

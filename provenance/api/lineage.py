@@ -42,11 +42,22 @@ def affected_by(dataset: str, start: Path | None = None) -> AffectedReport:
         entries = index.entries()
     finally:
         index.close()
-    withdrawn = withdrawal_store.by_dataset(withdrawal_store.load(repo)).get(dataset)
+    committed = withdrawal_store.committed(repo).withdrawals
+    withdrawn = withdrawal_store.by_dataset([*withdrawal_store.load(repo), *committed]).get(dataset)
+    registered = dataset_store.names(repo)
+    files = {n: {f.sha256 for f in dataset_store.load(repo, n)[0].files if f.sha256} for n in registered}
+    own = files.get(dataset, set()) | set(withdrawn.files if withdrawn else ())
+    aliases = sorted(n for n, digests in files.items() if n != dataset and digests & own)
     return AffectedReport(
         dataset=dataset,
-        registered=dataset in dataset_store.names(repo),
+        registered=dataset in registered,
         withdrawn=f"{withdrawn.reason} on {withdrawn.time.date().isoformat()}" if withdrawn else None,
-        artefacts=affected(entries, dataset, config.policy.membership_advantage_max),
+        artefacts=affected(
+            entries,
+            dataset,
+            config.policy.membership_advantage_max,
+            aliases=aliases,
+            artefacts=withdrawn.artefacts if withdrawn else (),
+        ),
         cards=len(entries),
     )

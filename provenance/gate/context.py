@@ -99,6 +99,13 @@ class DecisionContext:
         """The audience a commit goes to."""
         return repository_recipient(self.config)
 
+    def withdrawn_by_any_name(self) -> dict[str, Withdrawal]:
+        """The withdrawals, also under the name of any registered dataset holding the same files."""
+        from ..policy.withdrawal import with_aliases
+
+        files = {n: {f.sha256 for m in v for f in m.files if f.sha256} for n, v in self.versions.items()}
+        return with_aliases(self.withdrawn, files)
+
     def verify(
         self, raw: bytes, *, artefact_name: str, card_name: str, actual: Content | None
     ) -> tuple[Verification, SignedCard | None]:
@@ -178,7 +185,7 @@ class DecisionContext:
             config=self.config,
             now=self.now,
             parents=self.parent_checks(signed, view) if signed is not None else (),
-            withdrawn=self.withdrawn,
+            withdrawn=self.withdrawn_by_any_name(),
         )
         if signed is None and artefact_file is not None and (file := artefact_file()) is not None:
             extra = self.pickle_report(file, verification.artefact)

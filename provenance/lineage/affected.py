@@ -16,8 +16,19 @@ from ..policy.withdrawal import RETRAIN, holds
 from .index import CardEntry
 
 
-def affected(entries: Iterable[CardEntry], dataset: str, advantage_max: float) -> list[AffectedArtefact]:
+def affected(
+    entries: Iterable[CardEntry],
+    dataset: str,
+    advantage_max: float,
+    *,
+    aliases: Iterable[str] = (),
+    artefacts: Iterable[str] = (),
+) -> list[AffectedArtefact]:
+    """``aliases``: other dataset names holding the same files; ``artefacts``: artefact digests known to
+    derive from it (a withdrawal's snapshot), whatever their cards say now."""
     entries = list(entries)
+    names = {dataset, *aliases}
+    known = set(artefacts)
     by_sha = {e.card_sha256: e for e in entries if e.readable}
     by_path = {e.artefact: e for e in entries if e.readable}
     found: dict[str, tuple[int, list[str]]] = {}  # card path -> (depth, via)
@@ -25,8 +36,9 @@ def affected(entries: Iterable[CardEntry], dataset: str, advantage_max: float) -
     def route(e: CardEntry, seen: frozenset[str]) -> tuple[int, list[str]] | None:
         if e.card in found:
             return found[e.card]
-        if dataset in e.datasets:
-            return 1, [f"dataset {dataset}"]
+        direct = sorted(names & set(e.datasets))
+        if direct:
+            return 1, [f"dataset {direct[0]}"]
         best: tuple[int, list[str]] | None = None
         for p in e.parents:
             parent = by_sha.get(p.card_sha256) or (by_path.get(p.path) if p.path else None)
@@ -35,12 +47,14 @@ def affected(entries: Iterable[CardEntry], dataset: str, advantage_max: float) -
                 up = route(parent, seen | {parent.card})
                 if up is not None:
                     r = (up[0] + 1, [*up[1], parent.artefact])
-            if r is None and dataset in p.sources:
+            if r is None and names & set(p.sources):
                 r = (2, [f"dataset {dataset}", f"{p.path or p.name} (its card is not in this repository)"])
             if r is not None and (best is None or r[0] < best[0]):
                 best = r
-        if best is None and dataset in e.sources:
+        if best is None and names & set(e.sources):
             best = (0, [f"dataset {dataset}", "(through lineage its card names)"])
+        if best is None and e.artefact_sha256 in known:
+            best = (0, [f"dataset {dataset}", "(these bytes were made from it when it was withdrawn)"])
         return best
 
     out: list[AffectedArtefact] = []
@@ -71,6 +85,7 @@ def affected(entries: Iterable[CardEntry], dataset: str, advantage_max: float) -
                 artefact=e.artefact,
                 card=e.card,
                 card_sha256=e.card_sha256,
+                artefact_sha256=e.artefact_sha256,
                 depth=r[0],
                 via=r[1],
                 risk=e.risk,

@@ -44,6 +44,7 @@ class AffectedArtefact(Strict):
     artefact: str = Field(description="Repository-relative path of the artefact")
     card: str
     card_sha256: str
+    artefact_sha256: str | None = Field(default=None, description="What the card signed (None: card unreadable)")
     depth: int = Field(description="1: trained on the dataset; 2: on a model that was; and so on. 0: unknown")
     via: list[str] = Field(description="The path from the dataset to this artefact")
     risk: str = Field(description="The card's memorisation risk: high, low or unknown")

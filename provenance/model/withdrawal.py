@@ -26,3 +26,13 @@ class Withdrawal(Strict):
     manifest_sha256: Sha256 | None = Field(
         default=None, description="The manifest as it was when withdrawn (absent when it was already deleted)"
     )
+    files: list[Sha256] = Field(
+        default_factory=list,
+        description="sha256 of each of its files when withdrawn: the same data registered under another name "
+        "is the same withdrawn data",
+    )
+    artefacts: list[Sha256] = Field(
+        default_factory=list,
+        description="sha256 of every artefact made from it when withdrawn: those bytes stay withdrawn "
+        "whatever a later card says they were made from",
+    )

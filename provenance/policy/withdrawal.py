@@ -43,8 +43,14 @@ def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anony
         return []
     out: list[Reason] = []
     names = derives_from(card)
-    for name in sorted(names & set(withdrawn)):
+    matched = {name: "" for name in sorted(names & set(withdrawn))}
+    for name, w in sorted(withdrawn.items()):
+        if name not in matched and w.dataset not in matched and card.artefact.sha256 in w.artefacts:
+            matched[w.dataset] = " (these bytes were made from it when it was withdrawn, whatever this card says)"
+    for name, note in matched.items():
         w = withdrawn[name]
+        if w.dataset != name:
+            note = f" (registered again as {name}: the same files)" + note
         when = w.time.date().isoformat()
         action, why = holds(card.privacy.memorisation.risk, anonymous)
         if anonymous:
@@ -52,7 +58,8 @@ def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anony
                 _warn(
                     "DATASET_WITHDRAWN_ANONYMOUS",
                     f"dataset {name}",
-                    f"{name} was withdrawn on {when} ({w.reason}); {why}, so it may still be shared: review it",
+                    f"{w.dataset} was withdrawn on {when} ({w.reason}){note}; {why}, so it may still be shared: "
+                    "review it",
                 )
             )
         else:
@@ -60,8 +67,22 @@ def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anony
                 _block(
                     "DATASET_WITHDRAWN",
                     f"dataset {name}",
-                    f"{name} was withdrawn on {when} ({w.reason}) and {why}: {action} "
-                    f"(`prov lineage --affected-by {name}` lists every such artefact)",
+                    f"{w.dataset} was withdrawn on {when} ({w.reason}){note} and {why}: {action} "
+                    f"(`prov lineage --affected-by {w.dataset}` lists every such artefact)",
                 )
             )
+    return out
+
+
+def with_aliases(withdrawn: Mapping[str, Withdrawal], files: Mapping[str, set[str]]) -> dict[str, Withdrawal]:
+    """Withdrawals keyed by every dataset name that holds withdrawn data: the withdrawn names, and any
+    other registered dataset (``files``: name -> its files' sha256) sharing a file with one of them."""
+    out = dict(withdrawn)
+    for name, digests in sorted(files.items()):
+        if name in out:
+            continue
+        for w in withdrawn.values():
+            if digests & set(w.files):
+                out[name] = w
+                break
     return out
