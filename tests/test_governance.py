@@ -763,3 +763,47 @@ def test_a_withdrawal_follows_the_data_and_the_bytes_not_only_the_name(repo: Pat
         a["artefact"] for a in json.loads(prov("lineage", "--affected-by", "patients", "--json").out)["artefacts"]
     }
     assert {"gen1/knn.joblib", "gen1/copy.joblib"} <= listed
+
+
+def test_cards_in_ignored_directories_and_nested_repositories_are_found(repo: Path, prov) -> None:
+    from conftest import git
+
+    (repo / ".gitignore").write_text("models/\n")
+    (repo / "models").mkdir()
+    (repo / "hub" / "knn").mkdir(parents=True)
+    shutil.copy(repo / "gen1" / "knn.joblib", repo / "models" / "knn-trial.joblib")
+    shutil.copy(repo / "gen1" / "knn.joblib", repo / "hub" / "knn" / "model.joblib")
+    git(repo / "hub" / "knn", "init", "-q")
+    assert prov("card", "models/knn-trial.joblib", "--dataset", "patients").code == 0
+    assert prov("card", "hub/knn/model.joblib", "--dataset", "patients").code == 0
+    listed = {
+        a["artefact"] for a in json.loads(prov("lineage", "--affected-by", "patients", "--json").out)["artefacts"]
+    }
+    assert {"models/knn-trial.joblib", "hub/knn/model.joblib"} <= listed
+
+
+def test_erasure_finds_rows_a_transform_changed_in_the_last_bits_and_refuses_shuffled_columns(repo: Path, prov) -> None:
+    import joblib
+    import numpy as np
+    from sklearn.decomposition import PCA
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    table = np.loadtxt(repo / "data" / "patients-train.csv", delimiter=",", skiprows=1)
+    model = make_pipeline(StandardScaler(), PCA(n_components=30), KNeighborsClassifier(1))
+    joblib.dump(model.fit(table[:, :-1], table[:, -1].astype(int)), repo / "gen1" / "pca-knn.joblib")
+    assert prov("card", "gen1/pca-knn.joblib", "--dataset", "patients").code == 0
+    person = _person(repo, "patients-train.csv", 1)
+    held = {
+        f["artefact"]: f["rows_held"]
+        for f in json.loads(prov("erasure", "--dataset", "patients", "--records", person, "--json").out)["findings"]
+    }
+    assert held["gen1/pca-knn.joblib"] == [0]  # PCA's fit_transform and transform differ in the last bits
+    header, row = person.read_text().splitlines()
+    names, values = header.split(","), row.split(",")
+    order = [1, 0, *range(2, len(names))]
+    shuffled = repo.parent / "shuffled.csv"
+    shuffled.write_text(",".join(names[i] for i in order) + "\n" + ",".join(values[i] for i in order) + "\n")
+    r = prov("erasure", "--dataset", "patients", "--records", shuffled)
+    assert r.code == 2 and "same order" in r.err

@@ -70,10 +70,25 @@ def held_rows(model: Any, x: Any) -> tuple[list[int], list[str]]:
                 continue
             held = _row_hashes(arr) or set()
             hits = sorted(i for h, rows in index.items() if h in held for i in rows)
+            hits += _near(arr, _cast(xi, precision), exclude=set(hits))
             if hits:
                 found.update(hits)
                 where.append(f"{label}.{attr} ({len(hits)} rows)")
     return sorted(found), where
+
+
+def _near(arr: np.ndarray, xi: np.ndarray, exclude: set[int]) -> list[int]:
+    """Rows of ``xi`` stored up to the last bits (relative 1e-9): a step that stores what its
+    ``fit_transform`` computed (PCA) can differ there from what ``transform`` gives for the same row.
+    Row by row, for the few rows of one person; all pairs would not scale to a training set."""
+    stored, rows = _numeric(arr), _numeric(xi)
+    if stored is None or rows is None or rows.shape[0] > 1000:
+        return []
+    out = []
+    for i in range(rows.shape[0]):
+        if i not in exclude and np.isclose(stored, rows[i], rtol=1e-9, atol=1e-12).all(axis=1).any():
+            out.append(i)
+    return out
 
 
 def _comparable(est: Any, xi: np.ndarray) -> Iterator[tuple[str, np.ndarray, str]]:

@@ -40,11 +40,12 @@ def erasure(
 
     repo = require_repo(start)
     now = now or utcnow()
-    x, _, _ = read_table(records, target)
+    x, _, columns = read_table(records, target)
     report = affected_by(dataset, repo.root)
     if not report.registered and not report.artefacts:
         raise NotFoundError(f"no dataset named {dataset!r} is registered and no card names it; check the name")
     _, key = load_signing_key(key_name, repo, passphrase, now)  # before any work: the request is ledgered
+    aligned, aligned_why = _columns_match(repo, dataset, columns, target)
     limits = limits_for(repo)
     findings = []
     for a in report.artefacts:
@@ -59,6 +60,17 @@ def erasure(
             action, why = RETRAIN, f"it could not be searched ({'; '.join(where)}), so it may hold the records"
         elif rows:
             action, why = RETRAIN, f"it holds {len(rows)} of the {len(x)} records verbatim: retrain without them"
+        elif a.risk == "high" and not aligned:
+            # Without the training table to check the records' columns against, columns in another order
+            # would hide a match: a model that stores rows is not cleared by a search that may be misaligned.
+            action, why = (
+                RETRAIN,
+                (
+                    f"its card says it stores training rows (memorisation risk high) and the {len(x)} records were "
+                    f"not found, but their columns could not be checked against the training table ({aligned_why}): "
+                    "treat it as holding them"
+                ),
+            )
         else:
             action, why = REVIEW, f"it holds none of the {len(x)} records verbatim (searched through every step)"
         findings.append(
@@ -91,6 +103,35 @@ def erasure(
     return ErasureReport(
         dataset=dataset, records=str(records), row_sha256=digests, findings=findings, ledger_seq=entry.seq
     )
+
+
+def _columns_match(repo, dataset: str, columns: list[str], target: str | None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+    """Whether the records' feature columns are the training table's, by name and order (the search
+    compares values position by position). A table of the dataset with other columns is the user's
+    mistake (exit 2); no readable table of the dataset leaves it unchecked."""
+    from ..analysis.tabular import read_table
+    from ..errors import UsageError
+    from ..store import datasets as dataset_store
+
+    if dataset not in dataset_store.names(repo):
+        return False, f"{dataset} is not registered here"
+    manifest = dataset_store.load(repo, dataset)[0]
+    for f in manifest.files:
+        path = repo.root / f.path
+        if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet", ".pq"):
+            continue
+        try:
+            _, _, names = read_table(path, target)
+        except UsageError:
+            continue
+        if names == columns:
+            return True, ""
+        raise UsageError(
+            f"--records: its feature columns ({', '.join(columns[:6])}{'…' if len(columns) > 6 else ''}) are not "
+            f"{f.path}'s ({', '.join(names[:6])}{'…' if len(names) > 6 else ''}), in the same order: the search "
+            "compares values column by column; write the records with the training table's header"
+        )
+    return False, f"no CSV or Parquet file of {dataset} is here to read its header"
 
 
 def _row_digest(row: list[object]) -> str:

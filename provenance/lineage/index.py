@@ -4,8 +4,9 @@ Questions that run over every card -- which artefacts derive from this dataset, 
 sign -- would otherwise read and parse thousands of cards. The index keeps one summary per card,
 keyed by the card's sha256 (a card's content decides its summary, wherever it lies), in the digest
 cache's sealed facts table: a cache file that came from elsewhere matches nothing here. Card files are
-found with git (tracked and untracked, not ignored); a card whose bytes are unchanged (by the digest
-cache's stat key) is not read again, a changed one is read and summarised once.
+found by walking the repository (ignored directories and nested repositories included); a card whose
+bytes are unchanged (by the digest cache's stat key) is not read again, a changed one is read and
+summarised once.
 
 The index is a reading aid, never a verdict: decisions (export, commit, status) verify each card they
 act on. A card that does not parse is kept as unreadable, so a query says "unknown", never "not affected".
@@ -140,13 +141,10 @@ class CardIndex:
         return cls(repo, DigestCache(repo.cache_dir))
 
     def card_files(self) -> list[str]:
-        from ..store import gitindex
-
-        try:
-            names = gitindex.files_matching(self.repo.root, CARD_SUFFIX)
-        except Exception:  # not a git work tree (or git missing): walk the directory instead
-            names = list(_walk(self.repo.root))
-        return sorted(n for n in names if _is_card_name(n))
+        """Every card file under the repository, by walking it: git's listing would leave out cards in
+        ignored directories and in nested repositories (a cloned model hub repository), and a card left
+        out is an artefact a query would wrongly call unaffected."""
+        return sorted(_walk(self.repo.root))
 
     def entries(self) -> list[CardEntry]:
         self._root = self.repo.root.resolve()  # once: each card's cache key is this joined with its path
@@ -204,18 +202,15 @@ class CardIndex:
         self.cache.close()
 
 
-def _is_card_name(rel: str) -> bool:
-    base = rel.rsplit("/", 1)[-1]
-    top = rel.split("/", 1)[0]
-    return base.endswith(CARD_SUFFIX) and base != RECORD_NAME and len(base) > len(CARD_SUFFIX) and top != ".prov"
-
-
 def _walk(root: Path) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in (".git", ".prov")]
+    """Card files below ``root``: every directory but .git (git's own store) and the top-level .prov."""
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != ".git" and not (dirpath == top and d == ".prov")]
+        rel_dir = os.path.relpath(dirpath, top)
         for f in filenames:
-            if f.endswith(CARD_SUFFIX):
-                yield Path(dirpath, f).relative_to(root).as_posix()
+            if f.endswith(CARD_SUFFIX) and f != RECORD_NAME and len(f) > len(CARD_SUFFIX):
+                yield f if rel_dir == "." else f"{Path(rel_dir).as_posix()}/{f}"
 
 
 class _transaction:
