@@ -8,6 +8,7 @@ before ``a-b.txt``, unlike plain string order).
 from __future__ import annotations
 
 import contextlib
+import hmac
 import os
 import sqlite3
 import stat
@@ -117,16 +118,32 @@ class DigestCache:
         except sqlite3.Error:
             return None
         if row is not None and tuple(row[:5]) == self._key(st):
-            return str(row[5])
+            return self._unseal_digest(str(path), tuple(row[:5]), str(row[5]))
         return None
 
     def put(self, path: Path, st: os.stat_result, sha256: str) -> None:
+        sealed = self._seal_digest(str(path), self._key(st), sha256)
+        if sealed is None:
+            return
         # A cache that cannot be written only costs time.
         with contextlib.suppress(sqlite3.Error):
             self._db.execute(
                 "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (str(path), *self._key(st), sha256),
+                (str(path), *self._key(st), sealed),
             )
+
+    # A digest row is stored with a tag keyed by this machine's secret over the path, the stat key and the
+    # digest: a row written by anyone without the secret (someone who can write .prov/cache but not the
+    # user's PROV_HOME, mapping a swapped file to the digest of the original) matches nothing.
+
+    def _seal_digest(self, path: str, key: tuple[int, ...], sha256: str) -> str | None:
+        tag = self._sealed("digest", f"{path}\0{key}\0{sha256}")
+        return None if tag is None else f"{sha256}:{tag[:32]}"
+
+    def _unseal_digest(self, path: str, key: tuple[int, ...], stored: str) -> str | None:
+        sha256, _, tag = stored.partition(":")
+        expected = self._seal_digest(path, key, sha256)
+        return sha256 if expected is not None and hmac.compare_digest(expected, stored) and tag else None
 
     # Remembered facts, each a pure function of its key (content-addressed or keyed by every input), so
     # none goes stale: a blob's sha256, a signature check that passed, a card validated whole, a passed
@@ -171,7 +188,13 @@ class DigestCache:
             ).fetchall()
         except sqlite3.Error:
             return {}
-        return {str(r[0]): (tuple(r[1:6]), str(r[6])) for r in rows}
+        out = {}
+        for r in rows:
+            key = tuple(r[1:6])
+            digest = self._unseal_digest(str(r[0]), key, str(r[6]))
+            if digest is not None:
+                out[str(r[0])] = (key, digest)
+        return out
 
     def facts_of_kind(self, kind: str) -> dict[str, str]:
         """Every remembered fact of one kind (sealed key -> value) in one query; look up with ``sealed``."""

@@ -807,3 +807,22 @@ def test_erasure_finds_rows_a_transform_changed_in_the_last_bits_and_refuses_shu
     shuffled.write_text(",".join(names[i] for i in order) + "\n" + ",".join(values[i] for i in order) + "\n")
     r = prov("erasure", "--dataset", "patients", "--records", shuffled)
     assert r.code == 2 and "same order" in r.err
+
+
+def test_a_digest_row_written_without_the_machine_secret_is_ignored(repo: Path, prov) -> None:
+    """Whoever can write .prov/cache but not PROV_HOME swaps an artefact's bytes and maps the new file's
+    stat to the old digest: the row carries no valid tag, so the file is hashed again."""
+    import sqlite3
+
+    assert prov("verify", "gen1/logreg.joblib").code == 0  # caches the digest
+    old = json.loads(prov("verify", "gen1/logreg.joblib", "--json").out)["actual_sha256"]
+    target = (repo / "gen1" / "logreg.joblib").resolve()
+    target.write_bytes((repo / "gen1" / "knn.joblib").read_bytes())
+    st = target.stat()
+    db = sqlite3.connect(repo / ".prov" / "cache" / "digests.sqlite3")
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    db.execute("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)", (str(target), *key, old))
+    db.commit()
+    db.close()
+    r = prov("verify", "gen1/logreg.joblib", "--json")
+    assert r.code == 1 and _codes_of(r) == {"DIGEST_MISMATCH"}

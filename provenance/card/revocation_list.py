@@ -46,6 +46,8 @@ def read(raw: bytes, candidates: list[PublicKeyInfo], source: str) -> tuple[list
     if envelope.payload_type != PAYLOAD_TYPE:
         raise UsageError(f"{source}: payloadType is {envelope.payload_type!r}, expected {PAYLOAD_TYPE!r}")
     signer = envelope.verified_by(candidates)
+    if signer is None and any(kid in {c.keyid for c in candidates} for kid, _ in envelope.signatures):
+        raise UsageError(f"{source}: its signature does not match its contents (altered after signing)")
     if signer is None:
         ids = ", ".join(kid[:16] for kid, _ in envelope.signatures) or "none"
         raise UsageError(

@@ -57,6 +57,7 @@ def status(as_json: bool, html_file: Path | None) -> None:
         for p in report.problems:
             out(f"! {shown(p)}")
         n = sum(a.needs_action for a in report.artefacts) + sum(d.needs_action for d in report.datasets)
+        n += len(report.problems)
         say(f"prov status: {n} need action" if report.needs_action else "prov status: nothing needs action")
         if html_file is not None:
             say(f"wrote {html_file}")
