@@ -716,8 +716,9 @@ def test_a_knn_inside_a_calibrated_classifier_is_seen(repo: Path, prov) -> None:
 def test_governance_files_bind_as_committed_whatever_the_working_tree_says(repo: Path, prov) -> None:
     """Emptying .prov/withdrawals.jsonl or deleting revocations.yaml in the working tree lifts nothing
     that git holds (staged or HEAD), for export, decide_export, verify and status alike."""
-    import provenance
     from conftest import git
+
+    import provenance
     from provenance.model.decision import Recipient
 
     assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
@@ -826,3 +827,32 @@ def test_a_digest_row_written_without_the_machine_secret_is_ignored(repo: Path, 
     db.close()
     r = prov("verify", "gen1/logreg.joblib", "--json")
     assert r.code == 1 and _codes_of(r) == {"DIGEST_MISMATCH"}
+
+
+def test_rotation_refuses_a_ledger_with_an_entry_slipped_in(repo: Path, prov) -> None:
+    """The thief signs a ledger line for a planted card and inserts it mid-ledger, unchained: the chain
+    no longer verifies, so neither revoke nor rotate reads what the key 'signed before' from it."""
+    import hashlib
+
+    from provenance import strictjson
+    from provenance.crypto import dsse
+    from provenance.store import ledger, userkeys
+
+    planted = _forge(repo, "planted.joblib", "2020-01-01T00:00:00+00:00")
+    digest = hashlib.sha256(Path(f"{planted}.prov.json").read_bytes()).hexdigest()
+    body = {"seq": 999, "prev": "0" * 64, "time": "2026-01-01T00:00:00+00:00", "event": "card", "card_sha256": digest}
+    line = json.dumps(
+        dsse.sign_envelope(ledger.PAYLOAD_TYPE, strictjson.dumps(body), userkeys.load_private("default")),
+        separators=(",", ":"),
+    ).encode()
+    path = repo / ".prov" / "ledger.jsonl"
+    lines = path.read_bytes().splitlines()
+    lines.insert(3, line)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    for args in (("key", "revoke", "default"), ("key", "rotate", "--new", "second")):
+        r = prov(*args)
+        assert r.code == 1 and "LEDGER_BROKEN" not in r.out and "line 4" in r.err, (args, r.err)
+    assert not (repo / ".prov" / "keys" / "revocations.yaml").exists()
+    default = json.loads((repo / "gen1" / "knn.joblib.prov.json").read_text())["signatures"][0]["keyid"]
+    for card in (repo / "gen1" / "planted.joblib.prov.json", repo / "gen1" / "knn.joblib.prov.json"):
+        assert json.loads(card.read_text())["signatures"][0]["keyid"] == default  # nothing re-signed
