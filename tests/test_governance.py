@@ -14,6 +14,8 @@ import pytest
 from tools import need
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+# An export inside the repository owner's organisation, for a purpose and to a territory the terms allow.
+INSIDE = ("--org", "Acme Hospital", "--purpose", "research", "--territory", "DE")
 ARTEFACTS = [c[0] for c in gov.CARDS]
 
 
@@ -181,12 +183,7 @@ def test_withdrawal_blocks_exactly_the_descendants_that_may_hold_the_data(repo: 
             str(repo.parent / "out" / a.replace("/", "-")),
             "--recipient",
             "Acme Hospital",
-            "--org",
-            "Acme Hospital",
-            "--purpose",
-            "research",
-            "--territory",
-            "DE",
+            *INSIDE,
         )
         assert r.code == (1 if a in blocked else 0), (a, r.out, r.err)
         if a in blocked:
@@ -373,12 +370,7 @@ def test_bundles_carry_the_revocation_list(repo: Path, prov) -> None:
         bundle,
         "--recipient",
         "UCI",
-        "--org",
-        "Acme Hospital",
-        "--purpose",
-        "research",
-        "--territory",
-        "DE",
+        *INSIDE,
     )
     assert r.code == 0, r.out + r.err
     assert (bundle / "revocations.dsse.json").is_file()
