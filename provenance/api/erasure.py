@@ -32,7 +32,7 @@ def erasure(
     from ..analysis.privacy import records_held
     from ..analysis.tabular import read_table
     from ..errors import NotFoundError
-    from ..policy.withdrawal import RETRAIN, REVIEW
+    from ..policy.exposure import RETRAIN, REVIEW
     from ..store import ledger
     from ..store.limits import limits_for
     from .keys import load_signing_key

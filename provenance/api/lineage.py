@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..card.files import split_target
 from ..errors import NotFoundError
-from ..gate.context import DecisionContext
 from ..model.lineage import AffectedReport, Lineage
 from ..store.repo import require_repo
-from ..store.session import utcnow
-from .verify import verify_target
 
 
 def lineage(artefact: Path) -> Lineage:
+    from ..card.files import split_target
+    from ..gate.context import DecisionContext
     from ..lineage.graph import build
+    from ..store.session import utcnow
+    from .verify import verify_target
 
     artefact, _ = split_target(artefact)
     if not artefact.exists():

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model.lineage import AffectedArtefact
-from ..policy.privacy import is_anonymous
-from ..policy.withdrawal import RETRAIN, holds
+from ..policy.exposure import RETRAIN, holds, is_anonymous
 from .index import CardEntry
 
 

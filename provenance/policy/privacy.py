@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..model.card import ModelCard
 from ..model.config import Config
 from ..model.decision import Reason
+from .exposure import is_anonymous
 from .sources import Audience, Source, _block, _inside_eea, _warn
 
 AUDIT_COMMAND = "prov card ARTEFACT --dataset NAME --train FILE --holdout FILE --overwrite"
@@ -116,11 +117,6 @@ def anonymous_assessment(card: ModelCard, config: Config) -> _Assessment | None:
     if is_anonymous(mem.risk, advantage, config.policy.membership_advantage_max):
         return _Assessment(advantage, mem.method)  # type: ignore[arg-type]
     return None
-
-
-def is_anonymous(risk: str, advantage: float | None, limit: float) -> bool:
-    """The one anonymity test, for a whole card or its summary in the card index."""
-    return risk == "low" and advantage is not None and advantage <= limit
 
 
 # --- helpers -------------------------------------------------------------------------------------------

@@ -9,10 +9,8 @@ from collections.abc import Mapping
 from ..model.card import ModelCard
 from ..model.decision import Reason
 from ..model.withdrawal import Withdrawal
+from .exposure import RETRAIN, REVIEW, holds  # noqa: F401  (re-exported)
 from .sources import _block, _warn
-
-RETRAIN = "retrain or delete"
-REVIEW = "review"
 
 
 def derives_from(card: ModelCard) -> set[str]:
@@ -22,18 +20,6 @@ def derives_from(card: ModelCard) -> set[str]:
     for p in card.parents:
         names |= set(p.terms.sources)
     return names
-
-
-def holds(risk: str, anonymous: bool) -> tuple[str, str]:
-    """(action, why) for a model made from data that must go: retrain or delete when it may hold the
-    records verbatim, review otherwise."""
-    if risk == "high":
-        return RETRAIN, "it holds training records verbatim"
-    if risk != "low":
-        return RETRAIN, "its memorisation was not assessed, so it may hold training records verbatim"
-    if anonymous:
-        return REVIEW, "it generalises and its signed audit shows it anonymous"
-    return REVIEW, "it generalises (low memorisation risk), but no membership audit shows it anonymous"
 
 
 def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anonymous: bool) -> list[Reason]:
