@@ -848,3 +848,57 @@ def test_rotation_refuses_a_ledger_with_an_entry_slipped_in(repo: Path, prov) ->
     default = json.loads((repo / "gen1" / "knn.joblib.prov.json").read_text())["signatures"][0]["keyid"]
     for card in (repo / "gen1" / "planted.joblib.prov.json", repo / "gen1" / "knn.joblib.prov.json"):
         assert json.loads(card.read_text())["signatures"][0]["keyid"] == default  # nothing re-signed
+
+
+def _hidden_knn_models(x, y):  # type: ignore[no-untyped-def]
+    """Second-round attacker's models: each holds every training row somewhere the walk used to miss."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import BaggingClassifier
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def knn():  # type: ignore[no-untyped-def]
+        return KNeighborsClassifier(n_neighbors=1)
+
+    nest = make_pipeline(StandardScaler(), knn())
+    for _ in range(12):
+        nest = OneVsRestClassifier(nest)
+    lr = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x, y)
+    lr.steps[-1][1].backup = knn().fit(x, y)  # a fitted k-NN in an attribute named like a hyper-parameter
+    return {
+        "calib_pipe": (CalibratedClassifierCV(make_pipeline(StandardScaler(), knn()), cv=3).fit(x, y), "high"),
+        "calib_frozen": (
+            CalibratedClassifierCV(FrozenEstimator(make_pipeline(StandardScaler(), knn()).fit(x, y))).fit(x, y),
+            "high",
+        ),
+        "subspace": (BaggingClassifier(knn(), n_estimators=2, max_features=0.5, bootstrap=False).fit(x, y), "high"),
+        "ovr12": (nest.fit(x, y), "unknown"),
+        "attr": (lr, "high"),
+    }
+
+
+def test_row_holders_hidden_in_containers_are_found_by_the_card_and_by_erasure(repo: Path, prov) -> None:
+    import joblib
+    import numpy as np
+
+    table = np.loadtxt(repo / "data" / "patients-train.csv", delimiter=",", skiprows=1)
+    models = _hidden_knn_models(table[:, :-1], table[:, -1].astype(int))
+    for name, (model, _) in models.items():
+        joblib.dump(model, repo / "gen1" / f"{name}.joblib")
+        assert prov("card", f"gen1/{name}.joblib", "--dataset", "patients").code == 0
+    person = _person(repo, "patients-train.csv", 1)
+    findings = {
+        f["artefact"]: f
+        for f in json.loads(prov("erasure", "--dataset", "patients", "--records", person, "--json").out)["findings"]
+    }
+    for name, (_, risk) in models.items():
+        card = _predicate_of(repo / "gen1" / f"{name}.joblib.prov.json")
+        assert card["privacy"]["memorisation"]["risk"] == risk, name
+        f = findings[f"gen1/{name}.joblib"]
+        assert f["action"] == "retrain or delete", (name, f)
+        if name != "ovr12":  # nested past the walk's depth: cannot be searched, never "not held"
+            assert f["rows_held"] == [0], (name, f)

@@ -81,7 +81,7 @@ AGGREGATES = frozenset(
     LinearDiscriminantAnalysis QuadraticDiscriminantAnalysis KMeans MiniBatchKMeans BisectingKMeans NearestCentroid
     GaussianMixture BayesianGaussianMixture MLPClassifier MLPRegressor BernoulliRBM TfidfTransformer
     HashingVectorizer FeatureHasher SelectKBest SelectPercentile SelectFpr SelectFdr SelectFwe GenericUnivariateSelect
-    VarianceThreshold DummyClassifier DummyRegressor CCA PLSRegression PLSCanonical PLSSVD""".split()
+    VarianceThreshold DummyClassifier DummyRegressor CCA PLSRegression PLSCanonical PLSSVD _BinMapper""".split()
 )
 TREES = frozenset({"DecisionTreeClassifier", "DecisionTreeRegressor", "ExtraTreeClassifier", "ExtraTreeRegressor"})
 # Containers: analysed through what they hold.
@@ -94,7 +94,7 @@ CONTAINERS = frozenset(
     GradientBoostingRegressor AdaBoostClassifier AdaBoostRegressor IsolationForest HistGradientBoostingClassifier
     HistGradientBoostingRegressor OneVsRestClassifier OneVsOneClassifier OutputCodeClassifier MultiOutputClassifier
     MultiOutputRegressor ClassifierChain RegressorChain TransformedTargetRegressor SelectFromModel RFE RFECV
-    SequentialFeatureSelector TunedThresholdClassifierCV FixedThresholdClassifier""".split()
+    SequentialFeatureSelector TunedThresholdClassifierCV FixedThresholdClassifier FrozenEstimator""".split()
 )
 
 
@@ -156,8 +156,8 @@ def analyse(model: Any) -> StaticResult:
                 risks.append(risk)
         elif name in AGGREGATES or name in CONTAINERS:
             risks.append("low")
-        elif _is_estimator(est):
-            unknown.append(label)
+        elif _is_estimator(est) or est is TOO_DEEP:
+            unknown.append(label if est is not TOO_DEEP else f"{where}: nested too deep to analyse")
             risks.append("unknown")
     return StaticResult(combine(risks), _collapse_trees(findings), min(leaves) if leaves else None, unknown)
 
@@ -191,10 +191,22 @@ def _leaf(f: Finding) -> int:
     return int(digits[0]) if digits else 1 << 30
 
 
+class _TooDeep:
+    """Stands for whatever lies below the walk's depth limit: unknown, never assumed empty."""
+
+
+TOO_DEEP = _TooDeep()
+_MAX_DEPTH = 12
+
+
 def walk(model: Any, where: str = "", depth: int = 0, seen: set[int] | None = None) -> Iterator[tuple[str, Any]]:
-    """Every estimator inside a model once, with a path saying where it sits."""
+    """Every estimator inside a model once, with a path saying where it sits; below the depth limit,
+    ``TOO_DEEP`` (which the analysis reports as unknown)."""
     seen = set() if seen is None else seen
-    if depth > 12 or id(model) in seen:
+    if id(model) in seen:
+        return
+    if depth > _MAX_DEPTH:
+        yield where, TOO_DEEP
         return
     seen.add(id(model))
     yield where, model
@@ -204,27 +216,25 @@ def walk(model: Any, where: str = "", depth: int = 0, seen: set[int] | None = No
 
 
 def _children(est: Any) -> Iterator[tuple[str, Any]]:
+    """Every estimator an estimator's attributes reach, fitted or not, named by scikit-learn's
+    conventions or not: a fitted Pipeline has no attribute ending in "_", FrozenEstimator keeps its
+    model in ``estimator``, and a model can sit in any attribute. An unfitted template holds nothing,
+    so the analysis finds nothing in it (the table reads the attribute that holds the data)."""
     if not _is_estimator(est):
         return
     for attr, value in sorted(vars(est).items()):
-        if attr in ("estimator", "base_estimator"):
-            # Usually an unfitted template (no training data); but a prefit or frozen estimator sits here
-            # fitted, and then it holds what it was trained on.
-            if _is_estimator(value) and _fitted(value):
-                yield attr, value
-            continue
-        if not attr.endswith("_") and attr not in ("steps", "transformer_list", "estimators"):
-            continue  # hyper-parameters hold no training data
         yield from _estimators_in(attr, value)
 
 
 def _estimators_in(path: str, value: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
     import numpy as np
 
-    if depth > 3:
+    if depth > 4:
         return
     if _is_estimator(value):
         yield path, value
+    elif isinstance(value, str | bytes | int | float | bool | type) or value is None:
+        return
     elif isinstance(value, list | tuple) or (isinstance(value, np.ndarray) and value.dtype == object):
         items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
         for i, item in enumerate(items):
@@ -236,17 +246,11 @@ def _estimators_in(path: str, value: Any, depth: int = 0) -> Iterator[tuple[str,
     elif isinstance(value, dict):
         for k, item in value.items():
             yield from _estimators_in(f"{path}[{k!r}]", item, depth + 1)
-    elif hasattr(value, "__dict__") and not isinstance(value, type) and not isinstance(value, np.ndarray):
-        # A helper object that is not an estimator itself but holds fitted ones, e.g. the
-        # _CalibratedClassifier items of CalibratedClassifierCV.calibrated_classifiers_.
+    elif hasattr(value, "__dict__") and not isinstance(value, np.ndarray):
+        # A helper object that is not an estimator itself but holds some, e.g. the _CalibratedClassifier
+        # items of CalibratedClassifierCV.calibrated_classifiers_.
         for k, item in sorted(vars(value).items()):
-            if not _is_estimator(item) or _fitted(item):
-                yield from _estimators_in(f"{path}.{k}", item, depth + 1)
-
-
-def _fitted(est: Any) -> bool:
-    """scikit-learn's convention (check_is_fitted): a fitted estimator has attributes ending in "_"."""
-    return any(k.endswith("_") and not k.startswith("__") for k in vars(est))
+            yield from _estimators_in(f"{path}.{k}", item, depth + 1)
 
 
 def _is_estimator(obj: Any) -> bool:

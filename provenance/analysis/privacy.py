@@ -200,4 +200,9 @@ def records_held(path: Path, facts: ArtefactFacts, x: Any) -> tuple[list[int] | 
     except UnsafePickleError as e:
         return None, [f"it is not safe to load ({', '.join(e.offenders[:2])})"]
     with _scoring(str(path)):
-        return held_rows(model, x)
+        rows, where, unchecked = held_rows(model, x)
+    if unchecked and not rows:
+        return None, [
+            f"it stores training rows in a shape the records cannot be compared with ({', '.join(unchecked[:2])})"
+        ]
+    return rows, where

@@ -10,13 +10,14 @@ the same way). Rows are compared by hashing their bytes (a set lookup per row), 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .memorisation import walk
+from .memorisation import TOO_DEEP, VERBATIM, _children, _get
 
 
 @dataclass
@@ -57,24 +58,43 @@ def scan(model: Any, x: Any) -> EmpiricalResult:
     return EmpiricalResult(risk, int(x.shape[0]), len(rows_found), values_found, where)
 
 
-def held_rows(model: Any, x: Any) -> tuple[list[int], list[str]]:
-    """Which of the rows of ``x`` (by index) the model holds verbatim, and where: the same comparison as
-    ``scan``, kept per row, for one person's records (``prov erasure``)."""
+def held_rows(model: Any, x: Any) -> tuple[list[int], list[str], list[str]]:
+    """Which of the rows of ``x`` (by index) the model holds verbatim, where, and which row holders could
+    not be compared with the rows at all (stored in another shape): the same comparison as ``scan``,
+    kept per row, for one person's records (``prov erasure``). Each row holder is compared with the
+    input that reaches it and, since a crafted model need not store what flows to it, with every other
+    input of the same width seen on the way (the raw rows, each step's output)."""
     x = _as_2d(x)
+    steps = list(_with_inputs(model, x, ""))
+    inputs: list[np.ndarray] = []
+    for _, _, xi in steps:
+        if not any(xi is seen for seen in inputs):
+            inputs.append(xi)
     found: set[int] = set()
     where: list[str] = []
-    for label, est, xi in _with_inputs(model, x, ""):
-        for attr, arr, precision in _comparable(est, xi):
-            index = _row_index(_cast(xi, precision))
-            if index is None:
-                continue
-            held = _row_hashes(arr) or set()
-            hits = sorted(i for h, rows in index.items() if h in held for i in rows)
-            hits += _near(arr, _cast(xi, precision), exclude=set(hits))
-            if hits:
-                found.update(hits)
-                where.append(f"{label}.{attr} ({len(hits)} rows)")
-    return sorted(found), where
+    unchecked: list[str] = []
+    for label, est, xi in steps:
+        holder = VERBATIM.get(type(est).__name__)
+        stored = _get(est, holder[0]) if holder is not None else None
+        held_by_it = stored is not None and np.ndim(stored) == 2
+        compared = False
+        for candidate in [xi, *(i for i in inputs if i is not xi)]:
+            for attr, arr, precision in _comparable(est, candidate):
+                compared = True
+                index = _row_index(_cast(candidate, precision))
+                if index is None:
+                    continue
+                held = _row_hashes(arr) or set()
+                hits = sorted(i for h, rows in index.items() if h in held for i in rows)
+                hits += _near(arr, _cast(candidate, precision), exclude=set(hits))
+                if hits:
+                    found.update(hits)
+                    where.append(f"{label}.{attr} ({len(hits)} rows)")
+        if est is TOO_DEEP:
+            unchecked.append(label)
+        elif held_by_it and not compared:
+            unchecked.append(f"{label}.{holder[0]}")  # type: ignore[index]
+    return sorted(found), list(dict.fromkeys(where)), unchecked
 
 
 def _near(arr: np.ndarray, xi: np.ndarray, exclude: set[int]) -> list[int]:
@@ -149,7 +169,7 @@ _MAX_NODES = 100_000
 
 def _arrays(est: Any) -> Iterator[tuple[str, np.ndarray]]:
     """Every numeric array reachable from the estimator's attributes, except inside sub-estimators
-    (``walk`` yields those with their own input)."""
+    (``_with_inputs`` yields those with their own input)."""
     seen: set[int] = {id(est)}
     todo: list[tuple[str, Any, int]] = [(k, v, 0) for k, v in vars(est).items()]
     while todo and len(seen) < _MAX_NODES:
@@ -204,8 +224,19 @@ def _category_hits(est: Any, xi: np.ndarray) -> int:
     return hits
 
 
-def _with_inputs(model: Any, x: np.ndarray, where: str) -> Iterator[tuple[str, Any, np.ndarray]]:
-    """(where, estimator, the input it saw) for every estimator, following the data through containers."""
+def _with_inputs(
+    model: Any, x: np.ndarray, where: str, depth: int = 0, seen: set[int] | None = None
+) -> Iterator[tuple[str, Any, np.ndarray]]:
+    """(where, estimator, the input it saw) for every estimator, following the data through containers
+    wherever they sit: a pipeline inside a calibrated classifier transforms for the model after it, and a
+    bagging member sees only its columns."""
+    seen = set() if seen is None else seen
+    if id(model) in seen:
+        return
+    if depth > 12:
+        yield f"{where}: nested too deep", TOO_DEEP, x  # unknown, never "not held"
+        return
+    seen.add(id(model))
     name = type(model).__name__
     label = f"{where}: {name}" if where else name
     if name == "Pipeline":
@@ -213,7 +244,7 @@ def _with_inputs(model: Any, x: np.ndarray, where: str) -> Iterator[tuple[str, A
         for i, (_, step) in enumerate(model.steps):
             if step is None or step == "passthrough":
                 continue
-            yield from _with_inputs(step, xi, f"{where}steps[{i}]")
+            yield from _with_inputs(step, xi, _join(where, f"steps[{i}]"), depth + 1, seen)
             if i < len(model.steps) - 1:
                 try:
                     xi = _as_2d(_dense(step.transform(xi)))
@@ -228,15 +259,25 @@ def _with_inputs(model: Any, x: np.ndarray, where: str) -> Iterator[tuple[str, A
                 sub = _as_2d(_select(x, cols))
             except (IndexError, TypeError, ValueError):
                 continue
-            yield from _with_inputs(trans, sub, f"{where}transformers_[{tname!r}]")
+            yield from _with_inputs(trans, sub, _join(where, f"transformers_[{tname!r}]"), depth + 1, seen)
         return
     if name == "FeatureUnion":
         for tname, trans in model.transformer_list:
             if trans not in ("drop", None):
-                yield from _with_inputs(trans, x, f"{where}transformer_list[{tname!r}]")
+                yield from _with_inputs(trans, x, _join(where, f"transformer_list[{tname!r}]"), depth + 1, seen)
         return
-    for sub_where, est in walk(model):
-        yield (f"{label}.{sub_where}" if sub_where else label), est, x
+    yield label, model, x
+    features = getattr(model, "estimators_features_", None) if name.startswith("Bagging") else None
+    for attr, child in _children(model):
+        xi = x
+        if features is not None and attr.startswith("estimators_["):
+            with contextlib.suppress(IndexError, ValueError, TypeError):
+                xi = x[:, np.asarray(features[int(attr[len("estimators_[") : attr.index("]")])])]
+        yield from _with_inputs(child, xi, _join(where, attr), depth + 1, seen)
+
+
+def _join(where: str, part: str) -> str:
+    return f"{where}.{part}" if where else part
 
 
 def _select(x: np.ndarray, cols: Any) -> np.ndarray:

@@ -60,6 +60,11 @@ def erasure(
             action, why = RETRAIN, f"it could not be searched ({'; '.join(where)}), so it may hold the records"
         elif rows:
             action, why = RETRAIN, f"it holds {len(rows)} of the {len(x)} records verbatim: retrain without them"
+        elif a.risk not in ("high", "low"):
+            action, why = RETRAIN, (
+                f"the {len(x)} records were not found, but its card does not say what it memorises "
+                "(risk unknown), so their absence is not shown: treat it as holding them"
+            )
         elif a.risk == "high" and not aligned:
             # Without the training table to check the records' columns against, columns in another order
             # would hide a match: a model that stores rows is not cleared by a search that may be misaligned.
