@@ -902,3 +902,31 @@ def test_row_holders_hidden_in_containers_are_found_by_the_card_and_by_erasure(r
         assert f["action"] == "retrain or delete", (name, f)
         if name != "ovr12":  # nested past the walk's depth: cannot be searched, never "not held"
             assert f["rows_held"] == [0], (name, f)
+
+
+def test_a_commit_cannot_take_back_a_withdrawal_or_a_revocation(repo: Path, prov) -> None:
+    """Emptying the files and committing them: the commit check refuses; committed anyway (--no-verify),
+    the ledger still holds both, so export, check and status still refuse, and status says what was lost."""
+    from conftest import git
+
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    assert prov("key", "revoke", "default").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "withdrawn and revoked")
+    (repo / ".prov" / "withdrawals.jsonl").write_text("")
+    (repo / ".prov" / "keys" / "revocations.yaml").write_text("[]\n")
+    git(repo, "add", "-A")
+    r = prov("check", "--all")
+    assert r.code == 1
+    assert ".prov/withdrawals.jsonl: the commit drops 1 withdrawal" in r.out
+    assert "drops the revocation of key default" in r.out
+    git(repo, "commit", "-q", "--no-verify", "-m", "lifted?")
+    _forge(repo, "planted.joblib", "2020-01-01T00:00:00+00:00")
+    r = prov("export", "gen1/knn.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital", "--dry-run")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+    r = prov(
+        "export", "gen1/planted.joblib", "--to", "out", "--recipient", "Bob", "--org", "Acme Hospital", "--dry-run"
+    )
+    assert r.code == 1 and "KEY_REVOKED" in r.out
+    report = json.loads(prov("status", "--json").out)
+    assert any("was withdrawn" in p for p in report["problems"]) and any("was revoked" in p for p in report["problems"])

@@ -61,9 +61,12 @@ def erasure(
         elif rows:
             action, why = RETRAIN, f"it holds {len(rows)} of the {len(x)} records verbatim: retrain without them"
         elif a.risk not in ("high", "low"):
-            action, why = RETRAIN, (
-                f"the {len(x)} records were not found, but its card does not say what it memorises "
-                "(risk unknown), so their absence is not shown: treat it as holding them"
+            action, why = (
+                RETRAIN,
+                (
+                    f"the {len(x)} records were not found, but its card does not say what it memorises "
+                    "(risk unknown), so their absence is not shown: treat it as holding them"
+                ),
             )
         elif a.risk == "high" and not aligned:
             # Without the training table to check the records' columns against, columns in another order

@@ -158,18 +158,24 @@ def _uncarded(repo, ctx, carded: list[str]) -> list[str]:  # type: ignore[no-unt
 
 
 def _lost_withdrawals(repo, ctx) -> list[str]:  # type: ignore[no-untyped-def]
-    """A withdrawal the ledger recorded that .prov/withdrawals.jsonl no longer holds: someone removed it."""
-    from ..store import ledger
+    """Withdrawals and revocations the ledger recorded that their files no longer hold: someone removed
+    them. They still bind (the decision reads the ledger too); the files should say so again."""
+    from ..store import trust
+    from ..store import withdrawals as withdrawal_store
 
-    out = []
-    for e in ledger.entries(ledger.read(repo)):
-        if e.event != "dataset-withdraw":
-            continue
-        w = e.data.get("withdrawal")
-        name = w.get("dataset") if isinstance(w, dict) else None
-        if isinstance(name, str) and name not in ctx.withdrawn:
-            out.append(
-                f"the ledger (entry {e.seq}) records that {name} was withdrawn, but .prov/withdrawals.jsonl no "
-                f"longer says so: restore it from git (`git log -p .prov/withdrawals.jsonl`)"
-            )
+    withdrawals, revocations = withdrawal_store.ledgered(repo)
+    in_file = set(withdrawal_store.by_dataset(withdrawal_store.load(repo)))
+    out = [
+        f"the ledger records that {w.dataset} was withdrawn, but .prov/withdrawals.jsonl no longer says so: "
+        "restore it from git (`git log -p .prov/withdrawals.jsonl`)"
+        for w in withdrawal_store.by_dataset(withdrawals).values()
+        if w.dataset not in in_file
+    ]
+    revoked = set(trust.revocations(repo))
+    out += [
+        f"the ledger records that key {r.name or r.keyid[:16]} was revoked, but .prov/keys/revocations.yaml no "
+        "longer says so: restore it from git (`git log -p .prov/keys/revocations.yaml`)"
+        for r in {r.keyid: r for r in revocations}.values()
+        if r.keyid not in revoked
+    ]
     return out

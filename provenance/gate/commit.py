@@ -197,6 +197,7 @@ class _Job:
         results += self._copies(by_content)
         results += [self._manifest(p) for p in manifests if self._present(p)]
         results += [r for p in prov_files if self._present(p) and (r := self._prov_file(p)) is not None]
+        results += self._governance_kept()
         return results
 
     # --- artefacts -----------------------------------------------------------------------------------
@@ -381,6 +382,24 @@ class _Job:
             ],
         )
 
+    def _governance_kept(self) -> list[FileCheck]:
+        """Withdrawals and revocations are never taken back by a commit: the staged file must keep every
+        withdrawal line and every revocation HEAD has, no later and keeping no more valid. (They bind from
+        the ledger anyway; this keeps the files saying so.)"""
+        out = []
+        for path in GOVERNANCE_FILES:
+            head = gitindex.head_blob(self.root, path)
+            if head is None:
+                continue
+            e = self.entries.get(path)
+            staged = self.blobs.read(e.blob) if e is not None and e.regular else b""
+            problem = _governance_dropped(path, head, staged)
+            if problem is not None:
+                out.append(
+                    FileCheck(path, "prov-file", [Reason(code="PROV_FILE_INVALID", source=path, message=problem)])
+                )
+        return out
+
     def _prov_file(self, path: str) -> FileCheck | None:
         """Config, keys and revocations must read as what they claim to be; a bad one blocks."""
         raw = self._staged_bytes(path)
@@ -429,6 +448,34 @@ def _prov_file_problem(path: str, raw: bytes) -> str | None:
         return e.problem
     except (ValueError, yaml.YAMLError, _keys.UnsupportedKey) as e:
         return f"does not read as what it should be ({str(e).splitlines()[0] if str(e) else type(e).__name__})"
+    return None
+
+
+GOVERNANCE_FILES = (".prov/withdrawals.jsonl", ".prov/keys/revocations.yaml")
+
+
+def _governance_dropped(path: str, head: bytes, staged: bytes) -> str | None:
+    """What a staged withdrawals or revocations file takes back from HEAD's, or None."""
+    fix = f"restore it (`git checkout HEAD -- {path}`); withdrawals and revocations are never taken back"
+    if path.endswith("withdrawals.jsonl"):
+        kept = {line.strip() for line in staged.split(b"\n")}
+        lost = [line for line in head.split(b"\n") if line.strip() and line.strip() not in kept]
+        return f"{path}: the commit drops {len(lost)} withdrawal(s) HEAD records: {fix}" if lost else None
+    from ..store.trust import parse_revocations
+
+    try:
+        before = parse_revocations(parse_yaml_text(head, path), path)
+        after = parse_revocations(parse_yaml_text(staged, path), path) if staged else {}
+    except ManifestError:
+        return None  # a file that does not read is refused by the check of .prov files
+    for keyid, old in before.items():
+        new = after.get(keyid)
+        if new is None:
+            return f"{path}: the commit drops the revocation of key {old.name or keyid[:16]}: {fix}"
+        if new.revoked_at > old.revoked_at:
+            return f"{path}: the commit moves the revocation of key {old.name or keyid[:16]} later: {fix}"
+        if old.still_valid is not None and (new.still_valid is None or not new.still_valid <= old.still_valid):
+            return f"{path}: the commit keeps more cards of revoked key {old.name or keyid[:16]} valid: {fix}"
     return None
 
 

@@ -60,8 +60,8 @@ def commit_context(ctx: DecisionContext, staged: dict[str, Entry], blobs: Blobs)
         raw = _read(entries, ".prov/withdrawals.jsonl", blobs)
         if raw is not None:
             try:
-                for name, w in by_dataset(parse_withdrawals(raw, ".prov/withdrawals.jsonl")).items():
-                    ctx.withdrawn.setdefault(name, w)
+                more = parse_withdrawals(raw, ".prov/withdrawals.jsonl")
+                ctx.withdrawn = by_dataset([*ctx.withdrawn.values(), *(m.withdrawal for m in more)])
             except ManifestError:
                 pass  # a staged file that does not read is refused by the check of .prov files
     ctx.unstaged_keys = {k.keyid: k.name for k in ctx.trust.keys if k.keyid not in staged_keys}

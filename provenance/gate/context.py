@@ -75,15 +75,20 @@ class DecisionContext:
                 manifests[name] = dataset_store.load(repo, name)[0]
             except ManifestError as e:
                 errors[name] = e
+        # Withdrawals and revocations bind wherever they are recorded: the working tree, git's index and
+        # HEAD, and the ledger (which keeps them when a file loses them). Each only restricts.
         committed = withdrawal_store.committed(repo)
+        ledgered_withdrawals, ledgered_revocations = withdrawal_store.ledgered(repo)
         return cls(
             repo=repo,
             config=config_store.load(repo),
-            trust=(trust or TrustRoot.of_repo(repo)).with_revocations(committed.revocations),
+            trust=(trust or TrustRoot.of_repo(repo)).with_revocations([*committed.revocations, *ledgered_revocations]),
             manifests=manifests,
             manifest_errors=errors,
             now=now or dt.datetime.now(dt.UTC),
-            withdrawn=withdrawal_store.by_dataset([*withdrawal_store.load(repo), *committed.withdrawals]),
+            withdrawn=withdrawal_store.by_dataset(
+                [*withdrawal_store.load(repo), *committed.withdrawals, *ledgered_withdrawals]
+            ),
         )
 
     @property

@@ -210,3 +210,36 @@ def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys
         if ledgered and env.verified_by(key) is not None:
             out.append(digest)
     return list(dict.fromkeys(out))
+
+
+def governance(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The withdrawals (their signed payloads) and key revocations the ledger records, whoever signed them:
+    both only restrict, and the ledger keeps them when a file loses them (an edit, a commit made with
+    --no-verify). Revocations come back as ``store.trust.Revocation`` at the entry's time."""
+    from .trust import Revocation
+
+    withdrawals: list[dict[str, Any]] = []
+    revocations: list[Any] = []
+    for line in lines:
+        try:
+            env = dsse.Envelope.from_json(line)
+            if env.payload_type != PAYLOAD_TYPE:
+                continue
+            body = strictjson.loads(env.payload)
+        except ValueError:
+            continue
+        if not isinstance(body, dict):
+            continue
+        event = body.get("event")
+        if event == "dataset-withdraw" and isinstance(body.get("withdrawal"), dict):
+            withdrawals.append(body["withdrawal"])
+        elif event == "key-revoke" and isinstance(body.get("keyid"), str):
+            try:
+                at = dt.datetime.fromisoformat(str(body["time"]))
+                valid = body.get("still_valid")
+                kept = frozenset(v for v in valid if isinstance(v, str)) if isinstance(valid, list) else frozenset()
+            except (KeyError, ValueError):
+                continue
+            if at.utcoffset() is not None:
+                revocations.append(Revocation(body["keyid"], str(body.get("name", "")), at, "", kept))
+    return withdrawals, revocations

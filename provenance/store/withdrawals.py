@@ -67,11 +67,24 @@ def load(repo: ProvRepo) -> list[SignedWithdrawal]:
     return parse(read_regular(path, limit=1 << 28), str(path))
 
 
-def by_dataset(items: list[SignedWithdrawal]) -> dict[str, Withdrawal]:
-    """The first withdrawal of each dataset (the earliest recorded stands; later ones add nothing)."""
+def by_dataset(items: list[SignedWithdrawal] | list[Withdrawal]) -> dict[str, Withdrawal]:
+    """One withdrawal per dataset, merged from every record of it: the earliest time and reason, and the
+    union of the files and artefacts any of them names. A record can only add (a forged line that names
+    fewer files or artefacts than the real one takes nothing away)."""
     out: dict[str, Withdrawal] = {}
     for item in items:
-        out.setdefault(item.withdrawal.dataset, item.withdrawal)
+        w = item.withdrawal if isinstance(item, SignedWithdrawal) else item
+        old = out.get(w.dataset)
+        if old is None:
+            out[w.dataset] = w
+            continue
+        first = old if old.time <= w.time else w
+        out[w.dataset] = first.model_copy(
+            update={
+                "files": sorted(set(old.files) | set(w.files)),
+                "artefacts": sorted(set(old.artefacts) | set(w.artefacts)),
+            }
+        )
     return out
 
 
@@ -111,3 +124,20 @@ def committed(repo: ProvRepo) -> Committed:
     for raw in committed_versions(repo.root, [withdrawals_rel]).get(withdrawals_rel, []):
         items += parse(raw, f"{withdrawals_rel} (as committed or staged)")
     return Committed(items, committed_revocations(repo))
+
+
+def ledgered(repo: ProvRepo) -> tuple[list[Withdrawal], list[Any]]:
+    """The withdrawals and revocations the ledger records (``ledger.governance``); a withdrawal payload
+    that does not read as one is skipped (the ledger's own check names it)."""
+    from pydantic import ValidationError
+
+    from . import ledger
+
+    payloads, revocations = ledger.governance(ledger.read(repo))
+    out = []
+    for p in payloads:
+        try:
+            out.append(Withdrawal.model_validate(p))
+        except ValidationError:
+            continue
+    return out, revocations
