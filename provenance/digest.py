@@ -168,14 +168,28 @@ class DigestCache:
             row = self._db.execute("SELECT value FROM facts WHERE kind = ? AND key = ?", (kind, sealed)).fetchone()
         except sqlite3.Error:
             return None
-        return str(row[0]) if row else None
+        return self._open_value(kind, sealed, str(row[0])) if row else None
 
     def _remember(self, kind: str, key: str, value: str = "") -> None:
         sealed = self._sealed(kind, key)
         if sealed is None:
             return
         with contextlib.suppress(sqlite3.Error):
-            self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, sealed, value))
+            self._db.execute(
+                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, sealed, self._seal_value(kind, sealed, value))
+            )
+
+    # A value is stored behind a tag over its sealed key and itself: a row's value edited by someone
+    # without the secret (a remembered pass widened, a card summary with its lineage cut) matches nothing.
+
+    def _seal_value(self, kind: str, sealed_key: str, value: str) -> str:
+        tag = self._sealed(f"{kind}-value", f"{sealed_key}\0{value}")
+        return f"{tag}\n{value}"
+
+    def _open_value(self, kind: str, sealed_key: str, stored: str) -> str | None:
+        tag, sep, value = stored.partition("\n")
+        expected = self._sealed(f"{kind}-value", f"{sealed_key}\0{value}")
+        return value if sep and expected is not None and hmac.compare_digest(tag, expected) else None
 
     def digests_under(self, directory: Path) -> dict[str, tuple[tuple[int, ...], str]]:
         """Every cached digest below ``directory`` (path -> (stat key, sha256)) in one query, for callers
@@ -202,7 +216,12 @@ class DigestCache:
             rows = self._db.execute("SELECT key, value FROM facts WHERE kind = ?", (kind,)).fetchall()
         except sqlite3.Error:
             return {}
-        return {str(k): str(v) for k, v in rows}
+        out = {}
+        for k, v in rows:
+            value = self._open_value(kind, str(k), str(v))
+            if value is not None:
+                out[str(k)] = value
+        return out
 
     def sealed(self, kind: str, key: str) -> str | None:
         return self._sealed(kind, key)

@@ -930,3 +930,54 @@ def test_a_commit_cannot_take_back_a_withdrawal_or_a_revocation(repo: Path, prov
     assert r.code == 1 and "KEY_REVOKED" in r.out
     report = json.loads(prov("status", "--json").out)
     assert any("was withdrawn" in p for p in report["problems"]) and any("was revoked" in p for p in report["problems"])
+
+
+def test_a_cache_value_edited_without_the_machine_secret_is_ignored(repo: Path, prov) -> None:
+    """Keys of remembered facts were sealed but their values were not: rewriting a card summary cut the
+    k-NN out of --affected-by, rewriting a remembered pass let swapped bytes through `prov check`."""
+    import sqlite3
+
+    from conftest import git
+
+    assert "gen1/knn.joblib" in prov("lineage", "--affected-by", "patients").out  # summaries remembered
+    git(repo, "add", "-A")
+    assert prov("check", "gen1/logreg.joblib").code == 0  # a pass remembered
+    shutil.copy(repo / "gen1" / "knn.joblib", repo / "gen1" / "logreg.joblib")
+    git(repo, "add", "gen1/logreg.joblib")
+    blob = git(repo, "ls-files", "-s", "gen1/logreg.joblib").split()[1]
+    db = sqlite3.connect(repo / ".prov" / "cache" / "digests.sqlite3")
+    for key, value in db.execute("SELECT key, value FROM facts").fetchall():
+        tag, _, body = value.partition("\n")
+        if '"datasets":["patients"]' in body:
+            body = body.replace('"datasets":["patients"]', '"datasets":[]').replace('"patients"', '"x"')
+        lines = body.split("\n")
+        body = "\n".join(
+            f"{ln.split()[0]} {blob}\tgen1/logreg.joblib" if ln.endswith("\tgen1/logreg.joblib") else ln for ln in lines
+        )
+        db.execute("UPDATE facts SET value = ? WHERE key = ?", (f"{tag}\n{body}", key))
+    db.commit()
+    db.close()
+    assert "gen1/knn.joblib" in prov("lineage", "--affected-by", "patients").out
+    r = prov("check", "gen1/logreg.joblib")
+    assert r.code == 1 and "DIGEST_MISMATCH" in r.out
+
+
+def test_a_revoked_key_cannot_revoke_the_key_that_replaced_it(repo: Path, prov) -> None:
+    import datetime as dt
+
+    from provenance.card import revocation_list
+    from provenance.store import userkeys
+    from provenance.store.trust import Revocation
+
+    r = prov("key", "rotate", "--new", "second", "--json")
+    assert r.code == 0, r.err
+    second = json.loads(r.out)["new_keyid"]
+    now = dt.datetime.now(dt.UTC)
+    thief = repo.parent / "thief.json"  # signed by the stolen, revoked default key
+    thief.write_bytes(
+        revocation_list.make(
+            [Revocation(second, "second", now, "", frozenset())], userkeys.load_private("default"), now
+        )
+    )
+    assert prov("verify", "gen1/knn.joblib").code == 0  # re-signed by the new key
+    assert prov("verify", "gen1/knn.joblib", "--revocations", thief).code == 0

@@ -84,13 +84,19 @@ def with_lists(trust: TrustRoot, files: Sequence[Path]) -> TrustRoot:
         return trust
     from ..card import revocation_list
 
+    lists = []
     for f in files:
         try:
             raw = read_regular(f, limit=1 << 26)
         except OSError as e:
             raise UsageError(f"--revocations {f}: cannot read it ({getattr(e, 'strerror', None) or e})") from None
-        revs, _ = revocation_list.read(raw, trust.keys, f"--revocations {f}")
-        trust = trust.with_revocations(revs)
+        lists.append(revocation_list.read(raw, trust.keys, f"--revocations {f}"))
+    # A list signed by a key the verifier already holds revoked counts only for that key itself: a stolen
+    # key may confess, not revoke the keys that replaced it. Lists that revoke each other's signers are
+    # all honoured: a revocation never makes anything verify, so the conflict fails closed.
+    known = set(trust.revoked)
+    for revs, signer in lists:
+        trust = trust.with_revocations(r for r in revs if signer.keyid not in known or r.keyid == signer.keyid)
     return trust
 
 

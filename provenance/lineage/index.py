@@ -203,10 +203,11 @@ class CardIndex:
 
 
 def _walk(root: Path) -> Iterator[str]:
-    """Card files below ``root``: every directory but .git (git's own store) and the top-level .prov."""
+    """Card files below ``root``: every directory but .git (git's own store) and .prov/cache (prov's)."""
     top = str(root)
+    cache = os.path.join(top, ".prov")
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in dirnames if d != ".git" and not (dirpath == top and d == ".prov")]
+        dirnames[:] = [d for d in dirnames if d != ".git" and not (dirpath == cache and d == "cache")]
         rel_dir = os.path.relpath(dirpath, top)
         for f in filenames:
             if f.endswith(CARD_SUFFIX) and f != RECORD_NAME and len(f) > len(CARD_SUFFIX):
