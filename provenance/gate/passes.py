@@ -1,11 +1,12 @@
 """Remembering passed checks, so a commit of unchanged, already-checked artefacts costs one git call.
 
 A pass is remembered under the project's policy inputs (the config, the withdrawals, every dataset
-manifest, the trusted keys and revocations, the prov version and the date: embargoes, expiries and retention move
-with it) and the artefact's path; what is stored is the exact list of index entries (mode, blob id,
-path) the decision read: the artefact (every file of a directory artefact), its card, and its parents
-and their cards. The fast path asks git for the same entries and compares them, by blob id. Change
-any byte of any of them, or any policy input, and the full check runs. Only passes are remembered.
+manifest, the trusted keys and revocations, the ledger's size and tail, the prov version and the date:
+embargoes, expiries and retention move with it) and the artefact's path; what is stored is the exact
+list of index entries (mode, blob id, path) the decision read: the artefact (every file of a directory
+artefact), its card, and its parents and their cards. The fast path asks git for the same entries and
+compares them, by blob id. Change any byte of any of them, or any policy input, and the full check runs.
+Only passes are remembered.
 
 Stdlib only: the pre-commit hook's fast path imports it.
 """
@@ -39,6 +40,16 @@ def policy_inputs(root: str) -> str:
             if os.path.isfile(path):
                 h.update(f"{sub}/{name}\n".encode())
                 h.update(read_regular(path))
+    # The ledger also holds withdrawals and revocations that bind: a pass remembered before one was
+    # appended must not serve after it. Append-only, so its size and its tail tell; not the whole file.
+    ledger = os.path.join(prov, "ledger.jsonl")
+    try:
+        with open(ledger, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            f.seek(max(0, size - 65536))
+            h.update(b"ledger\n%d\n" % size + f.read())
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        pass
     return h.hexdigest()
 
 
