@@ -981,3 +981,46 @@ def test_a_revoked_key_cannot_revoke_the_key_that_replaced_it(repo: Path, prov) 
     )
     assert prov("verify", "gen1/knn.joblib").code == 0  # re-signed by the new key
     assert prov("verify", "gen1/knn.joblib", "--revocations", thief).code == 0
+
+
+def test_third_round_withdrawn_content_under_a_deleted_name_and_ledger_only_withdrawals(repo: Path, prov) -> None:
+    """(1) The withdrawn file registered as `cohort`, a new model carded on it, the manifest deleted;
+    (2) a pass remembered before a withdrawal that only the ledger still holds; (3) a staged ledger that
+    drops HEAD's lines."""
+    from conftest import git
+
+    git(repo, "add", "-A")
+    assert prov("check", "gen1/knn.joblib").code == 0  # a pass remembered before the withdrawal
+    assert prov("dataset", "withdraw", "patients", "--reason", "erasure").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "withdraw")
+    manifest = (repo / ".prov" / "datasets" / "patients.yaml").read_text()
+    cohort = repo.parent / "cohort.yaml"
+    cohort.write_text(manifest.replace("name: patients\n", "name: cohort\n"))
+    assert prov("dataset", "add", "--manifest", cohort).code == 0
+    (repo / "gen4").mkdir()
+    import joblib
+
+    # New bytes, the same 1-NN: neither the withdrawal's artefact digests nor a registered alias catch it.
+    joblib.dump(joblib.load(repo / "gen1" / "knn.joblib"), repo / "gen4" / "knn2.joblib", compress=3)
+    assert prov("card", "gen4/knn2.joblib", "--dataset", "cohort").code == 0
+    (repo / ".prov" / "datasets" / "cohort.yaml").unlink()
+    r = prov("export", "gen4/knn2.joblib", "--to", "out", "--recipient", "A", "--org", "Acme Hospital", "--dry-run")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+    listed = {
+        a["artefact"] for a in json.loads(prov("lineage", "--affected-by", "patients", "--json").out)["artefacts"]
+    }
+    assert "gen4/knn2.joblib" in listed
+    # (2) the withdrawals file gone from everywhere but the ledger: the remembered pass does not serve.
+    (repo / ".prov" / "withdrawals.jsonl").unlink()
+    git(repo, "rm", "-q", "--cached", ".prov/withdrawals.jsonl")
+    git(repo, "commit", "-q", "--no-verify", "-m", "lift?")
+    r = prov("check", "gen1/knn.joblib")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
+    assert "(withdrawn: erasure" in prov("lineage", "--affected-by", "patients").out
+    # (3) a staged ledger without HEAD's lines is refused.
+    ledger = repo / ".prov" / "ledger.jsonl"
+    ledger.write_bytes(b"\n".join(ledger.read_bytes().splitlines()[:2]) + b"\n")
+    git(repo, "add", ".prov/ledger.jsonl")
+    r = prov("check", "--all")
+    assert r.code == 1 and "rewrites the ledger" in r.out

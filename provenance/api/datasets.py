@@ -212,7 +212,7 @@ def withdraw(
         raise NotFoundError(
             f"no dataset named {name!r} is registered (known: {known}) and no card names it; check the name"
         )
-    existing = withdrawal_store.by_dataset(withdrawal_store.load(repo)).get(name)
+    existing = withdrawal_store.everywhere(repo).withdrawn.get(name)
     if existing is not None:
         return WithdrawResult(existing, False, report)
     manifest, raw = store.load(repo, name) if registered else (None, b"")
@@ -223,6 +223,7 @@ def withdraw(
         note=note,
         manifest_sha256=hashlib.sha256(raw).hexdigest() if manifest is not None else None,
         files=sorted({f.sha256 for f in manifest.files if f.sha256}) if manifest is not None else [],
+        content=_content_digests(manifest) if manifest is not None else [],
         artefacts=sorted({a.artefact_sha256 for a in report.artefacts if a.artefact_sha256}),
     )
     _, key = load_signing_key(key_name, repo, passphrase, now)
@@ -231,3 +232,13 @@ def withdraw(
     ledger.append(repo, "dataset-withdraw", {"withdrawal": signed_payload}, key, now)
     withdrawal_store.append(repo, withdrawal, key)
     return WithdrawResult(withdrawal, True, report)
+
+
+def _content_digests(manifest: DatasetManifest) -> list[str]:
+    """What a card signs as this data's content (``DatasetRef.content_sha256``): the root over all its
+    files, and the root of each file alone (a dataset registered from one of them)."""
+    out = {root_digest([(f.path, f.sha256)]) for f in manifest.files if f.sha256}
+    whole = content_digest(manifest)
+    if whole is not None:
+        out.add(whole)
+    return sorted(out)

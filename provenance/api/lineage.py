@@ -42,8 +42,7 @@ def affected_by(dataset: str, start: Path | None = None) -> AffectedReport:
         entries = index.entries()
     finally:
         index.close()
-    committed = withdrawal_store.committed(repo).withdrawals
-    withdrawn = withdrawal_store.by_dataset([*withdrawal_store.load(repo), *committed]).get(dataset)
+    withdrawn = withdrawal_store.everywhere(repo).withdrawn.get(dataset)
     registered = dataset_store.names(repo)
     files = {n: {f.sha256 for f in dataset_store.load(repo, n)[0].files if f.sha256} for n in registered}
     own = files.get(dataset, set()) | set(withdrawn.files if withdrawn else ())
@@ -58,6 +57,21 @@ def affected_by(dataset: str, start: Path | None = None) -> AffectedReport:
             config.policy.membership_advantage_max,
             aliases=aliases,
             artefacts=withdrawn.artefacts if withdrawn else (),
+            contents=_contents(repo, dataset, withdrawn),
         ),
         cards=len(entries),
     )
+
+
+def _contents(repo, dataset: str, withdrawn) -> list[str]:  # type: ignore[no-untyped-def]
+    """The content digests a card may have signed for this dataset's data: the withdrawal's, and the
+    registered manifest's whole root."""
+    from ..store import datasets as dataset_store
+    from .datasets import content_digest
+
+    out = set(withdrawn.content) if withdrawn is not None else set()
+    if dataset in dataset_store.names(repo):
+        whole = content_digest(dataset_store.load(repo, dataset)[0])
+        if whole is not None:
+            out.add(whole)
+    return sorted(out)

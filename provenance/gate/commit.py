@@ -451,12 +451,16 @@ def _prov_file_problem(path: str, raw: bytes) -> str | None:
     return None
 
 
-GOVERNANCE_FILES = (".prov/withdrawals.jsonl", ".prov/keys/revocations.yaml")
+GOVERNANCE_FILES = (".prov/withdrawals.jsonl", ".prov/keys/revocations.yaml", ".prov/ledger.jsonl")
 
 
 def _governance_dropped(path: str, head: bytes, staged: bytes) -> str | None:
     """What a staged withdrawals or revocations file takes back from HEAD's, or None."""
     fix = f"restore it (`git checkout HEAD -- {path}`); withdrawals and revocations are never taken back"
+    if path.endswith("ledger.jsonl"):
+        if staged.startswith(head.rstrip(b"\n")) and staged[len(head.rstrip(b"\n")) :][:1] in (b"", b"\n"):
+            return None
+        return f"{path}: the commit rewrites the ledger (HEAD's entries are not all kept, in order): {fix}"
     if path.endswith("withdrawals.jsonl"):
         kept = {line.strip() for line in staged.split(b"\n")}
         lost = [line for line in head.split(b"\n") if line.strip() and line.strip() not in kept]

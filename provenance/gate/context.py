@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..card.files import SignedCard
+from ..card.files import CardFormatError, SignedCard, read_signed_card
 from ..card.verify import verify_and_read
 from ..errors import ManifestError
 from ..filenames import CARD_SUFFIX
@@ -77,18 +77,15 @@ class DecisionContext:
                 errors[name] = e
         # Withdrawals and revocations bind wherever they are recorded: the working tree, git's index and
         # HEAD, and the ledger (which keeps them when a file loses them). Each only restricts.
-        committed = withdrawal_store.committed(repo)
-        ledgered_withdrawals, ledgered_revocations = withdrawal_store.ledgered(repo)
+        recorded = withdrawal_store.everywhere(repo)
         return cls(
             repo=repo,
             config=config_store.load(repo),
-            trust=(trust or TrustRoot.of_repo(repo)).with_revocations([*committed.revocations, *ledgered_revocations]),
+            trust=(trust or TrustRoot.of_repo(repo)).with_revocations(recorded.revocations),
             manifests=manifests,
             manifest_errors=errors,
             now=now or dt.datetime.now(dt.UTC),
-            withdrawn=withdrawal_store.by_dataset(
-                [*withdrawal_store.load(repo), *committed.withdrawals, *ledgered_withdrawals]
-            ),
+            withdrawn=recorded.withdrawn,
         )
 
     @property
@@ -104,12 +101,35 @@ class DecisionContext:
         """The audience a commit goes to."""
         return repository_recipient(self.config)
 
-    def withdrawn_by_any_name(self) -> dict[str, Withdrawal]:
-        """The withdrawals, also under the name of any registered dataset holding the same files."""
+    def withdrawn_by_any_name(
+        self, signed: SignedCard | None = None, view: View | None = None
+    ) -> dict[str, Withdrawal]:
+        """The withdrawals, also under the name of any dataset holding the withdrawn data: a registered one
+        with the same files, or one the card or an ancestor's card signed with the withdrawn content
+        (registered or not: a manifest deleted after signing hides nothing). Ancestors' cards are read
+        through ``view`` unverified: a name found there can only add a restriction."""
         from ..policy.withdrawal import with_aliases
 
         files = {n: {f.sha256 for m in v for f in m.files if f.sha256} for n, v in self.versions.items()}
-        return with_aliases(self.withdrawn, files)
+        out = with_aliases(self.withdrawn, files)
+        by_content = {c: w for w in self.withdrawn.values() for c in w.content}
+        if not by_content or signed is None:
+            return out
+        todo, seen = [signed.card], 0
+        while todo and seen < 256:
+            card = todo.pop()
+            seen += 1
+            for d in card.datasets:
+                if d.content_sha256 in by_content:
+                    out.setdefault(d.name, by_content[d.content_sha256])
+            for p in card.parents:
+                raw = view.card_bytes(p.path) if view is not None and p.path else None
+                if raw is not None:
+                    try:
+                        todo.append(read_signed_card(raw).card)
+                    except (CardFormatError, ValueError):
+                        continue
+        return out
 
     def verify(
         self, raw: bytes, *, artefact_name: str, card_name: str, actual: Content | None
@@ -190,7 +210,7 @@ class DecisionContext:
             config=self.config,
             now=self.now,
             parents=self.parent_checks(signed, view) if signed is not None else (),
-            withdrawn=self.withdrawn_by_any_name(),
+            withdrawn=self.withdrawn_by_any_name(signed, view),
         )
         if signed is None and artefact_file is not None and (file := artefact_file()) is not None:
             extra = self.pickle_report(file, verification.artefact)

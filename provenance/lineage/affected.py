@@ -22,12 +22,15 @@ def affected(
     *,
     aliases: Iterable[str] = (),
     artefacts: Iterable[str] = (),
+    contents: Iterable[str] = (),
 ) -> list[AffectedArtefact]:
     """``aliases``: other dataset names holding the same files; ``artefacts``: artefact digests known to
-    derive from it (a withdrawal's snapshot), whatever their cards say now."""
+    derive from it (a withdrawal's snapshot), whatever their cards say now; ``contents``: its content
+    digests, matched against what each card signed for its datasets."""
     entries = list(entries)
     names = {dataset, *aliases}
     known = set(artefacts)
+    content = set(contents)
     by_sha = {e.card_sha256: e for e in entries if e.readable}
     by_path = {e.artefact: e for e in entries if e.readable}
     found: dict[str, tuple[int, list[str]]] = {}  # card path -> (depth, via)
@@ -38,6 +41,8 @@ def affected(
         direct = sorted(names & set(e.datasets))
         if direct:
             return 1, [f"dataset {direct[0]}"]
+        if content & set(e.contents):
+            return 1, [f"dataset {dataset} (the same content, signed under another name)"]
         best: tuple[int, list[str]] | None = None
         for p in e.parents:
             parent = by_sha.get(p.card_sha256) or (by_path.get(p.path) if p.path else None)

@@ -26,7 +26,7 @@ from ..filenames import CARD_SUFFIX, RECORD_NAME
 from ..quickhash import sha256
 from ..store.repo import ProvRepo
 
-INDEX_KIND = "card-index-v2"
+INDEX_KIND = "card-index-v3"
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class CardEntry:
     signer: str = ""
     signed_at: str = ""
     datasets: tuple[str, ...] = ()  # named directly
+    contents: tuple[str, ...] = ()  # their signed content digests (DatasetRef.content_sha256)
     sources: tuple[str, ...] = ()  # every dataset at any depth, as signed
     parents: tuple[ParentLink, ...] = ()
     risk: str = "unknown"
@@ -89,6 +90,7 @@ def summarise(card: str, raw: bytes, digest: str | None = None) -> CardEntry:
         signer=c.created.signer.name,
         signed_at=c.created.time.isoformat(),
         datasets=tuple(d.name for d in c.datasets),
+        contents=tuple(d.content_sha256 for d in c.datasets if d.content_sha256),
         sources=tuple(sorted(derives_from(c))),
         parents=tuple(ParentLink(p.name, p.path, p.card_sha256, p.relation, tuple(p.terms.sources)) for p in c.parents),
         risk=c.privacy.memorisation.risk,
@@ -115,7 +117,7 @@ def _from_json(card: str, text: str) -> CardEntry | None:
     try:
         data = json.loads(text)
         data["parents"] = tuple(ParentLink(n, path, c, r, tuple(src)) for n, path, c, r, src in data["parents"])
-        for k in ("keyids", "datasets", "sources"):
+        for k in ("keyids", "datasets", "contents", "sources"):
             data[k] = tuple(data[k])
         return CardEntry(card=card, **data)
     except (ValueError, TypeError, KeyError):

@@ -31,6 +31,12 @@ class Withdrawal(Strict):
         description="sha256 of each of its files when withdrawn: the same data registered under another name "
         "is the same withdrawn data",
     )
+    content: list[Sha256] = Field(
+        default_factory=list,
+        description="Content digests a card may sign for this data (DatasetRef.content_sha256): the dataset's "
+        "root over its files, and each file's alone; a card naming a dataset of that content, registered or not, "
+        "is made from the withdrawn data",
+    )
     artefacts: list[Sha256] = Field(
         default_factory=list,
         description="sha256 of every artefact made from it when withdrawn: those bytes stay withdrawn "

@@ -36,7 +36,7 @@ def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anony
     for name, note in matched.items():
         w = withdrawn[name]
         if w.dataset != name:
-            note = f" (registered again as {name}: the same files)" + note
+            note = f" (as {name}: the same data under another name)" + note
         when = w.time.date().isoformat()
         action, why = holds(card.privacy.memorisation.risk, anonymous)
         if anonymous:

@@ -9,6 +9,7 @@ which data was withdrawn would otherwise be unknown, and unknown terms fail clos
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ def by_dataset(items: list[SignedWithdrawal] | list[Withdrawal]) -> dict[str, Wi
             update={
                 "files": sorted(set(old.files) | set(w.files)),
                 "artefacts": sorted(set(old.artefacts) | set(w.artefacts)),
+                "content": sorted(set(old.content) | set(w.content)),
             }
         )
     return out
@@ -139,5 +141,24 @@ def ledgered(repo: ProvRepo) -> tuple[list[Withdrawal], list[Any]]:
         try:
             out.append(Withdrawal.model_validate(p))
         except ValidationError:
-            continue
+            # Edited, or written by a newer prov: what it withdraws still binds, by name (fail closed).
+            name = p.get("dataset")
+            if isinstance(name, str) and name:
+                note = "a ledger record prov could not read in full"
+                out.append(Withdrawal(dataset=name, reason="other", time=dt.datetime.now(dt.UTC), note=note))
     return out, revocations
+
+
+@dataclass(frozen=True)
+class Recorded:
+    withdrawn: dict[str, Withdrawal]  # merged per dataset from every record
+    revocations: list[Any]  # from git's versions and the ledger (the working tree's are the trust root's)
+
+
+def everywhere(repo: ProvRepo) -> Recorded:
+    """Every withdrawal and revocation recorded anywhere -- the working tree, git's index and HEAD, the
+    ledger -- merged: the one reading every command that decides or reports uses."""
+    committed_ = committed(repo)
+    ledger_withdrawals, ledger_revocations = ledgered(repo)
+    withdrawn = by_dataset([*load(repo), *committed_.withdrawals, *ledger_withdrawals])
+    return Recorded(withdrawn, [*committed_.revocations, *ledger_revocations])
