@@ -68,4 +68,10 @@ echo
 echo "== the same from a training script, with the Python API (record_with_api.py)"
 python "$here/record_with_api.py"
 echo
-echo "Done. Files are in $work: model.joblib, its signed card and rendered card, outbox/oncology-research/"
+echo "== governance: what the model was made from, what derives from the dataset, the repository's status"
+prov lineage model.joblib
+prov lineage --affected-by patients-2024
+prov status --html status.html || echo "(prov status exits 1 while something needs action: see status.html)"
+echo
+echo "Done. Files are in $work: model.joblib, its signed card and rendered card, outbox/oncology-research/,"
+echo "status.html (open it in a browser: the artefact table, lineage pictures, the membership audit's ROC curve)"
