@@ -476,6 +476,19 @@ def _predicate_of(path: Path) -> dict:  # type: ignore[type-arg]
 # --- one person's erasure --------------------------------------------------------------------------------
 
 
+def _withdraw_and_register_again(repo: Path, prov, alias: str) -> None:  # type: ignore[no-untyped-def]
+    """Withdraw patients and commit it; then register the same files as ``alias`` (the attacker's move)."""
+    from conftest import git
+
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "withdraw")
+    manifest = (repo / ".prov" / "datasets" / "patients.yaml").read_text()
+    copy = repo.parent / f"{alias}.yaml"
+    copy.write_text(manifest.replace("name: patients\n", f"name: {alias}\n"))
+    assert prov("dataset", "add", "--manifest", copy).code == 0
+
+
 def _person(repo: Path, table: str, line: int) -> Path:
     lines = (repo / "data" / table).read_text().splitlines()
     out = repo.parent / f"person-{table}-{line}.csv"
@@ -737,15 +750,7 @@ def test_governance_files_bind_as_committed_whatever_the_working_tree_says(repo:
 def test_a_withdrawal_follows_the_data_and_the_bytes_not_only_the_name(repo: Path, prov) -> None:
     """The attacker registers the withdrawn file under a new name and re-signs the k-NN's card with it;
     and cards a byte-identical copy of the k-NN as made from public data only."""
-    from conftest import git
-
-    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--no-verify", "-m", "withdraw")
-    manifest = (repo / ".prov" / "datasets" / "patients.yaml").read_text()
-    alias = repo.parent / "alias.yaml"
-    alias.write_text(manifest.replace("name: patients\n", "name: patients-2024\n"))
-    assert prov("dataset", "add", "--manifest", alias).code == 0
+    _withdraw_and_register_again(repo, prov, "patients-2024")
     assert prov("card", "gen1/knn.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
     shutil.copy(repo / "gen1" / "knn.joblib", repo / "gen1" / "copy.joblib")
     assert prov("card", "gen1/copy.joblib", "--dataset", "iris-public").code == 0
@@ -991,13 +996,7 @@ def test_third_round_withdrawn_content_under_a_deleted_name_and_ledger_only_with
 
     git(repo, "add", "-A")
     assert prov("check", "gen1/knn.joblib").code == 0  # a pass remembered before the withdrawal
-    assert prov("dataset", "withdraw", "patients", "--reason", "erasure").code == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--no-verify", "-m", "withdraw")
-    manifest = (repo / ".prov" / "datasets" / "patients.yaml").read_text()
-    cohort = repo.parent / "cohort.yaml"
-    cohort.write_text(manifest.replace("name: patients\n", "name: cohort\n"))
-    assert prov("dataset", "add", "--manifest", cohort).code == 0
+    _withdraw_and_register_again(repo, prov, "cohort")
     (repo / "gen4").mkdir()
     import joblib
 
@@ -1017,7 +1016,7 @@ def test_third_round_withdrawn_content_under_a_deleted_name_and_ledger_only_with
     git(repo, "commit", "-q", "--no-verify", "-m", "lift?")
     r = prov("check", "gen1/knn.joblib")
     assert r.code == 1 and "DATASET_WITHDRAWN" in r.out
-    assert "(withdrawn: erasure" in prov("lineage", "--affected-by", "patients").out
+    assert "(withdrawn: consent-withdrawn" in prov("lineage", "--affected-by", "patients").out
     # (3) a staged ledger without HEAD's lines is refused.
     ledger = repo / ".prov" / "ledger.jsonl"
     ledger.write_bytes(b"\n".join(ledger.read_bytes().splitlines()[:2]) + b"\n")
