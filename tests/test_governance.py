@@ -1023,3 +1023,56 @@ def test_third_round_withdrawn_content_under_a_deleted_name_and_ledger_only_with
     git(repo, "add", ".prov/ledger.jsonl")
     r = prov("check", "--all")
     assert r.code == 1 and "rewrites the ledger" in r.out
+
+
+def test_fourth_round_a_superset_of_the_data_a_directory_and_a_renamed_copy(repo: Path, prov) -> None:
+    """The withdrawn file registered with one more file under a new name, carded, the manifest deleted;
+    the withdrawn k-NN's bytes inside a directory artefact carded as public data; and a copy renamed so
+    no artefact pattern matches it, staged."""
+    import joblib
+    import numpy as np
+    from conftest import git
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rows = np.loadtxt(repo / "data" / "patients-train.csv", delimiter=",", skiprows=1)
+    joblib.dump(KNeighborsClassifier(1).fit(rows[:, :-1], rows[:, -1]), repo / "gen1" / "cohort.joblib")
+    assert (
+        prov(
+            "dataset",
+            "add",
+            "cohort",
+            "--file",
+            "data/patients-train.csv",
+            "--file",
+            "data/patients-holdout.csv",
+            "--source",
+            "trial",
+            "--owner",
+            "Acme Hospital",
+            "--licence",
+            "LicenseRef-Acme-DUA",
+            "--confidentiality",
+            "confidential",
+            "--no-personal-data",
+        ).code
+        == 0
+    )
+    assert prov("card", "gen1/cohort.joblib", "--dataset", "cohort").code == 0
+    (repo / ".prov" / "datasets" / "cohort.yaml").unlink()
+    assert prov("dataset", "withdraw", "patients", "--reason", "consent-withdrawn").code == 0
+    pack = repo / "gen1" / "pack"
+    pack.mkdir()
+    shutil.copy(repo / "gen1" / "knn.joblib", pack / "model.joblib")
+    (pack / "config.json").write_text("{}\n")
+    assert prov("card", "gen1/pack", "--dataset", "iris-public").code == 0
+    for a in ("gen1/cohort.joblib", "gen1/pack"):
+        r = prov("export", a, "--to", "out", "--recipient", "bob", *INSIDE, "--dry-run")
+        assert r.code == 1 and "DATASET_WITHDRAWN" in r.out, (a, r.out)
+    listed = {
+        a["artefact"] for a in json.loads(prov("lineage", "--affected-by", "patients", "--json").out)["artefacts"]
+    }
+    assert "gen1/cohort.joblib" in listed
+    shutil.copy(repo / "gen1" / "knn.joblib", repo / "gen1" / "knn.model")
+    git(repo, "add", "gen1/knn.model")
+    r = prov("check", "gen1/knn.model")
+    assert r.code == 1 and "holds the bytes of an artefact made from patients" in r.out

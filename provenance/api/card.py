@@ -97,6 +97,7 @@ def sign_card(
                 role=role,  # type: ignore[arg-type]
                 manifest_sha256=hashlib.sha256(raw).hexdigest(),
                 content_sha256=content_digest(manifest),
+                files=sorted({f.sha256 for f in manifest.files if f.sha256}),
                 content_verified=request.verify_data and bool(manifest.files),
                 terms=manifest.terms(),
                 description=manifest.description,

@@ -196,6 +196,7 @@ def withdraw(
 
     from ..errors import UsageError
     from ..model.withdrawal import REASONS
+    from ..policy.exposure import RETRAIN
     from ..store import ledger
     from ..store import withdrawals as withdrawal_store
     from .keys import load_signing_key
@@ -224,7 +225,9 @@ def withdraw(
         manifest_sha256=hashlib.sha256(raw).hexdigest() if manifest is not None else None,
         files=sorted({f.sha256 for f in manifest.files if f.sha256}) if manifest is not None else [],
         content=_content_digests(manifest) if manifest is not None else [],
-        artefacts=sorted({a.artefact_sha256 for a in report.artefacts if a.artefact_sha256}),
+        # The bytes that may hold the data (an anonymous model's bytes carry no rows to withdraw).
+        artefacts=sorted({a.artefact_sha256 for a in report.artefacts if a.artefact_sha256 and a.action == RETRAIN}),
+        sizes=_sizes(repo, [a.artefact for a in report.artefacts if a.action == RETRAIN]),
     )
     _, key = load_signing_key(key_name, repo, passphrase, now)
     # Ledger first (write-ahead): if it cannot be appended, the withdrawals file is not touched.
@@ -241,4 +244,19 @@ def _content_digests(manifest: DatasetManifest) -> list[str]:
     whole = content_digest(manifest)
     if whole is not None:
         out.add(whole)
+    return sorted(out)
+
+
+def _sizes(repo: ProvRepo, artefacts: list[str]) -> list[int]:
+    """The sizes of these artefacts' files (every file of a directory)."""
+    import os
+
+    out: set[int] = set()
+    for rel in artefacts:
+        path = repo.root / rel
+        if path.is_file():
+            out.add(path.stat().st_size)
+        elif path.is_dir():
+            for dirpath, _, names in os.walk(path):
+                out |= {os.stat(os.path.join(dirpath, n)).st_size for n in names}
     return sorted(out)

@@ -69,9 +69,9 @@ def _contents(repo, dataset: str, withdrawn) -> list[str]:  # type: ignore[no-un
     from ..store import datasets as dataset_store
     from .datasets import content_digest
 
-    out = set(withdrawn.content) if withdrawn is not None else set()
+    out = set(withdrawn.content) | set(withdrawn.files) if withdrawn is not None else set()
     if dataset in dataset_store.names(repo):
-        whole = content_digest(dataset_store.load(repo, dataset)[0])
-        if whole is not None:
-            out.add(whole)
+        manifest = dataset_store.load(repo, dataset)[0]
+        whole = content_digest(manifest)
+        out |= {f.sha256 for f in manifest.files if f.sha256} | ({whole} if whole else set())
     return sorted(out)

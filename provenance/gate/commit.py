@@ -195,6 +195,7 @@ class _Job:
                 results.append(result)
         results += [self._dataset_file(p, self.dataset_paths[p], None) for p in data if self._present(p)]
         results += self._copies(by_content)
+        results += self._withdrawn_copies(by_content)
         results += [self._manifest(p) for p in manifests if self._present(p)]
         results += [r for p in prov_files if self._present(p) and (r := self._prov_file(p)) is not None]
         results += self._governance_kept()
@@ -329,6 +330,28 @@ class _Job:
             if found:
                 names = list(dict.fromkeys(n for n, _ in found))
                 out.append(self._dataset_file(path, names, found[0][1]))
+        return out
+
+    def _withdrawn_copies(self, paths: Iterable[str]) -> list[FileCheck]:
+        """Files whose bytes a withdrawal recorded as an artefact made from the withdrawn data, under any
+        name (a copy renamed so no pattern calls it a model, a file inside a directory)."""
+        recorded = {a: w for w in self.ctx.withdrawn.values() for a in w.artefacts}
+        if not recorded:
+            return []
+        out = []
+        for path in paths:
+            e = self.entries.get(path)
+            if e is None or not e.regular:
+                continue
+            w = recorded.get(self.blobs.sha256(e.blob))
+            if w is not None:
+                message = (
+                    f"{path} holds the bytes of an artefact made from {w.dataset}, which was withdrawn on "
+                    f"{w.time.date().isoformat()} ({w.reason}): keep it out of the repository"
+                )
+                out.append(
+                    FileCheck(path, "artefact", [Reason(code="DATASET_WITHDRAWN", source=path, message=message)])
+                )
         return out
 
     # --- .prov/ --------------------------------------------------------------------------------------

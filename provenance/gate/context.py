@@ -112,18 +112,22 @@ class DecisionContext:
 
         files = {n: {f.sha256 for m in v for f in m.files if f.sha256} for n, v in self.versions.items()}
         out = with_aliases(self.withdrawn, files)
-        by_content = {c: w for w in self.withdrawn.values() for c in w.content}
+        by_content = {c: w for w in self.withdrawn.values() for c in [*w.content, *w.files]}
         if not by_content or signed is None:
             return out
-        todo, seen = [signed.card], 0
-        while todo and seen < 256:
+        # Every ancestor once (by path), however the lineage branches and merges: no budget to exhaust.
+        todo, visited = [signed.card], set()
+        while todo:
             card = todo.pop()
-            seen += 1
             for d in card.datasets:
-                if d.content_sha256 in by_content:
-                    out.setdefault(d.name, by_content[d.content_sha256])
+                for digest in [d.content_sha256, *d.files]:
+                    if digest in by_content:
+                        out.setdefault(d.name, by_content[digest])
             for p in card.parents:
-                raw = view.card_bytes(p.path) if view is not None and p.path else None
+                if view is None or not p.path or p.path in visited:
+                    continue
+                visited.add(p.path)
+                raw = view.card_bytes(p.path)
                 if raw is not None:
                     try:
                         todo.append(read_signed_card(raw).card)

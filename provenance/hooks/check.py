@@ -21,7 +21,7 @@ from ..regularfile import read_regular
 
 # This module is the hook's fast path: os.path rather than pathlib, no typing, no third-party import.
 
-INDEX_VERSION = "prov-hook-index 3"
+INDEX_VERSION = "prov-hook-index 4"
 USAGE = "usage: prov check [PATHS...] [--all] [--json]"
 
 
@@ -289,6 +289,25 @@ def _rel(path: str, root: str) -> str:
     return os.path.relpath(os.path.normpath(full), root).replace(os.sep, "/")
 
 
+def _withdrawn_sizes(path: str) -> tuple[set[int], bool]:
+    """Sizes of the artefacts the withdrawals recorded, and whether every record gave them (a record
+    without sizes -- written by an earlier prov -- makes every staged file worth a look)."""
+    if not os.path.exists(path):
+        return set(), True
+    import base64
+    import json
+
+    sizes: set[int] = set()
+    complete = True
+    for line in _bytes(path).split(b"\n"):
+        if not line.strip():
+            continue
+        body = json.loads(base64.b64decode(json.loads(line)["payload"]))
+        sizes |= {int(n) for n in body.get("sizes", [])}
+        complete = complete and (bool(body.get("sizes")) or not body.get("artefacts"))
+    return sizes, complete
+
+
 def _sources(root: str) -> list[str]:
     datasets = os.path.join(root, ".prov", "datasets")
     files = [os.path.join(root, ".prov", "config.yaml")]
@@ -334,7 +353,8 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
     Stored as plain lines, not JSON: importing json (and with it re) would double the hook's start-up.
     """
     cache = os.path.join(root, ".prov", "cache", "hook-index.txt")
-    stamp = ["\t".join(map(str, s)) for s in _stamp(_sources(root))]
+    withdrawals = os.path.join(root, ".prov", "withdrawals.jsonl")
+    stamp = ["\t".join(map(str, s)) for s in _stamp([*_sources(root), withdrawals])]
     try:
         lines = _read(cache).split("\n")
         if lines[0] == INDEX_VERSION and [x[6:] for x in lines if x.startswith("stamp\t")] == stamp:
@@ -367,6 +387,10 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
                         sizes.add(e["size"])
                     else:
                         unsized = True
+        # Bytes of artefacts made from withdrawn data are refused under any name: their sizes too.
+        more, all_sized = _withdrawn_sizes(withdrawals)
+        sizes |= more
+        unsized = unsized or not all_sized
     except Exception:
         return None
     text = "\n".join(

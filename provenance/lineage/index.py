@@ -26,7 +26,7 @@ from ..filenames import CARD_SUFFIX, RECORD_NAME
 from ..quickhash import sha256
 from ..store.repo import ProvRepo
 
-INDEX_KIND = "card-index-v3"
+INDEX_KIND = "card-index-v4"
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class CardEntry:
     signer: str = ""
     signed_at: str = ""
     datasets: tuple[str, ...] = ()  # named directly
-    contents: tuple[str, ...] = ()  # their signed content digests (DatasetRef.content_sha256)
+    contents: tuple[str, ...] = ()  # their signed content digests: each root and each file's sha256
     sources: tuple[str, ...] = ()  # every dataset at any depth, as signed
     parents: tuple[ParentLink, ...] = ()
     risk: str = "unknown"
@@ -90,7 +90,7 @@ def summarise(card: str, raw: bytes, digest: str | None = None) -> CardEntry:
         signer=c.created.signer.name,
         signed_at=c.created.time.isoformat(),
         datasets=tuple(d.name for d in c.datasets),
-        contents=tuple(d.content_sha256 for d in c.datasets if d.content_sha256),
+        contents=tuple(dict.fromkeys(x for d in c.datasets for x in [d.content_sha256, *d.files] if x)),
         sources=tuple(sorted(derives_from(c))),
         parents=tuple(ParentLink(p.name, p.path, p.card_sha256, p.relation, tuple(p.terms.sources)) for p in c.parents),
         risk=c.privacy.memorisation.risk,

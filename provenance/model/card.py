@@ -91,6 +91,11 @@ class DatasetRef(Strict):
     role: Literal["train", "validation", "test"] = "train"
     manifest_sha256: Sha256
     content_sha256: Sha256 | None = Field(description="Root digest over the dataset's files")
+    files: list[Sha256] = Field(
+        default_factory=list,
+        description="sha256 of each of the dataset's files when signed (absent on cards before prov 0.4): the "
+        "same data under another name, or in a larger or smaller set, is recognised file by file",
+    )
     content_verified: bool = Field(description="Whether the files were hashed and matched at signing time")
     terms: DatasetTerms
     description: str | None = None

@@ -37,8 +37,13 @@ class Withdrawal(Strict):
         "root over its files, and each file's alone; a card naming a dataset of that content, registered or not, "
         "is made from the withdrawn data",
     )
+    sizes: list[int] = Field(
+        default_factory=list,
+        description="Sizes of the recorded artefacts' files: the pre-commit hook's fast path looks at any staged "
+        "file of such a size",
+    )
     artefacts: list[Sha256] = Field(
         default_factory=list,
-        description="sha256 of every artefact made from it when withdrawn: those bytes stay withdrawn "
-        "whatever a later card says they were made from",
+        description="sha256 of every artefact made from it that may hold it when withdrawn: those bytes stay "
+        "withdrawn whatever a later card says they were made from, under any file name",
     )

@@ -30,8 +30,9 @@ def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anony
     out: list[Reason] = []
     names = derives_from(card)
     matched = {name: "" for name in sorted(names & set(withdrawn))}
+    held = {card.artefact.sha256} | {f.sha256 for f in card.artefact.files}  # a directory's files too
     for name, w in sorted(withdrawn.items()):
-        if name not in matched and w.dataset not in matched and card.artefact.sha256 in w.artefacts:
+        if name not in matched and w.dataset not in matched and held & set(w.artefacts):
             matched[w.dataset] = " (these bytes were made from it when it was withdrawn, whatever this card says)"
     for name, note in matched.items():
         w = withdrawn[name]
@@ -49,11 +50,17 @@ def withdrawal_rules(card: ModelCard, withdrawn: Mapping[str, Withdrawal], anony
                 )
             )
         else:
+            todo = (
+                action
+                if action == RETRAIN
+                else "show it anonymous with a membership audit (`prov card ... --train --holdout --overwrite`) "
+                "or retrain without the data"
+            )
             out.append(
                 _block(
                     "DATASET_WITHDRAWN",
                     f"dataset {name}",
-                    f"{w.dataset} was withdrawn on {when} ({w.reason}){note} and {why}: {action} "
+                    f"{w.dataset} was withdrawn on {when} ({w.reason}){note} and {why}: {todo} "
                     f"(`prov lineage --affected-by {w.dataset}` lists every such artefact)",
                 )
             )

@@ -85,6 +85,7 @@ def by_dataset(items: list[SignedWithdrawal] | list[Withdrawal]) -> dict[str, Wi
                 "files": sorted(set(old.files) | set(w.files)),
                 "artefacts": sorted(set(old.artefacts) | set(w.artefacts)),
                 "content": sorted(set(old.content) | set(w.content)),
+                "sizes": sorted(set(old.sizes) | set(w.sizes)),
             }
         )
     return out
