@@ -72,3 +72,19 @@ def test_scores_too_coarse_for_a_low_fpr_say_so() -> None:
     assert r.distinct_scores == 2 and r.tpr_at_fpr["0.01"] is None
     assert any("too few to place a threshold" in n for n in r.notes)
     assert r.advantage == pytest.approx(0.4)
+
+
+def test_budgets_run_every_attack_and_fall_back_when_the_model_cannot_be_refitted() -> None:
+    from provenance.analysis.attacks import BUDGETS, run_attacks
+
+    x, y = load_breast_cancer(return_X_y=True)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, random_state=0, stratify=y)
+    results, notes = run_attacks(KNeighborsClassifier(3).fit(x_tr, y_tr), x_tr, y_tr, x_te, y_te, "quick")
+    assert [r.attack.split(" (")[0] for r in results] == ["RMIA", "learned black-box"] and notes == []
+    assert all(r.seconds >= 0 and r.n_members == len(y_tr) for r in results)
+    # More neighbours than half the holdout has rows: the reference models cannot be built.
+    big = KNeighborsClassifier(200).fit(x_tr, y_tr)
+    results, notes = run_attacks(big, x_tr, y_tr, x_te, y_te, "quick")
+    assert [r.attack.split(" (")[0] for r in results] == ["learned black-box"]
+    assert notes and notes[0].startswith("RMIA not run")
+    assert set(BUDGETS) == {"quick", "standard", "thorough"}

@@ -202,6 +202,7 @@ def learned_black_box(
     trees: int = 100,
     bootstrap: int = 200,
     seed: int = 0,
+    max_train: int = 20_000,
 ) -> AttackResult:
     """A random-forest attack model on the target's outputs, cross-fitted: each sample is scored by an
     attack trained on the other folds (members and non-members balanced by sampling weights)."""
@@ -221,8 +222,11 @@ def learned_black_box(
         train = ~test
         if not test.any() or len(np.unique(labels[train])) < 2:
             continue
+        rows = np.flatnonzero(train)
+        if len(rows) > max_train:  # the attack learns a few output features: 20k rows suffice, and keep it fast
+            rows = rng.choice(rows, max_train, replace=False)
         attack = RandomForestClassifier(n_estimators=trees, min_samples_leaf=5, random_state=seed + k, n_jobs=1)
-        attack.fit(feats[train], labels[train], sample_weight=weight[train])
+        attack.fit(feats[rows], labels[rows], sample_weight=weight[rows])
         scores[test] = attack.predict_proba(feats[test])[:, 1]
     return score_attack(
         f"learned black-box (random forest on outputs, {folds}-fold)",
@@ -232,3 +236,52 @@ def learned_black_box(
         seed=seed,
         started=started,
     )
+
+
+@dataclass(frozen=True)
+class Budget:
+    references: int  # RMIA reference models (each a re-fit of the model on half the holdout)
+    bootstrap: int  # resamples for the confidence intervals
+    folds: int  # cross-fitting folds of the learned attack
+    trees: int  # trees in the learned attack's forest
+
+
+# `--audit quick|standard|thorough`: standard must finish in under a minute on 100k rows x 50 features for a
+# linear model (benchmarks/bench_attacks.py).
+BUDGETS = {
+    "quick": Budget(references=2, bootstrap=50, folds=3, trees=50),
+    "standard": Budget(references=4, bootstrap=200, folds=3, trees=100),
+    "thorough": Budget(references=16, bootstrap=1000, folds=5, trees=300),
+}
+
+
+def run_attacks(
+    model: Any, x_train: Any, y_train: Any, x_holdout: Any, y_holdout: Any, budget: str = "standard", seed: int = 0
+) -> tuple[list[AttackResult], list[str]]:
+    """Every attack the budget allows, and notes on those that could not run: RMIA needs the estimator
+    re-fitted, which an estimator prov cannot clone or fit (or a holdout too small to halve) rules out."""
+    b = BUDGETS[budget]
+    notes: list[str] = []
+    results = [
+        learned_black_box(
+            model,
+            x_train,
+            y_train,
+            x_holdout,
+            y_holdout,
+            folds=b.folds,
+            trees=b.trees,
+            bootstrap=b.bootstrap,
+            seed=seed,
+        )
+    ]
+    try:
+        results.insert(
+            0,
+            rmia_offline(
+                model, x_train, y_train, x_holdout, y_holdout, references=b.references, bootstrap=b.bootstrap, seed=seed
+            ),
+        )
+    except Exception as e:  # clone or fit refused: the attacks that need no re-fit still run
+        notes.append(f"RMIA not run: the model could not be re-fitted for reference models ({type(e).__name__}: {e})")
+    return results, notes
