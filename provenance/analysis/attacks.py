@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .audit import FPRS, _roc, per_sample_loss, roc_points
+from .audit import FPRS, _roc, bootstrap_intervals, per_sample_loss, roc_points
 
 
 @dataclass
@@ -71,26 +71,13 @@ def score_attack(
             )
         else:
             at[key] = float(np.max(tpr[fpr <= f]))
-    rng = np.random.default_rng(seed)
-    aucs, advs = [], []
-    for _ in range(bootstrap):
-        m = members[rng.integers(0, len(members), len(members))]
-        n = nonmembers[rng.integers(0, len(nonmembers), len(nonmembers))]
-        a, d, _, _ = _roc(m, n)
-        aucs.append(a)
-        advs.append(d)
-
-    def ci(values: list[float]) -> tuple[float, float]:
-        if not values:
-            return (float("nan"), float("nan"))
-        return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
-
+    auc_ci, adv_ci = bootstrap_intervals(members, nonmembers, bootstrap, seed)
     return AttackResult(
         attack,
         auc,
-        ci(aucs),
+        auc_ci,
         adv,
-        ci(advs),
+        adv_ci,
         at,
         len(members),
         len(nonmembers),

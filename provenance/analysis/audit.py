@@ -95,6 +95,15 @@ def membership_audit(
             notes.append(f"TPR at FPR {f:g} needs at least {needed} non-members; the holdout has {len(nonmembers)}")
         else:
             at[key] = float(np.max(tpr[fpr <= f]))
+    auc_ci, adv_ci = bootstrap_intervals(members, nonmembers, bootstrap, seed)
+    return AuditResult(auc, auc_ci, adv, adv_ci, at, len(members), len(nonmembers), kind, notes, roc_points(fpr, tpr))
+
+
+def bootstrap_intervals(
+    members: np.ndarray, nonmembers: np.ndarray, bootstrap: int, seed: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """95% percentile intervals of AUC and advantage over ``bootstrap`` resamples of each group (NaN
+    without resamples); shared by every attack."""
     rng = np.random.default_rng(seed)
     aucs, advs = [], []
     for _ in range(bootstrap):
@@ -103,14 +112,13 @@ def membership_audit(
         a, d, _, _ = _roc(m, n)
         aucs.append(a)
         advs.append(d)
-    ci = (
-        (lambda v: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))))
-        if bootstrap
-        else (lambda v: (float("nan"), float("nan")))
-    )
-    return AuditResult(
-        auc, ci(aucs), adv, ci(advs), at, len(members), len(nonmembers), kind, notes, roc_points(fpr, tpr)
-    )
+
+    def ci(values: list[float]) -> tuple[float, float]:
+        if not values:
+            return (float("nan"), float("nan"))
+        return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
+
+    return ci(aucs), ci(advs)
 
 
 def roc_points(fpr: np.ndarray, tpr: np.ndarray, n: int = 160) -> list[tuple[float, float]]:
