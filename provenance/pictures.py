@@ -14,11 +14,19 @@ from .model.lineage import Lineage
 _STATE_COLOUR = {"verified": "#1a7f37", "changed": "#bc4c00", "missing": "#cf222e", "unverified": "#6e7781"}
 
 
-def roc_svg(audit: MembershipAudit, width: int = 400, height: int = 330) -> str:
-    """The attack's ROC curve with the FPR axis on a log scale (as the membership-inference literature
-    plots it, so the low-FPR regime that matters is visible) and the chance line for reference."""
-    left, right, top, bottom = 52, 14, 56, 44
-    pw, ph = width - left - right, height - top - bottom
+_ATTACK_COLOURS = ("#0969da", "#cf222e", "#8250df", "#1a7f37", "#bc4c00", "#57606a")
+
+
+def roc_svg(audit: MembershipAudit, width: int = 520, height: int = 360) -> str:
+    """Each attack's ROC curve with the FPR axis on a log scale (as the membership-inference literature
+    plots it, so the low-FPR regime that matters is visible), the chance line for reference, and a legend
+    that names the attack the anonymity verdict reads."""
+    curves = [(f"loss threshold ({audit.loss})", audit.roc, audit.advantage)]
+    curves += [(a.attack, a.roc, a.advantage) for a in audit.attacks]
+    bound = audit.bound()
+    left, right, top, bottom = 52, 14, 60, 44 + 14 * len(curves)
+    pw, ph = width - left - right, height - top - (44 + 14 * len(curves))
+    height = top + ph + bottom
     lo = 1e-3 if audit.n_nonmembers >= 1000 else 10 ** math.floor(math.log10(1 / max(audit.n_nonmembers, 2)))
 
     def x(fpr: float) -> float:
@@ -30,7 +38,7 @@ def roc_svg(audit: MembershipAudit, width: int = 400, height: int = 330) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="roc" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="ROC curve of the membership-inference attack">',
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="ROC curves of the membership-inference attacks">',
         f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fff" stroke="#d0d7de"/>',
     ]
     decade = lo
@@ -45,21 +53,29 @@ def roc_svg(audit: MembershipAudit, width: int = 400, height: int = 330) -> str:
         parts.append(f'<text x="{left - 6}" y="{py + 3:.1f}" font-size="10" text-anchor="end">{t:g}</text>')
     chance = " ".join(f"{x(f):.1f},{y(f):.1f}" for f in (lo * 10 ** (k / 20) for k in range(0, 61)) if f <= 1.0)
     parts.append(f'<polyline points="{chance}" fill="none" stroke="#8c959f" stroke-dasharray="4 3"/>')
-    if audit.roc:
-        curve = " ".join(f"{x(f):.1f},{y(t):.1f}" for f, t in _on_log_axis(audit.roc, lo))
-        parts.append(f'<polyline points="{curve}" fill="none" stroke="#0969da" stroke-width="2"/>')
-    else:
+    for i, (name, roc, advantage) in enumerate(curves):
+        colour = _ATTACK_COLOURS[i % len(_ATTACK_COLOURS)]
+        if roc:
+            points = " ".join(f"{x(f):.1f},{y(t):.1f}" for f, t in _on_log_axis(roc, lo))
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        ly = top + ph + 34 + 14 * i
+        note = "" if roc else " (no curve recorded: card signed before prov 0.4)"
+        mark = " ← sets the verdict" if name == bound.attack else ""
         parts.append(
-            f'<text x="{left + pw / 2}" y="{top + ph / 2}" font-size="11" text-anchor="middle">'
-            "no curve recorded (card signed before prov 0.4)</text>"
+            f'<line x1="{left}" y1="{ly - 4}" x2="{left + 18}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{left + 24}" y="{ly}" font-size="10">{escape(name)}: advantage {advantage:.3f}'
+            f"{escape(note)}{escape(mark)}</text>"
         )
     parts += [
-        f'<text x="{left + pw / 2}" y="{height - 8}" font-size="11" text-anchor="middle">'
+        f'<text x="{left + pw / 2}" y="{top + ph + 27}" font-size="11" text-anchor="middle">'
         "false positive rate (log scale)</text>",
         f'<text x="14" y="{top + ph / 2}" font-size="11" text-anchor="middle" '
         f'transform="rotate(-90 14 {top + ph / 2})">true positive rate</text>',
-        f'<text x="{left}" y="14" font-size="12" font-weight="600">Membership attack (loss threshold)</text>',
-        f'<text x="{left}" y="30" font-size="11">AUC {audit.auc:.3f} · advantage {audit.advantage:.3f}</text>',
+        f'<text x="{left}" y="14" font-size="12" font-weight="600">Membership-inference attacks</text>',
+        f'<text x="{left}" y="30" font-size="11">advantage at most {bound.upper:.3f} (95% upper bound), '
+        f"set by {escape(bound.attack)}</text>",
         f'<text x="{left}" y="45" font-size="10" fill="#57606a">{audit.n_members} members (training rows), '
         f"{audit.n_nonmembers} non-members (holdout)</text>",
         "</svg>",

@@ -174,7 +174,9 @@ def test_audit_starts_no_worker_processes(project: Path, tmp_path: Path) -> None
     joblib.dump(RandomForestClassifier(n_estimators=4, n_jobs=-1, random_state=0).fit(x, y), tmp_path / "rf.joblib")
     rows = "\n".join(",".join(map(str, [*r, t])) for r, t in zip(x, y, strict=True))
     (tmp_path / "train.csv").write_text("a,b,c,d,y\n" + rows)
-    (tmp_path / "hold.csv").write_text("a,b,c,d,y\n" + rows)
+    fresh = rng.rand(60, 4)
+    held = "\n".join(",".join(map(str, [*r, int(r[0] > 0.5)])) for r in fresh)
+    (tmp_path / "hold.csv").write_text("a,b,c,d,y\n" + held)  # rows the model never saw
     script = (
         "import sys\n"
         "events = []\n"

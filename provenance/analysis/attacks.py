@@ -22,6 +22,7 @@ Everything runs in this process (n_jobs=1): an audit starts no workers.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,59 +103,90 @@ def rmia_offline(
     x_holdout: Any,
     y_holdout: Any,
     *,
+    population: tuple[Any, Any] | None = None,
     references: int = 4,
     a: float = 0.3,
     gamma: float = 1.0,
     bootstrap: int = 200,
     seed: int = 0,
+    tick: Callable[[], None] | None = None,
 ) -> AttackResult:
-    """RMIA with ``references`` reference models fitted on random halves of the holdout (see the module)."""
+    """RMIA with ``references`` reference models, each fitted on a random half of the population set: the
+    holdout, or ``population`` (rows from the same distribution that are neither members nor the
+    holdout). Every point's Pr(x) is taken over the references that did not see it (see the module)."""
     from sklearn.base import clone
 
     started = time.perf_counter()
     x_train, y_train = np.asarray(x_train), np.asarray(y_train)
     x_holdout, y_holdout = np.asarray(x_holdout), np.asarray(y_holdout)
+    separate = population is not None
+    x_pop, y_pop = (np.asarray(population[0]), np.asarray(population[1])) if separate else (x_holdout, y_holdout)
     rng = np.random.default_rng(seed)
-    n_out = len(y_holdout)
+    n_pop = len(y_pop)
     p_train_ref = np.zeros((references, len(y_train)))
-    p_hold_ref = np.full((references, n_out), np.nan)  # NaN where the reference saw the point
-    fitted = 0
+    p_pop_ref = np.full((references, n_pop), np.nan)  # NaN where the reference saw the point
+    p_hold_ref = np.zeros((references, len(y_holdout))) if separate else p_pop_ref
+    classes = np.unique(y_pop)
+    half = np.arange(0)
     for r in range(references):
-        half = rng.permutation(n_out)[: n_out // 2]
-        if len(np.unique(y_holdout[half])) < len(np.unique(y_holdout)):
-            half = rng.permutation(n_out)[: n_out // 2]  # every class in the half, or the clone cannot fit
+        if r % 2 == 0:  # references in pairs on complementary halves: each point is out of exactly half of them
+            for _ in range(10):  # every class in both halves, or a clone cannot learn what the target knows
+                order = rng.permutation(n_pop)
+                half, other = order[: n_pop // 2], order[n_pop // 2 :]
+                if len(np.unique(y_pop[half])) == len(np.unique(y_pop[other])) == len(classes):
+                    break
+        else:
+            half = other
         ref = clone(model)
-        ref.fit(x_holdout[half], y_holdout[half])
-        fitted += 1
+        ref.fit(x_pop[half], y_pop[half])
         p_train_ref[r] = _true_label_probability(ref, x_train, y_train)
-        out = np.ones(n_out, dtype=bool)
+        out = np.ones(n_pop, dtype=bool)
         out[half] = False
-        p_hold_ref[r, out] = _true_label_probability(ref, x_holdout[out], y_holdout[out])
+        p_pop_ref[r, out] = _true_label_probability(ref, x_pop[out], y_pop[out])
+        if separate:
+            p_hold_ref[r] = _true_label_probability(ref, x_holdout, y_holdout)
+        if tick:
+            tick()
     p_train = _true_label_probability(model, x_train, y_train)
-    p_hold = _true_label_probability(model, x_holdout, y_holdout)
-    notes: list[str] = []
-    seen_by_all = np.all(np.isnan(p_hold_ref), axis=0)
+    p_pop = _true_label_probability(model, x_pop, y_pop)
+    p_hold = _true_label_probability(model, x_holdout, y_holdout) if separate else p_pop
+    notes: list[str] = [
+        f"reference models fitted on halves of {'the population set' if separate else 'the holdout'} ({n_pop} rows)"
+    ]
+    seen_by_all = np.all(np.isnan(p_pop_ref), axis=0)
     if seen_by_all.any():
-        notes.append(f"{int(seen_by_all.sum())} holdout points were in every reference model and are left out")
-    mean_train = p_train_ref.mean(axis=0)
-    with np.errstate(invalid="ignore"):
-        mean_hold = np.nanmean(np.where(seen_by_all, 1.0, p_hold_ref), axis=0)
-    prior_train = (1 + a) / 2 * mean_train + (1 - a) / 2
-    prior_hold = (1 + a) / 2 * mean_hold + (1 - a) / 2
-    ratio_train = p_train / prior_train
-    ratio_hold = p_hold / prior_hold
-    population = np.sort(ratio_hold[~seen_by_all])  # z: the holdout points, each by references without it
+        notes.append(f"{int(seen_by_all.sum())} population points were in every reference model and are left out")
+
+    def prior(p_ref: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            mean = np.nanmean(np.where(np.all(np.isnan(p_ref), axis=0), 1.0, p_ref), axis=0)
+        return (1 + a) / 2 * mean + (1 - a) / 2
+
+    if not separate and references > 1:
+        # A non-member's Pr(x) averages the references of each complementary pair that did not see it; a
+        # member's would average all of them, a less noisy estimate. Unequal noise alone separates the two
+        # groups' scores (a wider spread reaches past any threshold), so members get as many: one of each pair.
+        pick = rng.integers(0, 2, size=(references // 2, len(y_train)))
+        chosen = np.zeros_like(p_train_ref, dtype=bool)
+        for k in range(references // 2):
+            chosen[2 * k] = pick[k] == 0
+            chosen[2 * k + 1] = pick[k] == 1
+        p_train_ref = np.where(chosen, p_train_ref, np.nan)
+    ratio_train = p_train / prior(p_train_ref)
+    ratio_pop = p_pop / prior(p_pop_ref)
+    ratio_hold = p_hold / prior(p_hold_ref) if separate else ratio_pop
+    population_ratios = np.sort(ratio_pop[~seen_by_all])  # z: each population point, by references without it
 
     def share_beaten(ratios: np.ndarray) -> np.ndarray:
         # the share of z with ratio(x) / ratio(z) > gamma, i.e. ratio(z) < ratio(x) / gamma. One
         # denominator for members and non-members alike: a non-member is among the z, but with gamma > 1 it
         # never beats itself, and scaling the two groups differently would rank ties by group.
-        return np.searchsorted(population, ratios / gamma, side="left") / max(len(population), 1)
+        return np.searchsorted(population_ratios, ratios / gamma, side="left") / max(len(population_ratios), 1)
 
     members = share_beaten(ratio_train)
-    nonmembers = share_beaten(ratio_hold[~seen_by_all])
+    nonmembers = share_beaten(ratio_hold if separate else ratio_hold[~seen_by_all])
     result = score_attack(
-        f"RMIA (offline, {fitted} reference models)",
+        f"RMIA (offline, {references} reference models)",
         members,
         nonmembers,
         bootstrap=bootstrap,
@@ -190,6 +222,7 @@ def learned_black_box(
     bootstrap: int = 200,
     seed: int = 0,
     max_train: int = 20_000,
+    tick: Callable[[], None] | None = None,
 ) -> AttackResult:
     """A random-forest attack model on the target's outputs, cross-fitted: each sample is scored by an
     attack trained on the other folds (members and non-members balanced by sampling weights)."""
@@ -201,7 +234,10 @@ def learned_black_box(
     feats = np.vstack([f_in, f_out])
     labels = np.r_[np.ones(len(f_in)), np.zeros(len(f_out))]
     rng = np.random.default_rng(seed)
-    fold = rng.integers(0, folds, len(labels))
+    fold = np.empty(len(labels), dtype=int)
+    for group in (labels == 1, labels == 0):  # stratified: every fold holds members and non-members in proportion
+        idx = np.flatnonzero(group)
+        fold[rng.permutation(idx)] = np.arange(len(idx)) % folds
     scores = np.zeros(len(labels))
     weight = np.where(labels == 1, len(labels) / (2 * max(len(f_in), 1)), len(labels) / (2 * max(len(f_out), 1)))
     for k in range(folds):
@@ -215,6 +251,8 @@ def learned_black_box(
         attack = RandomForestClassifier(n_estimators=trees, min_samples_leaf=5, random_state=seed + k, n_jobs=1)
         attack.fit(feats[rows], labels[rows], sample_weight=weight[rows])
         scores[test] = attack.predict_proba(feats[test])[:, 1]
+        if tick:
+            tick()
     return score_attack(
         f"learned black-box (random forest on outputs, {folds}-fold)",
         scores[labels == 1],
@@ -242,14 +280,53 @@ BUDGETS = {
 }
 
 
+def steps(budget: str) -> int:
+    """How many units of work ``run_attacks`` reports through ``tick``: one per reference model and fold."""
+    b = BUDGETS[budget]
+    return b.references + b.folds
+
+
 def run_attacks(
-    model: Any, x_train: Any, y_train: Any, x_holdout: Any, y_holdout: Any, budget: str = "standard", seed: int = 0
+    model: Any,
+    x_train: Any,
+    y_train: Any,
+    x_holdout: Any,
+    y_holdout: Any,
+    budget: str = "standard",
+    *,
+    population: tuple[Any, Any] | None = None,
+    seed: int = 0,
+    tick: Callable[[], None] | None = None,
 ) -> tuple[list[AttackResult], list[str]]:
     """Every attack the budget allows, and notes on those that could not run: RMIA needs the estimator
-    re-fitted, which an estimator prov cannot clone or fit (or a holdout too small to halve) rules out."""
+    re-fitted, which an estimator prov cannot clone or fit rules out; the learned attack and the loss
+    threshold need only the model's outputs."""
     b = BUDGETS[budget]
     notes: list[str] = []
-    results = [
+    results: list[AttackResult] = []
+    try:
+        results.append(
+            rmia_offline(
+                model,
+                x_train,
+                y_train,
+                x_holdout,
+                y_holdout,
+                population=population,
+                references=b.references,
+                bootstrap=b.bootstrap,
+                seed=seed,
+                tick=tick,
+            )
+        )
+    except Exception as e:  # clone or fit refused: the attacks that need no re-fit still run
+        first = (str(e).strip().splitlines() or [""])[0][:200]
+        why = f"{type(e).__name__}: {first}"
+        notes.append(f"RMIA not run: the model could not be re-fitted for reference models ({why})")
+        if tick:
+            for _ in range(b.references):
+                tick()
+    results.append(
         learned_black_box(
             model,
             x_train,
@@ -260,15 +337,7 @@ def run_attacks(
             trees=b.trees,
             bootstrap=b.bootstrap,
             seed=seed,
+            tick=tick,
         )
-    ]
-    try:
-        results.insert(
-            0,
-            rmia_offline(
-                model, x_train, y_train, x_holdout, y_holdout, references=b.references, bootstrap=b.bootstrap, seed=seed
-            ),
-        )
-    except Exception as e:  # clone or fit refused: the attacks that need no re-fit still run
-        notes.append(f"RMIA not run: the model could not be re-fitted for reference models ({type(e).__name__}: {e})")
+    )
     return results, notes

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..model.card import (
+    AttackAudit,
     DifferentialPrivacy,
     EmpiricalMemorisation,
     MembershipAudit,
@@ -73,9 +75,17 @@ def _scoring(sources: str) -> Any:
 
 
 def assess_model(
-    model: Any, *, train: Data | None = None, holdout: Data | None = None, dp: DifferentialPrivacy | None = None
+    model: Any,
+    *,
+    train: Data | None = None,
+    holdout: Data | None = None,
+    dp: DifferentialPrivacy | None = None,
+    budget: str = "standard",
+    population: Data | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> Privacy:
-    """Static analysis always; the verbatim scan with training data; the audit with train and holdout."""
+    """Static analysis always; the verbatim scan with training data; the membership audit (the loss
+    threshold and the attacks the budget allows) with train and holdout."""
     static = memorisation.analyse(model)
     static_model = StaticMemorisation(
         risk=static.risk,
@@ -84,21 +94,19 @@ def assess_model(
         unknown_estimators=static.unknown,
     )
     empirical = None
-    check_fits(model, train, holdout)
+    check_fits(model, train, holdout, population)
     if train is not None:
         with _scoring(train.source):
             empirical = EmpiricalMemorisation(**asdict(scan(model, train.x)))
     audit = None
     if train is not None and holdout is not None:
-        with _scoring(f"{train.source} / {holdout.source}"):
-            result = membership_audit(model, train.x, train.y, holdout.x, holdout.y)
-        audit = MembershipAudit(**asdict(result))
+        audit = membership(model, train, holdout, budget=budget, population=population, tick=tick)
     risks = [static.risk] + ([empirical.risk] if empirical else [])
     risk = memorisation.combine(risks)  # type: ignore[arg-type]
     method = (
         "static table"
         + (" + empirical verbatim scan" if empirical else "")
-        + (" + loss-threshold membership audit" if audit else "")
+        + (f" + membership audit ({audit.budget}: {len(audit.attacks) + 1} attacks)" if audit else "")
     )
     findings = [f"{f.estimator}: {f.attribute} holds {f.holds}" for f in static.findings if f.risk == "high"]
     if empirical and empirical.rows_found:
@@ -115,6 +123,91 @@ def assess_model(
     )
 
 
+def audit_steps(budget: str) -> int:
+    """Units of progress ``membership`` reports: the loss threshold, then each reference model and fold."""
+    from .attacks import steps
+
+    return 1 + steps(budget)
+
+
+def membership(
+    model: Any,
+    train: Data,
+    holdout: Data,
+    *,
+    budget: str = "standard",
+    population: Data | None = None,
+    tick: Callable[[], None] | None = None,
+) -> MembershipAudit:
+    """Every membership attack the budget allows, on the training rows (members) against holdout rows the
+    model never saw. Holdout (and population) rows identical to a training row are not non-members: they
+    are left out, and the card says how many -- a holdout that repeats the training set cannot make a
+    model look anonymous."""
+    import time
+
+    from .attacks import BUDGETS, run_attacks
+
+    if budget not in BUDGETS:
+        raise UsageError(f"--audit {budget!r}: use one of {', '.join(BUDGETS)}")
+    notes: list[str] = []
+    seen = _rows(train.x)
+    holdout, dropped = _unseen(holdout, seen)
+    if dropped:
+        notes.append(f"{dropped} holdout rows equal a training row and are left out of the non-members")
+    if len(holdout.y) == 0:
+        raise UsageError(
+            f"{holdout.source}: every row is also in {train.source}; the audit needs rows the model never saw"
+        )
+    if population is not None:
+        population, dropped = _unseen(population, seen | _rows(holdout.x))
+        if dropped:
+            notes.append(f"{dropped} population rows equal a training or holdout row and are left out")
+        if len(population.y) < 4:
+            raise UsageError(f"{population.source}: fewer than 4 rows the model never saw; RMIA needs a population")
+    with _scoring(f"{train.source} / {holdout.source}"):
+        started = time.perf_counter()
+        loss = membership_audit(model, train.x, train.y, holdout.x, holdout.y, bootstrap=BUDGETS[budget].bootstrap)
+        seconds = time.perf_counter() - started
+        if tick:
+            tick()
+        pop = (population.x, population.y) if population is not None else None
+        attacks, not_run = run_attacks(model, train.x, train.y, holdout.x, holdout.y, budget, population=pop, tick=tick)
+    fields = asdict(loss)
+    fields["notes"] = notes + fields["notes"]
+    return MembershipAudit(
+        **fields,
+        budget=budget,  # type: ignore[arg-type]
+        seconds=round(seconds, 3),
+        attacks=[AttackAudit(**{**asdict(a), "seconds": round(a.seconds, 3)}) for a in attacks],
+        not_run=not_run,
+    )
+
+
+def _rows(x: Any) -> set[bytes]:
+    """Each row's exact bytes (numbers) or repr (mixed tables): identity, not closeness."""
+    import numpy as np
+
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        return {repr(tuple(r)).encode() for r in arr.tolist()}
+    arr = np.ascontiguousarray(arr, dtype=np.float64) + 0.0  # -0.0 and 0.0 are the same value
+    return {r.tobytes() for r in arr}
+
+
+def _unseen(data: Data, seen: set[bytes]) -> tuple[Data, int]:
+    import numpy as np
+
+    arr = np.asarray(data.x)
+    if arr.dtype == object:
+        keys = [repr(tuple(r)).encode() for r in arr.tolist()]
+    else:
+        keys = [r.tobytes() for r in np.ascontiguousarray(arr, dtype=np.float64) + 0.0]
+    keep = np.array([k not in seen for k in keys], dtype=bool)
+    if keep.all():
+        return data, 0
+    return Data(arr[keep], np.asarray(data.y)[keep], data.source), int((~keep).sum())
+
+
 def assess_file(
     path: Path,
     facts: ArtefactFacts,
@@ -124,6 +217,9 @@ def assess_file(
     holdout: Data | None = None,
     dp: DifferentialPrivacy | None = None,
     strict: bool = False,
+    budget: str = "standard",
+    population: Data | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> Privacy:
     """Load the artefact safely, from the parse its facts came from, and assess it.
 
@@ -159,7 +255,7 @@ def assess_file(
         )
     if not trust_pickle:
         _no_workers(model)
-    return assess_model(model, train=train, holdout=holdout, dp=dp)
+    return assess_model(model, train=train, holdout=holdout, dp=dp, budget=budget, population=population, tick=tick)
 
 
 def _no_workers(model: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis.artefact import inspect_artefact
@@ -12,8 +13,18 @@ from ..model.card import Privacy
 from ..store.limits import limits_near
 
 
-def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pickle: bool = False) -> Privacy:
-    check_audit_data(train, holdout)
+def audit(
+    artefact: Path,
+    train: Data | None,
+    holdout: Data | None,
+    *,
+    trust_pickle: bool = False,
+    budget: str = "standard",
+    population: Data | None = None,
+    tick: Callable[[], None] | None = None,
+) -> Privacy:
+    """The card's privacy section for ARTEFACT, unsigned: the same analysis ``prov card`` records."""
+    check_audit_data(train, holdout, population, budget)
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
     if not artefact.is_dir():
@@ -21,4 +32,14 @@ def audit(artefact: Path, train: Data | None, holdout: Data | None, *, trust_pic
 
         require_regular(artefact)  # a named pipe would hang the reader
     facts = inspect_artefact(artefact, limits_near(artefact))
-    return assess_file(artefact, facts, trust_pickle=trust_pickle, train=train, holdout=holdout, strict=True)
+    return assess_file(
+        artefact,
+        facts,
+        trust_pickle=trust_pickle,
+        train=train,
+        holdout=holdout,
+        strict=True,
+        budget=budget,
+        population=population,
+        tick=tick,
+    )

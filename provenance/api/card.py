@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,14 @@ def sign_card(
     *,
     passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
     now: dt.datetime | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> CardResult:
     """Build, sign, record and render the card a ``CardRequest`` describes.
 
     ``train`` / ``holdout`` (features and target) add the empirical verbatim scan and the membership
-    audit to the privacy section; the static analysis runs whenever the artefact loads safely.
+    audit (every attack ``request.audit`` allows; ``tick`` is called as its work advances, see
+    ``analysis.privacy.audit_steps``) to the privacy section; the static analysis runs whenever the
+    artefact loads safely.
     """
     now = now or utcnow()
     artefact = request.artefact
@@ -122,6 +126,9 @@ def sign_card(
             train=request.train,
             holdout=request.holdout,
             dp=request.dp,
+            budget=request.audit,
+            population=request.population,
+            tick=tick,
         ),
         licence=licence,
         licence_link=request.licence_link,

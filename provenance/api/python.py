@@ -32,6 +32,8 @@ def record(
     parents: Sequence[PathLike] = (),
     train: tuple[Any, Any] | None = None,
     holdout: tuple[Any, Any] | None = None,
+    population: tuple[Any, Any] | None = None,
+    audit: str = "standard",
     metrics: Mapping[str, float | str] | None = None,
     intended_use: str | None = None,
     limitations: str | None = None,
@@ -44,7 +46,9 @@ def record(
     """Save ``estimator`` to ``path`` (joblib, or skops for ``.skops``), analyse it, sign and render its card.
 
     ``train`` and ``holdout`` are ``(X, y)`` pairs; with them the card carries the verbatim scan and the
-    membership audit, which exports of models trained on personal data need.
+    membership audit, which exports of models trained on personal data need. ``audit`` is its budget
+    (``quick``, ``standard`` or ``thorough``); ``population``, another ``(X, y)`` pair the model never saw,
+    trains the RMIA reference models in place of the holdout.
     """
     target = Path(path)
     if target.exists() and not overwrite:
@@ -63,6 +67,8 @@ def record(
         overwrite=overwrite,
         train=Data(*train, source="train") if train is not None else None,
         holdout=Data(*holdout, source="holdout") if holdout is not None else None,
+        population=Data(*population, source="population") if population is not None else None,
+        audit=audit,
         dp_epsilon=dp_epsilon,
         dp_delta=dp_delta,
     )

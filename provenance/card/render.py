@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import licences
-from ..model.card import ModelCard
+from ..model.card import ModelCard, Privacy
 from ..model.export import ExportRecord
 from .files import SignedCard
 
@@ -210,6 +210,20 @@ def render(signed: SignedCard, fmt: str = "md") -> str:
         roc = Markup(roc_svg(mi)) if mi is not None else None  # built from numbers and escaped labels
         return _environment(True).get_template("card.html.j2").render(**_context(signed, markdown=False), roc=roc)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_audit(name: str, privacy: Privacy) -> str:
+    """The self-contained HTML report of ``prov audit --html``: the memorisation analysis and every
+    membership attack, with their ROC curves."""
+    from markupsafe import Markup
+
+    from .._version import __version__
+    from ..pictures import roc_svg
+
+    mi = privacy.membership_inference
+    roc = Markup(roc_svg(mi)) if mi is not None else None  # built from numbers and escaped labels
+    template = _environment(True).get_template("audit.html.j2")
+    return template.render(name=name, privacy=privacy, roc=roc, version=__version__)
 
 
 def render_status(report: object, pictures: dict[str, object], rocs: dict[str, object]) -> str:

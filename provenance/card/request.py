@@ -32,10 +32,17 @@ def parse_dataset_spec(spec: str) -> tuple[str, str]:
     return name, role
 
 
-def check_audit_data(train: object, holdout: object) -> None:
-    """A holdout set needs a training set: the audit compares members with non-members."""
+def check_audit_data(train: object, holdout: object, population: object = None, budget: str = "standard") -> None:
+    """A holdout set needs a training set: the audit compares members with non-members; a population set
+    (the reference models' data) only serves that audit; the budget is one of the named ones."""
+    from ..model.card import AUDIT_BUDGETS
+
     if holdout is not None and train is None:
         raise UsageError("--holdout needs --train: the audit compares the training rows with the holdout")
+    if population is not None and holdout is None:
+        raise UsageError("--population needs --train and --holdout: it trains the audit's reference models")
+    if budget not in AUDIT_BUDGETS:
+        raise UsageError(f"--audit {budget}: use one of {', '.join(AUDIT_BUDGETS)}")
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,8 @@ class CardRequest:
     verify_data: bool = True
     train: Any = None  # analysis.privacy.Data: features and target
     holdout: Any = None
+    population: Any = None  # rows for the RMIA reference models; the holdout when absent
+    audit: str = "standard"  # the audit budget (--audit quick|standard|thorough)
     trust_pickle: bool = False
     dp_epsilon: float | None = None
     dp_delta: float | None = None
@@ -66,7 +75,7 @@ class CardRequest:
             raise UsageError("name what the artefact was made from: --dataset NAME (or --parent ARTEFACT)")
         if self.relation not in RELATIONS:
             raise UsageError(f"--relation {self.relation!r}: use one of {', '.join(RELATIONS)}")
-        check_audit_data(self.train, self.holdout)
+        check_audit_data(self.train, self.holdout, self.population, self.audit)
         if self.dp_delta is not None and self.dp_epsilon is None:
             raise UsageError("--dp-delta needs --dp-epsilon")
         seen: set[str] = set()

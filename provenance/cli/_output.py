@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -79,7 +80,23 @@ def data_options(f: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Data the model never saw, same columns as --train: the audit's non-members.",
         ),
-        click.option("--target", help="Target column in --train/--holdout (default: the last column)."),
+        click.option(
+            "--population",
+            "population_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="More rows the model never saw, same columns: the RMIA reference models train on halves of it "
+            "(default: on the holdout).",
+        ),
+        click.option(
+            "--audit",
+            "budget",
+            type=click.Choice(["quick", "standard", "thorough"]),
+            default="standard",
+            show_default=True,
+            help="Membership-audit budget: reference models, bootstrap resamples and attack trees "
+            "(quick 2/50/50, standard 4/200/100, thorough 16/1000/300).",
+        ),
+        click.option("--target", help="Target column in --train/--holdout/--population (default: the last column)."),
         click.option("--trust-pickle", is_flag=True, help="Load a pickle that refers to code outside the allow-list."),
     ]
     for option in reversed(options):
@@ -87,19 +104,36 @@ def data_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def load_training_data(train_file: Any, holdout_file: Any, target: str | None) -> tuple[Any, Any]:
-    """Read --train / --holdout (features and target) from CSV or Parquet for the use case."""
+def load_training_data(
+    train_file: Any, holdout_file: Any, target: str | None, population_file: Any = None
+) -> tuple[Any, Any, Any]:
+    """Read --train / --holdout / --population (features and target) from CSV or Parquet."""
     from ..analysis.privacy import Data
     from ..analysis.tabular import read_table
     from ..card.request import check_audit_data
 
-    check_audit_data(train_file, holdout_file)  # before reading either file
+    check_audit_data(train_file, holdout_file, population_file)  # before reading any file
 
     def load(path: Any) -> Any:
+        if path is None:
+            return None
         x, y, _ = read_table(path, target)
         return Data(x, y, source=str(path))
 
-    return (load(train_file) if train_file else None, load(holdout_file) if holdout_file else None)
+    return load(train_file), load(holdout_file), load(population_file)
+
+
+@contextmanager
+def audit_progress(budget: str, audited: bool) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr while the membership audit runs, on a terminal only (a pipe or a CI log
+    gets no control characters); yields the ``tick`` the audit calls, or None."""
+    if not audited or not sys.stderr.isatty():
+        yield None
+        return
+    from ..analysis.privacy import audit_steps
+
+    with click.progressbar(length=audit_steps(budget), label=f"membership audit ({budget})", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
 
 
 def parse_metric(spec: str) -> tuple[str, float | str]:

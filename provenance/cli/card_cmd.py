@@ -6,7 +6,15 @@ from typing import Any
 
 import click
 
-from ._output import data_options, emit_json, load_training_data, parse_metric, prompt_passphrase, say
+from ._output import (
+    audit_progress,
+    data_options,
+    emit_json,
+    load_training_data,
+    parse_metric,
+    prompt_passphrase,
+    say,
+)
 
 
 @click.command()
@@ -83,6 +91,8 @@ def card(
     as_json: bool,
     train_file: Path | None,
     holdout_file: Path | None,
+    population_file: Path | None,
+    budget: str,
     target: str | None,
     dp_epsilon: float | None,
     dp_delta: float | None,
@@ -127,12 +137,13 @@ def card(
         dp_epsilon=dp_epsilon,
         dp_delta=dp_delta,
     )
-    train, holdout = load_training_data(train_file, holdout_file, target)
+    train, holdout, population = load_training_data(train_file, holdout_file, target, population_file)
     if train is not None:
         from dataclasses import replace
 
-        request = replace(request, train=train, holdout=holdout)
-    result = api.sign_card(request, passphrase=prompt_passphrase)
+        request = replace(request, train=train, holdout=holdout, population=population, audit=budget)
+    with audit_progress(budget, holdout is not None) as tick:
+        result = api.sign_card(request, passphrase=prompt_passphrase, tick=tick)
     if as_json:
         emit_json(card_summary(result))
         return
@@ -150,7 +161,11 @@ def card(
     say(f"  privacy    memorisation risk {c.privacy.memorisation.risk}: {c.privacy.memorisation.summary or ''}")
     if c.privacy.membership_inference:
         mi = c.privacy.membership_inference
-        say(f"  audit      membership AUC {mi.auc:.3f}, advantage {mi.advantage:.3f}")
+        top = mi.strongest()
+        say(
+            f"  audit      strongest membership attack: {top.attack}, advantage {top.advantage:.3f} "
+            f"(95% CI up to {top.upper:.3f}); loss threshold {mi.advantage:.3f}"
+        )
     unsafe = c.artefact.inspection.unsafe_reasons if c.artefact.inspection else []
     if unsafe:
         say(f"  WARNING    UNSAFE_PICKLE: loading it may run code: {'; '.join(unsafe[:3])}")

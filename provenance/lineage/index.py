@@ -26,7 +26,7 @@ from ..filenames import CARD_SUFFIX, RECORD_NAME
 from ..quickhash import sha256
 from ..store.repo import ProvRepo
 
-INDEX_KIND = "card-index-v4"
+INDEX_KIND = "card-index-v5"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class CardEntry:
     sources: tuple[str, ...] = ()  # every dataset at any depth, as signed
     parents: tuple[ParentLink, ...] = ()
     risk: str = "unknown"
-    advantage: float | None = None
+    advantage: float | None = None  # the anonymity verdict's number: MembershipAudit.bound().upper
     estimator: str | None = None
     personal_data: bool = False
     confidentiality: str | None = None
@@ -94,12 +94,17 @@ def summarise(card: str, raw: bytes, digest: str | None = None) -> CardEntry:
         sources=tuple(sorted(derives_from(c))),
         parents=tuple(ParentLink(p.name, p.path, p.card_sha256, p.relation, tuple(p.terms.sources)) for p in c.parents),
         risk=c.privacy.memorisation.risk,
-        advantage=mi.advantage if mi else None,
+        advantage=_finite(mi.bound().upper) if mi else None,
         estimator=c.artefact.estimator,
         personal_data=c.effective_terms.personal_data,
         confidentiality=c.effective_terms.confidentiality.value,
         previous_card=c.previous_card,
     )
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no infinity: an unbounded advantage is stored as no measurement (never anonymous)."""
+    return x if x != float("inf") else None
 
 
 def _to_json(e: CardEntry) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import math
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
@@ -13,6 +15,9 @@ from .dataset import DatasetTerms, Sha256
 from .terms import EffectiveTerms
 
 SCHEMA_VERSION = "1"
+
+AuditBudget = Literal["quick", "standard", "thorough"]  # `--audit`: analysis/attacks.BUDGETS says what each runs
+AUDIT_BUDGETS: tuple[str, ...] = get_args(AuditBudget)
 
 
 class FileDigest(Strict):
@@ -143,6 +148,35 @@ class Memorisation(Strict):
     summary: str | None = Field(default=None, description="The plain sentence shown on the rendered card")
 
 
+class AttackAudit(Strict):
+    """One attack stronger than the loss threshold, scored the same way."""
+
+    attack: str = Field(description="Which attack and how it was run, e.g. 'RMIA (offline, 4 reference models)'")
+    auc: float
+    auc_ci: tuple[float, float]
+    advantage: float = Field(description="max(TPR - FPR) of the attack")
+    advantage_ci: tuple[float, float]
+    tpr_at_fpr: dict[str, float | None] = Field(
+        description="None where the non-members or the scores' distinct values cannot resolve that FPR "
+        "(a note says which)"
+    )
+    n_members: int
+    n_nonmembers: int
+    seconds: float = Field(ge=0, description="Wall-clock time the attack took")
+    distinct_scores: int = Field(ge=0, description="How many distinct scores the attack gave")
+    notes: list[str] = Field(default_factory=list)
+    roc: list[tuple[float, float]] = Field(default_factory=list, description="(FPR, TPR) points, dense at low FPR")
+
+
+@dataclass(frozen=True)
+class Leak:
+    """What one attack achieved: its name, advantage and the upper end of its 95% interval."""
+
+    attack: str
+    advantage: float
+    upper: float
+
+
 class MembershipAudit(Strict):
     attack: Literal["loss-threshold"] = "loss-threshold"
     loss: str
@@ -159,6 +193,38 @@ class MembershipAudit(Strict):
         description="(FPR, TPR) points of the attack's ROC curve, dense at low FPR; empty on cards signed "
         "before prov 0.4",
     )
+    budget: AuditBudget | None = Field(
+        default=None, description="The audit budget (--audit); absent on cards before prov 0.5 (loss threshold only)"
+    )
+    seconds: float | None = Field(default=None, ge=0, description="Wall-clock time of the loss-threshold attack")
+    attacks: list[AttackAudit] = Field(
+        default_factory=list,
+        description="The stronger attacks run beside the loss threshold (RMIA with reference models, a learned "
+        "black-box attack); the verdict reads the strongest of all",
+    )
+    not_run: list[str] = Field(
+        default_factory=list, description="Attacks the budget called for that could not run, and why"
+    )
+
+    def leaks(self) -> list[Leak]:
+        """Every attack run, the loss threshold first. An interval that is not a number (no resamples)
+        counts as no bound at all: an anonymity claim needs one; and a bound is never below what the
+        attack measured (a card is signed data, not a promise that its interval is sane)."""
+        out = [Leak(f"loss threshold ({self.loss})", self.advantage, self.advantage_ci[1])]
+        out += [Leak(a.attack, a.advantage, a.advantage_ci[1]) for a in self.attacks]
+        return [
+            Leak(x.attack, x.advantage, max(x.upper, x.advantage) if math.isfinite(x.upper) else math.inf)
+            for x in out
+        ]
+
+    def strongest(self) -> Leak:
+        """The attack with the largest advantage: what an attacker was shown to achieve (MEMBERSHIP_LEAKAGE)."""
+        return max(self.leaks(), key=lambda x: (x.advantage, x.upper))
+
+    def bound(self) -> Leak:
+        """The attack whose advantage may be largest (the highest upper confidence bound): the anonymity
+        verdict reads this, so a claim of "anonymous" holds against every attack run, sampling error included."""
+        return max(self.leaks(), key=lambda x: (x.upper, x.advantage))
 
 
 class DifferentialPrivacy(Strict):

@@ -8,10 +8,11 @@ RETRAIN = "retrain or delete"
 REVIEW = "review"
 
 
-def is_anonymous(risk: str, advantage: float | None, limit: float) -> bool:
-    """The one anonymity test (EDPB Opinion 28/2024): low memorisation risk and a measured membership
-    advantage within the policy limit; for a whole card or its summary in the card index."""
-    return risk == "low" and advantage is not None and advantage <= limit
+def is_anonymous(risk: str, bound: float | None, limit: float) -> bool:
+    """The one anonymity test (EDPB Opinion 28/2024): low memorisation risk, and the membership advantage
+    of the strongest attack run -- the upper end of its 95% interval (``MembershipAudit.bound``) -- within
+    the policy limit; for a whole card or its summary in the card index."""
+    return risk == "low" and bound is not None and bound <= limit
 
 
 def holds(risk: str, anonymous: bool) -> tuple[str, str]:

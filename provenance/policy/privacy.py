@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.card import ModelCard
+from ..model.card import Leak, ModelCard
 from ..model.config import Config
 from ..model.decision import Reason
 from .exposure import is_anonymous
@@ -16,7 +16,7 @@ AUDIT_COMMAND = "prov card ARTEFACT --dataset NAME --train FILE --holdout FILE -
 
 @dataclass(frozen=True)
 class _Assessment:
-    advantage: float
+    leak: Leak  # the attack that set the verdict (MembershipAudit.bound)
     method: str
 
 
@@ -64,9 +64,9 @@ def gdpr_rules(source: Source, audience: Audience, anonymous: _Assessment | None
         _warn(
             "ANONYMOUS_MODEL",
             source.label,
-            f"the model counts as anonymous (memorisation risk low, membership advantage "
-            f"{anonymous.advantage:.3f}, {anonymous.method}), so these do not block: "
-            + "; ".join(f"{r.code}: {r.message}" for r in out),
+            f"the model counts as anonymous (memorisation risk low; membership advantage at most "
+            f"{anonymous.leak.upper:.3f} at 95% confidence against the strongest attack, {anonymous.leak.attack}; "
+            f"{anonymous.method}), so these do not block: " + "; ".join(f"{r.code}: {r.message}" for r in out),
         )
     ]
 
@@ -86,15 +86,16 @@ def privacy_rules(card: ModelCard, config: Config) -> list[Reason]:
         ]
     out: list[Reason] = []
     mi = card.privacy.membership_inference
-    advantage = mi.advantage if mi else None
+    strongest = mi.strongest() if mi else None
+    advantage = strongest.advantage if strongest else None
     limit = config.policy.membership_advantage_max
-    if advantage is not None and advantage > limit:
+    if strongest is not None and strongest.advantage > limit:
         out.append(
             _block(
                 "MEMBERSHIP_LEAKAGE",
                 label,
-                f"membership-inference advantage {advantage:.3f} exceeds policy.membership_advantage_max "
-                f"{limit}: an attacker can tell who was in the training data",
+                f"membership-inference advantage {strongest.advantage:.3f} ({strongest.attack}) exceeds "
+                f"policy.membership_advantage_max {limit}: an attacker can tell who was in the training data",
             )
         )
     if config.policy.require_privacy_audit_for_personal_data and (mem.risk != "low" or advantage is None):
@@ -110,12 +111,13 @@ def privacy_rules(card: ModelCard, config: Config) -> list[Reason]:
 
 
 def anonymous_assessment(card: ModelCard, config: Config) -> _Assessment | None:
-    """EDPB Opinion 28/2024 test: low memorisation risk and membership advantage within the policy limit."""
+    """EDPB Opinion 28/2024 test: low memorisation risk, and every attack run -- at the upper end of its 95%
+    interval -- within the policy limit."""
     mem = card.privacy.memorisation
     mi = card.privacy.membership_inference
-    advantage = mi.advantage if mi else None
-    if is_anonymous(mem.risk, advantage, config.policy.membership_advantage_max):
-        return _Assessment(advantage, mem.method)  # type: ignore[arg-type]
+    bound = mi.bound() if mi else None
+    if bound is not None and is_anonymous(mem.risk, bound.upper, config.policy.membership_advantage_max):
+        return _Assessment(bound, mem.method)
     return None
 
 

@@ -1,0 +1,300 @@
+"""Issue 13: the anonymity verdict rests on the strongest attack run, at the upper end of its interval;
+the card records each attack; budgets, --population, the fallback, the pictures; ART as the outside
+reference."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+import yaml
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from provenance.model.card import AUDIT_BUDGETS, MembershipAudit
+
+US_RESEARCH = ["--recipient", "Analytics", "--org", "Partner Lab", "--purpose", "research", "--territory", "US"]
+
+
+def _write(path: Path, x: np.ndarray, y: np.ndarray) -> None:
+    header = ",".join([f"f{i}" for i in range(x.shape[1])] + ["label"])
+    np.savetxt(path, np.c_[x, y], delimiter=",", header=header, comments="", fmt="%.17g")
+
+
+@pytest.fixture
+def clinic(git_repo: Path, prov) -> Path:  # type: ignore[no-untyped-def]
+    """Personal data that may not leave the EEA unless the model is anonymous; a boosted-tree model
+    (memorisation risk low) that the loss threshold passes and RMIA does not."""
+    assert prov("init", "--owner", "Acme Clinic").code == 0
+    x, y = make_classification(n_samples=4000, n_features=10, n_informative=5, flip_y=0.15, random_state=1)
+    _write(git_repo / "train.csv", x[:2000], y[:2000])
+    _write(git_repo / "holdout.csv", x[2000:], y[2000:])
+    manifest = {
+        "name": "visits",
+        "version": "1",
+        "origin": {"source": "clinic"},
+        "owner": {"name": "Acme Clinic"},
+        "licence": "CC-BY-4.0",
+        "confidentiality": "public",
+        "personal_data": {
+            "contains": True,
+            "categories": ["visit_history"],
+            "legal_basis": "legitimate_interests",
+            "anonymisation": "pseudonymised",
+            "transfer_outside_eea": False,
+        },
+        "files": [{"path": "train.csv"}],
+    }
+    (git_repo / "visits.yaml").write_text(yaml.safe_dump(manifest))
+    assert prov("dataset", "add", "--manifest", "visits.yaml").code == 0
+    model = GradientBoostingClassifier(n_estimators=80, max_depth=3, min_samples_leaf=20, random_state=0)
+    joblib.dump(model.fit(x[:2000], y[:2000]), git_repo / "gbm.joblib")
+    return git_repo
+
+
+def _signed(repo: Path):  # type: ignore[no-untyped-def]
+    from provenance.card.files import read_signed_card
+
+    return read_signed_card((repo / "gbm.joblib.prov.json").read_bytes())
+
+
+def test_the_verdict_flips_from_allowed_to_refused_when_a_stronger_attack_gets_through(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    r = prov("card", "gbm.joblib", "--dataset", "visits", "--train", "train.csv", "--holdout", "holdout.csv")
+    assert r.code == 0, r.err
+    assert "strongest membership attack: RMIA" in r.err
+    mi = _signed(clinic).card.privacy.membership_inference
+    assert mi.budget == "standard" and [a.attack.split(" (")[0] for a in mi.attacks] == ["RMIA", "learned black-box"]
+    assert mi.advantage_ci[1] <= 0.1  # the loss threshold alone would call the model anonymous...
+    assert mi.bound().attack.startswith("RMIA") and mi.bound().upper > 0.1  # ...RMIA shows it is not
+
+    # What prov 0.4 signed for the same model: the loss threshold only. Signed for real, exported for real.
+    from provenance.api.card import write_signed
+    from provenance.api.keys import load_signing_key
+    from provenance.store import userkeys
+    from provenance.store.repo import require_repo
+
+    repo = require_repo(clinic)
+    old = _signed(clinic).card
+    old = old.model_copy(
+        update={
+            "privacy": old.privacy.model_copy(
+                update={
+                    "membership_inference": MembershipAudit(
+                        **mi.model_dump(exclude={"budget", "seconds", "attacks", "not_run"})
+                    )
+                }
+            )
+        }
+    )
+    _, key = load_signing_key(None, repo, userkeys.env_passphrase, old.created.time)
+    write_signed(repo, clinic / "gbm.joblib", old, key, old.created.time)
+    r = prov("export", "gbm.joblib", "--to", "out-old", *US_RESEARCH, "--json")
+    assert r.code == 0, r.out
+    warns = {x["code"] for x in json.loads(r.out)["decision"]["reasons"]}
+    assert "ANONYMOUS_MODEL" in warns
+
+    # Re-signed with today's audit: refused, and the reasons name the attack that set the verdict.
+    r = prov(
+        "card", "gbm.joblib", "--dataset", "visits", "--train", "train.csv", "--holdout", "holdout.csv", "--overwrite"
+    )
+    assert r.code == 0, r.err
+    r = prov("export", "gbm.joblib", "--to", "out-new", *US_RESEARCH, "--json")
+    assert r.code == 1, r.out
+    reasons = json.loads(r.out)["decision"]["reasons"]
+    assert "TRANSFER_OUTSIDE_EEA" in {x["code"] for x in reasons}
+    assert not (clinic / "out-new").exists()
+    leak = [x for x in reasons if x["code"] == "MEMBERSHIP_LEAKAGE"]
+    assert all("RMIA" in x["message"] for x in leak)
+    text = (clinic / "gbm.joblib.card.md").read_text()
+    assert "set by RMIA (offline, 4 reference models)" in text
+
+
+def test_the_verdict_reads_the_upper_bound_of_the_strongest_attack() -> None:
+    from provenance.model.card import AttackAudit
+    from provenance.model.config import Config
+    from provenance.policy.privacy import anonymous_assessment
+
+    def attack(name: str, adv: float, upper: float) -> AttackAudit:
+        return AttackAudit(
+            attack=name, auc=0.5, auc_ci=(0.4, 0.6), advantage=adv, advantage_ci=(0.0, upper),
+            tpr_at_fpr={}, n_members=10, n_nonmembers=10, seconds=0.0, distinct_scores=20,
+        )  # fmt: skip
+
+    loss = {"loss": "cross-entropy", "auc": 0.5, "auc_ci": (0.4, 0.6), "advantage": 0.02,
+            "advantage_ci": (0.0, 0.05), "tpr_at_fpr": {}, "n_members": 10, "n_nonmembers": 10}  # fmt: skip
+    weak = MembershipAudit(**loss, attacks=[attack("A", 0.03, 0.06)])
+    assert weak.bound().attack == "A" and weak.bound().upper == 0.06
+    wide = MembershipAudit(**loss, attacks=[attack("A", 0.09, 0.095), attack("B", 0.05, 0.2)])
+    assert wide.strongest().attack == "A"  # the largest measured advantage (MEMBERSHIP_LEAKAGE reads it)
+    assert wide.bound().attack == "B" and wide.bound().upper == 0.2  # the largest it may be (anonymity reads it)
+
+    from provenance.model.card import Memorisation, ModelCard, Privacy
+
+    def card(audit: MembershipAudit) -> ModelCard:
+        memorisation = Memorisation(risk="low", method="static table")
+        return ModelCard.model_construct(privacy=Privacy(memorisation=memorisation, membership_inference=audit))
+
+    config = Config.model_validate({"repository": {"owner": "x", "audience": "internal"}})
+    assert anonymous_assessment(card(weak), config) is not None
+    assert anonymous_assessment(card(wide), config) is None
+    nan = MembershipAudit(**{**loss, "advantage_ci": (float("nan"), float("nan"))})
+    assert anonymous_assessment(card(nan), config) is None  # no interval, no claim
+
+
+def test_a_holdout_that_repeats_the_training_rows_cannot_make_a_model_look_anonymous(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    r = prov("audit", "gbm.joblib", "--train", "train.csv", "--holdout", "train.csv", "--audit", "quick")
+    assert r.code == 2 and "every row is also in train.csv" in r.err
+    train = (clinic / "train.csv").read_text().splitlines()
+    hold = (clinic / "holdout.csv").read_text().splitlines()
+    (clinic / "mixed.csv").write_text("\n".join([hold[0], *train[1:501], *hold[1:]]) + "\n")
+    r = prov("audit", "gbm.joblib", "--train", "train.csv", "--holdout", "mixed.csv", "--audit", "quick", "--json")
+    assert r.code == 0, r.err
+    mi = json.loads(r.out)["membership_inference"]
+    assert mi["n_nonmembers"] == 2000
+    assert "500 holdout rows equal a training row and are left out of the non-members" in mi["notes"]
+
+
+def test_population_file_trains_the_reference_models(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    x, y = make_classification(n_samples=6000, n_features=10, n_informative=5, flip_y=0.15, random_state=1)
+    _write(clinic / "population.csv", x[4000:], y[4000:])
+    r = prov(
+        "audit", "gbm.joblib", "--train", "train.csv", "--holdout", "holdout.csv", "--population", "population.csv",
+        "--audit", "quick", "--json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    rmia = json.loads(r.out)["membership_inference"]["attacks"][0]
+    assert rmia["attack"] == "RMIA (offline, 2 reference models)"
+    assert "reference models fitted on halves of the population set (2000 rows)" in rmia["notes"]
+    assert rmia["n_nonmembers"] == 2000 and rmia["advantage"] > 0.03  # the boosted trees leak either way
+    r = prov("audit", "gbm.joblib", "--train", "train.csv", "--population", "population.csv")
+    assert r.code == 2 and "--population needs --train and --holdout" in r.err
+    r = prov("audit", "gbm.joblib", "--train", "train.csv", "--holdout", "holdout.csv", "--audit", "huge")
+    assert r.code == 2 and "huge" in r.err
+
+
+def test_prov_audit_reports_every_attack_and_draws_their_roc_curves(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    r = prov(
+        "audit", "gbm.joblib", "--train", "train.csv", "--holdout", "holdout.csv", "--audit", "quick",
+        "--html", "report.html",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    for line in ("loss threshold (cross-entropy)", "RMIA (offline, 2 reference models)", "learned black-box"):
+        assert line in r.out
+    assert "verdict: advantage at most" in r.out and "set by RMIA" in r.out
+    html = (clinic / "report.html").read_text()
+    assert html.count("<polyline") == 4  # the chance line and one curve per attack
+    assert "false positive rate (log scale)" in html and "← sets the verdict" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    r = prov("audit", "gbm.joblib", "--html", "x.html")
+    assert r.code == 2 and "--html draws" in r.err
+
+
+def test_progress_bar_on_a_terminal_only(clinic: Path) -> None:
+    args = [sys.executable, "-m", "provenance", "audit", "gbm.joblib", "--train", "train.csv", "--holdout",
+            "holdout.csv", "--audit", "quick"]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "100"}
+    piped = subprocess.run(args, cwd=clinic, capture_output=True, text=True, env=env)
+    assert piped.returncode == 0 and "membership audit (quick)" not in piped.stderr
+    main, sub = pty.openpty()
+    proc = subprocess.Popen(args, cwd=clinic, stdout=subprocess.DEVNULL, stderr=sub, env=env)
+    os.close(sub)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait() == 0
+    os.close(main)
+    assert b"membership audit (quick)" in seen
+
+
+def test_an_estimator_that_cannot_be_refitted_falls_back_and_the_card_says_so(git_repo: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    x, y = load_breast_cancer(return_X_y=True)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, random_state=0, stratify=y)
+    _write(git_repo / "train.csv", x_tr, y_tr)
+    _write(git_repo / "holdout.csv", x_te, y_te)
+    joblib.dump(KNeighborsClassifier(200).fit(x_tr, y_tr), git_repo / "knn.joblib")  # more neighbours than a half
+    r = prov("audit", "knn.joblib", "--train", "train.csv", "--holdout", "holdout.csv", "--audit", "quick", "--json")
+    assert r.code == 0, r.err
+    mi = json.loads(r.out)["membership_inference"]
+    assert [a["attack"].split(" (")[0] for a in mi["attacks"]] == ["learned black-box"]
+    assert mi["not_run"] and mi["not_run"][0].startswith("RMIA not run: the model could not be re-fitted")
+
+
+def test_budget_names_agree() -> None:
+    from provenance.analysis.attacks import BUDGETS
+
+    assert tuple(BUDGETS) == AUDIT_BUDGETS
+
+
+# --- the outside reference: IBM's Adversarial Robustness Toolbox ---------------------------------------
+
+
+def _art_auc(model, x_tr, y_tr, x_te, y_te, seed: int) -> float:  # type: ignore[no-untyped-def]
+    """ART's MembershipInferenceBlackBox (random forest), trained on half the members and non-members and
+    scored on the other halves, as ART's own examples do."""
+    from art.attacks.inference.membership_inference import MembershipInferenceBlackBox
+    from art.estimators.classification import SklearnClassifier
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(seed)
+    pm, pn = rng.permutation(len(y_tr)), rng.permutation(len(y_te))
+    hm, hn = len(pm) // 2, len(pn) // 2
+    attack = MembershipInferenceBlackBox(SklearnClassifier(model=model), attack_model_type="rf")
+    attack.fit(x_tr[pm[:hm]], y_tr[pm[:hm]], x_te[pn[:hn]], y_te[pn[:hn]])
+    xm, ym, xn, yn = x_tr[pm[hm:]], y_tr[pm[hm:]], x_te[pn[hn:]], y_te[pn[hn:]]
+    scores = np.asarray(attack.infer(np.vstack([xm, xn]), np.r_[ym, yn], probabilities=True))
+    scores = scores.reshape(len(ym) + len(yn), -1)[:, -1]
+    return float(roc_auc_score(np.r_[np.ones(len(ym)), np.zeros(len(yn))], scores))
+
+
+def test_prov_reaches_arts_learned_attack_and_ranks_the_models_as_it_does() -> None:
+    from provenance.analysis.attacks import run_attacks
+
+    warnings.filterwarnings("ignore")
+    x, y = load_breast_cancer(return_X_y=True)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, random_state=0, stratify=y)
+    flipped = y_tr.copy()
+    idx = np.random.default_rng(0).choice(len(y_tr), len(y_tr) // 10, replace=False)
+    flipped[idx] = 1 - flipped[idx]
+    models = {
+        "svc": (make_pipeline(StandardScaler(), SVC(probability=True, random_state=0)), y_tr),
+        "tree": (DecisionTreeClassifier(random_state=0), flipped),
+        "rf": (RandomForestClassifier(random_state=0, n_jobs=1), y_tr),
+        "1nn": (KNeighborsClassifier(1), y_tr),
+        "lr": (make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)), y_tr),
+    }
+    art: dict[str, tuple[float, float]] = {}
+    ours: dict[str, float] = {}
+    for name, (model, labels) in models.items():
+        model.fit(x_tr, labels)
+        runs = [_art_auc(model, x_tr, labels, x_te, y_te, seed) for seed in range(10)]
+        art[name] = (float(np.mean(runs)), float(np.std(runs)))
+        results, _ = run_attacks(model, x_tr, labels, x_te, y_te, "standard")
+        ours[name] = max(r.auc for r in results)
+    for name, (mean, spread) in art.items():
+        assert ours[name] >= mean - spread, (name, ours[name], art[name])
+    # The models that hold their training data leak more than the regularised linear model, for ART and
+    # for prov alike. (Among themselves the order differs: prov's RMIA gets more out of the grown tree
+    # on flipped labels than ART's attack on the confidence vector does -- 0.62 against ART's 0.55.)
+    for name in ("svc", "tree", "rf", "1nn"):
+        assert art[name][0] > art["lr"][0] and ours[name] > ours["lr"], (name, ours, art)
