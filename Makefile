@@ -28,6 +28,7 @@ bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_digest.py
 	$(BIN)/python benchmarks/bench_privacy.py
+	$(BIN)/python benchmarks/bench_attacks.py
 	$(BIN)/python benchmarks/bench_hook.py
 	$(BIN)/python benchmarks/bench_load.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_gate.py

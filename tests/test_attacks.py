@@ -70,7 +70,8 @@ def test_scores_too_coarse_for_a_low_fpr_say_so() -> None:
     nonmembers = np.r_[np.ones(100), np.zeros(900)]
     r = score_attack("two values", members, nonmembers, bootstrap=0, started=0.0)
     assert r.distinct_scores == 2 and r.tpr_at_fpr["0.01"] is None
-    assert any("too few to place a threshold" in n for n in r.notes)
+    assert any("the scores cannot place a threshold there (2 distinct values" in n for n in r.notes)
+    assert r.tpr_at_fpr_ci == {}  # no interval for a TPR that is not given
     assert r.advantage == pytest.approx(0.4)
 
 

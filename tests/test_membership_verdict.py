@@ -110,9 +110,12 @@ def test_the_verdict_flips_from_allowed_to_refused_when_a_stronger_attack_gets_t
 
     # Re-signed with today's audit: refused, and the reasons name the attack that set the verdict.
     r = prov(
-        "card", "gbm.joblib", "--dataset", "visits", "--train", "train.csv", "--holdout", "holdout.csv", "--overwrite"
-    )
+        "card", "gbm.joblib", "--dataset", "visits", "--train", "train.csv", "--holdout", "holdout.csv",
+        "--overwrite", "--json",
+    )  # fmt: skip
     assert r.code == 0, r.err
+    verdict = json.loads(r.out)["membership"]["verdict"]
+    assert verdict["attack"].startswith("RMIA") and verdict["upper"] > 0.1
     r = prov("export", "gbm.joblib", "--to", "out-new", *US_RESEARCH, "--json")
     assert r.code == 1, r.out
     reasons = json.loads(r.out)["decision"]["reasons"]
@@ -298,3 +301,18 @@ def test_prov_reaches_arts_learned_attack_and_ranks_the_models_as_it_does() -> N
     # on flipped labels than ART's attack on the confidence vector does -- 0.62 against ART's 0.55.)
     for name in ("svc", "tree", "rf", "1nn"):
         assert art[name][0] > art["lr"][0] and ours[name] > ours["lr"], (name, ours, art)
+
+
+def test_a_one_nn_gets_a_note_not_a_tpr_of_zero_at_one_percent() -> None:
+    """The issue's 1-NN: its loss takes two values (right or wrong), so no threshold has an FPR of 1%;
+    before, the card said "TPR 0 at FPR 0.01", which reads as "no leak at low FPR"."""
+    from provenance.analysis.audit import membership_audit
+
+    x, y = load_breast_cancer(return_X_y=True)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, random_state=0, stratify=y)
+    result = membership_audit(KNeighborsClassifier(1).fit(x_tr, y_tr), x_tr, y_tr, x_te, y_te, bootstrap=20)
+    assert result.tpr_at_fpr["0.01"] is None and "0.01" not in result.tpr_at_fpr_ci
+    assert any(
+        "TPR at FPR 0.01: the scores cannot place a threshold there (2 distinct values" in n for n in result.notes
+    )
+    assert result.advantage > 0.05

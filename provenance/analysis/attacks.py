@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .audit import FPRS, _roc, bootstrap_intervals, per_sample_loss, roc_points
+from .audit import FPRS, _roc, bootstrap_intervals, per_sample_loss, roc_points, tpr_at_fprs
 
 
 @dataclass
@@ -45,34 +45,21 @@ class AttackResult:
     distinct_scores: int
     notes: list[str] = field(default_factory=list)
     roc: list[tuple[float, float]] = field(default_factory=list)
+    tpr_at_fpr_ci: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def score_attack(
     attack: str, members: np.ndarray, nonmembers: np.ndarray, *, bootstrap: int = 200, seed: int = 0, started: float
 ) -> AttackResult:
-    """ROC AUC, advantage and TPR at each FPR for the score "higher = member", with bootstrap intervals.
-    A TPR is reported only where the non-members can resolve that FPR and the scores have enough
-    distinct values to place a threshold there; otherwise None, with a note saying why."""
+    """ROC AUC, advantage and TPR at each FPR (``audit.tpr_at_fprs``) for the score "higher = member",
+    with bootstrap intervals."""
     auc, adv, fpr, tpr = _roc(members, nonmembers)
+    if not (np.isfinite(members).all() and np.isfinite(nonmembers).all()):
+        raise ValueError(f"{attack}: scores that are not finite numbers (NaN or infinity)")
     distinct = len(np.unique(np.concatenate([members, nonmembers])))
-    notes: list[str] = []
-    at: dict[str, float | None] = {}
-    for f in FPRS:
-        key = f"{f:g}"
-        needed = int(np.ceil(1 / f))
-        resolvable = fpr[(fpr > 0) & (fpr <= f)]
-        if len(nonmembers) < needed:
-            at[key] = None
-            notes.append(f"TPR at FPR {f:g} needs at least {needed} non-members; there are {len(nonmembers)}")
-        elif len(resolvable) == 0:
-            at[key] = None
-            notes.append(
-                f"TPR at FPR {f:g}: the scores take {distinct} distinct values, too few to place a threshold "
-                f"there; the advantage ({adv:.3f}) says what the attack achieves"
-            )
-        else:
-            at[key] = float(np.max(tpr[fpr <= f]))
-    auc_ci, adv_ci = bootstrap_intervals(members, nonmembers, bootstrap, seed)
+    at, notes = tpr_at_fprs(fpr, tpr, members, nonmembers, adv)
+    resolved = tuple(f for f in FPRS if at[f"{f:g}"] is not None)
+    auc_ci, adv_ci, tpr_ci = bootstrap_intervals(members, nonmembers, bootstrap, seed, resolved)
     return AttackResult(
         attack,
         auc,
@@ -86,6 +73,7 @@ def score_attack(
         distinct,
         notes,
         roc_points(fpr, tpr),
+        tpr_ci,
     )
 
 
@@ -248,7 +236,15 @@ def learned_black_box(
         rows = np.flatnonzero(train)
         if len(rows) > max_train:  # the attack learns a few output features: 20k rows suffice, and keep it fast
             rows = rng.choice(rows, max_train, replace=False)
-        attack = RandomForestClassifier(n_estimators=trees, min_samples_leaf=5, random_state=seed + k, n_jobs=1)
+        # Leaves of 5 rows and whole bootstraps on a few thousand rows; on more, larger leaves and 5,000-row
+        # bootstraps per tree (the forest still sees every row): a few output features need no deeper trees.
+        attack = RandomForestClassifier(
+            n_estimators=trees,
+            min_samples_leaf=max(5, len(rows) // 500),
+            max_samples=None if len(rows) <= 5000 else 5000,
+            random_state=seed + k,
+            n_jobs=1,
+        )
         attack.fit(feats[rows], labels[rows], sample_weight=weight[rows])
         scores[test] = attack.predict_proba(feats[test])[:, 1]
         if tick:

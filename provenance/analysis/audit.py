@@ -28,6 +28,7 @@ class AuditResult:
     loss: str
     notes: list[str] = field(default_factory=list)
     roc: list[tuple[float, float]] = field(default_factory=list)
+    tpr_at_fpr_ci: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def per_sample_loss(model: Any, x: Any, y: Any) -> tuple[np.ndarray, str]:
@@ -85,6 +86,22 @@ def membership_audit(
         raise ValueError("the model gives scores that are not finite numbers (NaN or infinity) for some rows")
     members, nonmembers = -loss_in, -loss_out
     auc, adv, fpr, tpr = _roc(members, nonmembers)
+    at, notes = tpr_at_fprs(fpr, tpr, members, nonmembers, adv)
+    resolved = tuple(f for f in FPRS if at[f"{f:g}"] is not None)
+    auc_ci, adv_ci, tpr_ci = bootstrap_intervals(members, nonmembers, bootstrap, seed, resolved)
+    return AuditResult(
+        auc, auc_ci, adv, adv_ci, at, len(members), len(nonmembers), kind, notes, roc_points(fpr, tpr), tpr_ci
+    )
+
+
+def tpr_at_fprs(
+    fpr: np.ndarray, tpr: np.ndarray, members: np.ndarray, nonmembers: np.ndarray, advantage: float
+) -> tuple[dict[str, float | None], list[str]]:
+    """The TPR at each of FPRS, for every attack: given only where the non-members can resolve that FPR
+    (at least 1/FPR of them) and the scores can place a threshold there (some ROC point between 0 and the
+    FPR); otherwise None, with a note saying which -- a 1-NN's two score values would read as "TPR 0 at
+    1% FPR", which understates it."""
+    distinct = len(np.unique(np.concatenate([members, nonmembers])))
     notes: list[str] = []
     at: dict[str, float | None] = {}
     for f in FPRS:
@@ -92,33 +109,42 @@ def membership_audit(
         needed = int(np.ceil(1 / f))
         if len(nonmembers) < needed:
             at[key] = None
-            notes.append(f"TPR at FPR {f:g} needs at least {needed} non-members; the holdout has {len(nonmembers)}")
+            notes.append(f"TPR at FPR {f:g} needs at least {needed} non-members; there are {len(nonmembers)}")
+        elif not np.any((fpr > 0) & (fpr <= f)):
+            at[key] = None
+            notes.append(
+                f"TPR at FPR {f:g}: the scores cannot place a threshold there ({distinct} distinct values, and "
+                f"the highest-scoring non-members tie with each other); the advantage ({advantage:.3f}) says what "
+                "the attack achieves"
+            )
         else:
             at[key] = float(np.max(tpr[fpr <= f]))
-    auc_ci, adv_ci = bootstrap_intervals(members, nonmembers, bootstrap, seed)
-    return AuditResult(auc, auc_ci, adv, adv_ci, at, len(members), len(nonmembers), kind, notes, roc_points(fpr, tpr))
+    return at, notes
 
 
 def bootstrap_intervals(
-    members: np.ndarray, nonmembers: np.ndarray, bootstrap: int, seed: int
-) -> tuple[tuple[float, float], tuple[float, float]]:
-    """95% percentile intervals of AUC and advantage over ``bootstrap`` resamples of each group (NaN
-    without resamples); shared by every attack."""
+    members: np.ndarray, nonmembers: np.ndarray, bootstrap: int, seed: int, fprs: tuple[float, ...] = ()
+) -> tuple[tuple[float, float], tuple[float, float], dict[str, tuple[float, float]]]:
+    """95% percentile intervals of AUC, advantage and the TPR at each of ``fprs`` over ``bootstrap``
+    resamples of each group (NaN without resamples); shared by every attack."""
     rng = np.random.default_rng(seed)
     aucs, advs = [], []
+    tprs: dict[float, list[float]] = {f: [] for f in fprs}
     for _ in range(bootstrap):
         m = members[rng.integers(0, len(members), len(members))]
         n = nonmembers[rng.integers(0, len(nonmembers), len(nonmembers))]
-        a, d, _, _ = _roc(m, n)
+        a, d, fpr, tpr = _roc(m, n)
         aucs.append(a)
         advs.append(d)
+        for f in fprs:
+            tprs[f].append(float(np.max(tpr[fpr <= f])))
 
     def ci(values: list[float]) -> tuple[float, float]:
         if not values:
             return (float("nan"), float("nan"))
         return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
 
-    return ci(aucs), ci(advs)
+    return ci(aucs), ci(advs), {f"{f:g}": ci(v) for f, v in tprs.items()}
 
 
 def roc_points(fpr: np.ndarray, tpr: np.ndarray, n: int = 160) -> list[tuple[float, float]]:

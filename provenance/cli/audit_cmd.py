@@ -83,8 +83,10 @@ def audit(
             out(f"  {name}{took}")
             out(f"    ROC AUC    {a.auc:.3f}  (95% CI {a.auc_ci[0]:.3f}-{a.auc_ci[1]:.3f})")
             out(f"    advantage  {a.advantage:.3f}  (95% CI {a.advantage_ci[0]:.3f}-{a.advantage_ci[1]:.3f})")
-            for fpr, tpr in a.tpr_at_fpr.items():
-                out(f"    TPR at FPR {fpr}: {'n/a' if tpr is None else f'{tpr:.3f}'}")
+            for fpr, tpr in sorted(a.tpr_at_fpr.items(), key=lambda kv: -float(kv[0])):
+                ci = a.tpr_at_fpr_ci.get(fpr)
+                interval = f"  (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else ""
+                out(f"    TPR at FPR {fpr}: {'n/a' if tpr is None else f'{tpr:.3f}'}{interval}")
             for note in a.notes:
                 out(f"    note: {note}")
         for note in mi.not_run:

@@ -182,4 +182,18 @@ def card_summary(result: Any) -> dict[str, Any]:
         "keyid": result.keyid,
         "estimator": card.artefact.estimator,
         "effective_terms": card.effective_terms.model_dump(mode="json"),
+        "membership": _membership(card.privacy.membership_inference),
+    }
+
+
+def _membership(mi: Any) -> dict[str, Any] | None:
+    """The audit's two numbers a script acts on: the largest measured advantage and the verdict's bound."""
+    if mi is None:
+        return None
+    top, bound = mi.strongest(), mi.bound()
+    return {
+        "budget": mi.budget,
+        "strongest": {"attack": top.attack, "advantage": top.advantage},
+        "verdict": {"attack": bound.attack, "upper": bound.upper if bound.upper != float("inf") else None},
+        "not_run": mi.not_run,
     }

@@ -166,6 +166,9 @@ class AttackAudit(Strict):
     distinct_scores: int = Field(ge=0, description="How many distinct scores the attack gave")
     notes: list[str] = Field(default_factory=list)
     roc: list[tuple[float, float]] = Field(default_factory=list, description="(FPR, TPR) points, dense at low FPR")
+    tpr_at_fpr_ci: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="95% bootstrap interval of each TPR the scores resolve"
+    )
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,9 @@ class MembershipAudit(Strict):
         description="(FPR, TPR) points of the attack's ROC curve, dense at low FPR; empty on cards signed "
         "before prov 0.4",
     )
+    tpr_at_fpr_ci: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="95% bootstrap interval of each TPR (absent on cards before prov 0.5)"
+    )
     budget: AuditBudget | None = Field(
         default=None, description="The audit budget (--audit); absent on cards before prov 0.5 (loss threshold only)"
     )
@@ -213,8 +219,7 @@ class MembershipAudit(Strict):
         out = [Leak(f"loss threshold ({self.loss})", self.advantage, self.advantage_ci[1])]
         out += [Leak(a.attack, a.advantage, a.advantage_ci[1]) for a in self.attacks]
         return [
-            Leak(x.attack, x.advantage, max(x.upper, x.advantage) if math.isfinite(x.upper) else math.inf)
-            for x in out
+            Leak(x.attack, x.advantage, max(x.upper, x.advantage) if math.isfinite(x.upper) else math.inf) for x in out
         ]
 
     def strongest(self) -> Leak:
