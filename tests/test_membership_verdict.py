@@ -155,8 +155,29 @@ def test_the_verdict_reads_the_upper_bound_of_the_strongest_attack() -> None:
     config = Config.model_validate({"repository": {"owner": "x", "audience": "internal"}})
     assert anonymous_assessment(card(weak), config) is not None
     assert anonymous_assessment(card(wide), config) is None
-    nan = MembershipAudit(**{**loss, "advantage_ci": (float("nan"), float("nan"))})
-    assert anonymous_assessment(card(nan), config) is None  # no interval, no claim
+    # What a signed card cannot say: a NaN interval, a negative advantage, an AUC above 1, an upside-down interval.
+    from pydantic import ValidationError
+
+    for bad in (
+        {"advantage_ci": (float("nan"), float("nan"))},
+        {"advantage": -1.0, "advantage_ci": (-2.0, -1.0)},
+        {"auc": 7.0},
+        {"advantage_ci": (0.2, 0.1)},
+        {"roc": [(0.0, 2.0)]},
+    ):
+        with pytest.raises(ValidationError):
+            MembershipAudit(**{**loss, **bad})
+    # An attack that did not run, or one that finds the non-members more member-like than the members far
+    # beyond chance (a holdout of near-copies of training rows), leaves no anonymity claim.
+    skipped = MembershipAudit(**loss, attacks=[attack("A", 0.03, 0.06)], not_run=["RMIA not run: ..."])
+    assert skipped.verdict_bound() is None and anonymous_assessment(card(skipped), config) is None
+    twins = MembershipAudit(**{**loss, "n_members": 2000, "n_nonmembers": 2000},
+                            attacks=[attack("A", 0.03, 0.06).model_copy(update={"auc": 0.27})])  # fmt: skip
+    assert twins.objections() and "more like members" in twins.objections()[0]
+    assert anonymous_assessment(card(twins), config) is None
+    chance = MembershipAudit(**{**loss, "n_members": 2000, "n_nonmembers": 2000},
+                             attacks=[attack("A", 0.03, 0.06).model_copy(update={"auc": 0.48})])  # fmt: skip
+    assert chance.objections() == [] and anonymous_assessment(card(chance), config) is not None
 
 
 def test_a_holdout_that_repeats_the_training_rows_cannot_make_a_model_look_anonymous(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
@@ -169,7 +190,7 @@ def test_a_holdout_that_repeats_the_training_rows_cannot_make_a_model_look_anony
     assert r.code == 0, r.err
     mi = json.loads(r.out)["membership_inference"]
     assert mi["n_nonmembers"] == 2000
-    assert "500 holdout rows equal a training row and are left out of the non-members" in mi["notes"]
+    assert "500 holdout rows equal a training row (to 1e-9) and are left out of the non-members" in mi["notes"]
 
 
 def test_population_file_trains_the_reference_models(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
@@ -180,8 +201,12 @@ def test_population_file_trains_the_reference_models(clinic: Path, prov) -> None
         "--audit", "quick", "--json",
     )  # fmt: skip
     assert r.code == 0, r.err
-    rmia = json.loads(r.out)["membership_inference"]["attacks"][0]
-    assert rmia["attack"] == "RMIA (offline, 2 reference models)"
+    attacks = json.loads(r.out)["membership_inference"]["attacks"]
+    assert [a["attack"] for a in attacks[:2]] == [
+        "RMIA (offline, 2 reference models)",  # on the holdout, always
+        "RMIA (offline, population set, 2 reference models)",  # and on the population, beside it
+    ]
+    rmia = attacks[1]
     assert "reference models fitted on halves of the population set (2000 rows)" in rmia["notes"]
     assert rmia["n_nonmembers"] == 2000 and rmia["advantage"] > 0.03  # the boosted trees leak either way
     r = prov("audit", "gbm.joblib", "--train", "train.csv", "--population", "population.csv")
@@ -316,3 +341,112 @@ def test_a_one_nn_gets_a_note_not_a_tpr_of_zero_at_one_percent() -> None:
         "TPR at FPR 0.01: the scores cannot place a threshold there (2 distinct values" in n for n in result.notes
     )
     assert result.advantage > 0.05
+
+
+# --- the attacker's files from the review of this issue ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def boosted() -> tuple[np.ndarray, ...]:
+    x, y = make_classification(n_samples=4000, n_features=10, n_informative=5, flip_y=0.15, random_state=1)
+    model = GradientBoostingClassifier(n_estimators=80, max_depth=3, min_samples_leaf=20, random_state=0)
+    return model.fit(x[:2000], y[:2000]), x[:2000], y[:2000], x[2000:], y[2000:]  # type: ignore[return-value]
+
+
+def _audit(model, xt, yt, xh, yh, population=None):  # type: ignore[no-untyped-def]
+    from provenance.analysis.privacy import Data, membership
+
+    pop = Data(*population, source="population") if population is not None else None
+    return membership(model, Data(xt, yt, "train"), Data(xh, yh, "holdout"), budget="quick", population=pop)
+
+
+def test_hyper_parameters_that_lie_about_the_fitted_model_leave_no_anonymity_claim(boosted) -> None:  # type: ignore[no-untyped-def]
+    """Saved with n_estimators=1 / max_depth=1 (or 0, or a string) beside 80 fitted trees: clones of it are
+    stumps, RMIA's references say every row is surprising, and the leak disappears -- so RMIA does not run."""
+    import copy
+
+    model, xt, yt, xh, yh = boosted
+    assert _audit(model, xt, yt, xh, yh).verdict_bound() is not None
+    for params in ({"n_estimators": 1, "max_depth": 1}, {"n_estimators": 0}, {"n_estimators": "<img src=x>"}):
+        lying = copy.deepcopy(model)
+        vars(lying).update(params)
+        mi = _audit(lying, xt, yt, xh, yh)
+        assert mi.not_run and "do not describe its fitted state" in mi.not_run[0], params
+        assert mi.verdict_bound() is None and mi.objections()[0].startswith("not every attack ran")
+
+
+def test_near_copies_of_training_rows_are_not_non_members(boosted) -> None:  # type: ignore[no-untyped-def]
+    from provenance.errors import UsageError
+
+    model, xt, yt, *_ = boosted
+    ulp = xt.copy()
+    ulp[:, 0] = np.nextafter(ulp[:, 0], np.inf)
+    with pytest.raises(UsageError, match="every row is also in train"):
+        _audit(model, xt, yt, ulp, yt)
+    with pytest.raises(UsageError, match="every row is also in train"):
+        _audit(model, xt, yt, xt * (1 + 1e-12), yt)
+    # Further away than rounding can tell, the attacks see the non-members as members and say so.
+    mi = _audit(model, xt, yt, xt * (1 + 1e-6), yt)
+    assert mi.verdict_bound() is None and any("more like members" in o for o in mi.objections())
+
+
+def test_a_population_of_training_copies_cannot_lower_the_verdict(boosted) -> None:  # type: ignore[no-untyped-def]
+    model, xt, yt, xh, yh = boosted
+    honest = _audit(model, xt, yt, xh, yh).verdict_bound()
+    near = _audit(model, xt, yt, xh, yh, population=(xt * (1 + 1e-6), yt))
+    assert [a.attack.split(",")[1].strip() for a in near.attacks[:2]] == ["2 reference models)", "population set"]
+    assert near.verdict_bound() is not None and near.verdict_bound() >= honest  # RMIA on the holdout still runs
+
+
+def test_rmia_sees_a_regressor_in_its_natural_units() -> None:
+    from sklearn.datasets import make_regression
+    from sklearn.ensemble import RandomForestRegressor
+
+    x, y = make_regression(n_samples=2000, n_features=10, noise=50, random_state=0)
+    model = RandomForestRegressor(30, min_samples_leaf=2, random_state=0).fit(x[:1000], y[:1000])
+    raw = _audit(model, x[:1000], y[:1000], x[1000:], y[1000:])
+    rmia = next(a for a in raw.attacks if a.attack.startswith("RMIA"))
+    assert rmia.advantage > 0.2 and rmia.distinct_scores > 500  # before: 0.057, the likelihoods underflowed
+
+
+def test_an_altered_card_counts_for_nothing_in_the_affected_list(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    """The card index reads cards unverified; a k-NN card edited to say "risk low, advantage 0" (signature
+    kept) must not earn "review" in `prov lineage --affected-by` or a withdrawal's work list."""
+    import base64
+
+    x = np.loadtxt(clinic / "train.csv", delimiter=",", skiprows=1)
+    joblib.dump(KNeighborsClassifier(1).fit(x[:, :-1], x[:, -1]), clinic / "knn.joblib")
+    r = prov("card", "knn.joblib", "--dataset", "visits", "--train", "train.csv", "--holdout", "holdout.csv",
+             "--audit", "quick")  # fmt: skip
+    assert r.code == 0, r.err
+    path = clinic / "knn.joblib.prov.json"
+    envelope = json.loads(path.read_text())
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    statement["predicate"]["privacy"]["memorisation"]["risk"] = "low"
+    audit = statement["predicate"]["privacy"]["membership_inference"]
+    audit.update(advantage=0.0, advantage_ci=[0.0, 0.0], attacks=[])
+    envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
+    path.write_text(json.dumps(envelope))
+    assert prov("verify", "knn.joblib").code == 1
+    listed = json.loads(prov("lineage", "--affected-by", "visits", "--json").out)["artefacts"]
+    knn = next(a for a in listed if a["artefact"] == "knn.joblib")
+    assert knn["action"] == "retrain or delete" and not knn["anonymous"]
+    assert "does not verify" in knn["why"]
+
+
+def test_the_trust_cache_sees_a_revocation_git_holds_after_the_file_is_deleted(git_repo: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    """Found through the affected list: the trust root was cached by the keys directory's stat alone, so
+    after revoke, commit and delete, the directory looked as it did before the revocation and the
+    revocation-free answer came back."""
+    from conftest import git
+
+    from provenance.store.trust import trust_root
+
+    assert prov("init", "--owner", "Acme").code == 0
+    before = trust_root([], start=git_repo)
+    assert not before.revoked
+    assert prov("key", "revoke", "default").code == 0
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "--no-verify", "-m", "revoked")
+    (git_repo / ".prov" / "keys" / "revocations.yaml").unlink()
+    assert trust_root([], start=git_repo).revoked  # HEAD still holds it

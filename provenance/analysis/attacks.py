@@ -77,11 +77,19 @@ def score_attack(
     )
 
 
-def _true_label_probability(model: Any, x: Any, y: Any) -> np.ndarray:
-    """Pr(x | model): the probability the model gives the true label (exp(-loss) for classifiers; a
-    Gaussian-like exp(-error) for regressors), clipped away from 0 and 1."""
-    loss, _ = per_sample_loss(model, x, y)
+def _true_label_probability(model: Any, x: Any, y: Any, scale: float = 1.0) -> np.ndarray:
+    """Pr(x | model): the probability the model gives the true label (exp(-loss) for classifiers), or for
+    a regressor a Gaussian likelihood exp(-error / scale) with one ``scale`` for the target and every
+    reference -- in a target's natural units exp(-error) underflows to the clip for every row and the
+    attack sees nothing. Clipped away from 0 and 1."""
+    loss, kind = per_sample_loss(model, x, y)
+    if kind == "squared error":
+        loss = loss / scale
     return np.clip(np.exp(-loss), 1e-12, 1.0)
+
+
+class ReferencesUnfit(ValueError):
+    """The reference models cannot stand for the model: RMIA would understate the leak, so it does not run."""
 
 
 def rmia_offline(
@@ -104,7 +112,15 @@ def rmia_offline(
     holdout). Every point's Pr(x) is taken over the references that did not see it (see the module)."""
     from sklearn.base import clone
 
+    from .refit import unfaithful
+
     started = time.perf_counter()
+    problems = unfaithful(model)
+    if problems:
+        raise ReferencesUnfit(
+            f"its hyper-parameters do not describe its fitted state ({'; '.join(problems[:3])}), so clones of "
+            "it are not the model"
+        )
     x_train, y_train = np.asarray(x_train), np.asarray(y_train)
     x_holdout, y_holdout = np.asarray(x_holdout), np.asarray(y_holdout)
     separate = population is not None
@@ -115,6 +131,12 @@ def rmia_offline(
     p_pop_ref = np.full((references, n_pop), np.nan)  # NaN where the reference saw the point
     p_hold_ref = np.zeros((references, len(y_holdout))) if separate else p_pop_ref
     classes = np.unique(y_pop)
+    loss_pop, kind = per_sample_loss(model, x_pop, y_pop)
+    scale = float(max(np.mean(loss_pop), 1e-12)) if kind == "squared error" else 1.0
+
+    def likelihood(m: Any, x: Any, y: Any) -> np.ndarray:
+        return _true_label_probability(m, x, y, scale)
+
     half = np.arange(0)
     for r in range(references):
         if r % 2 == 0:  # references in pairs on complementary halves: each point is out of exactly half of them
@@ -127,17 +149,17 @@ def rmia_offline(
             half = other
         ref = clone(model)
         ref.fit(x_pop[half], y_pop[half])
-        p_train_ref[r] = _true_label_probability(ref, x_train, y_train)
+        p_train_ref[r] = likelihood(ref, x_train, y_train)
         out = np.ones(n_pop, dtype=bool)
         out[half] = False
-        p_pop_ref[r, out] = _true_label_probability(ref, x_pop[out], y_pop[out])
+        p_pop_ref[r, out] = likelihood(ref, x_pop[out], y_pop[out])
         if separate:
-            p_hold_ref[r] = _true_label_probability(ref, x_holdout, y_holdout)
+            p_hold_ref[r] = likelihood(ref, x_holdout, y_holdout)
         if tick:
             tick()
-    p_train = _true_label_probability(model, x_train, y_train)
-    p_pop = _true_label_probability(model, x_pop, y_pop)
-    p_hold = _true_label_probability(model, x_holdout, y_holdout) if separate else p_pop
+    p_train = likelihood(model, x_train, y_train)
+    p_pop = likelihood(model, x_pop, y_pop)
+    p_hold = likelihood(model, x_holdout, y_holdout) if separate else p_pop
     notes: list[str] = [
         f"reference models fitted on halves of {'the population set' if separate else 'the holdout'} ({n_pop} rows)"
     ]
@@ -160,6 +182,7 @@ def rmia_offline(
             chosen[2 * k] = pick[k] == 0
             chosen[2 * k + 1] = pick[k] == 1
         p_train_ref = np.where(chosen, p_train_ref, np.nan)
+    _references_blind(p_train_ref, p_hold_ref if separate else p_hold_ref[:, ~seen_by_all])
     ratio_train = p_train / prior(p_train_ref)
     ratio_pop = p_pop / prior(p_pop_ref)
     ratio_hold = p_hold / prior(p_hold_ref) if separate else ratio_pop
@@ -183,6 +206,26 @@ def rmia_offline(
     )
     result.notes = notes + result.notes
     return result
+
+
+def _references_blind(p_members: np.ndarray, p_nonmembers: np.ndarray) -> None:
+    """The references saw neither the members nor these non-members, so they must score both groups alike.
+    If they score the members far higher (4 standard errors of an AUC under no difference), their data --
+    the holdout or the population -- holds training rows or near-copies, and RMIA would understate the
+    leak: refuse it rather than report a small number."""
+    with np.errstate(invalid="ignore"):
+        m = np.nanmean(p_members, axis=0)
+        n = np.nanmean(p_nonmembers, axis=0)
+    m, n = m[np.isfinite(m)], n[np.isfinite(n)]
+    if len(m) == 0 or len(n) == 0:
+        return
+    auc, _, _, _ = _roc(m, n)
+    se = np.sqrt((len(m) + len(n) + 1) / (12 * len(m) * len(n)))
+    if auc > 0.5 + 4 * se:
+        raise ReferencesUnfit(
+            f"the reference models score the training rows above the holdout rows (AUC {auc:.3f}): the rows they "
+            "were fitted on hold training rows or near-copies of them"
+        )
 
 
 def _features(model: Any, x: Any, y: Any) -> np.ndarray:
@@ -276,10 +319,10 @@ BUDGETS = {
 }
 
 
-def steps(budget: str) -> int:
+def steps(budget: str, population: bool = False) -> int:
     """How many units of work ``run_attacks`` reports through ``tick``: one per reference model and fold."""
     b = BUDGETS[budget]
-    return b.references + b.folds
+    return b.references * (2 if population else 1) + b.folds
 
 
 def run_attacks(
@@ -296,29 +339,39 @@ def run_attacks(
 ) -> tuple[list[AttackResult], list[str]]:
     """Every attack the budget allows, and notes on those that could not run: RMIA needs the estimator
     re-fitted, which an estimator prov cannot clone or fit rules out; the learned attack and the loss
-    threshold need only the model's outputs."""
+    threshold need only the model's outputs.
+
+    A population set adds a second RMIA, on references fitted on it, beside the one on the holdout; it
+    never replaces it. The verdict reads the strongest attack, so rows a signer chooses can only add a
+    way to find the leak -- a population of near-copies of the training rows cannot hide one."""
     b = BUDGETS[budget]
     notes: list[str] = []
     results: list[AttackResult] = []
-    try:
-        results.append(
-            rmia_offline(
+    for pop in (None, population) if population is not None else (None,):
+        label = "RMIA on the population set" if pop is not None else "RMIA"
+        try:
+            result = rmia_offline(
                 model,
                 x_train,
                 y_train,
                 x_holdout,
                 y_holdout,
-                population=population,
+                population=pop,
                 references=b.references,
                 bootstrap=b.bootstrap,
                 seed=seed,
                 tick=tick,
             )
-        )
-    except Exception as e:  # clone or fit refused: the attacks that need no re-fit still run
-        first = (str(e).strip().splitlines() or [""])[0][:200]
-        why = f"{type(e).__name__}: {first}"
-        notes.append(f"RMIA not run: the model could not be re-fitted for reference models ({why})")
+            if pop is not None:
+                result.attack = result.attack.replace("RMIA (offline,", "RMIA (offline, population set,")
+            results.append(result)
+            continue
+        except ReferencesUnfit as e:
+            notes.append(f"{label} not run: {e}")
+        except Exception as e:  # clone or fit refused: the attacks that need no re-fit still run
+            first = (str(e).strip().splitlines() or [""])[0][:200]
+            why = f"{type(e).__name__}: {first}"
+            notes.append(f"{label} not run: the model could not be re-fitted for reference models ({why})")
         if tick:
             for _ in range(b.references):
                 tick()

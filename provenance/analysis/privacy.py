@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import UsageError
 from ..model.card import (
     AttackAudit,
+    AuditInput,
     DifferentialPrivacy,
     EmpiricalMemorisation,
     MembershipAudit,
@@ -32,6 +33,7 @@ class Data:
     x: Any
     y: Any
     source: str = "the data"  # what a message names: the file (--train FILE) or the API argument
+    sha256: str | None = None  # the file's digest, when the rows came from a file
 
 
 def check_fits(model: Any, *tables: Data | None) -> None:
@@ -123,11 +125,11 @@ def assess_model(
     )
 
 
-def audit_steps(budget: str) -> int:
+def audit_steps(budget: str, population: bool = False) -> int:
     """Units of progress ``membership`` reports: the loss threshold, then each reference model and fold."""
     from .attacks import steps
 
-    return 1 + steps(budget)
+    return 1 + steps(budget, population)
 
 
 def membership(
@@ -153,7 +155,7 @@ def membership(
     seen = _rows(train.x)
     holdout, dropped = _unseen(holdout, seen)
     if dropped:
-        notes.append(f"{dropped} holdout rows equal a training row and are left out of the non-members")
+        notes.append(f"{dropped} holdout rows equal a training row (to 1e-9) and are left out of the non-members")
     if len(holdout.y) == 0:
         raise UsageError(
             f"{holdout.source}: every row is also in {train.source}; the audit needs rows the model never saw"
@@ -161,7 +163,7 @@ def membership(
     if population is not None:
         population, dropped = _unseen(population, seen | _rows(holdout.x))
         if dropped:
-            notes.append(f"{dropped} population rows equal a training or holdout row and are left out")
+            notes.append(f"{dropped} population rows equal a training or holdout row (to 1e-9) and are left out")
         if len(population.y) < 4:
             raise UsageError(f"{population.source}: fewer than 4 rows the model never saw; RMIA needs a population")
     with _scoring(f"{train.source} / {holdout.source}"):
@@ -174,8 +176,10 @@ def membership(
         attacks, not_run = run_attacks(model, train.x, train.y, holdout.x, holdout.y, budget, population=pop, tick=tick)
     fields = asdict(loss)
     fields["notes"] = notes + fields["notes"]
+    given = [("train", train), ("holdout", holdout)] + ([("population", population)] if population else [])
     return MembershipAudit(
         **fields,
+        inputs=[AuditInput(role=r, source=d.source, rows=len(d.y), sha256=d.sha256) for r, d in given],  # type: ignore[arg-type]
         budget=budget,  # type: ignore[arg-type]
         seconds=round(seconds, 3),
         attacks=[AttackAudit(**{**asdict(a), "seconds": round(a.seconds, 3)}) for a in attacks],
@@ -183,26 +187,34 @@ def membership(
     )
 
 
-def _rows(x: Any) -> set[bytes]:
-    """Each row's exact bytes (numbers) or repr (mixed tables): identity, not closeness."""
+def _keys(x: Any) -> list[tuple[bytes, bytes]]:
+    """Each row as keys that near-copies share: numbers rounded to 30 significant bits (about 1e-9
+    relative, so a row moved by an ulp or scaled by 1 + 1e-12 is the same row) on two grids half a step
+    apart -- a value next to one grid's rounding boundary is in the middle of the other's -- and text by
+    its repr. What is not a near-copy, the attacks' own checks catch (``MembershipAudit.objections``)."""
     import numpy as np
 
     arr = np.asarray(x)
     if arr.dtype == object:
-        return {repr(tuple(r)).encode() for r in arr.tolist()}
-    arr = np.ascontiguousarray(arr, dtype=np.float64) + 0.0  # -0.0 and 0.0 are the same value
-    return {r.tobytes() for r in arr}
+        return [(k, k) for k in (repr(tuple(r)).encode() for r in arr.tolist())]
+    mantissa, exponent = np.frexp(np.ascontiguousarray(arr, dtype=np.float64))
+    grids = []
+    for offset in (0.0, 0.5):
+        steps = np.floor(mantissa * (1 << 30) + offset)
+        grids.append(np.ascontiguousarray(np.ldexp(steps, exponent - 30)) + 0.0)  # -0.0 and 0.0 alike
+    return [(a.tobytes(), b.tobytes()) for a, b in zip(grids[0], grids[1], strict=True)]
+
+
+def _rows(x: Any) -> set[bytes]:
+    return {b"0" + a for a, _ in _keys(x)} | {b"1" + b for _, b in _keys(x)}
 
 
 def _unseen(data: Data, seen: set[bytes]) -> tuple[Data, int]:
     import numpy as np
 
     arr = np.asarray(data.x)
-    if arr.dtype == object:
-        keys = [repr(tuple(r)).encode() for r in arr.tolist()]
-    else:
-        keys = [r.tobytes() for r in np.ascontiguousarray(arr, dtype=np.float64) + 0.0]
-    keep = np.array([k not in seen for k in keys], dtype=bool)
+    keys = [(b"0" + a) in seen or (b"1" + b) in seen for a, b in _keys(arr)]
+    keep = ~np.array(keys, dtype=bool)
     if keep.all():
         return data, 0
     return Data(arr[keep], np.asarray(data.y)[keep], data.source), int((~keep).sum())

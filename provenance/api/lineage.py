@@ -58,9 +58,40 @@ def affected_by(dataset: str, start: Path | None = None) -> AffectedReport:
             aliases=aliases,
             artefacts=withdrawn.artefacts if withdrawn else (),
             contents=_contents(repo, dataset, withdrawn),
+            trusted=_trusted(repo, [e for e in entries if e.readable and e.risk == "low"]),
         ),
         cards=len(entries),
     )
+
+
+def _trusted(repo, entries) -> set[str]:  # type: ignore[no-untyped-def]
+    """The card digests, of those given, whose signature verifies under the repository's trusted keys and
+    whose signer is not revoked for them. The card index reads cards unverified (a summary is a lookup,
+    not a verdict); the ones that would earn "review" -- a claim that the model holds no rows -- are
+    checked here, as ``prov verify`` checks them, or they count for nothing."""
+    from hashlib import sha256
+
+    from ..card.envelope import CardFormatError, parse_envelope
+    from ..card.verify import revocation, signed_by
+    from ..store.trust import trust_root
+
+    if not entries:
+        return set()
+    root = trust_root([], start=repo.root)
+    out: set[str] = set()
+    for e in entries:
+        try:
+            raw = (repo.root / e.card).read_bytes()
+            envelope = parse_envelope(raw)
+        except (OSError, CardFormatError):
+            continue
+        digest = sha256(raw).hexdigest()
+        if digest != e.card_sha256:
+            continue  # changed since it was indexed: the next query reads it afresh
+        signer, _ = signed_by(envelope, list(root.keys), e.card, "card")
+        if signer is not None and not revocation(signer, digest, root.revoked, e.card, "card"):
+            out.add(digest)
+    return out
 
 
 def _contents(repo, dataset: str, withdrawn) -> list[str]:  # type: ignore[no-untyped-def]

@@ -117,14 +117,18 @@ def load_training_data(
     def load(path: Any) -> Any:
         if path is None:
             return None
+        import hashlib
+
         x, y, _ = read_table(path, target)
-        return Data(x, y, source=str(path))
+        with open(path, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        return Data(x, y, source=str(path), sha256=digest)
 
     return load(train_file), load(holdout_file), load(population_file)
 
 
 @contextmanager
-def audit_progress(budget: str, audited: bool) -> Iterator[Callable[[], None] | None]:
+def audit_progress(budget: str, audited: bool, population: bool = False) -> Iterator[Callable[[], None] | None]:
     """A progress bar on stderr while the membership audit runs, on a terminal only (a pipe or a CI log
     gets no control characters); yields the ``tick`` the audit calls, or None."""
     if not audited or not sys.stderr.isatty():
@@ -132,7 +136,9 @@ def audit_progress(budget: str, audited: bool) -> Iterator[Callable[[], None] | 
         return
     from ..analysis.privacy import audit_steps
 
-    with click.progressbar(length=audit_steps(budget), label=f"membership audit ({budget})", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=audit_steps(budget, population), label=f"membership audit ({budget})", file=sys.stderr
+    ) as bar:
         yield lambda: bar.update(1)
 
 

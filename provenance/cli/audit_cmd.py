@@ -42,7 +42,7 @@ def audit(
     if html_file is not None and holdout_file is None:
         raise click.UsageError("--html draws the membership attacks' ROC curves: give --train and --holdout")
     train, holdout, population = load_training_data(train_file, holdout_file, target, population_file)
-    with audit_progress(budget, holdout is not None) as tick:
+    with audit_progress(budget, holdout is not None, population is not None) as tick:
         privacy = run(
             artefact, train, holdout, trust_pickle=trust_pickle, budget=budget, population=population, tick=tick
         )
@@ -96,5 +96,7 @@ def audit(
             f"  verdict: advantage at most {bound.upper:.3f} at 95% confidence, set by {bound.attack} "
             "(compared with policy.membership_advantage_max)"
         )
+        for objection in mi.objections():
+            out(f"  no anonymity claim rests on this audit: {objection}")
     elif train_file is None:
         out("no audit: give --train and --holdout to measure membership leakage")

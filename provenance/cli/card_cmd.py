@@ -142,7 +142,7 @@ def card(
         from dataclasses import replace
 
         request = replace(request, train=train, holdout=holdout, population=population, audit=budget)
-    with audit_progress(budget, holdout is not None) as tick:
+    with audit_progress(budget, holdout is not None, population is not None) as tick:
         result = api.sign_card(request, passphrase=prompt_passphrase, tick=tick)
     if as_json:
         emit_json(card_summary(result))
@@ -194,6 +194,6 @@ def _membership(mi: Any) -> dict[str, Any] | None:
     return {
         "budget": mi.budget,
         "strongest": {"attack": top.attack, "advantage": top.advantage},
-        "verdict": {"attack": bound.attack, "upper": bound.upper if bound.upper != float("inf") else None},
+        "verdict": {"attack": bound.attack, "upper": mi.verdict_bound(), "objections": mi.objections()},
         "not_run": mi.not_run,
     }

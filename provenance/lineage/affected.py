@@ -8,7 +8,7 @@ reads it, never left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from ..model.lineage import AffectedArtefact
 from ..policy.exposure import RETRAIN, holds, is_anonymous
@@ -23,10 +23,12 @@ def affected(
     aliases: Iterable[str] = (),
     artefacts: Iterable[str] = (),
     contents: Iterable[str] = (),
+    trusted: Collection[str] = (),
 ) -> list[AffectedArtefact]:
     """``aliases``: other dataset names holding the same files; ``artefacts``: artefact digests known to
     derive from it (a withdrawal's snapshot), whatever their cards say now; ``contents``: its content
-    digests, matched against what each card signed for its datasets."""
+    digests, matched against what each card signed for its datasets; ``trusted``: the card digests that
+    verify under trusted keys -- only those may say a model holds no rows (the index reads cards unverified)."""
     entries = list(entries)
     names = {dataset, *aliases}
     known = set(artefacts)
@@ -82,8 +84,12 @@ def affected(
         if r is None:
             continue
         found[e.card] = r
-        anonymous = is_anonymous(e.risk, e.advantage, advantage_max)
-        action, why = holds(e.risk, anonymous)
+        if e.risk != "low" or e.card_sha256 in trusted:
+            anonymous = is_anonymous(e.risk, e.advantage, advantage_max)
+            action, why = holds(e.risk, anonymous)
+        else:
+            anonymous, action = False, RETRAIN
+            why = "its card does not verify under the trusted keys, so its memorisation assessment counts for nothing"
         out.append(
             AffectedArtefact(
                 artefact=e.artefact,

@@ -55,7 +55,7 @@ class CardEntry:
     sources: tuple[str, ...] = ()  # every dataset at any depth, as signed
     parents: tuple[ParentLink, ...] = ()
     risk: str = "unknown"
-    advantage: float | None = None  # the anonymity verdict's number: MembershipAudit.bound().upper
+    advantage: float | None = None  # the anonymity verdict's number: MembershipAudit.verdict_bound()
     estimator: str | None = None
     personal_data: bool = False
     confidentiality: str | None = None
@@ -94,17 +94,12 @@ def summarise(card: str, raw: bytes, digest: str | None = None) -> CardEntry:
         sources=tuple(sorted(derives_from(c))),
         parents=tuple(ParentLink(p.name, p.path, p.card_sha256, p.relation, tuple(p.terms.sources)) for p in c.parents),
         risk=c.privacy.memorisation.risk,
-        advantage=_finite(mi.bound().upper) if mi else None,
+        advantage=mi.verdict_bound() if mi else None,
         estimator=c.artefact.estimator,
         personal_data=c.effective_terms.personal_data,
         confidentiality=c.effective_terms.confidentiality.value,
         previous_card=c.previous_card,
     )
-
-
-def _finite(x: float) -> float | None:
-    """JSON has no infinity: an unbounded advantage is stored as no measurement (never anonymous)."""
-    return x if x != float("inf") else None
 
 
 def _to_json(e: CardEntry) -> str:

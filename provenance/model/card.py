@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..mediatypes import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE  # noqa: F401  (PAYLOAD_TYPE re-exported)
 from ._base import Strict
@@ -148,27 +149,41 @@ class Memorisation(Strict):
     summary: str | None = Field(default=None, description="The plain sentence shown on the rendered card")
 
 
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]  # a rate, an AUC or an advantage: NaN and -1 are not one
+
+
+def _ordered(intervals: Iterable[tuple[float, float]]) -> None:
+    for lo, hi in intervals:
+        if lo > hi:
+            raise ValueError(f"an interval's lower end {lo} is above its upper end {hi}")
+
+
 class AttackAudit(Strict):
     """One attack stronger than the loss threshold, scored the same way."""
 
     attack: str = Field(description="Which attack and how it was run, e.g. 'RMIA (offline, 4 reference models)'")
-    auc: float
-    auc_ci: tuple[float, float]
-    advantage: float = Field(description="max(TPR - FPR) of the attack")
-    advantage_ci: tuple[float, float]
-    tpr_at_fpr: dict[str, float | None] = Field(
+    auc: Unit
+    auc_ci: tuple[Unit, Unit]
+    advantage: Unit = Field(description="max(TPR - FPR) of the attack")
+    advantage_ci: tuple[Unit, Unit]
+    tpr_at_fpr: dict[str, Unit | None] = Field(
         description="None where the non-members or the scores' distinct values cannot resolve that FPR "
         "(a note says which)"
     )
-    n_members: int
-    n_nonmembers: int
+    n_members: int = Field(ge=1)
+    n_nonmembers: int = Field(ge=1)
     seconds: float = Field(ge=0, description="Wall-clock time the attack took")
     distinct_scores: int = Field(ge=0, description="How many distinct scores the attack gave")
     notes: list[str] = Field(default_factory=list)
-    roc: list[tuple[float, float]] = Field(default_factory=list, description="(FPR, TPR) points, dense at low FPR")
-    tpr_at_fpr_ci: dict[str, tuple[float, float]] = Field(
+    roc: list[tuple[Unit, Unit]] = Field(default_factory=list, description="(FPR, TPR) points, dense at low FPR")
+    tpr_at_fpr_ci: dict[str, tuple[Unit, Unit]] = Field(
         default_factory=dict, description="95% bootstrap interval of each TPR the scores resolve"
     )
+
+    @model_validator(mode="after")
+    def _intervals(self) -> AttackAudit:
+        _ordered([self.auc_ci, self.advantage_ci, *self.tpr_at_fpr_ci.values()])
+        return self
 
 
 @dataclass(frozen=True)
@@ -180,23 +195,33 @@ class Leak:
     upper: float
 
 
+class AuditInput(Strict):
+    """Which rows an audit ran on, so a reviewer can check them: the signer chooses them, and no verdict
+    can tell training rows from others the model never saw."""
+
+    role: Literal["train", "holdout", "population"]
+    source: str = Field(description="The file (--train FILE) or the API argument")
+    rows: int = Field(ge=0, description="Rows used (after near-copies of training rows were left out)")
+    sha256: Sha256 | None = Field(default=None, description="The file's digest, when the rows came from a file")
+
+
 class MembershipAudit(Strict):
     attack: Literal["loss-threshold"] = "loss-threshold"
     loss: str
-    auc: float
-    auc_ci: tuple[float, float]
-    advantage: float = Field(description="max(TPR - FPR) of the attack")
-    advantage_ci: tuple[float, float]
-    tpr_at_fpr: dict[str, float | None] = Field(description="None where there are too few non-members")
-    n_members: int
-    n_nonmembers: int
+    auc: Unit
+    auc_ci: tuple[Unit, Unit]
+    advantage: Unit = Field(description="max(TPR - FPR) of the attack")
+    advantage_ci: tuple[Unit, Unit]
+    tpr_at_fpr: dict[str, Unit | None] = Field(description="None where there are too few non-members")
+    n_members: int = Field(ge=1)
+    n_nonmembers: int = Field(ge=1)
     notes: list[str] = Field(default_factory=list)
-    roc: list[tuple[float, float]] = Field(
+    roc: list[tuple[Unit, Unit]] = Field(
         default_factory=list,
         description="(FPR, TPR) points of the attack's ROC curve, dense at low FPR; empty on cards signed "
         "before prov 0.4",
     )
-    tpr_at_fpr_ci: dict[str, tuple[float, float]] = Field(
+    tpr_at_fpr_ci: dict[str, tuple[Unit, Unit]] = Field(
         default_factory=dict, description="95% bootstrap interval of each TPR (absent on cards before prov 0.5)"
     )
     budget: AuditBudget | None = Field(
@@ -211,6 +236,12 @@ class MembershipAudit(Strict):
     not_run: list[str] = Field(
         default_factory=list, description="Attacks the budget called for that could not run, and why"
     )
+    inputs: list[AuditInput] = Field(default_factory=list, description="The rows the audit ran on (prov 0.5 on)")
+
+    @model_validator(mode="after")
+    def _intervals(self) -> MembershipAudit:
+        _ordered([self.auc_ci, self.advantage_ci, *self.tpr_at_fpr_ci.values()])
+        return self
 
     def leaks(self) -> list[Leak]:
         """Every attack run, the loss threshold first. An interval that is not a number (no resamples)
@@ -230,6 +261,33 @@ class MembershipAudit(Strict):
         """The attack whose advantage may be largest (the highest upper confidence bound): the anonymity
         verdict reads this, so a claim of "anonymous" holds against every attack run, sampling error included."""
         return max(self.leaks(), key=lambda x: (x.upper, x.advantage))
+
+    def objections(self) -> list[str]:
+        """Why no anonymity claim can rest on this audit, whatever its numbers: an attack the budget called
+        for did not run, or an attack found the non-members *more* member-like than the members, far
+        beyond chance (4 standard errors of an AUC under no leakage) -- the holdout then holds training
+        rows or copies of them, and every attack on it understates the leak."""
+        out = [f"not every attack ran: {why}" for why in self.not_run]
+        se = math.sqrt((self.n_members + self.n_nonmembers + 1) / (12 * self.n_members * self.n_nonmembers))
+        attacks = [
+            (f"loss threshold ({self.loss})", self.auc, self.auc_ci),
+            *((a.attack, a.auc, a.auc_ci) for a in self.attacks),
+        ]
+        for name, auc, ci in attacks:
+            if auc < 0.5 - 4 * se:
+                out.append(
+                    f"{name} finds the non-members more like members than the members are (AUC {auc:.3f}, 95% CI "
+                    f"{ci[0]:.3f}-{ci[1]:.3f}): the holdout seems to hold training rows or copies of them"
+                )
+        return out
+
+    def verdict_bound(self) -> float | None:
+        """The number the anonymity test compares with the policy limit (``policy.exposure.is_anonymous``):
+        the highest upper bound over the attacks, or None (never anonymous) when an objection stands."""
+        if self.objections():
+            return None
+        upper = self.bound().upper
+        return upper if math.isfinite(upper) else None
 
 
 class DifferentialPrivacy(Strict):

@@ -111,13 +111,12 @@ def privacy_rules(card: ModelCard, config: Config) -> list[Reason]:
 
 
 def anonymous_assessment(card: ModelCard, config: Config) -> _Assessment | None:
-    """EDPB Opinion 28/2024 test: low memorisation risk, and every attack run -- at the upper end of its 95%
-    interval -- within the policy limit."""
+    """EDPB Opinion 28/2024 test: low memorisation risk, and every attack the budget called for run and --
+    at the upper end of its 95% interval -- within the policy limit (``MembershipAudit.verdict_bound``)."""
     mem = card.privacy.memorisation
     mi = card.privacy.membership_inference
-    bound = mi.bound() if mi else None
-    if bound is not None and is_anonymous(mem.risk, bound.upper, config.policy.membership_advantage_max):
-        return _Assessment(bound, mem.method)
+    if mi is not None and is_anonymous(mem.risk, mi.verdict_bound(), config.policy.membership_advantage_max):
+        return _Assessment(mi.bound(), mem.method)
     return None
 
 

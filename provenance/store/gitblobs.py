@@ -43,3 +43,26 @@ def committed_versions(root: Path, paths: list[str]) -> dict[str, list[bytes]]:
         elif len(header) == 3:  # a tree or other object where a file was expected: skip its bytes
             pos += int(header[2]) + 1
     return out
+
+
+def state(root: Path) -> tuple[object, ...]:
+    """A cheap stamp of what ``committed_versions`` would read: the index file and HEAD (its text, the ref
+    file it names, packed-refs), by stat. A cache keyed on the working tree alone would keep serving a
+    revocation-free answer after the file is deleted but while git still holds it."""
+    git = root / ".git"
+    try:
+        if git.is_file():  # a worktree or submodule: "gitdir: PATH"
+            text = git.read_text(encoding="utf-8", errors="replace").strip()
+            git = (root / text.removeprefix("gitdir:").strip()).resolve()
+        head = (git / "HEAD").read_bytes()
+    except OSError:
+        return ("no git",)
+    out: list[object] = [str(git), head]
+    ref = head.removeprefix(b"ref:").strip().decode(errors="replace") if head.startswith(b"ref:") else None
+    for p in [git / "index", git / "packed-refs", *([git / ref] if ref else [])]:
+        try:
+            st = p.stat()
+            out.append((p.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        except OSError:
+            out.append((p.name, None))
+    return tuple(out)

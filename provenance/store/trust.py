@@ -143,8 +143,11 @@ _LOADED: dict[tuple[object, ...], TrustRoot] = {}
 
 
 def _repo_trust(repo: ProvRepo) -> TrustRoot:
-    """Keys and revocations parsed once per process while their files are unchanged (stat)."""
-    stamp: list[object] = [str(repo.root)]
+    """Keys and revocations parsed once per process while their files, and git's index and HEAD (which
+    ``committed_revocations`` reads), are unchanged (stat)."""
+    from .gitblobs import state
+
+    stamp: list[object] = [str(repo.root), state(repo.root)]
     if repo.keys_dir.is_dir():
         for p in sorted(repo.keys_dir.iterdir()):
             st = p.stat()

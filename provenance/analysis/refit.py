@@ -1,0 +1,105 @@
+"""Whether a model's hyper-parameters describe how it was fitted: RMIA's reference models are clones built
+from ``get_params()``, and a file chooses its own parameters.
+
+A model saved with ``n_estimators=1`` beside 80 fitted trees would give one-stump references, which say
+every training row is surprising, and so hide the leak (an attacker's file, found in review). Where the
+fitted state contradicts a parameter, the references cannot stand for the model: RMIA does not run, and
+the card says why. Only contradictions the fitted state proves are reported; a parameter that fitted
+state cannot check (``C``, ``alpha``) is taken as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_EXACT_COUNT = ("RandomForest", "ExtraTrees", "Bagging", "IsolationForest", "RandomTreesEmbedding")
+
+
+def unfaithful(model: Any) -> list[str]:
+    """Each contradiction between a parameter and the fitted state, anywhere in the model (pipelines,
+    column transformers, ensembles), as a sentence naming the estimator."""
+    out: list[str] = []
+    seen: set[int] = set()
+    todo: list[tuple[str, Any]] = [("", model)]
+    while todo and len(seen) < 10_000:
+        where, obj = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            todo.extend((where, v) for v in obj.values())
+            continue
+        if isinstance(obj, list | tuple):
+            todo.extend((where, v) for v in obj)
+            continue
+        if not (hasattr(obj, "get_params") and hasattr(obj, "__dict__")):
+            continue
+        name = f"{where}{type(obj).__name__}"
+        out += [f"{name}: {p}" for p in _contradictions(obj)]
+        todo.extend((f"{name} > ", v) for k, v in vars(obj).items() if not k.startswith("__"))
+    return out
+
+
+def _contradictions(est: Any) -> list[str]:
+    params = vars(est)
+    out: list[str] = []
+    cls = type(est).__name__
+    for key in ("n_estimators", "max_depth", "max_iter", "max_leaf_nodes"):
+        value = params.get(key)
+        if value is not None and not (isinstance(value, int | np.integer) and not isinstance(value, bool)):
+            out.append(f"{key}={value!r} is not a whole number")
+    if out:
+        return out
+    n = params.get("n_estimators")
+    fitted = _fitted_count(est)
+    if isinstance(n, int | np.integer) and fitted is not None:
+        early = params.get("n_iter_no_change") is not None or cls.startswith("AdaBoost")
+        if fitted > n or (fitted < n and (cls.startswith(_EXACT_COUNT) or not early)):
+            out.append(f"n_estimators={n}, but it holds {fitted} fitted estimators")
+    depth = params.get("max_depth")
+    trees = _trees(est)
+    if isinstance(depth, int | np.integer) and trees:
+        deepest = max(int(t.max_depth) for t in trees)
+        if deepest > depth:
+            out.append(f"max_depth={depth}, but a fitted tree is {deepest} deep")
+    leaves = params.get("max_leaf_nodes")
+    if isinstance(leaves, int | np.integer) and trees:
+        most = max(int(t.n_leaves) for t in trees)
+        if most > leaves:
+            out.append(f"max_leaf_nodes={leaves}, but a fitted tree has {most} leaves")
+    max_iter, n_iter = params.get("max_iter"), params.get("n_iter_")
+    if isinstance(max_iter, int | np.integer) and max_iter >= 0 and n_iter is not None:  # -1: no limit (libsvm)
+        ran = int(np.max(np.asarray(n_iter)))
+        if ran > max_iter:
+            out.append(f"max_iter={max_iter}, but it ran {ran} iterations")
+    sizes, coefs = params.get("hidden_layer_sizes"), params.get("coefs_")
+    if sizes is not None and coefs is not None:
+        wanted = [int(s) for s in np.atleast_1d(sizes)]
+        have = [int(np.shape(c)[1]) for c in coefs[:-1]]
+        if wanted != have:
+            out.append(f"hidden_layer_sizes={tuple(wanted)}, but its layers are {tuple(have)}")
+    return out
+
+
+def _fitted_count(est: Any) -> int | None:
+    params = vars(est)
+    if "n_estimators_" in params:  # gradient boosting: the stages actually fitted
+        return int(params["n_estimators_"])
+    fitted = params.get("estimators_")
+    if fitted is None:
+        return None
+    return len(fitted) if not hasattr(fitted, "shape") else int(np.shape(fitted)[0])
+
+
+def _trees(est: Any) -> list[Any]:
+    """The fitted ``tree_`` objects the estimator's own tree parameters govern."""
+    own = vars(est).get("tree_")
+    if own is not None:
+        return [own]
+    fitted = vars(est).get("estimators_")
+    if fitted is None:
+        return []
+    flat = np.ravel(np.asarray(fitted, dtype=object)) if hasattr(fitted, "shape") else list(fitted)
+    return [t for e in flat if (t := vars(e).get("tree_") if hasattr(e, "__dict__") else None) is not None]
