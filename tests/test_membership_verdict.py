@@ -450,3 +450,67 @@ def test_the_trust_cache_sees_a_revocation_git_holds_after_the_file_is_deleted(g
     git(git_repo, "commit", "-q", "--no-verify", "-m", "revoked")
     (git_repo / ".prov" / "keys" / "revocations.yaml").unlink()
     assert trust_root([], start=git_repo).revoked  # HEAD still holds it
+
+
+def test_parameters_fitted_state_cannot_check_are_caught_by_refitting(boosted) -> None:  # type: ignore[no-untyped-def]
+    """Second review: min_samples_leaf=5000 set after fitting (predictions unchanged) made RMIA's clones
+    single leaves, so RMIA read like the loss threshold and a chosen holdout passed; a Bagging whose
+    template was swapped for a DummyClassifier did the same. A clone re-fitted on the training rows must
+    give the model's outputs back."""
+    import copy
+
+    from sklearn.dummy import DummyClassifier
+    from sklearn.ensemble import BaggingClassifier
+
+    _, xt, yt, xh, yh = boosted
+    forest = RandomForestClassifier(30, min_samples_leaf=2, random_state=0).fit(xt, yt)
+    assert not _audit(forest, xt, yt, xh, yh).not_run
+    unseeded = RandomForestClassifier(30, min_samples_leaf=2).fit(xt, yt)  # re-fitting noise, not a lie
+    assert not _audit(unseeded, xt, yt, xh, yh).not_run
+    lying = copy.deepcopy(forest)
+    lying.set_params(min_samples_leaf=5000)
+    bagging = BaggingClassifier(DecisionTreeClassifier(), n_estimators=10, random_state=0).fit(xt, yt)
+    swapped = copy.deepcopy(bagging)
+    swapped.estimator = DummyClassifier()
+    for model in (lying, swapped):
+        mi = _audit(model, xt, yt, xh, yh)
+        assert mi.not_run and "does not give the model's outputs back" in mi.not_run[0]
+        assert mi.verdict_bound() is None
+
+
+def test_labels_are_matched_to_the_models_classes_however_the_table_spells_them(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    """A model trained on the strings "0"/"1", audited from a CSV (which reads them as numbers): before, every
+    row got probability 0 and the loss threshold and RMIA went blind. Now the CLI and the API agree."""
+    from provenance.analysis.privacy import Data, membership
+
+    train = np.loadtxt(clinic / "train.csv", delimiter=",", skiprows=1)
+    hold = np.loadtxt(clinic / "holdout.csv", delimiter=",", skiprows=1)
+    as_text = train[:, -1].astype(int).astype(str)
+    model = RandomForestClassifier(30, min_samples_leaf=2, random_state=0).fit(train[:, :-1], as_text)
+    joblib.dump(model, clinic / "strings.joblib")
+    r = prov(
+        "audit", "strings.joblib", "--train", "train.csv", "--holdout", "holdout.csv", "--audit", "quick", "--json"
+    )
+    assert r.code == 0, r.err
+    cli = json.loads(r.out)["membership_inference"]
+    api = membership(
+        model,
+        Data(train[:, :-1], as_text),
+        Data(hold[:, :-1], hold[:, -1].astype(int).astype(str)),
+        budget="quick",
+    )
+    assert cli["advantage"] == pytest.approx(api.advantage) and cli["advantage"] > 0.2
+    assert cli["attacks"][0]["advantage"] == pytest.approx(api.attacks[0].advantage)
+    # Labels the model never learned are not its training rows.
+    (clinic / "other.csv").write_text((clinic / "train.csv").read_text().replace(",0\n", ",7\n"))
+    r = prov("audit", "strings.joblib", "--train", "other.csv", "--holdout", "holdout.csv", "--audit", "quick")
+    assert r.code == 2 and "labels are none of the model's classes" in r.err
+
+
+def test_columns_are_matched_by_name_not_only_by_count(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    lines = (clinic / "holdout.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    header[0], header[1] = header[1], header[0]
+    (clinic / "swapped.csv").write_text("\n".join([",".join(header), *lines[1:]]) + "\n")
+    r = prov("audit", "gbm.joblib", "--train", "train.csv", "--holdout", "swapped.csv", "--audit", "quick")
+    assert r.code == 2 and "name their columns differently" in r.err

@@ -112,7 +112,7 @@ def rmia_offline(
     holdout). Every point's Pr(x) is taken over the references that did not see it (see the module)."""
     from sklearn.base import clone
 
-    from .refit import unfaithful
+    from .refit import reproduction_gap, unfaithful
 
     started = time.perf_counter()
     problems = unfaithful(model)
@@ -136,6 +136,16 @@ def rmia_offline(
 
     def likelihood(m: Any, x: Any, y: Any) -> np.ndarray:
         return _true_label_probability(m, x, y, scale)
+
+    gap, noise = reproduction_gap(model, x_train, y_train, likelihood)
+    if gap > 2 * noise + 0.02:
+        raise ReferencesUnfit(
+            f"a clone re-fitted on the training rows does not give the model's outputs back (mean difference "
+            f"{gap:.3f}, re-fitting noise {noise:.3f}): its hyper-parameters, or the training rows given, do not "
+            "describe how it was fitted, so clones of it are not the model"
+        )
+    if tick:
+        tick()
 
     half = np.arange(0)
     for r in range(references):
@@ -322,7 +332,7 @@ BUDGETS = {
 def steps(budget: str, population: bool = False) -> int:
     """How many units of work ``run_attacks`` reports through ``tick``: one per reference model and fold."""
     b = BUDGETS[budget]
-    return b.references * (2 if population else 1) + b.folds
+    return (b.references + 1) * (2 if population else 1) + b.folds
 
 
 def run_attacks(
@@ -373,7 +383,7 @@ def run_attacks(
             why = f"{type(e).__name__}: {first}"
             notes.append(f"{label} not run: the model could not be re-fitted for reference models ({why})")
         if tick:
-            for _ in range(b.references):
+            for _ in range(b.references + 1):
                 tick()
     results.append(
         learned_black_box(

@@ -34,6 +34,7 @@ class Data:
     y: Any
     source: str = "the data"  # what a message names: the file (--train FILE) or the API argument
     sha256: str | None = None  # the file's digest, when the rows came from a file
+    columns: tuple[str, ...] | None = None  # the feature columns' names, when the table had a header
 
 
 def check_fits(model: Any, *tables: Data | None) -> None:
@@ -58,6 +59,67 @@ def check_fits(model: Any, *tables: Data | None) -> None:
     widths = {t.source: np.shape(t.x)[1] for t in tables if t is not None}
     if len(set(widths.values())) > 1:
         raise UsageError(f"{' and '.join(widths)} have different columns ({', '.join(map(str, widths.values()))})")
+    trained = getattr(model, "feature_names_in_", None)
+    named = [t for t in tables if t is not None and t.columns is not None]
+    for t in named:  # matched by position, a reordered table would be scored on the wrong features
+        if trained is not None and list(t.columns) != [str(c) for c in trained]:  # type: ignore[arg-type]
+            raise UsageError(
+                f"{t.source}: columns {', '.join(t.columns[:6])}… are not the model's "  # type: ignore[index]
+                f"({', '.join(map(str, list(trained)[:6]))}…, in that order)"
+            )
+        if t.columns != named[0].columns:
+            raise UsageError(f"{t.source} and {named[0].source} name their columns differently (or in another order)")
+
+
+def align_labels(model: Any, data: Data, role: str) -> tuple[Data, list[str]]:
+    """The labels as the model knows them. A CSV reads every label that looks like a number as a float,
+    and "True" as text; a model trained on the strings "0"/"1" or on booleans would then know none of
+    them, every row would get probability 0, and two of the three attacks would go blind without a word.
+    Labels are matched by value; a training label the model does not know means these are not its
+    training rows (refused), and so does a holdout where more than 1% are unknown."""
+    import numpy as np
+    from sklearn.base import is_classifier
+
+    classes = getattr(model, "classes_", None)
+    if classes is None or not is_classifier(model) or np.ndim(classes) != 1:
+        return data, []
+    by_value = {_label_key(c): c for c in np.asarray(classes).tolist()}
+    y = [by_value.get(_label_key(v), _UNKNOWN) for v in np.asarray(data.y).tolist()]
+    unknown = sum(1 for v in y if v is _UNKNOWN)
+    notes: list[str] = []
+    if unknown:
+        share = unknown / max(len(y), 1)
+        shown = ", ".join(map(repr, list(by_value.values())[:6]))
+        if role == "train" or share > 0.01:
+            raise UsageError(
+                f"{data.source}: {unknown} of {len(y)} labels are none of the model's classes ({shown}); "
+                "give the rows and target column it was trained on (--target)"
+            )
+        notes.append(f"{unknown} {role} rows have a label the model never saw; they are left out")
+    keep = np.array([v is not _UNKNOWN for v in y], dtype=bool)
+    labels = np.empty(int(keep.sum()), dtype=np.asarray(classes).dtype)
+    labels[:] = [v for v in y if v is not _UNKNOWN]
+    x = np.asarray(data.x)[keep] if unknown else data.x
+    return Data(x, labels, data.source, data.sha256, data.columns), notes
+
+
+_UNKNOWN = object()
+
+
+def _label_key(v: Any) -> object:
+    """One key for the same label however a table spelled it: 1, 1.0, "1", "1.0" and True alike."""
+    if isinstance(v, str):
+        text = v.strip()
+        if text.lower() in ("true", "false"):
+            return float(text.lower() == "true")
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return repr(v)
 
 
 def _scoring(sources: str) -> Any:
@@ -152,6 +214,12 @@ def membership(
     if budget not in BUDGETS:
         raise UsageError(f"--audit {budget!r}: use one of {', '.join(BUDGETS)}")
     notes: list[str] = []
+    train, _ = align_labels(model, train, "train")
+    holdout, dropped_labels = align_labels(model, holdout, "holdout")
+    notes += dropped_labels
+    if population is not None:
+        population, dropped_labels = align_labels(model, population, "population")
+        notes += dropped_labels
     seen = _rows(train.x)
     holdout, dropped = _unseen(holdout, seen)
     if dropped:
@@ -217,7 +285,7 @@ def _unseen(data: Data, seen: set[bytes]) -> tuple[Data, int]:
     keep = ~np.array(keys, dtype=bool)
     if keep.all():
         return data, 0
-    return Data(arr[keep], np.asarray(data.y)[keep], data.source), int((~keep).sum())
+    return Data(arr[keep], np.asarray(data.y)[keep], data.source, data.sha256, data.columns), int((~keep).sum())
 
 
 def assess_file(

@@ -10,6 +10,7 @@ state cannot check (``C``, ``alpha``) is taken as it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -103,3 +104,30 @@ def _trees(est: Any) -> list[Any]:
         return []
     flat = np.ravel(np.asarray(fitted, dtype=object)) if hasattr(fitted, "shape") else list(fitted)
     return [t for e in flat if (t := vars(e).get("tree_") if hasattr(e, "__dict__") else None) is not None]
+
+
+def reproduction_gap(
+    model: Any, x: Any, y: Any, likelihood: Callable[[Any, Any, Any], np.ndarray]
+) -> tuple[float, float]:
+    """How far a clone re-fitted on the training rows lands from the model, beside how far re-fitting
+    lands from itself: (gap, noise), each the mean absolute difference of the true-label likelihood on
+    those rows.
+
+    Parameters that fitted state cannot check (``min_samples_leaf``, ``C``, a meta-estimator's template)
+    can still lie: a clone of them is not the model, and neither are RMIA's references. Re-fitted on
+    the very rows the model learned from, a faithful clone gives the model's outputs back, up to what
+    its randomness moves (``noise``: two clones with other seeds, when the model has a seed to change).
+    """
+    from sklearn.base import clone
+
+    target = likelihood(model, x, y)
+    gap = float(np.mean(np.abs(likelihood(clone(model).fit(x, y), x, y) - target)))
+    seeds = [k for k in clone(model).get_params(deep=True) if k == "random_state" or k.endswith("__random_state")]
+    if not seeds:
+        return gap, 0.0
+    draws = []
+    for seed in (11, 12):
+        other = clone(model)
+        other.set_params(**dict.fromkeys(seeds, seed))
+        draws.append(likelihood(other.fit(x, y), x, y))
+    return gap, float(np.mean(np.abs(draws[0] - draws[1])))

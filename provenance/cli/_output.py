@@ -119,10 +119,11 @@ def load_training_data(
             return None
         import hashlib
 
-        x, y, _ = read_table(path, target)
+        x, y, names = read_table(path, target)
         with open(path, "rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()
-        return Data(x, y, source=str(path), sha256=digest)
+        headed = not all(n.startswith("column_") for n in names)  # read_table names a header-less table's columns
+        return Data(x, y, source=str(path), sha256=digest, columns=tuple(names) if headed else None)
 
     return load(train_file), load(holdout_file), load(population_file)
 
