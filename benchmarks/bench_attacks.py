@@ -26,7 +26,8 @@ def main() -> None:
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
 
-    from provenance.analysis.privacy import Data, membership
+    from provenance.analysis.membership import membership
+    from provenance.analysis.privacy import Data
 
     makers = {
         "lr": lambda: LogisticRegression(max_iter=1000),

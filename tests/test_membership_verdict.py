@@ -354,7 +354,8 @@ def boosted() -> tuple[np.ndarray, ...]:
 
 
 def _audit(model, xt, yt, xh, yh, population=None):  # type: ignore[no-untyped-def]
-    from provenance.analysis.privacy import Data, membership
+    from provenance.analysis.membership import membership
+    from provenance.analysis.privacy import Data
 
     pop = Data(*population, source="population") if population is not None else None
     return membership(model, Data(xt, yt, "train"), Data(xh, yh, "holdout"), budget="quick", population=pop)
@@ -481,7 +482,8 @@ def test_parameters_fitted_state_cannot_check_are_caught_by_refitting(boosted) -
 def test_labels_are_matched_to_the_models_classes_however_the_table_spells_them(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
     """A model trained on the strings "0"/"1", audited from a CSV (which reads them as numbers): before, every
     row got probability 0 and the loss threshold and RMIA went blind. Now the CLI and the API agree."""
-    from provenance.analysis.privacy import Data, membership
+    from provenance.analysis.membership import membership
+    from provenance.analysis.privacy import Data
 
     train = np.loadtxt(clinic / "train.csv", delimiter=",", skiprows=1)
     hold = np.loadtxt(clinic / "holdout.csv", delimiter=",", skiprows=1)
@@ -514,3 +516,27 @@ def test_columns_are_matched_by_name_not_only_by_count(clinic: Path, prov) -> No
     (clinic / "swapped.csv").write_text("\n".join([",".join(header), *lines[1:]]) + "\n")
     r = prov("audit", "gbm.joblib", "--train", "train.csv", "--holdout", "swapped.csv", "--audit", "quick")
     assert r.code == 2 and "name their columns differently" in r.err
+
+
+def test_members_must_be_all_the_rows_the_model_was_fitted_on(boosted) -> None:  # type: ignore[no-untyped-def]
+    """Third review: half the training rows (the least memorised) beside a holdout matched to them took
+    every attack under the limit. Where the model says how many rows it was fitted on, the audit's members
+    must be that many, and distinct."""
+    model, xt, yt, xh, yh = boosted
+    whole = _audit(model, xt, yt, xh, yh)
+    assert whole.fitted_rows == 2000 and not whole.objections()
+    half = _audit(model, xt[:1000], yt[:1000], xh, yh)
+    assert half.verdict_bound() is None
+    assert any("the members are 1000 rows, but the model was fitted on 2000" in o for o in half.objections())
+    doubled = _audit(model, np.vstack([xt[:1000], xt[:1000]]), np.r_[yt[:1000], yt[:1000]], xh, yh)
+    assert any("only 1000 of the 2000 members are distinct" in o for o in doubled.objections())
+
+
+def test_rmia_ranks_a_classifier_without_probabilities_by_its_margin() -> None:
+    from sklearn.linear_model import RidgeClassifier
+
+    x, y = make_classification(n_samples=2000, n_features=20, random_state=0)
+    model = RidgeClassifier().fit(x[:1000], y[:1000])
+    mi = _audit(model, x[:1000], y[:1000], x[1000:], y[1000:])
+    rmia = next(a for a in mi.attacks if a.attack.startswith("RMIA"))
+    assert rmia.distinct_scores > 500  # before: 24, every right answer had likelihood 1

@@ -78,14 +78,25 @@ def score_attack(
 
 
 def _true_label_probability(model: Any, x: Any, y: Any, scale: float = 1.0) -> np.ndarray:
-    """Pr(x | model): the probability the model gives the true label (exp(-loss) for classifiers), or for
-    a regressor a Gaussian likelihood exp(-error / scale) with one ``scale`` for the target and every
-    reference -- in a target's natural units exp(-error) underflows to the clip for every row and the
-    attack sees nothing. Clipped away from 0 and 1."""
+    """Pr(x | model): the probability the model gives the true label (exp(-loss) for classifiers with
+    probabilities; the logistic of the margin for those without), or for a regressor a Gaussian likelihood
+    exp(-error / scale) with one ``scale`` for the target and every reference -- in a target's natural
+    units exp(-error) underflows to the clip for every row and the attack sees nothing. Clipped to
+    [1e-12, 1]."""
     loss, kind = per_sample_loss(model, x, y)
+    return _likelihood(loss, kind, scale)
+
+
+def _likelihood(loss: np.ndarray, kind: str, scale: float = 1.0) -> np.ndarray:
     if kind == "squared error":
-        loss = loss / scale
-    return np.clip(np.exp(-loss), 1e-12, 1.0)
+        p = np.exp(-loss / scale)
+    elif kind == "negative margin":
+        # exp(margin) is 1 (clipped) for every row on the right side: RMIA would see nothing. The logistic
+        # of the margin keeps the ranking and its spread.
+        p = 0.5 * (1 - np.tanh(np.clip(loss, -700, 700) / 2))
+    else:
+        p = np.exp(-loss)
+    return np.clip(p, 1e-12, 1.0)
 
 
 class ReferencesUnfit(ValueError):
@@ -240,8 +251,8 @@ def _references_blind(p_members: np.ndarray, p_nonmembers: np.ndarray) -> None:
 
 def _features(model: Any, x: Any, y: Any) -> np.ndarray:
     """What a black-box attacker sees: the sorted output vector, the true label's probability, the loss."""
-    loss, _ = per_sample_loss(model, x, y)
-    columns = [loss.reshape(-1, 1), np.exp(-loss).reshape(-1, 1)]
+    loss, kind = per_sample_loss(model, x, y)
+    columns = [loss.reshape(-1, 1), _likelihood(loss, kind).reshape(-1, 1)]  # bounded: a huge margin is no inf
     if hasattr(model, "predict_proba"):
         try:
             proba = np.asarray(model.predict_proba(x), dtype=float)

@@ -9,11 +9,8 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model.card import (
-    AttackAudit,
-    AuditInput,
     DifferentialPrivacy,
     EmpiricalMemorisation,
-    MembershipAudit,
     Memorisation,
     MemorisationFinding,
     Privacy,
@@ -21,7 +18,6 @@ from ..model.card import (
 )
 from . import memorisation
 from .artefact import ArtefactFacts
-from .audit import membership_audit
 from .safe_load import UnsafePickleError, load_model, load_parsed
 from .verbatim import scan
 
@@ -71,58 +67,7 @@ def check_fits(model: Any, *tables: Data | None) -> None:
             raise UsageError(f"{t.source} and {named[0].source} name their columns differently (or in another order)")
 
 
-def align_labels(model: Any, data: Data, role: str) -> tuple[Data, list[str]]:
-    """The labels as the model knows them. A CSV reads every label that looks like a number as a float,
-    and "True" as text; a model trained on the strings "0"/"1" or on booleans would then know none of
-    them, every row would get probability 0, and two of the three attacks would go blind without a word.
-    Labels are matched by value; a training label the model does not know means these are not its
-    training rows (refused), and so does a holdout where more than 1% are unknown."""
-    import numpy as np
-    from sklearn.base import is_classifier
-
-    classes = getattr(model, "classes_", None)
-    if classes is None or not is_classifier(model) or np.ndim(classes) != 1:
-        return data, []
-    by_value = {_label_key(c): c for c in np.asarray(classes).tolist()}
-    y = [by_value.get(_label_key(v), _UNKNOWN) for v in np.asarray(data.y).tolist()]
-    unknown = sum(1 for v in y if v is _UNKNOWN)
-    notes: list[str] = []
-    if unknown:
-        share = unknown / max(len(y), 1)
-        shown = ", ".join(map(repr, list(by_value.values())[:6]))
-        if role == "train" or share > 0.01:
-            raise UsageError(
-                f"{data.source}: {unknown} of {len(y)} labels are none of the model's classes ({shown}); "
-                "give the rows and target column it was trained on (--target)"
-            )
-        notes.append(f"{unknown} {role} rows have a label the model never saw; they are left out")
-    keep = np.array([v is not _UNKNOWN for v in y], dtype=bool)
-    labels = np.empty(int(keep.sum()), dtype=np.asarray(classes).dtype)
-    labels[:] = [v for v in y if v is not _UNKNOWN]
-    x = np.asarray(data.x)[keep] if unknown else data.x
-    return Data(x, labels, data.source, data.sha256, data.columns), notes
-
-
-_UNKNOWN = object()
-
-
-def _label_key(v: Any) -> object:
-    """One key for the same label however a table spelled it: 1, 1.0, "1", "1.0" and True alike."""
-    if isinstance(v, str):
-        text = v.strip()
-        if text.lower() in ("true", "false"):
-            return float(text.lower() == "true")
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return repr(v)
-
-
-def _scoring(sources: str) -> Any:
+def scoring_errors(sources: str) -> Any:
     """Scikit-learn's own refusal of the rows (a text column where a number belongs, NaN, an unseen
     category) as a one-line UsageError naming the file, not an internal error."""
     from contextlib import contextmanager
@@ -160,10 +105,12 @@ def assess_model(
     empirical = None
     check_fits(model, train, holdout, population)
     if train is not None:
-        with _scoring(train.source):
+        with scoring_errors(train.source):
             empirical = EmpiricalMemorisation(**asdict(scan(model, train.x)))
     audit = None
     if train is not None and holdout is not None:
+        from .membership import membership
+
         audit = membership(model, train, holdout, budget=budget, population=population, tick=tick)
     risks = [static.risk] + ([empirical.risk] if empirical else [])
     risk = memorisation.combine(risks)  # type: ignore[arg-type]
@@ -185,107 +132,6 @@ def assess_model(
         membership_inference=audit,
         differential_privacy=dp,
     )
-
-
-def audit_steps(budget: str, population: bool = False) -> int:
-    """Units of progress ``membership`` reports: the loss threshold, then each reference model and fold."""
-    from .attacks import steps
-
-    return 1 + steps(budget, population)
-
-
-def membership(
-    model: Any,
-    train: Data,
-    holdout: Data,
-    *,
-    budget: str = "standard",
-    population: Data | None = None,
-    tick: Callable[[], None] | None = None,
-) -> MembershipAudit:
-    """Every membership attack the budget allows, on the training rows (members) against holdout rows the
-    model never saw. Holdout (and population) rows identical to a training row are not non-members: they
-    are left out, and the card says how many -- a holdout that repeats the training set cannot make a
-    model look anonymous."""
-    import time
-
-    from .attacks import BUDGETS, run_attacks
-
-    if budget not in BUDGETS:
-        raise UsageError(f"--audit {budget!r}: use one of {', '.join(BUDGETS)}")
-    notes: list[str] = []
-    train, _ = align_labels(model, train, "train")
-    holdout, dropped_labels = align_labels(model, holdout, "holdout")
-    notes += dropped_labels
-    if population is not None:
-        population, dropped_labels = align_labels(model, population, "population")
-        notes += dropped_labels
-    seen = _rows(train.x)
-    holdout, dropped = _unseen(holdout, seen)
-    if dropped:
-        notes.append(f"{dropped} holdout rows equal a training row (to 1e-9) and are left out of the non-members")
-    if len(holdout.y) == 0:
-        raise UsageError(
-            f"{holdout.source}: every row is also in {train.source}; the audit needs rows the model never saw"
-        )
-    if population is not None:
-        population, dropped = _unseen(population, seen | _rows(holdout.x))
-        if dropped:
-            notes.append(f"{dropped} population rows equal a training or holdout row (to 1e-9) and are left out")
-        if len(population.y) < 4:
-            raise UsageError(f"{population.source}: fewer than 4 rows the model never saw; RMIA needs a population")
-    with _scoring(f"{train.source} / {holdout.source}"):
-        started = time.perf_counter()
-        loss = membership_audit(model, train.x, train.y, holdout.x, holdout.y, bootstrap=BUDGETS[budget].bootstrap)
-        seconds = time.perf_counter() - started
-        if tick:
-            tick()
-        pop = (population.x, population.y) if population is not None else None
-        attacks, not_run = run_attacks(model, train.x, train.y, holdout.x, holdout.y, budget, population=pop, tick=tick)
-    fields = asdict(loss)
-    fields["notes"] = notes + fields["notes"]
-    given = [("train", train), ("holdout", holdout)] + ([("population", population)] if population else [])
-    return MembershipAudit(
-        **fields,
-        inputs=[AuditInput(role=r, source=d.source, rows=len(d.y), sha256=d.sha256) for r, d in given],  # type: ignore[arg-type]
-        budget=budget,  # type: ignore[arg-type]
-        seconds=round(seconds, 3),
-        attacks=[AttackAudit(**{**asdict(a), "seconds": round(a.seconds, 3)}) for a in attacks],
-        not_run=not_run,
-    )
-
-
-def _keys(x: Any) -> list[tuple[bytes, bytes]]:
-    """Each row as keys that near-copies share: numbers rounded to 30 significant bits (about 1e-9
-    relative, so a row moved by an ulp or scaled by 1 + 1e-12 is the same row) on two grids half a step
-    apart -- a value next to one grid's rounding boundary is in the middle of the other's -- and text by
-    its repr. What is not a near-copy, the attacks' own checks catch (``MembershipAudit.objections``)."""
-    import numpy as np
-
-    arr = np.asarray(x)
-    if arr.dtype == object:
-        return [(k, k) for k in (repr(tuple(r)).encode() for r in arr.tolist())]
-    mantissa, exponent = np.frexp(np.ascontiguousarray(arr, dtype=np.float64))
-    grids = []
-    for offset in (0.0, 0.5):
-        steps = np.floor(mantissa * (1 << 30) + offset)
-        grids.append(np.ascontiguousarray(np.ldexp(steps, exponent - 30)) + 0.0)  # -0.0 and 0.0 alike
-    return [(a.tobytes(), b.tobytes()) for a, b in zip(grids[0], grids[1], strict=True)]
-
-
-def _rows(x: Any) -> set[bytes]:
-    return {b"0" + a for a, _ in _keys(x)} | {b"1" + b for _, b in _keys(x)}
-
-
-def _unseen(data: Data, seen: set[bytes]) -> tuple[Data, int]:
-    import numpy as np
-
-    arr = np.asarray(data.x)
-    keys = [(b"0" + a) in seen or (b"1" + b) in seen for a, b in _keys(arr)]
-    keep = ~np.array(keys, dtype=bool)
-    if keep.all():
-        return data, 0
-    return Data(arr[keep], np.asarray(data.y)[keep], data.source, data.sha256, data.columns), int((~keep).sum())
 
 
 def assess_file(
@@ -375,7 +221,7 @@ def records_held(path: Path, facts: ArtefactFacts, x: Any) -> tuple[list[int] | 
         model = load_parsed(path, facts.parse) if facts.parse is not None else load_model(path)
     except UnsafePickleError as e:
         return None, [f"it is not safe to load ({', '.join(e.offenders[:2])})"]
-    with _scoring(str(path)):
+    with scoring_errors(str(path)):
         rows, where, unchecked = held_rows(model, x)
     if unchecked and not rows:
         return None, [

@@ -131,3 +131,59 @@ def reproduction_gap(
         other.set_params(**dict.fromkeys(seeds, seed))
         draws.append(likelihood(other.fit(x, y), x, y))
     return gap, float(np.mean(np.abs(draws[0] - draws[1])))
+
+
+def fitted_rows(model: Any) -> int | None:
+    """How many rows the model was fitted on, where its fitted state says so: a k-NN's ``n_samples_fit_``,
+    a tree's root (or a forest's or a boosted ensemble's trees' roots, when they all agree and carry whole
+    counts), else a scaler's ``n_samples_seen_``. None where nothing says (a linear model alone).
+
+    The audit's members are rows the signer chooses; a subset of the least memorised ones, beside a
+    holdout matched to them, can hide a leak every attack would see on all of them. The count is what
+    ``MembershipAudit.objections`` compares with the members."""
+    learners: list[int] = []
+    scalers: list[int] = []
+    seen: set[int] = set()
+    todo: list[Any] = [model]
+    while todo and len(seen) < 10_000:
+        obj = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            todo.extend(obj.values())
+            continue
+        if isinstance(obj, list | tuple):
+            todo.extend(obj)
+            continue
+        if not (hasattr(obj, "get_params") and hasattr(obj, "__dict__")):
+            continue
+        attrs = vars(obj)
+        if isinstance(attrs.get("n_samples_fit_"), int | np.integer):
+            learners.append(int(attrs["n_samples_fit_"]))
+        elif (count := _trees_count(obj)) is not None:
+            learners.append(count)
+            continue  # its trees are counted together, not each as a model of its own
+        elif "n_samples_seen_" in attrs:
+            scalers.append(int(np.max(np.asarray(attrs["n_samples_seen_"]))))
+        todo.extend(v for k, v in attrs.items() if k in ("steps", "transformers_", "named_steps") or k == "estimator_")
+    counts = learners or scalers
+    return max(counts) if counts else None
+
+
+def _trees_count(est: Any) -> int | None:
+    params = vars(est)
+    if params.get("class_weight") is not None:
+        return None  # weighted roots: not a count
+    own = params.get("tree_")
+    if own is not None:
+        return int(own.n_node_samples[0])
+    if params.get("max_samples") is not None or params.get("subsample", 1.0) != 1.0:
+        return None  # each tree saw a sample, not the rows
+    trees = _trees(est)
+    if not trees:
+        return None
+    roots = {float(t.weighted_n_node_samples[0]) for t in trees}
+    if len(roots) != 1 or not float(next(iter(roots))).is_integer():
+        return None  # sample weights, or trees that saw different rows
+    return int(next(iter(roots)))

@@ -135,7 +135,7 @@ def audit_progress(budget: str, audited: bool, population: bool = False) -> Iter
     if not audited or not sys.stderr.isatty():
         yield None
         return
-    from ..analysis.privacy import audit_steps
+    from ..analysis.membership import audit_steps
 
     with click.progressbar(
         length=audit_steps(budget, population), label=f"membership audit ({budget})", file=sys.stderr

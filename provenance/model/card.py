@@ -237,6 +237,10 @@ class MembershipAudit(Strict):
         default_factory=list, description="Attacks the budget called for that could not run, and why"
     )
     inputs: list[AuditInput] = Field(default_factory=list, description="The rows the audit ran on (prov 0.5 on)")
+    fitted_rows: int | None = Field(
+        default=None, ge=0, description="How many rows the model says it was fitted on, where it says so"
+    )
+    distinct_members: int | None = Field(default=None, ge=0, description="Distinct rows among the members")
 
     @model_validator(mode="after")
     def _intervals(self) -> MembershipAudit:
@@ -268,6 +272,16 @@ class MembershipAudit(Strict):
         beyond chance (4 standard errors of an AUC under no leakage) -- the holdout then holds training
         rows or copies of them, and every attack on it understates the leak."""
         out = [f"not every attack ran: {why}" for why in self.not_run]
+        if self.fitted_rows is not None and self.fitted_rows != self.n_members:
+            out.append(
+                f"the members are {self.n_members} rows, but the model was fitted on {self.fitted_rows}: a chosen "
+                "part of the training rows can hide a leak the whole would show; audit with all of them"
+            )
+        if self.distinct_members is not None and self.n_members - self.distinct_members > 0.01 * self.n_members:
+            out.append(
+                f"only {self.distinct_members} of the {self.n_members} members are distinct rows: repeated rows "
+                "weigh some members more than others"
+            )
         se = math.sqrt((self.n_members + self.n_nonmembers + 1) / (12 * self.n_members * self.n_nonmembers))
         attacks = [
             (f"loss threshold ({self.loss})", self.auc, self.auc_ci),
@@ -277,7 +291,8 @@ class MembershipAudit(Strict):
             if auc < 0.5 - 4 * se:
                 out.append(
                     f"{name} finds the non-members more like members than the members are (AUC {auc:.3f}, 95% CI "
-                    f"{ci[0]:.3f}-{ci[1]:.3f}): the holdout seems to hold training rows or copies of them"
+                    f"{ci[0]:.3f}-{ci[1]:.3f}): the holdout is not a fair sample of rows the model never saw (it "
+                    "may hold training rows or copies of them, or rows chosen to look like them)"
                 )
         return out
 
