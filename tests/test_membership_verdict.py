@@ -16,14 +16,11 @@ import joblib
 import numpy as np
 import pytest
 import yaml
+from breast_cancer_models import split_and_models
 from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from provenance.model.card import AUDIT_BUDGETS, MembershipAudit
@@ -299,18 +296,7 @@ def test_prov_reaches_arts_learned_attack_and_ranks_the_models_as_it_does() -> N
     from provenance.analysis.attacks import run_attacks
 
     warnings.filterwarnings("ignore")
-    x, y = load_breast_cancer(return_X_y=True)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, random_state=0, stratify=y)
-    flipped = y_tr.copy()
-    idx = np.random.default_rng(0).choice(len(y_tr), len(y_tr) // 10, replace=False)
-    flipped[idx] = 1 - flipped[idx]
-    models = {
-        "svc": (make_pipeline(StandardScaler(), SVC(probability=True, random_state=0)), y_tr),
-        "tree": (DecisionTreeClassifier(random_state=0), flipped),
-        "rf": (RandomForestClassifier(random_state=0, n_jobs=1), y_tr),
-        "1nn": (KNeighborsClassifier(1), y_tr),
-        "lr": (make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)), y_tr),
-    }
+    (x_tr, x_te, _, y_te), models = split_and_models()
     art: dict[str, tuple[float, float]] = {}
     ours: dict[str, float] = {}
     for name, (model, labels) in models.items():

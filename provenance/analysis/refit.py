@@ -20,26 +20,13 @@ _EXACT_COUNT = ("RandomForest", "ExtraTrees", "Bagging", "IsolationForest", "Ran
 
 def unfaithful(model: Any) -> list[str]:
     """Each contradiction between a parameter and the fitted state, anywhere in the model (pipelines,
-    column transformers, ensembles), as a sentence naming the estimator."""
+    column transformers, ensembles), as a sentence naming where the estimator sits."""
+    from .memorisation import TOO_DEEP, walk
+
     out: list[str] = []
-    seen: set[int] = set()
-    todo: list[tuple[str, Any]] = [("", model)]
-    while todo and len(seen) < 10_000:
-        where, obj = todo.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, dict):
-            todo.extend((where, v) for v in obj.values())
-            continue
-        if isinstance(obj, list | tuple):
-            todo.extend((where, v) for v in obj)
-            continue
-        if not (hasattr(obj, "get_params") and hasattr(obj, "__dict__")):
-            continue
-        name = f"{where}{type(obj).__name__}"
-        out += [f"{name}: {p}" for p in _contradictions(obj)]
-        todo.extend((f"{name} > ", v) for k, v in vars(obj).items() if not k.startswith("__"))
+    for where, est in walk(model):
+        if est is not TOO_DEEP:
+            out += [f"{where or 'the model'} ({type(est).__name__}): {p}" for p in _contradictions(est)]
     return out
 
 
@@ -141,32 +128,20 @@ def fitted_rows(model: Any) -> int | None:
     The audit's members are rows the signer chooses; a subset of the least memorised ones, beside a
     holdout matched to them, can hide a leak every attack would see on all of them. The count is what
     ``MembershipAudit.objections`` compares with the members."""
+    from .memorisation import TOO_DEEP, walk
+
     learners: list[int] = []
     scalers: list[int] = []
-    seen: set[int] = set()
-    todo: list[Any] = [model]
-    while todo and len(seen) < 10_000:
-        obj = todo.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, dict):
-            todo.extend(obj.values())
-            continue
-        if isinstance(obj, list | tuple):
-            todo.extend(obj)
-            continue
-        if not (hasattr(obj, "get_params") and hasattr(obj, "__dict__")):
-            continue
-        attrs = vars(obj)
+    for where, est in walk(model):
+        if est is TOO_DEEP or "estimators_" in where:
+            continue  # an ensemble's members are counted with the ensemble
+        attrs = vars(est)
         if isinstance(attrs.get("n_samples_fit_"), int | np.integer):
             learners.append(int(attrs["n_samples_fit_"]))
-        elif (count := _trees_count(obj)) is not None:
+        elif (count := _trees_count(est)) is not None:
             learners.append(count)
-            continue  # its trees are counted together, not each as a model of its own
         elif "n_samples_seen_" in attrs:
             scalers.append(int(np.max(np.asarray(attrs["n_samples_seen_"]))))
-        todo.extend(v for k, v in attrs.items() if k in ("steps", "transformers_", "named_steps") or k == "estimator_")
     counts = learners or scalers
     return max(counts) if counts else None
 
