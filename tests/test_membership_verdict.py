@@ -526,3 +526,23 @@ def test_rmia_ranks_a_classifier_without_probabilities_by_its_margin() -> None:
     mi = _audit(model, x[:1000], y[:1000], x[1000:], y[1000:])
     rmia = next(a for a in mi.attacks if a.attack.startswith("RMIA"))
     assert rmia.distinct_scores > 500  # before: 24, every right answer had likelihood 1
+
+
+def test_the_fitted_row_count_is_read_through_class_weights_and_ensembles() -> None:
+    """Fourth review: a 1:1 class_weight hid a forest's count, and trees inside a VotingClassifier were
+    never read."""
+    from sklearn.ensemble import StackingClassifier, VotingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    from provenance.analysis.refit import fitted_rows
+
+    x, y = make_classification(n_samples=1234, random_state=0)
+    for model in (
+        RandomForestClassifier(10, class_weight={0: 1, 1: 1}, random_state=0),
+        RandomForestClassifier(10, class_weight={0: 1, 1: 3}, bootstrap=False, random_state=0),
+        DecisionTreeClassifier(class_weight={0: 1, 1: 3}),
+        VotingClassifier([("tree", DecisionTreeClassifier()), ("lr", LogisticRegression())]),
+        StackingClassifier([("knn", KNeighborsClassifier()), ("lr", LogisticRegression())]),
+    ):
+        assert fitted_rows(model.fit(x, y)) == 1234, model
+    assert fitted_rows(LogisticRegression().fit(x, y)) is None  # nothing in it says

@@ -132,14 +132,16 @@ def fitted_rows(model: Any) -> int | None:
 
     learners: list[int] = []
     scalers: list[int] = []
+    counted: list[str] = []  # an ensemble counted whole: its own trees (bootstrap samples) are not models
     for where, est in walk(model):
-        if est is TOO_DEEP or "estimators_" in where:
-            continue  # an ensemble's members are counted with the ensemble
+        if est is TOO_DEEP or any(where.startswith(c + ".") or where.startswith(c + "[") for c in counted):
+            continue
         attrs = vars(est)
         if isinstance(attrs.get("n_samples_fit_"), int | np.integer):
             learners.append(int(attrs["n_samples_fit_"]))
         elif (count := _trees_count(est)) is not None:
             learners.append(count)
+            counted.append(where)
         elif "n_samples_seen_" in attrs:
             scalers.append(int(np.max(np.asarray(attrs["n_samples_seen_"]))))
     counts = learners or scalers
@@ -147,18 +149,25 @@ def fitted_rows(model: Any) -> int | None:
 
 
 def _trees_count(est: Any) -> int | None:
+    """Rows a tree, or an ensemble of trees, was fitted on: a tree's root counts its rows whatever their
+    weights; a forest without bootstrap has that count in every tree; with bootstrap, the trees' weighted
+    roots add up to it only where no class weight (other than all ones) scales them."""
     params = vars(est)
-    if params.get("class_weight") is not None:
-        return None  # weighted roots: not a count
     own = params.get("tree_")
     if own is not None:
         return int(own.n_node_samples[0])
-    if params.get("max_samples") is not None or params.get("subsample", 1.0) != 1.0:
-        return None  # each tree saw a sample, not the rows
     trees = _trees(est)
     if not trees:
         return None
-    roots = {float(t.weighted_n_node_samples[0]) for t in trees}
-    if len(roots) != 1 or not float(next(iter(roots))).is_integer():
+    if params.get("bootstrap") is False:
+        roots = {int(t.n_node_samples[0]) for t in trees}
+        return roots.pop() if len(roots) == 1 else None
+    weights = params.get("class_weight")
+    if weights is not None and not (isinstance(weights, dict) and set(weights.values()) <= {1}):
+        return None  # weighted roots: not a count
+    if params.get("max_samples") is not None or params.get("subsample", 1.0) != 1.0:
+        return None  # each tree saw a sample, not the rows
+    weighted = {float(t.weighted_n_node_samples[0]) for t in trees}
+    if len(weighted) != 1 or not float(next(iter(weighted))).is_integer():
         return None  # sample weights, or trees that saw different rows
-    return int(next(iter(roots)))
+    return int(next(iter(weighted)))
