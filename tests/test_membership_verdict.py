@@ -344,7 +344,9 @@ def _audit(model, xt, yt, xh, yh, population=None):  # type: ignore[no-untyped-d
     from provenance.analysis.privacy import Data
 
     pop = Data(*population, source="population") if population is not None else None
-    return membership(model, Data(xt, yt, "train"), Data(xh, yh, "holdout"), budget="quick", population=pop)
+    audit = membership(model, Data(xt, yt, "train"), Data(xh, yh, "holdout"), budget="quick", population=pop)
+    # As `prov card` finds when these rows are the registered training data (tested on its own below).
+    return audit.model_copy(update={"rows_checked": True})
 
 
 def test_hyper_parameters_that_lie_about_the_fitted_model_leave_no_anonymity_claim(boosted) -> None:  # type: ignore[no-untyped-def]
@@ -546,3 +548,24 @@ def test_the_fitted_row_count_is_read_through_class_weights_and_ensembles() -> N
     ):
         assert fitted_rows(model.fit(x, y)) == 1234, model
     assert fitted_rows(LogisticRegression().fit(x, y)) is None  # nothing in it says
+
+
+def test_the_audit_rows_must_be_the_registered_training_data(clinic: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    """Fourth review: where the model does not say how many rows it saw, the signer could still pick the
+    least memorised members and a holdout matched to them. The card ties the audit to the registered
+    training data: every registered row a member or in the holdout, every member a registered row."""
+    lines = (clinic / "train.csv").read_text().splitlines()
+    (clinic / "half.csv").write_text("\n".join(lines[:1001]) + "\n")
+    r = prov("card", "gbm.joblib", "--dataset", "visits", "--train", "half.csv", "--holdout", "holdout.csv",
+             "--audit", "quick", "--json")  # fmt: skip
+    assert r.code == 0, r.err
+    verdict = json.loads(r.out)["membership"]["verdict"]
+    assert verdict["upper"] is None
+    assert any("1000 of the 2000 registered rows are neither members nor in the holdout" in o
+               for o in verdict["objections"])  # fmt: skip
+    assert any("the members are 1000 rows, but the model was fitted on 2000" in o for o in verdict["objections"])
+    text = (clinic / "gbm.joblib.card.md").read_text()
+    assert "No anonymity claim rests on this audit" in text
+    # prov audit has no card and no registered data to compare with: it says so.
+    r = prov("audit", "gbm.joblib", "--train", "train.csv", "--holdout", "holdout.csv", "--audit", "quick")
+    assert "were not checked against the card's registered training data" in r.out

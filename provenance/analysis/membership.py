@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import UsageError
 from ..model.card import AttackAudit, AuditInput, MembershipAudit
@@ -92,7 +95,6 @@ def _keys(x: Any) -> list[tuple[bytes, bytes]]:
     relative, so a row moved by an ulp or scaled by 1 + 1e-12 is the same row) on two grids half a step
     apart -- a value next to one grid's rounding boundary is in the middle of the other's -- and text by
     its repr. What is not a near-copy, the attacks' own checks catch (``MembershipAudit.objections``)."""
-    import numpy as np
 
     arr = np.asarray(x)
     if arr.dtype == object:
@@ -110,7 +112,6 @@ def _rows(x: Any) -> set[bytes]:
 
 
 def _unseen(data: Data, seen: set[bytes]) -> tuple[Data, int]:
-    import numpy as np
 
     arr = np.asarray(data.x)
     keys = [(b"0" + a) in seen or (b"1" + b) in seen for a, b in _keys(arr)]
@@ -126,7 +127,6 @@ def align_labels(model: Any, data: Data, role: str) -> tuple[Data, list[str]]:
     them, every row would get probability 0, and two of the three attacks would go blind without a word.
     Labels are matched by value; a training label the model does not know means these are not its
     training rows (refused), and so does a holdout where more than 1% are unknown."""
-    import numpy as np
     from sklearn.base import is_classifier
 
     classes = getattr(model, "classes_", None)
@@ -169,3 +169,43 @@ def _label_key(v: Any) -> object:
         return float(v)
     except (TypeError, ValueError):
         return repr(v)
+
+
+MAX_CHECKED_BYTES = 2 << 30  # a registered table larger than this is not read to check the audit's rows
+
+
+def uncovered(train: Data, holdout: Data, files: list[Path]) -> list[str]:
+    """How the audit's rows fail to be the registered training data, split in two: each registered row a
+    member or in the holdout, each member a registered row (to 1e-9, as near-copies are matched). The
+    signer chooses the members; only rows tied to what the card says the model was trained on keep a
+    chosen, least-memorised part -- beside a holdout matched to it -- from hiding a leak."""
+    from .tabular import read_table
+
+    problems: list[str] = []
+    registered: set[bytes] = set()
+    if not files:
+        return ["the card's training datasets list no files to compare the audit's rows with"]
+    for path in files:
+        try:
+            if path.stat().st_size > MAX_CHECKED_BYTES:
+                problems.append(f"{path.name} is larger than {MAX_CHECKED_BYTES >> 30} GiB and was not read")
+                continue
+            x, _, _ = read_table(path, train.target)
+        except (OSError, UsageError) as e:
+            problems.append(f"{path.name} cannot be read as a table with the audit's columns ({e})")
+            continue
+        if np.shape(x)[1] != np.shape(train.x)[1]:
+            problems.append(
+                f"{path.name} has {np.shape(x)[1]} feature columns, the audit's rows {np.shape(train.x)[1]}"
+            )
+            continue
+        registered |= {a for a, _ in _keys(x)}
+    if problems:
+        return problems
+    members = {a for a, _ in _keys(train.x)}
+    audited = members | {a for a, _ in _keys(holdout.x)}
+    if missing := len(registered - audited):
+        problems.append(f"{missing} of the {len(registered)} registered rows are neither members nor in the holdout")
+    if strangers := len(members - registered):
+        problems.append(f"{strangers} of the {len(members)} members are not rows of the registered data")
+    return problems

@@ -31,6 +31,7 @@ class Data:
     source: str = "the data"  # what a message names: the file (--train FILE) or the API argument
     sha256: str | None = None  # the file's digest, when the rows came from a file
     columns: tuple[str, ...] | None = None  # the feature columns' names, when the table had a header
+    target: str | None = None  # the target column's name in the table (None: the last column)
 
 
 def check_fits(model: Any, *tables: Data | None) -> None:

@@ -84,8 +84,11 @@ def sign_card(
     facts = inspect_artefact(artefact, limits_for(repo))
 
     refs: list[DatasetRef] = []
+    training_files: list[Path] = []  # the registered training data, which the audit's rows must be
     for name, role in request.dataset_specs:
         manifest, raw = dataset_store.load(repo, name)
+        if role == "train":
+            training_files += [repo.root / f.path for f in manifest.files]
         if request.verify_data:
             problems = verify_files(repo, manifest, hasher)
             if problems:
@@ -111,6 +114,24 @@ def sign_card(
     parent_refs = [_parent_ref(p, request.relation, repo) for p in request.parents]
 
     code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), repo.ledger_file])
+    privacy = assess_file(
+        artefact,
+        facts,
+        trust_pickle=request.trust_pickle,
+        train=request.train,
+        holdout=request.holdout,
+        dp=request.dp,
+        budget=request.audit,
+        population=request.population,
+        tick=tick,
+    )
+    if privacy.membership_inference is not None:
+        from ..analysis.membership import uncovered
+
+        checked = privacy.membership_inference.model_copy(
+            update={"rows_checked": True, "uncovered": uncovered(request.train, request.holdout, training_files)}
+        )
+        privacy = privacy.model_copy(update={"membership_inference": checked})
     card = build.build_card(
         artefact=build.artefact_section(artefact.name, digest, facts),
         signer=Signer(keyid=_keys.keyid(public), name=key_name),
@@ -119,17 +140,7 @@ def sign_card(
         code=code,
         datasets=refs,
         parents=parent_refs,
-        privacy=assess_file(
-            artefact,
-            facts,
-            trust_pickle=request.trust_pickle,
-            train=request.train,
-            holdout=request.holdout,
-            dp=request.dp,
-            budget=request.audit,
-            population=request.population,
-            tick=tick,
-        ),
+        privacy=privacy,
         licence=licence,
         licence_link=request.licence_link,
         metrics=dict(request.metrics),

@@ -123,7 +123,7 @@ def load_training_data(
         with open(path, "rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()
         headed = not all(n.startswith("column_") for n in names)  # read_table names a header-less table's columns
-        return Data(x, y, source=str(path), sha256=digest, columns=tuple(names) if headed else None)
+        return Data(x, y, source=str(path), sha256=digest, columns=tuple(names) if headed else None, target=target)
 
     return load(train_file), load(holdout_file), load(population_file)
 

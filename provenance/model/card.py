@@ -241,6 +241,16 @@ class MembershipAudit(Strict):
         default=None, ge=0, description="How many rows the model says it was fitted on, where it says so"
     )
     distinct_members: int | None = Field(default=None, ge=0, description="Distinct rows among the members")
+    rows_checked: bool = Field(
+        default=False,
+        description="Whether the audit's rows were checked against the card's registered training data "
+        "(prov card does; prov audit, with no card, cannot)",
+    )
+    uncovered: list[str] = Field(
+        default_factory=list,
+        description="How the members and holdout fail to be the registered training data, split: every "
+        "registered row a member or in the holdout, every member a registered row",
+    )
 
     @model_validator(mode="after")
     def _intervals(self) -> MembershipAudit:
@@ -272,6 +282,9 @@ class MembershipAudit(Strict):
         beyond chance (4 standard errors of an AUC under no leakage) -- the holdout then holds training
         rows or copies of them, and every attack on it understates the leak."""
         out = [f"not every attack ran: {why}" for why in self.not_run]
+        if self.budget is not None and not self.rows_checked:
+            out.append("its rows were not checked against the card's registered training data (prov card does)")
+        out += [f"its rows are not the registered training data: {why}" for why in self.uncovered]
         if self.fitted_rows is not None and self.fitted_rows != self.n_members:
             out.append(
                 f"the members are {self.n_members} rows, but the model was fitted on {self.fitted_rows}: a chosen "
