@@ -24,8 +24,8 @@ def roc_svg(audit: MembershipAudit, width: int = 520, height: int = 360) -> str:
     curves = [(f"loss threshold ({audit.loss})", audit.roc, audit.advantage)]
     curves += [(a.attack, a.roc, a.advantage) for a in audit.attacks]
     bound = audit.bound()
-    left, right, top, bottom = 52, 14, 60, 44 + 14 * len(curves)
-    pw, ph = width - left - right, height - top - (44 + 14 * len(curves))
+    left, right, top, bottom = 52, 14, 60, 58 + 14 * len(curves)
+    pw, ph = width - left - right, height - top - (58 + 14 * len(curves))
     height = top + ph + bottom
     lo = 1e-3 if audit.n_nonmembers >= 1000 else 10 ** math.floor(math.log10(1 / max(audit.n_nonmembers, 2)))
 
@@ -58,7 +58,7 @@ def roc_svg(audit: MembershipAudit, width: int = 520, height: int = 360) -> str:
         if roc:
             points = " ".join(f"{x(f):.1f},{y(t):.1f}" for f, t in _on_log_axis(roc, lo))
             parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        ly = top + ph + 34 + 14 * i
+        ly = top + ph + 50 + 14 * i
         note = "" if roc else " (no curve recorded: card signed before prov 0.4)"
         mark = " ← sets the verdict" if name == bound.attack else ""
         parts.append(
@@ -69,7 +69,7 @@ def roc_svg(audit: MembershipAudit, width: int = 520, height: int = 360) -> str:
             f"{escape(note)}{escape(mark)}</text>"
         )
     parts += [
-        f'<text x="{left + pw / 2}" y="{top + ph + 27}" font-size="11" text-anchor="middle">'
+        f'<text x="{left + pw / 2}" y="{top + ph + 30}" font-size="11" text-anchor="middle">'
         "false positive rate (log scale)</text>",
         f'<text x="14" y="{top + ph / 2}" font-size="11" text-anchor="middle" '
         f'transform="rotate(-90 14 {top + ph / 2})">true positive rate</text>',

@@ -10,8 +10,9 @@ REVIEW = "review"
 
 def is_anonymous(risk: str, bound: float | None, limit: float) -> bool:
     """The one anonymity test (EDPB Opinion 28/2024): low memorisation risk, and the membership advantage
-    of the strongest attack run -- the upper end of its 95% interval (``MembershipAudit.bound``) -- within
-    the policy limit; for a whole card or its summary in the card index."""
+    of the strongest attack run -- the upper end of its 95% interval, or None when an objection stands
+    (``MembershipAudit.verdict_bound``) -- within the policy limit; for a whole card or its summary in the
+    card index."""
     return risk == "low" and bound is not None and bound <= limit
 
 
