@@ -7,6 +7,9 @@ modules that write or read those files import the names rather than spelling the
 PROV_DIR = ".prov"
 CARD_SUFFIX = ".prov.json"  # the signed card beside an artefact (file or directory)
 RENDERED_SUFFIX = ".card.md"  # the rendered card beside it
+OMS_SUFFIX = ".sig"  # the OpenSSF model-signing signature beside it (what `model_signing verify key` reads)
+SSH_CARD_SUFFIX = ".card.json"  # with `prov card --ssh`: the signed statement, the exact DSSE payload bytes
+SSH_SIG_SUFFIX = ".card.sig"  # ... and its SSH signature (`ssh-keygen -Y verify -n prov-card@prov-cards.dev`)
 RECORD_NAME = "export.prov.json"  # the signed export record of a bundle
 NOTICES_NAME = "LICENCE-NOTICES.md"  # licence notices that travel with a bundle
 SIGNER_NAME = "signer.pub"  # the signers' public keys in a bundle (for the recipient's records)
@@ -50,13 +53,21 @@ IGNORED_TOP_LEVEL = frozenset({".git", ".gitattributes", ".github", ".gitignore"
 PROV_FILES = ("config.yaml", "ledger.jsonl", ".gitignore", "keys/revocations.yaml", "withdrawals.jsonl")
 
 
+def companion_names(artefact_name: str) -> list[str]:
+    """The signatures prov card may write beside an artefact for tools other than prov: each is optional,
+    each is rewritten or removed whenever the card is, so none outlives the card it speaks for."""
+    return [artefact_name + OMS_SUFFIX, artefact_name + SSH_CARD_SUFFIX, artefact_name + SSH_SIG_SUFFIX]
+
+
 def bundle_names(artefact_name: str) -> list[str]:
     """The files an export bundle of ``artefact_name`` may hold (the revocation list only when the
-    repository has revocations); the export record is written last."""
+    repository has revocations, the companion signatures only when the card has them); the export
+    record is written last."""
     return [
         artefact_name,
         artefact_name + CARD_SUFFIX,
         artefact_name + RENDERED_SUFFIX,
+        *companion_names(artefact_name),
         SIGNER_NAME,
         NOTICES_NAME,
         REVOCATIONS_NAME,

@@ -154,7 +154,8 @@ def test_revoked_key(project: Path, prov) -> None:
     revs = project / ".prov" / "keys" / "revocations.yaml"
     entries = yaml.safe_load(revs.read_text())
     digest = hashlib.sha256((project / "model.joblib.prov.json").read_bytes()).hexdigest()
-    assert entries[0]["still_valid"] == [digest]
+    oms = hashlib.sha256((project / "model.joblib.sig").read_bytes()).hexdigest()  # its model-signing signature
+    assert sorted(entries[0]["still_valid"]) == sorted([digest, oms])
 
     # A card the revocation does not keep valid fails, whatever the dates say.
     entries[0]["still_valid"] = []
@@ -170,7 +171,7 @@ def test_revoked_key(project: Path, prov) -> None:
     r = prov("verify", "model.joblib")
     assert r.code == 1 and "re-run `prov key revoke`" in r.err
     assert prov("key", "revoke", keyid).code == 0
-    assert yaml.safe_load(revs.read_text())[0]["still_valid"] == [digest]
+    assert sorted(yaml.safe_load(revs.read_text())[0]["still_valid"]) == sorted([digest, oms])
     assert yaml.safe_load(revs.read_text())[0]["revoked_at"] == entries[0]["revoked_at"]
     assert prov("verify", "model.joblib").code == 0
 

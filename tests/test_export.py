@@ -52,7 +52,8 @@ def test_json_is_alone_on_stdout(signed: Path, prov) -> None:
     r = prov("export", "model.joblib", "--to", "out", *ALLOWED, "--json")
     assert r.code == 0
     data = json.loads(r.out)
-    assert data["allowed"] is True and len(data["files"]) == 6
+    assert data["allowed"] is True and len(data["files"]) == 7  # with the OpenSSF model-signing signature
+    assert "model.joblib.sig" in data["files"]
 
 
 def test_allowed_export_writes_the_bundle_and_both_outcomes_are_in_the_ledger(signed: Path, prov) -> None:
@@ -65,6 +66,7 @@ def test_allowed_export_writes_the_bundle_and_both_outcomes_are_in_the_ledger(si
             "model.joblib",
             "model.joblib.prov.json",
             "model.joblib.card.md",
+            "model.joblib.sig",
             "signer.pub",
             "LICENCE-NOTICES.md",
             "export.prov.json",

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._version import __version__
@@ -48,6 +48,8 @@ class CardResult:
     rendered_file: Path
     card_sha256: str
     keyid: str
+    companions: list[Path] = field(default_factory=list)  # the signatures for other tools it wrote
+    notes: list[str] = field(default_factory=list)  # what it could not write, and why
 
 
 def sign_card(
@@ -78,6 +80,9 @@ def sign_card(
     licence = _licence(request.licence)
     key_name, key = load_signing_key(request.key_name, repo, passphrase, now)
     public = key.public_key()
+    from ..card.companions import names
+
+    _check_not_foreign(artefact.with_name(names(artefact.name)[0]), repo, key)  # before any work is done
 
     hasher = hasher_for(repo)
     digest = hasher.tree(artefact)
@@ -148,20 +153,46 @@ def sign_card(
         limitations=request.limitations,
         previous_card=previous,
     )
-    return write_signed(repo, artefact, card, key, now)
+    return write_signed(repo, artefact, card, key, now, ssh=request.ssh, ssh_hash=request.ssh_hash)
 
 
 def write_signed(
-    repo: ProvRepo, artefact: Path, card: ModelCard, key: _keys.PrivateKey, now: dt.datetime, **ledger_extra: str
+    repo: ProvRepo,
+    artefact: Path,
+    card: ModelCard,
+    key: _keys.PrivateKey,
+    now: dt.datetime,
+    *,
+    ssh: bool | None = None,
+    ssh_hash: str = "sha512",
+    **ledger_extra: str,
 ) -> CardResult:
-    """Sign ``card``, ledger it, then write the card and its rendering beside ``artefact`` (each atomically).
+    """Sign ``card``, ledger it, then write the card, its rendering and its companion signatures beside
+    ``artefact`` (each atomically).
 
-    Ledger first (a write-ahead record): if it cannot be appended, no card file is touched."""
+    Ledger first (a write-ahead record): if it cannot be appended, no card file is touched. Companions
+    (``card.companions``): the OpenSSF model-signing signature whenever the key is ECDSA; the SSH pair
+    when ``ssh`` is true, or when it is None and the artefact had one (the earlier choice holds). A
+    companion not made now is removed, never left to vouch for the card this one replaces."""
+    from ..card import companions
+
     payload = statement_bytes(build.statement_for(card))
     envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload, key)
     raw = (json.dumps(envelope, indent=2) + "\n").encode()
     signed = read_signed_card(raw)
     rendered = render.render(signed, "md")
+    oms_file, json_file, sig_file = (artefact.with_name(n) for n in companions.names(artefact.name))
+    _check_not_foreign(oms_file, repo, key)
+    notes: list[str] = []
+    oms_sig: bytes | None = None
+    try:
+        oms_sig = companions.oms_signature(card, key)
+    except companions.oms.OmsUnsupported as e:
+        notes.append(str(e))
+    want_ssh = ssh if ssh is not None else sig_file.exists()
+    ssh_sig = companions.ssh_signature(payload, key, ssh_hash) if want_ssh else None  # type: ignore[arg-type]
+    if oms_sig is not None:
+        ledger_extra = {**ledger_extra, "oms_sha256": hashlib.sha256(oms_sig).hexdigest()}
     ledger.append(
         repo,
         "card",
@@ -180,7 +211,36 @@ def write_signed(
     atomic.write_bytes(out, raw)
     md = rendered_path(artefact)
     atomic.write_text(md, rendered)
-    return CardResult(card, out, md, signed.sha256, _keys.keyid(key.public_key()))
+    written: list[Path] = []
+    for path, data in ((oms_file, oms_sig), (json_file, payload if ssh_sig else None), (sig_file, ssh_sig)):
+        if data is not None:
+            atomic.write_bytes(path, data)
+            written.append(path)
+        elif path.is_file() or path.is_symlink():
+            path.unlink()
+    return CardResult(card, out, md, signed.sha256, _keys.keyid(key.public_key()), written, notes)
+
+
+def _check_not_foreign(oms_file: Path, repo: ProvRepo, key: _keys.PrivateKey) -> None:
+    """``ARTEFACT.sig`` is prov's to rewrite only when prov wrote it: signed by this key or one the
+    repository trusts. Anyone else's (an upstream publisher's model_signing signature) is not replaced."""
+    if not oms_file.exists() and not oms_file.is_symlink():
+        return
+    from ..crypto import oms
+    from ..crypto.keyinfo import PublicKeyInfo
+
+    mine = [PublicKeyInfo.of("signer", key.public_key()), *TrustRoot.of_repo(repo).keys]
+    try:
+        oms.verify(read_regular(oms_file), mine)
+        return
+    except oms.OmsInvalid:
+        return  # a trusted key made it over other bytes: ours, and stale
+    except (oms.OmsUntrusted, oms.OmsFormatError, NotFoundError, UsageError):
+        pass
+    raise UsageError(
+        f"{oms_file} exists and is not a model-signing signature by a key this repository trusts (an upstream "
+        "publisher's?): move it aside first -- prov card writes its own OpenSSF model-signing signature there"
+    )
 
 
 def _licence(licence: str | None) -> str | None:

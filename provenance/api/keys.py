@@ -141,13 +141,22 @@ def _cards_signed_by(repo: ProvRepo, keyid: str, valid: frozenset[str]) -> list[
     return sorted(e.card for e in CardIndex.open(repo).entries() if keyid in e.keyids and e.card_sha256 not in valid)
 
 
-def export_key(name: str | None, fmt: str = "pem") -> str:
+def export_key(name: str | None, fmt: str = "pem", principal: str | None = None) -> str:
+    """The public key as PEM, an OpenSSH public key line, or an ``allowed_signers`` line trusting it as
+    ``principal`` (default: the key's name) for prov's card namespace only (``ssh-keygen -Y verify``)."""
     info = userkeys.load_public(signing_key_name(name))
     if fmt == "pem":
         return _keys.public_pem(info.key).decode()
     if fmt == "openssh":
         return _keys.public_openssh(info.key).decode() + f" prov:{info.name}\n"
-    raise UsageError(f"--format {fmt!r}: use pem or openssh")
+    if fmt == "allowed-signers":
+        from ..crypto import sshsig
+
+        try:
+            return sshsig.allowed_signers_line(principal or info.name, info.key)
+        except ValueError as e:
+            raise UsageError(f"--principal: {e}") from None
+    raise UsageError(f"--format {fmt!r}: use pem, openssh or allowed-signers")
 
 
 def export_revocations(key_name: str | None = None, start: Path | None = None) -> str:

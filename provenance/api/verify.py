@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..card.paths import split_target
 from ..card.verify import Finding, Verdict, check_card, to_verification
-from ..digest import Hasher, unsigned_entries
+from ..digest import Hasher, TreeDigest, unsigned_entries
 from ..errors import UsageError
-from ..filenames import CARD_SUFFIX, RECORD_NAME, REVOCATIONS_NAME
+from ..filenames import CARD_SUFFIX, OMS_SUFFIX, RECORD_NAME, REVOCATIONS_NAME
 from ..regularfile import read_regular
 from ..store.repo import ProvRepo, find_repo
 from ..store.session import hasher_for
@@ -24,7 +24,7 @@ from ..store.trust import TrustRoot, trust_root
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..card.files import SignedCard
-    from ..model.decision import Verification
+    from ..model.decision import Reason, Verification
     from ..model.export import BundleVerification
 
 
@@ -36,13 +36,21 @@ def check_target(
     full: bool = False,
     repo: ProvRepo | None = None,
     revocation_files: Sequence[Path] = (),
+    oms_only: bool = False,
 ) -> Verdict:
     """Verify an artefact (or its envelope) against trusted keys: ``trust``, else ``key_files``, else the
     repository the user works in (never one inside the target). ``full`` also reads the whole card.
-    ``revocation_files``: signed revocation lists to honour (each must be signed by a trusted key)."""
+    ``revocation_files``: signed revocation lists to honour (each must be signed by a trusted key).
+
+    The companion signatures beside the artefact (``card.companions``) are checked too, and one that
+    does not hold blocks. ``oms_only`` (`prov verify`, never a decision): an artefact with no card but an
+    OpenSSF model-signing signature verifies on that signature alone, with the warning OMS_ONLY."""
     artefact, card_file = split_target(target)  # `prov verify .` means this directory, by its name
     trust = with_lists(trust or trust_root(list(key_files), target=artefact), revocation_files)
+    oms_file = artefact.with_name(artefact.name + OMS_SUFFIX)
     if not card_file.exists():
+        if oms_only and oms_file.is_file():
+            return _oms_only(artefact, oms_file, trust, _hasher(repo))
         missing = f"{artefact.name} has no signed card ({card_file.name}); run `prov card` to create one"
         return Verdict(artefact.name, card_file.name, [Finding("CARD_MISSING", missing, str(card_file))])
     raw = read_regular(card_file)
@@ -72,6 +80,94 @@ def check_target(
                 "are left out of the digest): do not trust it; prov export leaves it out",
                 name,
             )
+            for name in unsigned_entries(artefact)
+        ]
+    if verdict.facts is not None:
+        verdict.findings += _companions(artefact, verdict, trust, tree, hasher)
+    return verdict
+
+
+def _companions(
+    artefact: Path, verdict: Verdict, trust: TrustRoot, tree: TreeDigest | None, hasher: Hasher
+) -> list[Finding]:
+    """The signatures for other tools beside a verified card: each must say what the card says."""
+    from ..card import companions
+
+    oms_name, json_name, sig_name = companions.names(artefact.name)
+    out: list[Finding] = []
+    oms_file = artefact.with_name(oms_name)
+    if oms_file.exists() or oms_file.is_symlink():
+        said = {f.code for f in verdict.findings}
+        found, _ = companions.check_oms(
+            _companion_bytes(oms_file),
+            oms_name,
+            candidates=trust.keys,
+            revoked=trust.revoked,
+            actual_kind=tree.kind if tree else None,
+            actual_sha256=tree.sha256 if tree else None,
+            actual_files={f.path: f.sha256 for f in tree.files} if tree and tree.kind == "directory" else None,
+            card_present=True,
+            memo=hasher.cache,
+        )
+        # What the card already says (the artefact changed, the key is revoked) the signature need not repeat.
+        out += [f for f in found if f.code not in said]
+    json_file, sig_file = artefact.with_name(json_name), artefact.with_name(sig_name)
+    present = [f for f in (json_file, sig_file) if f.exists() or f.is_symlink()]
+    signer = next((k for k in trust.keys if k.keyid == verdict.keyid), None)
+    if present and verdict.envelope is not None and signer is not None:
+        out += companions.check_ssh(
+            _companion_bytes(json_file) if json_file in present else None,
+            _companion_bytes(sig_file) if sig_file in present else None,
+            payload=verdict.envelope.payload,
+            signer=signer,
+            names=(json_name, sig_name),
+        )
+    return out
+
+
+def _companion_bytes(path: Path) -> bytes:
+    """A companion's bytes; one that is not a regular file reads as empty, which fails its check."""
+    try:
+        return read_regular(path)
+    except (OSError, UsageError):
+        return b""
+
+
+def _oms_only(artefact: Path, oms_file: Path, trust: TrustRoot, hasher: Hasher) -> Verdict:
+    """No card, an OpenSSF model-signing signature: integrity and signer, nothing about terms."""
+    from ..card import companions
+
+    tree = hasher.tree(artefact) if artefact.exists() else None
+    verdict = Verdict(artefact.name, oms_file.name, actual_sha256=tree.sha256 if tree else None)
+    if tree is None:
+        verdict.findings.append(Finding("ARTEFACT_MISSING", f"{artefact} is not there to check", str(artefact)))
+        return verdict
+    found, manifest = companions.check_oms(
+        _companion_bytes(oms_file),
+        oms_file.name,
+        candidates=trust.keys,
+        revoked=trust.revoked,
+        actual_kind=tree.kind,
+        actual_sha256=tree.sha256,
+        actual_files={f.path: f.sha256 for f in tree.files} if tree.kind == "directory" else None,
+        card_present=False,
+        memo=hasher.cache,
+    )
+    verdict.findings += found
+    if manifest is not None:
+        verdict.keyid, verdict.signer = manifest.signer.keyid, manifest.signer.name
+        verdict.subject_sha256 = tree.sha256 if not found else None
+    verdict.findings.append(
+        Finding(
+            "OMS_ONLY",
+            f"{artefact.name} has no prov card, only an OpenSSF model-signing signature ({oms_file.name}): it shows "
+            "who signed which bytes, not the data's terms; prov check and prov export refuse it until it has a card",
+            str(oms_file),
+        )
+    )
+    if tree.kind == "directory":
+        verdict.findings += [
+            Finding("UNSIGNED_FILE", f"{name} is inside {artefact.name} but not covered by the signature", name)
             for name in unsigned_entries(artefact)
         ]
     return verdict
@@ -232,6 +328,55 @@ def verify_bundle_dir(
         candidates=trust.keys,
         revoked=trust.revoked,
     )
+    if result.artefact is not None:
+        notes += _bundle_companions(bundle, result.artefact, digests, files, card_file, trust)
     if notes:
-        result = result.model_copy(update={"reasons": [*result.reasons, *notes]})
+        reasons = [*result.reasons, *notes]
+        verified = result.verified and not any(r.severity == "block" for r in notes)
+        result = result.model_copy(update={"reasons": reasons, "verified": verified})
     return result
+
+
+def _bundle_companions(
+    bundle: Path,
+    artefact: str,
+    digests: dict[str, str | None],
+    files: dict[str, dict[str, str]],
+    card_file: Path | None,
+    trust: TrustRoot,
+) -> list[Reason]:
+    """A bundle's companion signatures must say what its card says, as beside an artefact."""
+    from ..card import companions
+    from ..card.envelope import parse_envelope
+    from ..model.decision import Reason
+
+    oms_name, json_name, sig_name = companions.names(artefact)
+    found: list[Finding] = []
+    sha = digests.get(artefact)
+    if (bundle / oms_name).is_file():
+        found += companions.check_oms(
+            _companion_bytes(bundle / oms_name),
+            oms_name,
+            candidates=trust.keys,
+            revoked=trust.revoked,
+            actual_kind=None if sha is None else "directory" if artefact in files else "file",
+            actual_sha256=sha,
+            actual_files=files.get(artefact),
+            card_present=True,
+        )[0]
+    ssh = [bundle / n for n in (json_name, sig_name) if (bundle / n).is_file()]
+    if ssh and card_file is not None:
+        try:
+            envelope = parse_envelope(read_regular(card_file))
+        except ValueError:
+            envelope = None  # the card's own check has said why
+        signer = envelope and envelope.verified_by(trust.keys)
+        if envelope is not None and signer is not None:
+            found += companions.check_ssh(
+                _companion_bytes(bundle / json_name) if bundle / json_name in ssh else None,
+                _companion_bytes(bundle / sig_name) if bundle / sig_name in ssh else None,
+                payload=envelope.payload,
+                signer=signer,
+                names=(json_name, sig_name),
+            )
+    return [Reason(**f.as_dict()) for f in found]

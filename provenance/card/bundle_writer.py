@@ -25,7 +25,15 @@ from ..crypto import dsse
 from ..crypto import keys as _keys
 from ..digest import Hasher
 from ..errors import CheckFailed, UsageError
-from ..filenames import IGNORED_TOP_LEVEL, NOTICES_NAME, RECORD_NAME, REVOCATIONS_NAME, SIGNER_NAME, bundle_names
+from ..filenames import (
+    IGNORED_TOP_LEVEL,
+    NOTICES_NAME,
+    RECORD_NAME,
+    REVOCATIONS_NAME,
+    SIGNER_NAME,
+    bundle_names,
+    companion_names,
+)
 from ..model.card import Signer
 from ..model.decision import Decision
 from ..model.export import ExportRecord
@@ -140,6 +148,7 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
     atomic.write_bytes(staging / card_name, signed.raw)
     atomic.write_text(staging / rendered_name, render.render(signed, "md"))
     atomic.write_text(staging / SIGNER_NAME, _signer_pems(job.repo, signed, key))
+    companions = _stage_companions(job, staging)
     record = ExportRecord(
         artefact=artefact.name,
         artefact_sha256=copied,
@@ -156,13 +165,36 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
     if revoked:  # the revocations travel, signed by the exporter: recipients who trust it honour them
         atomic.write_bytes(staging / REVOCATIONS_NAME, revocation_list.make(revoked, key, job.now))
     digests = {artefact.name: copied}
-    for name in (card_name, rendered_name, SIGNER_NAME, NOTICES_NAME, REVOCATIONS_NAME):
+    for name in (card_name, rendered_name, *companions, SIGNER_NAME, NOTICES_NAME, REVOCATIONS_NAME):
         if name != REVOCATIONS_NAME or revoked:
             digests[name] = hashlib.sha256((staging / name).read_bytes()).hexdigest()
     payload = export_statement(record, digests)
     envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, payload, key)
     atomic.write_text(staging / RECORD_NAME, json.dumps(envelope, indent=2) + "\n")
-    return [n for n in bundle_names(artefact.name) if n != REVOCATIONS_NAME or revoked]
+    optional = {REVOCATIONS_NAME: bool(revoked), **{n: n in companions for n in companion_names(artefact.name)}}
+    return [n for n in bundle_names(artefact.name) if optional.get(n, True)]
+
+
+def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
+    """The card's signatures for other tools travel with it (they were checked with the card before the
+    export was decided). An artefact carded before prov wrote OpenSSF model-signing signatures gets one
+    made by the exporter's key, when it is ECDSA, so `model_signing verify key` works on every bundle."""
+    from . import companions
+
+    names: list[str] = []
+    for name in companion_names(job.artefact.name):
+        src = job.artefact.with_name(name)
+        if src.is_file() and not src.is_symlink():
+            job.copy(src, staging / name)
+            names.append(name)
+    oms_name = companions.names(job.artefact.name)[0]
+    if oms_name not in names:
+        try:
+            atomic.write_bytes(staging / oms_name, companions.oms_signature(job.signed.card, job.key))
+            names.append(oms_name)
+        except companions.oms.OmsUnsupported:
+            pass
+    return names
 
 
 def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> str:

@@ -66,6 +66,8 @@ class CardRequest:
     trust_pickle: bool = False
     dp_epsilon: float | None = None
     dp_delta: float | None = None
+    ssh: bool | None = None  # also an SSH signature of the card (None: as the artefact had before)
+    ssh_hash: str = "sha512"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "artefact", Path(self.artefact))
@@ -92,6 +94,8 @@ class CardRequest:
                 raise UsageError(
                     f"--metric {key}={value}: not a finite number; a signed card holds strict JSON (RFC 8259)"
                 )
+        if self.ssh_hash not in ("sha256", "sha512"):
+            raise UsageError(f"--ssh-hash {self.ssh_hash!r}: SSH signatures use sha256 or sha512")
         self.dp  # noqa: B018  (validated now, not half-way through signing)
 
     @property

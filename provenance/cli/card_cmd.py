@@ -56,6 +56,15 @@ from ._output import (
 @data_options
 @click.option("--dp-epsilon", type=float, help="Declare differential-privacy training: epsilon.")
 @click.option("--dp-delta", type=float, help="Declare differential-privacy training: delta.")
+@click.option(
+    "--ssh/--no-ssh",
+    default=None,
+    help="Also write ARTEFACT.card.json (the signed statement) and ARTEFACT.card.sig, its SSH signature, for "
+    "`ssh-keygen -Y verify -n prov-card@prov-cards.dev`. Default: as the artefact had before.",
+)
+@click.option(
+    "--ssh-hash", type=click.Choice(["sha512", "sha256"]), default="sha512", show_default=True, help="With --ssh."
+)
 @click.option("--render", "render_only", is_flag=True, help="Re-render the existing signed card; sign nothing.")
 @click.option(
     "--format",
@@ -97,12 +106,16 @@ def card(
     dp_epsilon: float | None,
     dp_delta: float | None,
     trust_pickle: bool,
+    ssh: bool | None,
+    ssh_hash: str,
 ) -> None:
     """Sign the model card of ARTEFACT and render ARTEFACT.card.md.
 
     Writes ARTEFACT.prov.json (a DSSE envelope over an in-toto Statement) with the artefact's digest,
     what it is, the datasets' terms, code commit, parents and effective sharing terms; appends to
-    .prov/ledger.jsonl. With --render, re-renders an existing card without signing.
+    .prov/ledger.jsonl. With an ECDSA key (the default) also writes ARTEFACT.sig, an OpenSSF
+    model-signing signature (`model_signing verify key ARTEFACT --public_key KEY --signature ARTEFACT.sig`).
+    With --render, re-renders an existing card without signing.
     """
     from ..api import card as api
 
@@ -136,6 +149,8 @@ def card(
         trust_pickle=trust_pickle,
         dp_epsilon=dp_epsilon,
         dp_delta=dp_delta,
+        ssh=ssh,
+        ssh_hash=ssh_hash,
     )
     train, holdout, population = load_training_data(train_file, holdout_file, target, population_file)
     if train is not None:
@@ -151,6 +166,10 @@ def card(
     t = c.effective_terms
     say(f"signed {result.card_file} (key {result.keyid[:16]}…)")
     say(f"rendered {result.rendered_file}")
+    for path in result.companions:
+        say(f"wrote {path}")
+    for note in result.notes:
+        say(f"  note       {note}")
     say(f"  artefact   {c.artefact.name} sha256 {c.artefact.sha256[:16]}… {c.artefact.estimator or c.artefact.format}")
     derivatives = t.derivatives.value if t.derivatives else "unrestricted"
     personal = "yes" if t.personal_data else "no"
@@ -180,6 +199,8 @@ def card_summary(result: Any) -> dict[str, Any]:
         "rendered": str(result.rendered_file),
         "card_sha256": result.card_sha256,
         "keyid": result.keyid,
+        "companions": [str(p) for p in result.companions],
+        "notes": result.notes,
         "estimator": card.artefact.estimator,
         "effective_terms": card.effective_terms.model_dump(mode="json"),
         "membership": _membership(card.privacy.membership_inference),

@@ -115,18 +115,33 @@ def revoke(key_ref: str, reason: str, key_name: str | None, as_json: bool) -> No
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["pem", "openssh"]), default="pem", show_default=True)
 @click.option(
+    "--allowed-signers",
+    is_flag=True,
+    help="An OpenSSH allowed_signers line trusting the key for prov cards only (namespace "
+    "prov-card@prov-cards.dev), for `ssh-keygen -Y verify -f FILE -I PRINCIPAL -n prov-card@prov-cards.dev`.",
+)
+@click.option("--principal", help="With --allowed-signers: the identity to give (-I); default the key's name.")
+@click.option(
     "--revocations",
     is_flag=True,
     help="Instead of the key: this repository's revocations as a list signed by your key, for recipients "
     "(`prov verify --revocations FILE`). Bundles carry it too.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-def export(name: str | None, fmt: str, revocations: bool, output: Path | None) -> None:
+def export(
+    name: str | None, fmt: str, allowed_signers: bool, principal: str | None, revocations: bool, output: Path | None
+) -> None:
     """Print your PUBLIC key (default key unless NAME) for recipients to verify with."""
     from ..api.keys import export_key, export_revocations
     from ..store.session import write_output
 
-    text = export_revocations(name) if revocations else export_key(name, fmt)
+    if allowed_signers and revocations:
+        raise click.UsageError("--allowed-signers and --revocations export different things: pass one")
+    if principal is not None and not allowed_signers:
+        raise click.UsageError("--principal goes with --allowed-signers")
+    if allowed_signers:
+        fmt = "allowed-signers"
+    text = export_revocations(name) if revocations else export_key(name, fmt, principal)
     if output is not None:
         write_output(output, text)
         say(f"wrote {output}")

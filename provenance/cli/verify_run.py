@@ -84,7 +84,7 @@ def run(targets: list[Path], keys: list[Path], as_json: bool, revocation_files: 
             if not as_json:
                 _show_bundle(target, bundle)
             continue
-        verdict = check_target(target, keys, revocation_files=revocation_files or ())
+        verdict = check_target(target, keys, revocation_files=revocation_files or (), oms_only=True)
         ok &= verdict.verified
         results.append(verdict.as_dict())
         if not as_json:
@@ -104,7 +104,12 @@ def _out(line: str, err: bool = False) -> None:
 
 
 def _show_card(r: dict[str, Any]) -> None:
-    if r["verified"]:
+    if r["verified"] and r["signed_at"] is None:
+        _out(
+            f"OK {r['artefact']}: OpenSSF model-signing signature by {r['signer']} ({(r['keyid'] or '')[:16]}…), "
+            f"sha256 {r['subject_sha256']}"
+        )
+    elif r["verified"]:
         _out(
             f"OK {r['artefact']}: signed by {r['signer']} ({(r['keyid'] or '')[:16]}…) "
             f"at {r['signed_at']}, sha256 {r['subject_sha256']}"

@@ -89,34 +89,38 @@ class Envelope:
         return cls(payload_type=payload_type, payload=payload, signatures=sigs)
 
     def verified_by(self, candidates: Iterable[PublicKeyInfo], memo: Memo | None = None) -> PublicKeyInfo | None:
-        """The first candidate key (matched by keyid) whose signature over the PAE is valid.
-
-        ``memo`` remembers checks that passed, keyed by the key's exact PEM, the signature and the signed
-        message (all three hashed together): the same bytes under the same key verify again without
-        loading cryptography. A memo is as trustworthy as the digest cache it lives in (``.prov/cache``).
-        """
+        """The first candidate key (matched by keyid) whose signature over the PAE is valid."""
         message = pae(self.payload_type, self.payload)
         by_id = {c.keyid: c for c in candidates}
         for sig_keyid, sig in self.signatures:
             info = by_id.get(sig_keyid)
-            if info is None:
-                continue
-            token = None
-            if memo is not None:
-                h = sha256(b"prov-dsse-v1\0")
-                for part in (info.pem, sig, message):
-                    h.update(len(part).to_bytes(8, "big") + part)
-                token = h.hexdigest()
-                if memo.sig_verified(token):
-                    return info
-            from . import keys as _keys
-
-            try:
-                ok = _keys.verify(info.key, sig, message)
-            except ValueError:  # a key file that is not a usable key (e.g. a point off the curve)
-                ok = False
-            if ok:
-                if memo is not None and token is not None:
-                    memo.record_sig(token)
+            if info is not None and signature_valid(info, sig, message, memo):
                 return info
         return None
+
+
+def signature_valid(info: PublicKeyInfo, sig: bytes, message: bytes, memo: Memo | None = None) -> bool:
+    """Whether ``sig`` is ``info``'s signature of ``message``: the one signature check of cards, export
+    records, ledger lines and OpenSSF model-signing bundles.
+
+    ``memo`` remembers checks that passed, keyed by the key's exact PEM, the signature and the signed
+    message (all three hashed together): the same bytes under the same key verify again without
+    loading cryptography. A memo is as trustworthy as the digest cache it lives in (``.prov/cache``).
+    """
+    token = None
+    if memo is not None:
+        h = sha256(b"prov-dsse-v1\0")
+        for part in (info.pem, sig, message):
+            h.update(len(part).to_bytes(8, "big") + part)
+        token = h.hexdigest()
+        if memo.sig_verified(token):
+            return True
+    from . import keys as _keys
+
+    try:
+        ok = _keys.verify(info.key, sig, message)
+    except ValueError:  # a key file that is not a usable key (e.g. a point off the curve)
+        ok = False
+    if ok and memo is not None and token is not None:
+        memo.record_sig(token)
+    return ok

@@ -96,3 +96,74 @@ def allowed_signers_line(principal: str, key: PublicKey, namespace: str = CARD_N
         raise ValueError(f"principal {principal!r}: one word without spaces, commas or quotes (e.g. an email)")
     openssh = key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
     return f'{principal} namespaces="{namespace}" {openssh}\n'
+
+
+class SshSigError(ValueError):
+    """Not an SSH signature, or not one over this message by this key in this namespace."""
+
+
+def _read_string(data: bytes, at: int) -> tuple[bytes, int]:
+    if at + 4 > len(data):
+        raise SshSigError("truncated")
+    (n,) = struct.unpack(">I", data[at : at + 4])
+    end = at + 4 + n
+    if end > len(data):
+        raise SshSigError("truncated")
+    return data[at + 4 : end], end
+
+
+def _unarmour(armoured: str) -> bytes:
+    lines = [ln.strip() for ln in armoured.strip().splitlines()]
+    if len(lines) < 3 or lines[0] != BEGIN or lines[-1] != END:
+        raise SshSigError(f"not an armoured SSH signature ({BEGIN} ... {END})")
+    try:
+        return base64.b64decode("".join(lines[1:-1]), validate=True)
+    except ValueError:
+        raise SshSigError("the armoured body is not base64") from None
+
+
+def verify(armoured: str, message: bytes, key: PublicKey, namespace: str = CARD_NAMESPACE) -> None:
+    """Check an armoured SSH signature of ``message`` by ``key`` in ``namespace``, as ``ssh-keygen -Y
+    verify`` does; raises ``SshSigError`` saying what does not hold."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    blob = _unarmour(armoured)
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4:
+        raise SshSigError("not an SSH signature (no SSHSIG preamble)")
+    (version,) = struct.unpack(">I", blob[len(MAGIC) : len(MAGIC) + 4])
+    if version != VERSION:
+        raise SshSigError(f"SSH signature version {version}; prov reads version {VERSION}")
+    at = len(MAGIC) + 4
+    public, at = _read_string(blob, at)
+    ns, at = _read_string(blob, at)
+    _reserved, at = _read_string(blob, at)
+    hash_name, at = _read_string(blob, at)
+    inner, at = _read_string(blob, at)
+    if at != len(blob):
+        raise SshSigError("trailing bytes after the signature")
+    if public != public_blob(key):
+        raise SshSigError("made by another key")
+    if ns != namespace.encode():
+        raise SshSigError(f"namespace {ns.decode(errors='replace')!r}, expected {namespace!r}")
+    if hash_name not in (b"sha256", b"sha512"):
+        raise SshSigError(f"hash {hash_name.decode(errors='replace')!r}; SSH signatures use sha256 or sha512")
+    data = signed_data(message, namespace, hash_name.decode())  # type: ignore[arg-type]
+    kind, at = _read_string(inner, 0)
+    raw, at = _read_string(inner, at)
+    if at != len(inner):
+        raise SshSigError("trailing bytes in the signature blob")
+    try:
+        if isinstance(key, ed25519.Ed25519PublicKey) and kind == b"ssh-ed25519":
+            key.verify(raw, data)
+        elif isinstance(key, ec.EllipticCurvePublicKey) and kind == b"ecdsa-sha2-nistp256":
+            r_raw, at = _read_string(raw, 0)
+            s_raw, at = _read_string(raw, at)
+            if at != len(raw):
+                raise SshSigError("trailing bytes in the ECDSA signature")
+            r, s = int.from_bytes(r_raw, "big"), int.from_bytes(s_raw, "big")
+            key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+        else:
+            raise SshSigError(f"signature type {kind.decode(errors='replace')!r} does not match the key")
+    except InvalidSignature:
+        raise SshSigError("the signature does not match the message") from None

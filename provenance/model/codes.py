@@ -32,6 +32,9 @@ class ReasonCode(StrEnum):
     INSPECTION_UNSAFE = "INSPECTION_UNSAFE"
     PARENT_UNVERIFIED = "PARENT_UNVERIFIED"
     PARENT_CHANGED = "PARENT_CHANGED"
+    OMS_ONLY = "OMS_ONLY"
+    OMS_SIGNER_UNTRUSTED = "OMS_SIGNER_UNTRUSTED"
+    OMS_SIGNATURE_UNREADABLE = "OMS_SIGNATURE_UNREADABLE"
     # bundles
     EXPORT_RECORD_MISSING = "EXPORT_RECORD_MISSING"
     EXPORT_RECORD_INVALID = "EXPORT_RECORD_INVALID"
@@ -135,6 +138,18 @@ CODES: dict[ReasonCode, CodeInfo] = {
     ),
     C.PARENT_UNVERIFIED: _b(V, "a parent model's card no longer verifies", "re-sign the parent, then the child"),
     C.PARENT_CHANGED: _b(V, "a parent's card was re-signed after the child's", "re-sign the child --overwrite"),
+    C.OMS_ONLY: _w(
+        V,
+        "no prov card, but an OpenSSF model-signing signature by a trusted key: integrity and signer only, no "
+        "terms (check and export still refuse it)",
+        "`prov card ARTEFACT --dataset NAME`",
+    ),
+    C.OMS_SIGNER_UNTRUSTED: _w(
+        V, "the model-signing signature beside a verified card is by a key (or certificate) not trusted here", "none"
+    ),
+    C.OMS_SIGNATURE_UNREADABLE: _b(
+        V, "ARTEFACT.sig is not an OpenSSF model-signing signature prov reads", "re-sign, or remove the file"
+    ),
     C.EXPORT_RECORD_MISSING: _b(B, "the bundle has no export record", "ask the sender to export again"),
     C.EXPORT_RECORD_INVALID: _b(B, "the export record is not a prov export statement", "ask for a new export"),
     C.BUNDLE_FILE_MISSING: _b(B, "a file the export record names is missing", "ask for a new export"),

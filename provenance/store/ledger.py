@@ -209,6 +209,9 @@ def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys
         ledgered = body.get("event") in ("card", "export") and isinstance(digest, str) and len(digest) == 64
         if ledgered and env.verified_by(key) is not None:
             out.append(digest)
+            oms = body.get("oms_sha256")  # the card's OpenSSF model-signing signature, signed with it
+            if body.get("event") == "card" and isinstance(oms, str) and len(oms) == 64:
+                out.append(oms)
     return list(dict.fromkeys(out))
 
 
