@@ -1,0 +1,219 @@
+"""Issue 14, OpenSSF model signing: what `prov card` signs, the real `model_signing verify key` checks (and
+refuses after tampering); what `model_signing sign key` signs, `prov verify` reads. prov and
+model_signing must agree on every case: prov never says OK where model_signing says no."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from provenance.crypto import keys
+
+ALLOWED = ["--recipient", "Research team", "--org", "Acme Hospital", "--purpose", "research", "--territory", "DE"]
+MODEL_SIGNING = Path(sys.executable).with_name("model_signing")
+
+
+def _ms(*args: object) -> subprocess.CompletedProcess[str]:
+    assert MODEL_SIGNING.exists(), "model-signing is in the test extra"
+    return subprocess.run([str(MODEL_SIGNING), *map(str, args)], capture_output=True, text=True, check=False)
+
+
+def ms_verify(model: Path, pub: Path, sig: Path) -> bool:
+    r = _ms("verify", "key", model, "--public_key", pub, "--signature", sig)
+    return r.returncode == 0 and "Verification succeeded" in r.stdout + r.stderr
+
+
+def _pub(repo: Path) -> Path:
+    (pub,) = sorted((repo / ".prov" / "keys").glob("*.pub"))
+    return pub
+
+
+def _codes(out: str) -> list[tuple[str, str]]:
+    return [(x["code"], x["source"]) for x in json.loads(out)["reasons"]]
+
+
+def _directory_model(root: Path) -> Path:
+    model = root / "model"
+    (model / "a").mkdir(parents=True)
+    (model / "a" / "b.txt").write_bytes(b"one")
+    (model / "a-b.txt").write_bytes(b"two")  # PurePosixPath order puts a/b.txt first
+    (model / "weights.bin").write_bytes(bytes(range(256)) * 400)
+    (model / ".gitattributes").write_text("*.bin filter=lfs\n")  # left out by both
+    return model
+
+
+def test_a_file_card_comes_with_a_signature_model_signing_verifies(project: Path, prov) -> None:
+    r = prov("card", "model.joblib", "--dataset", "patients-2024")
+    assert r.code == 0, r.err
+    sig = project / "model.joblib.sig"
+    assert "wrote model.joblib.sig" in r.err
+    bundle = json.loads(sig.read_text())
+    assert bundle["mediaType"] == "application/vnd.dev.sigstore.bundle.v0.3+json"
+    statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+    assert statement["predicateType"] == "https://model_signing/signature/v1.0"
+    assert [x["name"] for x in statement["predicate"]["resources"]] == ["."]
+    assert ms_verify(project / "model.joblib", _pub(project), sig)
+    assert prov("verify", "model.joblib").code == 0
+
+    data = bytearray((project / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (project / "model.joblib").write_bytes(bytes(data))
+    assert not ms_verify(project / "model.joblib", _pub(project), sig)
+    assert prov("verify", "model.joblib").code == 1
+
+
+@pytest.mark.parametrize("tamper", ["one-byte", "added", "removed", "renamed", "none"])
+def test_directory_prov_and_model_signing_agree(project: Path, prov, tamper: str) -> None:
+    model = _directory_model(project)
+    assert prov("card", "model", "--dataset", "patients-2024").code == 0
+    sig = project / "model.sig"
+    assert ms_verify(model, _pub(project), sig)
+    if tamper == "one-byte":
+        raw = bytearray((model / "weights.bin").read_bytes())
+        raw[1000] ^= 0x80
+        (model / "weights.bin").write_bytes(bytes(raw))
+    elif tamper == "added":
+        (model / "a" / "extra.py").write_text("import os\n")
+    elif tamper == "removed":
+        (model / "a-b.txt").unlink()
+    elif tamper == "renamed":
+        (model / "a-b.txt").rename(model / "a-c.txt")
+    theirs = ms_verify(model, _pub(project), sig)
+    r = prov("verify", "model", "--json")
+    assert theirs == (tamper == "none")
+    assert (r.code == 0) == theirs, r.out
+
+
+def test_a_stale_signature_beside_a_valid_card_blocks(project: Path, prov) -> None:
+    """Re-signed after the model changed, but an old ARTEFACT.sig put back: model_signing would refuse the
+    model, so prov verify must too, though the card itself holds."""
+    model = _directory_model(project)
+    assert prov("card", "model", "--dataset", "patients-2024").code == 0
+    old = (project / "model.sig").read_bytes()
+    (model / "weights.bin").write_bytes(b"retrained")
+    assert prov("card", "model", "--dataset", "patients-2024", "--overwrite").code == 0
+    (project / "model.sig").write_bytes(old)
+    assert not ms_verify(model, _pub(project), project / "model.sig")
+    r = prov("verify", "model", "--json")
+    assert r.code == 1
+    assert ("DIGEST_MISMATCH", "model.sig") in _codes(r.out)
+    assert "weights.bin changed" in r.out
+
+
+def test_garbage_and_forged_signatures_beside_a_card(project: Path, prov, tmp_path: Path) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    sig = project / "model.joblib.sig"
+    good = sig.read_bytes()
+    sig.write_text("not json")
+    r = prov("verify", "model.joblib", "--json")
+    assert r.code == 1 and ("OMS_SIGNATURE_UNREADABLE", "model.joblib.sig") in _codes(r.out)
+
+    # The statement edited (another digest for "."), the signature kept: SIGNATURE_INVALID.
+    bundle = json.loads(good)
+    statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+    statement["predicate"]["resources"][0]["digest"] = "0" * 64
+    bundle["dsseEnvelope"]["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
+    sig.write_text(json.dumps(bundle))
+    r = prov("verify", "model.joblib", "--json")
+    assert r.code == 1 and ("SIGNATURE_INVALID", "model.joblib.sig") in _codes(r.out)
+
+    # Signed by someone else (an upstream publisher, say): reported, but the verified card decides.
+    other = tmp_path / "other.pem"
+    other.write_bytes(keys.private_pem(keys.generate("ecdsa-p256")))
+    sig.unlink()
+    assert _ms("sign", "key", project / "model.joblib", "--private_key", other, "--signature", sig).returncode == 0
+    r = prov("verify", "model.joblib", "--json")
+    assert r.code == 0 and ("OMS_SIGNER_UNTRUSTED", "model.joblib.sig") in _codes(r.out)
+
+
+def test_prov_card_does_not_overwrite_someone_elses_signature(project: Path, prov, tmp_path: Path) -> None:
+    other = tmp_path / "upstream.pem"
+    other.write_bytes(keys.private_pem(keys.generate("ecdsa-p256")))
+    sig = project / "model.joblib.sig"
+    assert _ms("sign", "key", project / "model.joblib", "--private_key", other, "--signature", sig).returncode == 0
+    before = sig.read_bytes()
+    r = prov("card", "model.joblib", "--dataset", "patients-2024")
+    assert r.code == 2
+    assert "model.joblib.sig exists and is not a model-signing signature by a key this repository trusts" in r.err
+    assert sig.read_bytes() == before and not (project / "model.joblib.prov.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "directory"])
+def test_prov_verify_reads_what_model_signing_signs(tmp_path: Path, prov, kind: str) -> None:
+    """No prov repository, no card: a recipient checks a model_signing signature with the signer's key
+    (model_signing writes an empty keyid; the hint names the key)."""
+    key = keys.generate("ecdsa-p256")
+    (tmp_path / "key.pem").write_bytes(keys.private_pem(key))
+    (tmp_path / "key.pub").write_bytes(keys.public_pem(key.public_key()))
+    model = _directory_model(tmp_path) if kind == "directory" else tmp_path / "model.safetensors"
+    if kind == "file":
+        model.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    sig = tmp_path / f"{model.name}.sig"
+    assert _ms("sign", "key", model, "--private_key", tmp_path / "key.pem", "--signature", sig).returncode == 0
+    assert json.loads(sig.read_text())["dsseEnvelope"]["signatures"][0]["keyid"] == ""
+
+    r = prov("verify", model, "--key", tmp_path / "key.pub", "--json")
+    assert r.code == 0, r.out
+    data = json.loads(r.out)
+    assert data["keyid"] == keys.keyid(key.public_key())
+    assert [x["code"] for x in data["reasons"] if x["severity"] == "block"] == []
+    assert "OMS_ONLY" in [x["code"] for x in data["reasons"]]
+    r = prov("verify", model, "--key", tmp_path / "key.pub")
+    assert r.code == 0 and "OK model" in r.out and "OpenSSF model-signing signature" in r.out
+
+    # Another key: untrusted. Then a one-byte change: refused by both.
+    stranger = tmp_path / "stranger.pub"
+    stranger.write_bytes(keys.public_pem(keys.generate("ecdsa-p256").public_key()))
+    r = prov("verify", model, "--key", stranger, "--json")
+    assert r.code == 1 and "KEY_UNTRUSTED" in [c for c, _ in _codes(r.out)]
+    target = model / "weights.bin" if kind == "directory" else model
+    raw = bytearray(target.read_bytes())
+    raw[-1] ^= 0x01
+    target.write_bytes(bytes(raw))
+    assert not ms_verify(model, tmp_path / "key.pub", sig)
+    r = prov("verify", model, "--key", tmp_path / "key.pub", "--json")
+    assert r.code == 1 and ("DIGEST_MISMATCH", sig.name) in _codes(r.out)
+
+
+def test_a_model_signing_signature_alone_never_passes_the_gate(project: Path, prov, tmp_path: Path) -> None:
+    """OMS_ONLY is for `prov verify`; export and the commit check still need a card."""
+    from provenance.store import userkeys
+
+    sig = project / "model.joblib.sig"
+    key = userkeys.load_private(userkeys.default_name(), userkeys.env_passphrase)  # type: ignore[arg-type]
+    (tmp_path / "key.pem").write_bytes(keys.private_pem(key))  # the repository's own, trusted key signs it
+    signing = _ms("sign", "key", project / "model.joblib", "--private_key", tmp_path / "key.pem", "--signature", sig)
+    assert signing.returncode == 0
+    assert prov("verify", "model.joblib").code == 0
+    r = prov("export", "model.joblib", "--to", tmp_path / "out", *ALLOWED, "--json")
+    assert r.code == 1 and "CARD_MISSING" in r.out
+    assert not (tmp_path / "out").exists()
+
+
+def test_ed25519_signers_get_no_oms_signature_and_are_told_why(project: Path, prov) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    assert (project / "model.joblib.sig").exists()
+    assert prov("key", "generate", "--name", "ed", "--type", "ed25519", "--default").code == 0
+    assert prov("key", "trust").code == 0
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite")
+    assert r.code == 0, r.err
+    assert "model_signing accepts ECDSA keys only and this key is Ed25519" in r.err
+    assert not (project / "model.joblib.sig").exists()  # the old one would vouch for the replaced card
+    assert prov("verify", "model.joblib").code == 0
+
+
+def test_export_bundles_carry_a_signature_model_signing_verifies(project: Path, prov, tmp_path: Path) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    (project / "model.joblib.sig").unlink()  # a card made before prov wrote them: the exporter signs one
+    r = prov("export", "model.joblib", "--to", tmp_path / "out", *ALLOWED, "--json")
+    assert r.code == 0, r.out
+    bundle = tmp_path / "out"
+    assert ms_verify(bundle / "model.joblib", bundle / "signer.pub", bundle / "model.joblib.sig")
+    assert prov("verify", bundle, "--key", bundle / "signer.pub").code == 0
+    (bundle / "model.joblib.sig").write_text("{}")
+    assert prov("verify", bundle, "--key", bundle / "signer.pub").code == 1  # the record names its digest
