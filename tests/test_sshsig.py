@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from tools import need
 
 from provenance.crypto import keys
-from provenance.crypto.sshsig import CARD_NAMESPACE, allowed_signers_line, sign
+from provenance.crypto.sshsig import BEGIN, CARD_NAMESPACE, END, SshSigError, allowed_signers_line, sign, verify
 
 
 def _verify(tmp: Path, message: bytes, signature: str, signers: str, principal: str = "alice@example.com",
@@ -66,3 +67,126 @@ def test_bad_requests_are_refused() -> None:
         sign(b"x", key, hash_name="md5")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="principal"):
         allowed_signers_line("two words", key.public_key())
+
+
+def _keygen_sign(tmp: Path, key: keys.PrivateKey, message: bytes, namespace: str = CARD_NAMESPACE) -> str:
+    """A signature made by the real ``ssh-keygen -Y sign``, for the reader's side of the differential."""
+    from cryptography.hazmat.primitives import serialization
+
+    keygen = need("ssh-keygen", "openssh-client")
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
+    (tmp / "id").write_bytes(pem)
+    (tmp / "id").chmod(0o600)
+    (tmp / "msg").write_bytes(message)
+    (tmp / "msg.sig").unlink(missing_ok=True)  # ssh-keygen does not replace an existing signature
+    subprocess.run([keygen, "-Y", "sign", "-f", str(tmp / "id"), "-n", namespace, str(tmp / "msg")],
+                   check=True, capture_output=True)  # fmt: skip
+    return (tmp / "msg.sig").read_text()
+
+
+@pytest.mark.parametrize("key_type", keys.KEY_TYPES)
+def test_prov_reads_what_ssh_keygen_signs(tmp_path: Path, key_type: keys.KeyType) -> None:
+    key = keys.generate(key_type)
+    message = b'{"a":1}'
+    signature = _keygen_sign(tmp_path, key, message)
+    verify(signature, message, key.public_key())
+    for wrong in (
+        lambda: verify(signature, message + b" ", key.public_key()),
+        lambda: verify(signature, message, keys.generate(key_type).public_key()),
+        lambda: verify(signature, message, key.public_key(), namespace="git"),
+        lambda: verify(_keygen_sign(tmp_path, key, message, "git"), message, key.public_key()),
+    ):
+        with pytest.raises(SshSigError):
+            wrong()
+
+
+@settings(max_examples=25, deadline=None)
+@given(position=st.integers(min_value=0), bit=st.integers(min_value=0, max_value=7))
+def test_prov_and_ssh_keygen_agree_on_altered_signatures(
+    tmp_path_factory: pytest.TempPathFactory, position: int, bit: int
+) -> None:
+    """One bit flipped anywhere in the signature blob: prov's reader and ssh-keygen accept or refuse alike."""
+    import base64
+
+    key = keys.generate("ecdsa-p256")
+    message = b'{"_type":"https://in-toto.io/Statement/v1"}'
+    armoured = sign(message, key)
+    body = base64.b64decode("".join(armoured.strip().splitlines()[1:-1]))
+    raw = bytearray(body)
+    raw[position % len(raw)] ^= 1 << bit
+    text = base64.b64encode(bytes(raw)).decode()
+    altered = "\n".join([BEGIN, *(text[i : i + 70] for i in range(0, len(text), 70)), END]) + "\n"
+    tmp = tmp_path_factory.mktemp("sshsig")
+    theirs = _verify(tmp, message, altered, allowed_signers_line("alice@example.com", key.public_key())).returncode == 0
+    try:
+        verify(altered, message, key.public_key())
+        ours = True
+    except SshSigError:
+        ours = False
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("key_type", keys.KEY_TYPES)
+@pytest.mark.parametrize("hash_name", ["sha512", "sha256"])
+def test_prov_card_ssh_verifies_with_ssh_keygen(project: Path, prov, key_type: str, hash_name: str) -> None:
+    if key_type != "ecdsa-p256":
+        assert prov("key", "generate", "--name", "ed", "--type", key_type, "--default").code == 0
+        assert prov("key", "trust").code == 0
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--ssh", "--ssh-hash", hash_name)
+    assert r.code == 0, r.err
+    card_json, card_sig = project / "model.joblib.card.json", project / "model.joblib.card.sig"
+    envelope = json.loads((project / "model.joblib.prov.json").read_text())
+    import base64
+
+    assert card_json.read_bytes() == base64.b64decode(envelope["payload"])  # the exact signed statement
+    r = prov("key", "export", "--allowed-signers", "--principal", "alice@example.com")
+    assert r.code == 0 and r.out.startswith(f'alice@example.com namespaces="{CARD_NAMESPACE}" ')
+    signers = r.out
+    message = card_json.read_bytes()
+    ok = _verify(project, message, card_sig.read_text(), signers)
+    assert ok.returncode == 0, ok.stderr
+    assert _verify(project, message, card_sig.read_text(), signers, namespace="file").returncode != 0
+    assert _verify(project, message[:-1] + b" ", card_sig.read_text(), signers).returncode != 0
+    other = allowed_signers_line("alice@example.com", keys.generate("ecdsa-p256").public_key())
+    assert _verify(project, message, card_sig.read_text(), other).returncode != 0
+    assert prov("verify", "model.joblib").code == 0
+
+    # Re-signed without --ssh: the pair is rewritten (never left stale); --no-ssh removes it.
+    before = card_json.read_bytes()
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--metric", "f1=0.9").code == 0
+    assert card_json.read_bytes() != before
+    assert _verify(project, card_json.read_bytes(), card_sig.read_text(), signers).returncode == 0
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--no-ssh").code == 0
+    assert not card_json.exists() and not card_sig.exists()
+
+
+def test_prov_verify_catches_a_stale_or_foreign_ssh_pair(project: Path, prov, tmp_path: Path) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--ssh").code == 0
+    card_json, card_sig = project / "model.joblib.card.json", project / "model.joblib.card.sig"
+    old_json, old_sig = card_json.read_bytes(), card_sig.read_bytes()
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--metric", "f1=0.9").code == 0
+    card_json.write_bytes(old_json)  # an earlier card, validly signed: ssh-keygen would accept it
+    card_sig.write_bytes(old_sig)
+    r = prov("verify", "model.joblib", "--json")
+    assert r.code == 1
+    assert ("DIGEST_MISMATCH", "model.joblib.card.json") in [
+        (x["code"], x["source"]) for x in json.loads(r.out)["reasons"]
+    ]
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
+    stranger = keys.generate("ecdsa-p256")
+    card_sig.write_text(sign(card_json.read_bytes(), stranger))
+    r = prov("verify", "model.joblib", "--json")
+    assert r.code == 1 and "made by another key" in r.out
+    card_json.unlink()
+    assert prov("verify", "model.joblib").code == 1
+
+
+def test_key_export_allowed_signers_refuses_bad_requests(project: Path, prov) -> None:
+    r = prov("key", "export", "--allowed-signers", "--principal", "two words")
+    assert r.code == 2 and "--principal" in r.err
+    assert prov("key", "export", "--principal", "x").code == 2
+    assert prov("key", "export", "--allowed-signers", "--revocations").code == 2
+    r = prov("key", "export", "--allowed-signers")
+    assert r.code == 0 and r.out.startswith(f'default namespaces="{CARD_NAMESPACE}" ecdsa-sha2-nistp256 ')

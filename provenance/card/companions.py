@@ -51,7 +51,7 @@ def ssh_signature(payload: bytes, key: _keys.PrivateKey, hash_name: str = "sha51
     """``ARTEFACT.card.sig``: the SSH signature of the card's statement bytes (``ARTEFACT.card.json``)."""
     from ..crypto import sshsig
 
-    return sshsig.sign(payload, key, sshsig.CARD_NAMESPACE, hash_name)  # type: ignore[arg-type].encode()
+    return sshsig.sign(payload, key, sshsig.CARD_NAMESPACE, hash_name).encode()  # type: ignore[arg-type]
 
 
 def check_oms(
