@@ -114,6 +114,9 @@ def sign_card(
                 terms=manifest.terms(),
                 description=manifest.description,
                 origin=manifest.origin.source,
+                url=manifest.origin.url,
+                hub_id=manifest.origin.hub_id,
+                custodian=manifest.custodian,
             )
         )
     parent_refs = [_parent_ref(p, request.relation, repo) for p in request.parents]
@@ -152,6 +155,7 @@ def sign_card(
         intended_use=request.intended_use,
         limitations=request.limitations,
         previous_card=previous,
+        hub_id=request.hub_id,
     )
     return write_signed(repo, artefact, card, key, now, ssh=request.ssh, ssh_hash=request.ssh_hash)
 
@@ -265,6 +269,7 @@ def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
         relation=relation,  # type: ignore[arg-type]
         terms=signed.card.effective_terms,
         path=_relative_or_none(repo, parent),
+        hub_id=signed.card.hub_id,
     )
 
 
@@ -289,7 +294,9 @@ def load_card(target: Path) -> SignedCard:
         raise UsageError(f"{card_file}: {e}") from None
 
 
-def render_card(target: Path, fmt: str = "md") -> str:
+def render_card(target: Path, fmt: str = "md", spec: str | None = None) -> str:
     if fmt not in render.FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}")
-    return render.render(load_card(target), fmt)
+    if spec is not None and fmt != "cyclonedx":
+        raise UsageError(f"--spec {spec} goes with --format cyclonedx")
+    return render.render(load_card(target), fmt, spec)

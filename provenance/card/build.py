@@ -66,6 +66,7 @@ def build_card(
     intended_use: str | None,
     limitations: str | None,
     previous_card: str | None,
+    hub_id: str | None = None,
 ) -> ModelCard:
     terms = join([dataset_terms(d.name, d.terms) for d in datasets] + [p.terms for p in parents])
     return ModelCard(
@@ -82,6 +83,7 @@ def build_card(
         intended_use=intended_use,
         limitations=limitations,
         previous_card=previous_card,
+        hub_id=hub_id,
     )
 
 

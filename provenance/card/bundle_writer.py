@@ -146,7 +146,7 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
     card_name = card_path(artefact).name
     rendered_name = rendered_path(artefact).name
     atomic.write_bytes(staging / card_name, signed.raw)
-    atomic.write_text(staging / rendered_name, render.render(signed, "md"))
+    atomic.write_text(staging / rendered_name, render.render(signed, "md", notices=NOTICES_NAME))
     atomic.write_text(staging / SIGNER_NAME, _signer_pems(job.repo, signed, key))
     companions = _stage_companions(job, staging)
     record = ExportRecord(

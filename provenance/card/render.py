@@ -16,7 +16,7 @@ from ..model.card import ModelCard, Privacy
 from ..model.export import ExportRecord
 from .files import SignedCard
 
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "hf", "cyclonedx", "spdx3")
 
 
 def templates_dir() -> Path:
@@ -129,8 +129,14 @@ def _cell(value: Any) -> Any:
     return Markup(_one_line(str(value).replace("\n", " ")))
 
 
-def front_matter(card: ModelCard) -> dict[str, Any]:
-    """Hugging Face model-card metadata."""
+def front_matter(card: ModelCard, notices: str | None = None) -> dict[str, Any]:
+    """Hugging Face model-card metadata, holding only what the Hub can resolve.
+
+    ``license_link`` points at something that exists wherever the card goes: the signer's
+    ``--licence-link`` (standard licences too), else the SPDX page of a listed licence, else ``notices``,
+    the licence-notices file shipped beside this rendering (an export bundle's); with none of those it is
+    left out rather than naming a file that is not there. ``datasets`` and ``base_model`` carry Hub
+    repository ids only (``hub_ids``); local names stay in the card's body."""
     art = card.artefact
     terms = card.effective_terms
     licence = card.licence or terms.licence
@@ -138,10 +144,11 @@ def front_matter(card: ModelCard) -> dict[str, Any]:
     meta: dict[str, Any] = {"license": hf}
     if hf == "other":
         meta["license_name"] = name
-        ids = licences.licence_ids(licence) if licence else []
-        link = next((u for u in (licences.spdx_url(i) for i in ids) if u), None)
-        # HF convention: a URL, or "LICENSE" for a file of that name next to the model.
-        meta["license_link"] = card.licence_link or link or "LICENSE"
+    ids = licences.licence_ids(licence) if licence and hf == "other" else []
+    link = card.licence_link or next((u for u in (licences.spdx_url(i) for i in ids) if u), None)
+    link = link or (notices if hf == "other" else None)
+    if link:
+        meta["license_link"] = link
     if art.framework == "scikit-learn":
         meta["library_name"] = "sklearn"
     tags = [
@@ -154,14 +161,36 @@ def front_matter(card: ModelCard) -> dict[str, Any]:
     if terms.personal_data:
         tags.append("personal-data")
     meta["tags"] = tags
-    if card.datasets:
-        meta["datasets"] = [d.name for d in card.datasets]
-    if card.parents:
-        meta["base_model"] = [p.name for p in card.parents] if len(card.parents) > 1 else card.parents[0].name
-        meta["base_model_relation"] = card.parents[0].relation
+    datasets = hub_ids([(d.hub_id, d.url) for d in card.datasets], "datasets")
+    if datasets:
+        meta["datasets"] = datasets
+    bases = [(p, p.hub_id) for p in card.parents if p.hub_id]
+    if bases:
+        meta["base_model"] = [b for _, b in bases] if len(bases) > 1 else bases[0][1]
+        meta["base_model_relation"] = bases[0][0].relation
     if card.metrics:
         meta["metrics"] = list(card.metrics)
     return meta
+
+
+def hub_ids(sources: list[tuple[str | None, str | None]], kind: str) -> list[str]:
+    """Hub repository ids: an explicit id, else one read from a Hub URL (``https://huggingface.co/datasets/
+    ORG/NAME/...``; for models ``https://huggingface.co/ORG/NAME``); anything else has none."""
+    import re
+
+    from ..model.dataset import HUB_ID_PATTERN
+
+    prefix = r"https://(?:www\.)?huggingface\.co/" + (r"datasets/" if kind == "datasets" else r"(?!datasets/)")
+    out: list[str] = []
+    for explicit, url in sources:
+        found = explicit
+        if found is None and url:
+            m = re.match(prefix + r"([^/?#\s]+/[^/?#\s]+)", url)
+            if m and re.fullmatch(HUB_ID_PATTERN, m.group(1)):
+                found = m.group(1)
+        if found and found not in out:
+            out.append(found)
+    return out
 
 
 def _recipients_text(card: ModelCard) -> str:
@@ -173,7 +202,7 @@ def _recipients_text(card: ModelCard) -> str:
     return ", ".join(terms.recipients) or "nobody (the listed recipients do not overlap)"
 
 
-def _context(signed: SignedCard, markdown: bool) -> dict[str, Any]:
+def _context(signed: SignedCard, markdown: bool, notices: str | None = None) -> dict[str, Any]:
     """The template's values. For Markdown, the YAML and JSON dumps are whole blocks (they escape
     control characters themselves); for HTML they stay plain text, so autoescaping still applies."""
     from markupsafe import Markup
@@ -187,20 +216,44 @@ def _context(signed: SignedCard, markdown: bool) -> dict[str, Any]:
         "card": card,
         "art": card.artefact,
         "terms": card.effective_terms,
-        "front_matter": block(dump_yaml(front_matter(card)).strip()),
+        "front_matter": block(dump_yaml(front_matter(card, notices)).strip()),
         "card_sha256": signed.sha256,
         "keyid": signed.envelope.signatures[0][0] if signed.envelope.signatures else "",
         "recipients_text": _recipients_text(card),
         "hyperparameters_json": block(json.dumps(card.artefact.hyperparameters, indent=2, sort_keys=True)),
+        "readme": False,
     }
 
 
-def render(signed: SignedCard, fmt: str = "md") -> str:
+def render(signed: SignedCard, fmt: str = "md", spec: str | None = None, *, notices: str | None = None) -> str:
+    """The card in ``fmt``: md (the rendered card beside the artefact), html, json (the statement), hf (a
+    Hugging Face model repository README), cyclonedx (ML-BOM; ``spec`` 1.6 or 1.7) or spdx3 (JSON-LD).
+    ``notices``: the licence-notices file that ships beside this rendering (a bundle's), for license_link."""
+    from markupsafe import Markup
+
+    if spec is not None and fmt != "cyclonedx":
+        raise ValueError("a spec version goes with the cyclonedx format only")
+    if fmt == "cyclonedx":
+        from .cyclonedx import cyclonedx
+
+        return json.dumps(cyclonedx(signed.card, signed.sha256, spec or "1.6"), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "spdx3":
+        from .spdx3 import spdx3
+
+        return json.dumps(spdx3(signed.card, signed.sha256), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "hf":
+        # A README for a model repository: the card, then the signed envelope itself and how to check it.
+        envelope = signed.raw.decode("utf-8")
+        return (
+            _environment(False)
+            .get_template("card.md.j2")
+            .render(**{**_context(signed, markdown=True), "readme": True}, envelope=Markup(envelope.strip()))
+        )
     if fmt == "json":
         data = signed.statement.model_dump(mode="json", by_alias=True)
         return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     if fmt == "md":
-        return _environment(False).get_template("card.md.j2").render(**_context(signed, markdown=True))
+        return _environment(False).get_template("card.md.j2").render(**_context(signed, markdown=True, notices=notices))
     if fmt == "html":
         from markupsafe import Markup
 

@@ -66,6 +66,7 @@ class CardRequest:
     trust_pickle: bool = False
     dp_epsilon: float | None = None
     dp_delta: float | None = None
+    hub_id: str | None = None  # the model's Hugging Face Hub id (--hub-id ORG/NAME)
     ssh: bool | None = None  # also an SSH signature of the card (None: as the artefact had before)
     ssh_hash: str = "sha512"
 
@@ -94,6 +95,13 @@ class CardRequest:
                 raise UsageError(
                     f"--metric {key}={value}: not a finite number; a signed card holds strict JSON (RFC 8259)"
                 )
+        if self.hub_id is not None:
+            import re
+
+            from ..model.dataset import HUB_ID_PATTERN
+
+            if not re.fullmatch(HUB_ID_PATTERN, self.hub_id):
+                raise UsageError(f"--hub-id {self.hub_id!r}: a Hugging Face Hub id is NAMESPACE/NAME, e.g. acme/triage")
         if self.ssh_hash not in ("sha256", "sha512"):
             raise UsageError(f"--ssh-hash {self.ssh_hash!r}: SSH signatures use sha256 or sha512")
         self.dp  # noqa: B018  (validated now, not half-way through signing)

@@ -48,6 +48,12 @@ from ._output import (
     "--licence-link",
     help="URL (or file name next to the model) of the licence or agreement text; shown as HF license_link.",
 )
+@click.option(
+    "--hub-id",
+    metavar="NAMESPACE/NAME",
+    help="The model's Hugging Face Hub repository id, when it is (or will be) published there: children "
+    "carded with --parent get it as base_model.",
+)
 @click.option("--key-name", help="Sign with this key instead of your default one.")
 @click.option("--overwrite", is_flag=True, help="Re-sign an artefact that already has a card.")
 @click.option(
@@ -69,10 +75,16 @@ from ._output import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "json"]),
+    type=click.Choice(["md", "html", "json", "hf", "cyclonedx", "spdx3"]),
     default="md",
     show_default=True,
-    help="With --render: output format.",
+    help="With --render: md (the rendered card), html, json (the signed statement), hf (a README.md for a "
+    "Hugging Face model repository, with the signed envelope), cyclonedx (ML-BOM), spdx3 (SPDX 3.0.1 JSON-LD).",
+)
+@click.option(
+    "--spec",
+    type=click.Choice(["1.6", "1.7"]),
+    help="With --format cyclonedx: the CycloneDX version (default 1.6; 1.7 adds the TLP distribution constraint).",
 )
 @click.option(
     "-o",
@@ -91,11 +103,13 @@ def card(
     limitations: str | None,
     licence: str | None,
     licence_link: str | None,
+    hub_id: str | None,
     key_name: str | None,
     overwrite: bool,
     no_verify_data: bool,
     render_only: bool,
     fmt: str,
+    spec: str | None,
     output: Path | None,
     as_json: bool,
     train_file: Path | None,
@@ -119,10 +133,12 @@ def card(
     """
     from ..api import card as api
 
+    if not render_only and (fmt != "md" or spec is not None or output is not None):
+        raise click.UsageError("--format, --spec and --output go with --render (render an existing signed card)")
     if render_only:
         if as_json:
             raise click.UsageError("--render prints the card itself; for JSON use --render --format json, not --json")
-        text = api.render_card(artefact, fmt)
+        text = api.render_card(artefact, fmt, spec)
         if output is not None:
             from ..store.session import write_output
 
@@ -143,6 +159,7 @@ def card(
         limitations=limitations,
         licence=licence,
         licence_link=licence_link,
+        hub_id=hub_id,
         key_name=key_name,
         overwrite=overwrite,
         verify_data=not no_verify_data,

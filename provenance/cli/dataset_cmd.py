@@ -29,6 +29,9 @@ def dataset() -> None:
 @click.option("--collected", type=click.DateTime(["%Y-%m-%d"]), help="Collection date, YYYY-MM-DD.")
 @click.option("--owner", help="The data controller / owner.")
 @click.option("--contact")
+@click.option("--custodian", help="Who holds the data for the owner (a data office, a processor).")
+@click.option("--custodian-contact")
+@click.option("--hub-id", metavar="NAMESPACE/NAME", help="The dataset's Hugging Face Hub id, when published there.")
 @click.option("--licence", help="SPDX expression; LicenseRef-<name> for a custom agreement.")
 @click.option("--confidentiality", type=click.Choice(["public", "internal", "confidential", "restricted"]))
 @click.option(
@@ -78,7 +81,7 @@ def _fields(name: str, files: tuple[str, ...], o: dict[str, Any]) -> dict[str, A
         "name": name,
         "version": o["version"],
         "description": o["description"],
-        "origin": {"source": o["source"], "url": o["url"], "collected": _date(o["collected"])},
+        "origin": {"source": o["source"], "url": o["url"], "collected": _date(o["collected"]), "hub_id": o["hub_id"]},
         "owner": {"name": o["owner"], "contact": o["contact"]},
         "licence": o["licence"],
         "confidentiality": o["confidentiality"],
@@ -86,6 +89,8 @@ def _fields(name: str, files: tuple[str, ...], o: dict[str, Any]) -> dict[str, A
         "retention": {"delete_by": _date(o["delete_by"])},
         "embargo_until": _date(o["embargo_until"]),
     }
+    if o["custodian"] or o["custodian_contact"]:
+        fields["custodian"] = {"name": o["custodian"], "contact": o["custodian_contact"]}
     if o["personal_data"] is not None:
         pd: dict[str, Any] = {
             "contains": o["personal_data"],

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from ..mediatypes import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE  # noqa: F401  (PAYLOAD_TYPE re-exported)
 from ._base import Strict
-from .dataset import DatasetTerms, Sha256
+from .dataset import DatasetTerms, HubId, Owner, Sha256
 from .terms import EffectiveTerms
 
 SCHEMA_VERSION = "1"
@@ -106,6 +106,9 @@ class DatasetRef(Strict):
     terms: DatasetTerms
     description: str | None = None
     origin: str | None = None
+    url: str | None = Field(default=None, description="Where the data came from (the manifest's origin url)")
+    hub_id: HubId | None = Field(default=None, description="Its Hugging Face Hub dataset id, when it has one")
+    custodian: Owner | None = Field(default=None, description="Who holds the data for its owner")
 
 
 class ParentRef(Strict):
@@ -115,6 +118,7 @@ class ParentRef(Strict):
     relation: Literal["finetune", "adapter", "merge", "quantized"] = "finetune"
     terms: EffectiveTerms
     path: str | None = Field(default=None, description="Repository-relative path, to re-verify it at export")
+    hub_id: HubId | None = Field(default=None, description="The parent's Hugging Face Hub model id, from its card")
 
 
 class MemorisationFinding(Strict):
@@ -341,6 +345,7 @@ class ModelCard(Strict):
     effective_terms: EffectiveTerms
     licence: str | None = Field(default=None, description="The artefact's own licence (SPDX)")
     licence_link: str | None = Field(default=None, description="Where the licence or agreement text can be read")
+    hub_id: HubId | None = Field(default=None, description="The model's Hugging Face Hub id, when published there")
     metrics: dict[str, float | str] = Field(default_factory=dict)
     intended_use: str | None = None
     limitations: str | None = None

@@ -16,6 +16,10 @@ from ._base import Strict
 from .territories import check_territory
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+# A Hugging Face Hub repository id, ``namespace/name`` (what `datasets:` and `base_model:` in a model card's
+# front matter must hold: the Hub links them only when they name a repository).
+HUB_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$"
+HubId = Annotated[str, Field(pattern=HUB_ID_PATTERN, description="A Hugging Face Hub repository id: namespace/name")]
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256")]
@@ -115,6 +119,9 @@ SPECIAL_CATEGORIES = frozenset(
 class Origin(Strict):
     source: str = Field(min_length=1, description="Where the data came from (system, publisher)")
     url: str | None = None
+    hub_id: HubId | None = Field(
+        default=None, description="Its Hugging Face Hub dataset id, when published there (else read from a Hub url)"
+    )
     collected: dt.date | None = None
     method: str | None = None
 
@@ -217,6 +224,9 @@ class DatasetManifest(Strict):
     description: str | None = None
     origin: Origin
     owner: Owner
+    custodian: Owner | None = Field(
+        default=None, description="Who holds and looks after the data for the owner (a data office, a processor)"
+    )
     licence: str = Field(description="SPDX licence expression; LicenseRef-<name> for custom agreements")
     confidentiality: Confidentiality
     agreements: list[Agreement] = Field(default_factory=list)
