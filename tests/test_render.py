@@ -31,7 +31,8 @@ def test_markdown_front_matter_read_by_huggingface_hub(project: Path, prov) -> N
     assert data["license"] == "other"  # LicenseRef-Acme-DUA is not a licence HF lists
     assert data["license_name"] == "licenseref-acme-dua"
     assert data["library_name"] == "sklearn"
-    assert data["datasets"] == ["patients-2024"]
+    assert "datasets" not in data  # patients-2024 is not on the Hub: no repository id to give
+    assert "license_link" not in data  # no LICENSE file ships beside the model, so none is named
     assert "personal-data" in data["tags"]
     assert "## Training data provenance" in card.text
     assert "Acme Hospital EHR export" in card.text and "DUA-2024-17" in card.text
@@ -45,16 +46,20 @@ def test_base_model_from_parent(project: Path, prov, trained) -> None:
 
     _signed(project, prov)
     shutil.copy(trained["knn"], project / "child.joblib")
-    assert (
-        prov(
-            "card", "child.joblib", "--parent", "model.joblib", "--relation", "quantized", "--licence", "Apache-2.0"
-        ).code
-        == 0
-    )
+    child = ["card", "child.joblib", "--parent", "model.joblib", "--relation", "quantized", "--licence", "Apache-2.0"]
+    assert prov(*child).code == 0
     data = ModelCard((project / "child.joblib.card.md").read_text()).data.to_dict()
-    assert data["base_model"] == "model.joblib"
-    assert data["base_model_relation"] == "quantized"
+    assert "base_model" not in data  # the parent has no Hub id: the Hub could not link a local name
+    assert "model.joblib" in (project / "child.joblib.card.md").read_text()  # the body names it
     assert data["license"] == "apache-2.0"
+    # Published on the Hub (its card says where): the child's base_model is that repository id.
+    assert (
+        prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--hub-id", "acme/triage").code == 0
+    )
+    assert prov(*child, "--overwrite").code == 0
+    data = ModelCard((project / "child.joblib.card.md").read_text()).data.to_dict()
+    assert data["base_model"] == "acme/triage"
+    assert data["base_model_relation"] == "quantized"
 
 
 def test_render_existing_card_without_resigning(project: Path, prov) -> None:

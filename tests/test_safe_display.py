@@ -40,7 +40,7 @@ def test_a_forged_name_stays_on_its_line(project: Path, prov) -> None:
     r = prov("card", FORGED, "--dataset", "patients-2024")
     assert r.code == 0, r.err
     _clean(r.err)
-    assert r.err.count("\n") == 5, r.err  # signed, rendered, artefact, terms, privacy
+    assert r.err.count("\n") == 6, r.err  # signed, rendered, wrote .sig, artefact, terms, privacy
     r = prov("verify", FORGED)
     assert r.code == 0 and r.out.count("\n") == 1 and r.out.startswith("OK evil\\nOK model.joblib"), r.out
     _clean(r.out)

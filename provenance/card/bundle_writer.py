@@ -185,7 +185,7 @@ def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
     for name in companion_names(job.artefact.name):
         src = job.artefact.with_name(name)
         if src.is_file() and not src.is_symlink():
-            job.copy(src, staging / name)
+            copy_file(src, staging / name)  # small files: job.copy is the artefact's (reflinks, progress)
             names.append(name)
     oms_name = companions.names(job.artefact.name)[0]
     if oms_name not in names:
