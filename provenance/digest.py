@@ -24,6 +24,7 @@ from .textsafe import shown
 
 CHUNK = 4 * 1024 * 1024  # large reads keep us within a few percent of `openssl dgst`
 _PROGRESS_MIN_BYTES = 256 * 1024 * 1024
+_PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, threads cost more than they save
 
 Progress = Callable[[int, int], None]
 
@@ -291,13 +292,69 @@ class Hasher:
             return TreeDigest(digest, size, "file", (FileEntry(path.name, digest, size),))
         if not path.is_dir():
             raise UsageError(f"{path}: not a regular file or directory")
-        entries = []
-        for rel, full in _walk(path):
-            digest, size = self.file(full)
-            entries.append(FileEntry(rel, digest, size))
+        entries = self._files([(rel, full.resolve()) for rel, full in _walk(path)], path.name)
         entries.sort(key=lambda e: PurePosixPath(e.path))
         root = root_digest([(e.path, e.sha256) for e in entries])
         return TreeDigest(root, sum(e.size for e in entries), "directory", tuple(entries))
+
+    def _files(self, files: list[tuple[str, Path]], label: str) -> list[FileEntry]:
+        """Every file's entry: cache hits read here, misses hashed on a thread pool (hashlib releases the
+        GIL on large updates, so a directory of shards hashes on every core, as model_signing does). The
+        cache is touched only from this thread (SQLite connections stay on theirs); a file that changed
+        while it was read is not cached. Order and digests are exactly as one file after another."""
+        known: dict[str, tuple[str, int]] = {}
+        todo: list[tuple[str, Path, os.stat_result]] = []
+        for rel, full in files:
+            st = full.stat()
+            if not stat.S_ISREG(st.st_mode):
+                raise UsageError(f"{shown(full)}: not a regular file (a named pipe, device or socket); remove it")
+            if self.cache is not None and (hit := self.cache.get(full, st)) is not None:
+                known[rel] = (hit, st.st_size)
+            else:
+                todo.append((rel, full, st))
+        workers = min(len(todo), os.cpu_count() or 1, 8)
+        if workers <= 1 or sum(st.st_size for _, _, st in todo) < _PARALLEL_MIN_BYTES:
+            for rel, full, _ in todo:
+                known[rel] = self.file(full)
+        else:
+            known.update(self._hash_parallel(todo, workers, label))
+        return [FileEntry(rel, *known[rel]) for rel, _ in files]
+
+    def _hash_parallel(
+        self, todo: list[tuple[str, Path, os.stat_result]], workers: int, label: str
+    ) -> dict[str, tuple[str, int]]:
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        total = sum(st.st_size for _, _, st in todo)
+        progress = _TtyProgress(label) if self.show_progress and total >= _PROGRESS_MIN_BYTES else None
+        lock = threading.Lock()
+        done = [0]
+
+        def one(item: tuple[str, Path, os.stat_result]) -> str:
+            _, full, _ = item
+            seen = [0]
+
+            def tick(n: int, _total: int) -> None:
+                with lock:
+                    done[0] += n - seen[0]
+                    seen[0] = n
+                    progress(done[0], total)  # type: ignore[misc]
+
+            return sha256_file(full, tick if progress is not None else None)
+
+        # Largest first, so one big shard does not start last and leave the other cores idle.
+        order = sorted(todo, key=lambda item: -item[2].st_size)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prov-hash") as pool:
+            digests = dict(zip((rel for rel, _, _ in order), pool.map(one, order), strict=True))
+        if progress is not None:
+            progress.finish()
+        out: dict[str, tuple[str, int]] = {}
+        for rel, full, st in todo:
+            out[rel] = (digests[rel], st.st_size)
+            if self.cache is not None and self.cache._key(full.stat()) == self.cache._key(st):
+                self.cache.put(full, st, digests[rel])
+        return out
 
 
 def unsigned_entries(directory: Path) -> list[str]:

@@ -140,3 +140,31 @@ def test_progress_is_shown_for_large_files_on_a_tty(tmp_path: Path, monkeypatch,
     assert "hashing big" in err and "100.0%" in err
     Hasher(show_progress=False).file(f)
     assert capsys.readouterr().err == ""
+
+
+def test_parallel_directory_hashing_equals_one_file_after_another(tmp_path: Path) -> None:
+    """Past 16 MiB a directory's files are hashed on threads; digests, order and the cache must be exactly
+    what hashing them one after another gives (and what model_signing computes)."""
+    import os
+
+    from provenance.digest import DigestCache, Hasher, root_digest, sha256_file
+
+    model = tmp_path / "model"
+    (model / "b").mkdir(parents=True)
+    sizes = {"a-b.bin": 9 << 20, "b/x.bin": 7 << 20, "b/y.bin": 1, "c.bin": 0, "z.bin": 3 << 20}
+    for name, size in sizes.items():
+        (model / name).write_bytes(os.urandom(size))
+    cache = DigestCache(tmp_path / "cache")
+    tree = Hasher(cache, show_progress=False).tree(model)
+    expected = [(n, sha256_file(model / n)) for n in sorted(sizes, key=lambda n: Path(n).as_posix())]
+    assert {(e.path, e.sha256) for e in tree.files} == set(expected)
+    assert [e.path for e in tree.files] == ["a-b.bin", "b/x.bin", "b/y.bin", "c.bin", "z.bin"]
+    assert tree.sha256 == root_digest(expected)
+    assert all(cache.get((model / n).resolve(), (model / n).stat()) == d for n, d in expected)
+    again = Hasher(cache, show_progress=False).tree(model)  # every file a cache hit now
+    assert again == tree
+    from model_signing import hashing
+
+    manifest = hashing.Config().hash(model)
+    theirs = [(str(r.identifier), r.digest.digest_hex) for r in manifest.resource_descriptors()]
+    assert theirs == [(e.path, e.sha256) for e in tree.files]
