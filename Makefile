@@ -33,6 +33,8 @@ bench: $(BIN)/python
 	$(BIN)/python benchmarks/bench_load.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_gate.py
 	$(BIN)/python benchmarks/bench_governance.py
+	$(BIN)/python -m pip install --quiet "model-signing>=1.1" pyOpenSSL
+	$(BIN)/python benchmarks/bench_model_signing.py
 
 bench-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"

@@ -42,13 +42,18 @@ def record(
     dp_delta: float | None = None,
     overwrite: bool = False,
     key_name: str | None = None,
+    licence_link: str | None = None,
+    hub_id: str | None = None,
+    ssh: bool | None = None,
 ) -> CardResult:
     """Save ``estimator`` to ``path`` (joblib, or skops for ``.skops``), analyse it, sign and render its card.
 
     ``train`` and ``holdout`` are ``(X, y)`` pairs; with them the card carries the verbatim scan and the
     membership audit, which exports of models trained on personal data need. ``audit`` is its budget
     (``quick``, ``standard`` or ``thorough``); ``population``, another ``(X, y)`` pair the model never saw,
-    trains the RMIA reference models in place of the holdout.
+    trains the RMIA reference models in place of the holdout. ``hub_id``, ``licence_link`` and ``ssh`` are
+    `prov card`'s ``--hub-id``, ``--licence-link`` and ``--ssh``; an ECDSA key also writes ``PATH.sig`` for
+    ``model_signing verify key`` (``CardResult.companions`` lists what was written, ``notes`` what was not).
     """
     target = Path(path)
     if target.exists() and not overwrite:
@@ -63,6 +68,9 @@ def record(
         intended_use=intended_use,
         limitations=limitations,
         licence=licence,
+        licence_link=licence_link,
+        hub_id=hub_id,
+        ssh=ssh,
         key_name=key_name,
         overwrite=overwrite,
         train=Data(*train, source="train") if train is not None else None,
