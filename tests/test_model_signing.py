@@ -217,3 +217,26 @@ def test_export_bundles_carry_a_signature_model_signing_verifies(project: Path, 
     assert prov("verify", bundle, "--key", bundle / "signer.pub").code == 0
     (bundle / "model.joblib.sig").write_text("{}")
     assert prov("verify", bundle, "--key", bundle / "signer.pub").code == 1  # the record names its digest
+
+
+def test_render_output_never_replaces_a_cards_signatures(project: Path, prov) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--ssh").code == 0
+    for name in ("model.joblib.sig", "model.joblib.card.json", "model.joblib.card.sig"):
+        before = (project / name).read_bytes()
+        r = prov("card", "model.joblib", "--render", "--format", "cyclonedx", "-o", name)
+        assert r.code == 2 and "a signature prov card writes" in r.err
+        assert (project / name).read_bytes() == before
+    assert prov("verify", "model.joblib").code == 0
+
+
+def test_signing_twice_does_not_make_the_tree_dirty(project: Path, prov) -> None:
+    """The card's companions are prov's own output, like the card: committing them and re-signing does
+    not flag the code as having uncommitted changes."""
+    import subprocess
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--ssh").code == 0
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, capture_output=True)
+    subprocess.run(["git", "commit", "-qm", "m", "--no-verify"], cwd=project, check=True, capture_output=True)
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--metric", "f1=0.5").code == 0
+    statement = json.loads((project / "model.joblib.card.json").read_text())
+    assert statement["predicate"]["code"]["dirty"] is False

@@ -121,7 +121,8 @@ def sign_card(
         )
     parent_refs = [_parent_ref(p, request.relation, repo) for p in request.parents]
 
-    code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), repo.ledger_file])
+    companions = [artefact.with_name(n) for n in names(artefact.name)]  # rewritten with the card
+    code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), *companions, repo.ledger_file])
     privacy = assess_file(
         artefact,
         facts,

@@ -28,7 +28,7 @@ def write_output(path: Path, text: str) -> None:
     import stat
 
     from ..errors import UsageError
-    from ..filenames import CARD_SUFFIX, PROV_DIR
+    from ..filenames import CARD_SUFFIX, OMS_SUFFIX, PROV_DIR, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX
     from . import atomic
 
     try:
@@ -42,4 +42,7 @@ def write_output(path: Path, text: str) -> None:
         raise UsageError(f"-o {path}: is a file prov keeps (a signed card or under {PROV_DIR}/); choose another name")
     if st is not None and real.with_name(real.name + CARD_SUFFIX).exists():
         raise UsageError(f"-o {path}: is an artefact with a signed card; choose another name")
+    for suffix in (OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX):  # a card's signatures for other tools
+        if real.name.endswith(suffix) and real.with_name(real.name[: -len(suffix)] + CARD_SUFFIX).exists():
+            raise UsageError(f"-o {path}: is a signature prov card writes beside an artefact; choose another name")
     atomic.write_text(path, text)
