@@ -99,8 +99,13 @@ def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
+def _key(repo: Path) -> Path:
+    (pub,) = sorted((repo / ".prov" / "keys").glob("*.pub"))
+    return pub
+
+
 def _render(repo: Path, prov, *args: str) -> str:  # type: ignore[no-untyped-def]
-    r = prov("card", repo / "model.joblib", "--render", *args)
+    r = prov("card", repo / "model.joblib", "--render", *args, "--key", _key(repo))
     assert r.code == 0, r.err
     return r.out
 
@@ -252,7 +257,9 @@ def test_hf_readme_carries_the_signed_envelope(rich: Path, prov, tmp_path: Path,
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     from huggingface_hub import ModelCard
 
-    r = prov("card", rich / "model.joblib", "--render", "--format", "hf", "-o", tmp_path / "README.md")
+    r = prov(
+        "card", rich / "model.joblib", "--render", "--format", "hf", "-o", tmp_path / "README.md", "--key", _key(rich)
+    )
     assert r.code == 0, r.err
     card = ModelCard.load(tmp_path / "README.md")
     assert card.data.to_dict()["base_model"] == "acme/base-lr"
@@ -304,3 +311,19 @@ def test_directory_models_list_their_files_in_the_bom(project: Path, prov) -> No
     files = json.loads(text)["metadata"]["component"]["components"]
     assert [f["name"] for f in files] == ["config.json", "weights.safetensors"]
     _refs_resolve(json.loads(text))
+
+
+def test_render_refuses_a_card_that_does_not_verify(project: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    """Found by the attacker: a card edited to say "public", its signature kept, rendered as a BOM stating
+    terms no one signed. Rendering verifies first, as `prov verify` does."""
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    card = project / "model.joblib.prov.json"
+    env = json.loads(card.read_text())
+    payload = base64.b64decode(env["payload"]).replace(b'"confidential"', b'"public"')
+    env["payload"] = base64.b64encode(payload).decode()
+    card.write_text(json.dumps(env))
+    for fmt in ("cyclonedx", "spdx3", "hf", "md", "json"):
+        r = prov("card", "model.joblib", "--render", "--format", fmt)
+        assert r.code == 1 and "SIGNATURE_INVALID" in r.err and r.out == "", fmt
+    r = prov("card", "model.joblib", "--render", "--key", project / "model.joblib")
+    assert r.code == 2

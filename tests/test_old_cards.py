@@ -29,7 +29,7 @@ def test_old_card_verifies(release: Path, prov, tmp_path: Path) -> None:
 @pytest.mark.parametrize("release", RELEASES, ids=lambda p: p.name)
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_old_card_renders_as_golden(release: Path, fmt: str, prov, update_goldens: bool) -> None:
-    r = prov("card", release / "model.joblib", "--render", "--format", fmt)
+    r = prov("card", release / "model.joblib", "--render", "--format", fmt, "--key", release / "signer.pub")
     assert r.code == 0, r.err
     golden = release.parent / "goldens" / f"{release.name}.card.{fmt}"
     if update_goldens:

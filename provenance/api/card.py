@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -295,9 +295,22 @@ def load_card(target: Path) -> SignedCard:
         raise UsageError(f"{card_file}: {e}") from None
 
 
-def render_card(target: Path, fmt: str = "md", spec: str | None = None) -> str:
+def render_card(target: Path, fmt: str = "md", spec: str | None = None, key_files: Sequence[Path] = ()) -> str:
+    """The card in ``fmt``, once it verifies exactly as ``prov verify`` would (trusted signer, not revoked,
+    the artefact's bytes, its companions): a BOM or README made from a card that does not verify would
+    state terms no one signed. ``key_files``: trust these keys (``--key``) instead of the repository's."""
     if fmt not in render.FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}")
     if spec is not None and fmt != "cyclonedx":
         raise UsageError(f"--spec {spec} goes with --format cyclonedx")
-    return render.render(load_card(target), fmt, spec)
+    load_card(target)  # a missing or unreadable card is the user's mistake (exit 2), said as such
+    result, signed = verify_target(target, key_files)
+    if not result.verified or signed is None:
+        first = next((r for r in result.reasons if r.severity == "block"), None)
+        why = f"{first.code}: {first.message}" if first else "not verified"
+        raise CheckFailed(
+            f"{target}: the card does not verify ({why}); prov renders only a card `prov verify` accepts "
+            "(pass the signer's key with --key)",
+            code=first.code if first else "SIGNATURE_INVALID",
+        )
+    return render.render(signed, fmt, spec)

@@ -87,6 +87,13 @@ from ._output import (
     help="With --format cyclonedx: the CycloneDX version (default 1.6; 1.7 adds the TLP distribution constraint).",
 )
 @click.option(
+    "--key",
+    "key_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --render: trust this public key (PEM) to verify the card; repeatable. Default: as prov verify.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -110,6 +117,7 @@ def card(
     render_only: bool,
     fmt: str,
     spec: str | None,
+    key_files: tuple[Path, ...],
     output: Path | None,
     as_json: bool,
     train_file: Path | None,
@@ -129,16 +137,16 @@ def card(
     what it is, the datasets' terms, code commit, parents and effective sharing terms; appends to
     .prov/ledger.jsonl. With an ECDSA key (the default) also writes ARTEFACT.sig, an OpenSSF
     model-signing signature (`model_signing verify key ARTEFACT --public_key KEY --signature ARTEFACT.sig`).
-    With --render, re-renders an existing card without signing.
+    With --render, re-renders an existing card without signing, once it verifies as `prov verify` would.
     """
     from ..api import card as api
 
-    if not render_only and (fmt != "md" or spec is not None or output is not None):
-        raise click.UsageError("--format, --spec and --output go with --render (render an existing signed card)")
+    if not render_only and (fmt != "md" or spec is not None or output is not None or key_files):
+        raise click.UsageError("--format, --spec, --key and --output go with --render (render an existing signed card)")
     if render_only:
         if as_json:
             raise click.UsageError("--render prints the card itself; for JSON use --render --format json, not --json")
-        text = api.render_card(artefact, fmt, spec)
+        text = api.render_card(artefact, fmt, spec, key_files)
         if output is not None:
             from ..store.session import write_output
 
