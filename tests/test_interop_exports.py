@@ -130,6 +130,7 @@ def _refs_resolve(bom: dict) -> None:
     for dep in bom.get("dependencies", []):
         assert dep["ref"] in known, dep["ref"]
         assert set(dep.get("dependsOn", [])) <= known, dep
+        assert len(dep.get("dependsOn", [])) == len(set(dep.get("dependsOn", []))), dep
     for ds in bom["metadata"]["component"]["modelCard"]["modelParameters"]["datasets"]:
         assert ds["ref"] in known, ds
 
@@ -283,9 +284,19 @@ def test_license_link_names_only_files_that_ship(project: Path, prov, tmp_path: 
     assert shipped["license_link"] == "LICENCE-NOTICES.md" and (tmp_path / "out" / "LICENCE-NOTICES.md").is_file()
     r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--licence", "Apache-2.0",
              "--licence-link", "LICENSE.txt")  # fmt: skip
+    assert r.code == 2 and "no such file beside model.joblib" in r.err
+    (project / "LICENSE.txt").write_text("Apache License 2.0\n")
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--licence", "Apache-2.0",
+             "--licence-link", "LICENSE.txt")  # fmt: skip
     assert r.code == 0, r.err
     meta = ModelCard((project / "model.joblib.card.md").read_text()).data.to_dict()
     assert meta["license"] == "apache-2.0" and meta["license_link"] == "LICENSE.txt"
+    assert prov("export", "model.joblib", "--to", tmp_path / "out2", *ALLOWED).code == 0
+    shipped = ModelCard((tmp_path / "out2" / "model.joblib.card.md").read_text()).data.to_dict()
+    assert shipped["license_link"] == "LICENCE-NOTICES.md"  # LICENSE.txt does not travel; the notices do
+    for bad in ("javascript:alert(1)", "/etc/passwd", "../LICENSE.txt", "a b.txt"):
+        r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--licence-link", bad)
+        assert r.code == 2 and "--licence-link" in r.err, bad
 
 
 def test_hub_ids_are_checked(project: Path, prov) -> None:  # type: ignore[no-untyped-def]
@@ -327,3 +338,47 @@ def test_render_refuses_a_card_that_does_not_verify(project: Path, prov) -> None
         assert r.code == 1 and "SIGNATURE_INVALID" in r.err and r.out == "", fmt
     r = prov("card", "model.joblib", "--render", "--key", project / "model.joblib")
     assert r.code == 2
+
+
+def test_boms_keep_every_dataset_and_parent_apart(project: Path, prov) -> None:  # type: ignore[no-untyped-def]
+    """Found by the attacker: datasets `a-b` v1 and `a` v`b-1` got one SPDX id (one vanished), identical
+    parents one bom-ref twice, a child identical to its parent shared its bom-ref, a version with spaces
+    made an invalid IRI, and a contact "@x" was written as an e-mail."""
+    import shutil
+
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from spdx_python_model import v3_0_1 as spdx
+
+    (project / "x.csv").write_text("a\n1\n")
+    common = ["--file", "x.csv", "--source", "s", "--owner", "O", "--no-personal-data"]
+    assert prov("dataset", "add", "a-b", "--version", "1", *common, "--licence", "CC0-1.0",
+                "--confidentiality", "public", "--contact", "@x").code == 0  # fmt: skip
+    assert prov("dataset", "add", "a", "--version", "b-1 #final Q1", *common, "--licence", "MIT",
+                "--confidentiality", "restricted").code == 0  # fmt: skip
+    shutil.copy(project / "model.joblib", project / "p1.joblib")
+    shutil.copy(project / "model.joblib", project / "p2.joblib")
+    for p in ("p1.joblib", "p2.joblib"):
+        assert prov("card", p, "--dataset", "a-b").code == 0
+    shutil.copy(project / "model.joblib", project / "child.joblib")  # byte-identical to its parents
+    r = prov("card", "child.joblib", "--dataset", "a-b", "--dataset", "a", "--parent", "p1.joblib",
+             "--parent", "p2.joblib")  # fmt: skip
+    assert r.code == 0, r.err
+    for spec, version in (("1.6", SchemaVersion.V1_6), ("1.7", SchemaVersion.V1_7)):
+        text = prov("card", "child.joblib", "--render", "--format", "cyclonedx", "--spec", spec).out
+        assert JsonStrictValidator(version).validate_str(text) is None
+        bom = json.loads(text)
+        _refs_resolve(bom)
+        assert len([c for c in bom["components"] if c["type"] == "data"]) == 2
+        contact = next(c for c in bom["components"] if c["name"] == "a-b")["data"][0]["governance"]["owners"][0]
+        assert contact["organization"]["contact"] == [{"name": "@x"}]
+    text = prov("card", "child.joblib", "--render", "--format", "spdx3").out
+    objects = spdx.SHACLObjectSet()
+    spdx.JSONLDDeserializer().read(io.BytesIO(text.encode()), objects)
+    assert objects.link() == set()
+    spdx.JSONLDSerializer().write(objects, io.BytesIO())
+    datasets = {o.name: o for o in objects.objects if isinstance(o, spdx.dataset_DatasetPackage)}
+    assert set(datasets) == {"a-b", "a"}
+    assert datasets["a"].dataset_confidentialityLevel.endswith("/red")
+    ids = [e["spdxId"] for e in json.loads(text)["@graph"] if "spdxId" in e]
+    assert len(ids) == len(set(ids)) and not any(" " in i for i in ids)

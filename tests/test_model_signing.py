@@ -241,3 +241,79 @@ def test_signing_twice_does_not_make_the_tree_dirty(project: Path, prov) -> None
     assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--metric", "f1=0.5").code == 0
     statement = json.loads((project / "model.joblib.card.json").read_text())
     assert statement["predicate"]["code"]["dirty"] is False
+
+
+def test_two_artefacts_cannot_share_a_companion_file(project: Path, prov) -> None:
+    """Found by the attacker: `q.card.sig` is `q`'s SSH signature and `q.card`'s model-signing signature."""
+    import shutil
+
+    shutil.copy(project / "model.joblib", project / "q")
+    (project / "q.card").mkdir()
+    (project / "q.card" / "w.bin").write_bytes(b"weights")
+    assert prov("card", "q.card", "--dataset", "patients-2024").code == 0
+    before = (project / "q.card.sig").read_bytes()
+    r = prov("card", "q", "--dataset", "patients-2024", "--ssh")
+    assert r.code == 2 and "would also be q.card's" in r.err
+    assert (project / "q.card.sig").read_bytes() == before and not (project / "q.prov.json").exists()
+
+
+def test_a_directory_where_a_signature_goes_is_found_before_anything_is_written(project: Path, prov) -> None:
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    card = (project / "model.joblib.prov.json").read_bytes()
+    ledger = (project / ".prov" / "ledger.jsonl").read_bytes()
+    (project / "model.joblib.card.sig").mkdir()
+    r = prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite", "--ssh")
+    assert r.code == 2 and "is a directory or special file" in r.err
+    assert (project / "model.joblib.prov.json").read_bytes() == card
+    assert (project / ".prov" / "ledger.jsonl").read_bytes() == ledger
+
+
+def test_export_replaces_a_signature_by_someone_else(project: Path, prov, tmp_path: Path) -> None:
+    """Found by the attacker: an upstream's model_signing signature beside a valid card was copied into the
+    bundle, where `model_signing verify key` with the bundle's signer.pub fails. The exporter signs anew."""
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    other = tmp_path / "upstream.pem"
+    other.write_bytes(keys.private_pem(keys.generate("ecdsa-p256")))
+    sig = project / "model.joblib.sig"
+    sig.unlink()
+    assert _ms("sign", "key", project / "model.joblib", "--private_key", other, "--signature", sig).returncode == 0
+    assert prov("export", "model.joblib", "--to", tmp_path / "out", *ALLOWED).code == 0
+    bundle = tmp_path / "out"
+    assert (bundle / "model.joblib.sig").read_bytes() != sig.read_bytes()
+    assert ms_verify(bundle / "model.joblib", bundle / "signer.pub", bundle / "model.joblib.sig")
+
+
+def test_bundle_fields_model_signing_refuses_prov_refuses(project: Path, prov) -> None:
+    """Found by the attacker: unsigned extra fields, or a statement without allow_symlinks, passed prov's
+    reader and failed model_signing's. Each variant: both refuse."""
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    sig = project / "model.joblib.sig"
+    good = json.loads(sig.read_text())
+    variants = []
+    for where in ([], ["verificationMaterial"], ["verificationMaterial", "publicKey"], ["dsseEnvelope"]):
+        bundle = json.loads(json.dumps(good))
+        node = bundle
+        for k in where:
+            node = node[k]
+        node["x509CertificateChain" if where == ["verificationMaterial"] else "extra"] = {}
+        variants.append(bundle)
+    pub = _pub(project)
+    for bundle in variants:
+        sig.write_text(json.dumps(bundle))
+        assert not ms_verify(project / "model.joblib", pub, sig)
+        assert prov("verify", "model.joblib").code == 1, bundle
+
+
+def test_a_statement_without_allow_symlinks_is_refused() -> None:
+    """model_signing needs the field; a statement without it passed prov's reader (the attacker's case)."""
+    from provenance.crypto import oms
+    from provenance.crypto.keyinfo import PublicKeyInfo
+
+    key = keys.generate("ecdsa-p256")
+    body = json.loads(oms.statement("m", [(".", "ab" * 32)]))
+    del body["predicate"]["serialization"]["allow_symlinks"]
+    raw = oms.sign(json.dumps(body).encode(), key)
+    with pytest.raises(oms.OmsFormatError, match="allow_symlinks"):
+        oms.verify(raw, [PublicKeyInfo.of("k", key.public_key())])
+    fine = oms.sign(oms.statement("m", [(".", "ab" * 32)]), key)
+    assert oms.verify(fine, [PublicKeyInfo.of("k", key.public_key())]).resources == {".": "ab" * 32}

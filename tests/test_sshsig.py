@@ -190,3 +190,70 @@ def test_key_export_allowed_signers_refuses_bad_requests(project: Path, prov) ->
     assert prov("key", "export", "--allowed-signers", "--revocations").code == 2
     r = prov("key", "export", "--allowed-signers")
     assert r.code == 0 and r.out.startswith(f'default namespaces="{CARD_NAMESPACE}" ecdsa-sha2-nistp256 ')
+
+
+def _with_armour(armoured: str, edit) -> str:  # type: ignore[no-untyped-def]
+    lines = armoured.strip().split("\n")
+    return edit(lines)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["crlf", "indented", "blank-line", "unpadded-mpint", "padded-mpint"],
+)
+def test_what_prov_reads_ssh_keygen_reads(tmp_path: Path, variant: str) -> None:
+    """Found by the attacker: prov's reader accepted CRLF, indented or blank-lined armour, and an ECDSA
+    number missing its sign byte; ssh-keygen refuses each. One reader's yes must be the other's."""
+    import base64
+    import struct
+
+    key = keys.generate("ecdsa-p256")
+    message = b'{"a":1}'
+    good = sign(message, key)
+    for _ in range(64):  # an r or s with its high bit set, so it carries a sign byte
+        body = base64.b64decode("".join(good.strip().split("\n")[1:-1]))
+        if b"\x00\x00\x00\x21\x00" in body:
+            break
+        good = sign(message, key)
+    else:
+        pytest.skip("no high-bit r or s in 64 signatures")
+    if variant == "crlf":
+        bad = good.replace("\n", "\r\n")
+    elif variant == "indented":
+        bad = "\n".join(
+            ln if i in (0,) or ln.startswith("-----END") else " " + ln for i, ln in enumerate(good.split("\n"))
+        )
+    elif variant == "blank-line":
+        lines = good.strip().split("\n")
+        bad = "\n".join([*lines[:2], "", *lines[2:]]) + "\n"
+    else:
+        i = body.index(b"\x00\x00\x00\x21\x00")
+        if variant == "unpadded-mpint":  # 33 bytes with a sign byte -> 32 without: negative to ssh
+            edited = body[:i] + b"\x00\x00\x00\x20" + body[i + 5 :]
+        else:  # a needless second zero byte
+            edited = body[:i] + b"\x00\x00\x00\x22\x00" + body[i + 4 :]
+        # fix the lengths of the enclosing strings (the signature blob and the (r, s) pair)
+        delta = len(edited) - len(body)
+        sig_at = edited.rindex(b"ecdsa-sha2-nistp256") - 4 - 4
+        (outer,) = struct.unpack(">I", edited[sig_at : sig_at + 4])
+        edited = edited[:sig_at] + struct.pack(">I", outer + delta) + edited[sig_at + 4 :]
+        pair_at = sig_at + 4 + 4 + len(b"ecdsa-sha2-nistp256")
+        (inner,) = struct.unpack(">I", edited[pair_at : pair_at + 4])
+        edited = edited[:pair_at] + struct.pack(">I", inner + delta) + edited[pair_at + 4 :]
+        text = base64.b64encode(edited).decode()
+        bad = "\n".join([BEGIN, *(text[j : j + 70] for j in range(0, len(text), 70)), END]) + "\n"
+    theirs = _verify(tmp_path, message, bad, allowed_signers_line("alice@example.com", key.public_key()))
+    try:
+        verify(bad, message, key.public_key())
+        ours = True
+    except SshSigError:
+        ours = False
+    assert not ours or theirs.returncode == 0, variant  # prov accepts only what ssh-keygen accepts
+    if variant in ("crlf", "unpadded-mpint"):  # what the attacker found prov accepting and ssh-keygen not
+        assert not ours and theirs.returncode != 0
+
+
+@pytest.mark.parametrize("principal", ["*", "al*ce", "!bob", "#x", "a?b"])
+def test_principals_that_are_patterns_are_refused(principal: str) -> None:
+    with pytest.raises(ValueError, match="pattern characters"):
+        allowed_signers_line(principal, keys.generate("ed25519").public_key())

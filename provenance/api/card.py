@@ -78,11 +78,17 @@ def sign_card(
             raise UsageError(f"{out} exists; pass --overwrite to re-sign (the new card records the old card's digest)")
         previous = hashlib.sha256(read_regular(out)).hexdigest()
     licence = _licence(request.licence)
+    link = request.licence_link
+    if link is not None and "://" not in link and not (artefact.parent / link).is_file():
+        raise UsageError(
+            f"--licence-link {link}: no such file beside {artefact.name}; put the licence text there, or give its URL"
+        )
     key_name, key = load_signing_key(request.key_name, repo, passphrase, now)
     public = key.public_key()
     from ..card.companions import names
 
     _check_not_foreign(artefact.with_name(names(artefact.name)[0]), repo, key)  # before any work is done
+    _check_companion_names(artefact)
 
     hasher = hasher_for(repo)
     digest = hasher.tree(artefact)
@@ -188,6 +194,9 @@ def write_signed(
     rendered = render.render(signed, "md")
     oms_file, json_file, sig_file = (artefact.with_name(n) for n in companions.names(artefact.name))
     _check_not_foreign(oms_file, repo, key)
+    for path in (oms_file, json_file, sig_file):  # found before the ledger entry, not half-way through writing
+        if (path.exists() or path.is_symlink()) and not (path.is_symlink() or path.is_file()):
+            raise UsageError(f"{path}: is a directory or special file where prov card writes a signature; move it")
     notes: list[str] = []
     oms_sig: bytes | None = None
     try:
@@ -224,6 +233,24 @@ def write_signed(
         elif path.is_file() or path.is_symlink():
             path.unlink()
     return CardResult(card, out, md, signed.sha256, _keys.keyid(key.public_key()), written, notes)
+
+
+def _check_companion_names(artefact: Path) -> None:
+    """Companion names are the artefact's name plus a suffix, so two artefacts can claim one file: ``q``'s
+    SSH signature ``q.card.sig`` is ``q.card``'s model-signing signature. Refuse the second rather than let
+    one card overwrite (or delete) the other's signature."""
+    from ..filenames import CARD_SUFFIX, OMS_SUFFIX, RENDERED_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX
+
+    suffixes = (CARD_SUFFIX, RENDERED_SUFFIX, OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX)
+    mine = {artefact.name + s for s in suffixes}
+    for name in mine:
+        for suffix in suffixes:
+            other = name[: -len(suffix)] if name.endswith(suffix) else None
+            if other and other != artefact.name and (artefact.parent / (other + CARD_SUFFIX)).exists():
+                raise UsageError(
+                    f"{artefact.name}: its {name} would also be {other}'s (that artefact has a card); "
+                    "rename one of them"
+                )
 
 
 def _check_not_foreign(oms_file: Path, repo: ProvRepo, key: _keys.PrivateKey) -> None:

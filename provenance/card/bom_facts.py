@@ -25,11 +25,35 @@ def document_id(card_sha256: str) -> uuid.UUID:
 
 
 def model_ref(sha256: str) -> str:
+    """The model a card describes. Its parents get ``parent_ref``: a child may be byte-identical to one."""
     return f"model:sha256:{sha256}"
 
 
-def dataset_ref(name: str, version: str) -> str:
-    return f"dataset:{name}@{version}"
+def parent_ref(sha256: str) -> str:
+    return f"parent:sha256:{sha256}"
+
+
+def dataset_ref(manifest_sha256: str) -> str:
+    """A dataset by its manifest's digest: unique however its name and version are spelled (``a-b`` v1 and
+    ``a`` v``b-1`` must stay two datasets), and safe in an IRI."""
+    return f"dataset:sha256:{manifest_sha256}"
+
+
+def email_or_none(text: str | None) -> str | None:
+    """``text`` when it reads as one e-mail address (``local@domain.tld``); else None (kept as a name)."""
+    import re
+
+    if text and re.fullmatch(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", text.strip()):
+        return text.strip()
+    return None
+
+
+def unique_parents(card: ModelCard) -> list:  # type: ignore[type-arg]
+    """The card's parents, one per distinct artefact (two parents with the same bytes are one model)."""
+    seen: dict[str, object] = {}
+    for p in card.parents:
+        seen.setdefault(p.sha256, p)
+    return list(seen.values())
 
 
 def url_or_none(text: str | None) -> str | None:

@@ -176,18 +176,23 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
 
 
 def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
-    """The card's signatures for other tools travel with it (they were checked with the card before the
-    export was decided). An artefact carded before prov wrote OpenSSF model-signing signatures gets one
-    made by the exporter's key, when it is ECDSA, so `model_signing verify key` works on every bundle."""
+    """The card's signatures for other tools travel with it (the SSH pair was checked with the card before
+    the export was decided). ``ARTEFACT.sig`` travels only when a key this repository trusts made it over
+    exactly the card's files; otherwise -- someone else's signature, or an artefact carded before prov
+    wrote them -- the exporter's key signs a fresh one, when it is ECDSA, so `model_signing verify key`
+    with the bundle's signer.pub works on every bundle."""
     from . import companions
 
+    oms_name = companions.names(job.artefact.name)[0]
     names: list[str] = []
     for name in companion_names(job.artefact.name):
         src = job.artefact.with_name(name)
-        if src.is_file() and not src.is_symlink():
-            copy_file(src, staging / name)  # small files: job.copy is the artefact's (reflinks, progress)
-            names.append(name)
-    oms_name = companions.names(job.artefact.name)[0]
+        if not src.is_file() or src.is_symlink():
+            continue
+        if name == oms_name and not _ours(job, src):
+            continue
+        copy_file(src, staging / name)  # small files: job.copy is the artefact's (reflinks, progress)
+        names.append(name)
     if oms_name not in names:
         try:
             atomic.write_bytes(staging / oms_name, companions.oms_signature(job.signed.card, job.key))
@@ -195,6 +200,25 @@ def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
         except companions.oms.OmsUnsupported:
             pass
     return names
+
+
+def _ours(job: BundleJob, sig: Path) -> bool:
+    from ..regularfile import read_regular
+    from . import companions
+
+    art = job.signed.card.artefact
+    root = trust.TrustRoot.of_repo(job.repo)
+    found, manifest = companions.check_oms(
+        read_regular(sig),
+        sig.name,
+        candidates=root.keys,
+        revoked=root.revoked,
+        actual_kind=art.kind,
+        actual_sha256=art.sha256,
+        actual_files={f.path: f.sha256 for f in art.files} if art.kind == "directory" else None,
+        card_present=True,
+    )
+    return manifest is not None and not found
 
 
 def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> str:

@@ -78,9 +78,10 @@ def check_oms(
         return [Finding(code, f"the OpenSSF model-signing signature is {e}", source)], None
     except oms.OmsInvalid as e:
         return [Finding("SIGNATURE_INVALID", f"{source}: {e} (altered after signing)", source)], None
+    except oms.OmsCertificate as e:
+        code = "OMS_SIGNER_UNTRUSTED" if card_present else "KEY_UNTRUSTED"
+        return [Finding(code, f"{source}: {e}", source)], None
     except oms.OmsFormatError as e:
-        if card_present and "certificate" in str(e):
-            return [Finding("OMS_SIGNER_UNTRUSTED", f"{source}: {e}", source)], None
         return [
             Finding("OMS_SIGNATURE_UNREADABLE", f"{source} is not an OpenSSF model-signing signature: {e}", source)
         ], None

@@ -42,7 +42,8 @@ def _props(pairs: dict[str, Any]) -> list[dict[str, str]]:
 def _party(name: str, contact: str | None) -> dict[str, Any]:
     org: dict[str, Any] = {"name": name}
     if contact:
-        org["contact"] = [{"email": contact} if "@" in contact and " " not in contact.strip() else {"name": contact}]
+        email = facts.email_or_none(contact)
+        org["contact"] = [{"email": email} if email else {"name": contact}]
     return {"organization": org}
 
 
@@ -50,7 +51,7 @@ def _dataset(ref: DatasetRef) -> dict[str, Any]:
     terms = ref.terms
     pd = terms.personal_data
     data: dict[str, Any] = {
-        "bom-ref": facts.dataset_ref(ref.name, ref.version) + "#data",
+        "bom-ref": facts.dataset_ref(ref.manifest_sha256) + "#data",
         "type": "dataset",
         "name": ref.name,
         "classification": f"{terms.confidentiality.value} ({terms.confidentiality.tlp})",
@@ -64,7 +65,7 @@ def _dataset(ref: DatasetRef) -> dict[str, Any]:
         data["description"] = ref.description
     component: dict[str, Any] = {
         "type": "data",
-        "bom-ref": facts.dataset_ref(ref.name, ref.version),
+        "bom-ref": facts.dataset_ref(ref.manifest_sha256),
         "name": ref.name,
         "version": ref.version,
         "licenses": _licences(terms.licence),
@@ -100,7 +101,7 @@ def _dataset(ref: DatasetRef) -> dict[str, Any]:
 def _parent(parent: ParentRef) -> dict[str, Any]:
     component: dict[str, Any] = {
         "type": "machine-learning-model",
-        "bom-ref": facts.model_ref(parent.sha256),
+        "bom-ref": facts.parent_ref(parent.sha256),
         "name": parent.name,
         "hashes": [{"alg": "SHA-256", "content": parent.sha256}],
         "properties": _props({"relation": parent.relation, "card-sha256": parent.card_sha256, "path": parent.path}),
@@ -117,7 +118,7 @@ def _model(card: ModelCard, card_sha256: str) -> dict[str, Any]:
         params["modelArchitecture"] = art.estimator
         params["architectureFamily"] = art.estimator.rsplit(".", 1)[-1]
     if card.datasets:
-        params["datasets"] = [{"ref": facts.dataset_ref(d.name, d.version) + "#data"} for d in card.datasets]
+        params["datasets"] = [{"ref": facts.dataset_ref(d.manifest_sha256) + "#data"} for d in card.datasets]
     metrics = [{"type": name, "value": str(value)} for name, value in card.metrics.items()]
     mi = card.privacy.membership_inference
     if mi is not None:
@@ -211,7 +212,7 @@ def cyclonedx(card: ModelCard, card_sha256: str, spec: str = "1.6") -> dict[str,
         raise ValueError(f"CycloneDX {spec}: prov writes {' or '.join(SPECS)}")
     model = _model(card, card_sha256)
     datasets = [_dataset(d) for d in card.datasets]
-    parents = [_parent(p) for p in card.parents]
+    parents = [_parent(p) for p in facts.unique_parents(card)]
     metadata: dict[str, Any] = {
         "timestamp": card.created.time.isoformat(),
         "tools": {"components": [{"type": "application", "name": "prov", "version": __version__}]},

@@ -145,7 +145,10 @@ def front_matter(card: ModelCard, notices: str | None = None) -> dict[str, Any]:
     if hf == "other":
         meta["license_name"] = name
     ids = licences.licence_ids(licence) if licence and hf == "other" else []
-    link = card.licence_link or next((u for u in (licences.spdx_url(i) for i in ids) if u), None)
+    given = card.licence_link
+    if given and notices and "://" not in given:
+        given = notices  # a file beside the model does not travel in a bundle; the notices do
+    link = given or next((u for u in (licences.spdx_url(i) for i in ids) if u), None)
     link = link or (notices if hf == "other" else None)
     if link:
         meta["license_link"] = link

@@ -32,6 +32,27 @@ def parse_dataset_spec(spec: str) -> tuple[str, str]:
     return name, role
 
 
+def check_licence_link(link: str) -> None:
+    """A licence link is what the Hub and BOM readers follow: an http(s) URL, or a file name beside the
+    model (relative, inside its directory). ``javascript:``, ``/etc/passwd`` or ``../x`` are refused."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(link)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in link):
+        return
+    if (
+        parts.scheme
+        or not link.strip()
+        or link.startswith("/")
+        or "\\" in link
+        or ".." in link.split("/")
+        or any(c.isspace() or not c.isprintable() for c in link)
+    ):
+        raise UsageError(
+            f"--licence-link {link!r}: give an http(s) URL, or the name of a file beside the model (e.g. LICENSE.txt)"
+        )
+
+
 def check_audit_data(train: object, holdout: object, population: object = None, budget: str = "standard") -> None:
     """A holdout set needs a training set: the audit compares members with non-members; a population set
     (the reference models' data) only serves that audit; the budget is one of the named ones."""
@@ -95,6 +116,8 @@ class CardRequest:
                 raise UsageError(
                     f"--metric {key}={value}: not a finite number; a signed card holds strict JSON (RFC 8259)"
                 )
+        if self.licence_link is not None:
+            check_licence_link(self.licence_link)
         if self.hub_id is not None:
             import re
 

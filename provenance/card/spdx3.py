@@ -94,7 +94,7 @@ def _dataset(g: _Graph, ref: DatasetRef) -> str:
         props["dataset_anonymizationMethodUsed"] = [pd.anonymisation.value]
     if ref.origin:
         props["dataset_dataCollectionProcess"] = ref.origin
-    spdx_id = g.add("dataset_DatasetPackage", f"dataset-{ref.name}-{ref.version}", **props)
+    spdx_id = g.add("dataset_DatasetPackage", f"dataset-{ref.manifest_sha256}", **props)
     g.relate(spdx_id, "hasDeclaredLicense", [g.licence(terms.licence)])
     return spdx_id
 
@@ -142,7 +142,7 @@ def spdx3(card: ModelCard, card_sha256: str) -> dict[str, Any]:
         dataset = _dataset(g, ref)
         kind = "trainedOn" if ref.role == "train" else "testedOn"
         g.relate(model, kind, [dataset], None if ref.role != "validation" else "validation data")
-    for parent in card.parents:
+    for parent in facts.unique_parents(card):
         ancestor = g.add(
             "ai_AIPackage",
             f"parent-{parent.sha256}",

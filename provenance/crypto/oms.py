@@ -58,6 +58,10 @@ class OmsFormatError(ValueError):
     """The file is not an OMS signature prov can read."""
 
 
+class OmsCertificate(OmsFormatError):
+    """A well-formed bundle whose signer is a certificate (Sigstore keyless or PKI), not a public key."""
+
+
 # What a verified OMS signature says: the model's name, its files (name -> sha256 hex, in signed order),
 # the paths the signer declared out of scope, and the signer. (A named tuple: this module is on `prov
 # verify`'s start-up path, which imports neither dataclasses nor cryptography when nothing is new.)
@@ -131,6 +135,14 @@ def _field(obj: Any, key: str, kind: type, where: str) -> Any:
     return value
 
 
+def _only(obj: dict[str, Any], allowed: set[str], where: str) -> None:
+    """model_signing's bundle reader refuses fields it does not know ("Extra inputs are not permitted");
+    so does prov, or it would accept a signature model_signing rejects."""
+    extra = sorted(set(obj) - allowed)
+    if extra:
+        raise OmsFormatError(f"{where}: unexpected field {extra[0]!r} (model_signing refuses it)")
+
+
 def _b64(text: str, where: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
@@ -150,22 +162,30 @@ def verify(raw: bytes, candidates: Iterable[PublicKeyInfo], memo: dsse.Memo | No
     media = _field(bundle, "mediaType", str, "bundle")
     if media != BUNDLE_MEDIA_TYPE:
         raise OmsFormatError(f"mediaType is {media!r}, expected {BUNDLE_MEDIA_TYPE!r}")
+    _only(bundle, {"mediaType", "verificationMaterial", "dsseEnvelope"}, "bundle")
     material = _field(bundle, "verificationMaterial", dict, "bundle")
-    public = material.get("publicKey")
-    if public is None:
-        raise OmsFormatError(
-            "verificationMaterial has no publicKey: a certificate (Sigstore keyless or PKI) signature; "
-            "verify it with `model_signing verify sigstore|certificate`"
+    if "publicKey" not in material and ("certificate" in material or "x509CertificateChain" in material):
+        raise OmsCertificate(
+            "signed with a certificate (Sigstore keyless or PKI), not a public key; verify it with "
+            "`model_signing verify sigstore|certificate`"
         )
-    hint = public.get("hint", "") if isinstance(public, dict) else None
+    _only(material, {"publicKey", "tlogEntries"}, "verificationMaterial")
+    public = _field(material, "publicKey", dict, "verificationMaterial")
+    _only(public, {"hint"}, "verificationMaterial.publicKey")
+    hint = public.get("hint", "")
     if not isinstance(hint, str):
         raise OmsFormatError("verificationMaterial.publicKey.hint: expected a string")
+    entries = material.get("tlogEntries", [])
+    if not isinstance(entries, list) or entries:
+        raise OmsFormatError("verificationMaterial.tlogEntries: a key signature has none")
     env = _field(bundle, "dsseEnvelope", dict, "bundle")
+    _only(env, {"payload", "payloadType", "signatures"}, "dsseEnvelope")
     payload_type = _field(env, "payloadType", str, "dsseEnvelope")
     payload = _b64(_field(env, "payload", str, "dsseEnvelope"), "dsseEnvelope.payload")
     sigs = _field(env, "signatures", list, "dsseEnvelope")
     if len(sigs) != 1:
         raise OmsFormatError(f"dsseEnvelope.signatures: expected exactly one, found {len(sigs)}")
+    _only(sigs[0], {"sig", "keyid"}, "dsseEnvelope.signatures[0]")
     sig = _b64(_field(sigs[0], "sig", str, "dsseEnvelope.signatures[0]"), "dsseEnvelope.signatures[0].sig")
     if payload_type != PAYLOAD_TYPE:
         raise OmsFormatError(f"payloadType is {payload_type!r}, expected {PAYLOAD_TYPE!r}")
@@ -221,8 +241,8 @@ def _manifest(payload: bytes, signer: PublicKeyInfo) -> OmsManifest:
         raise OmsFormatError("serialization.method: prov reads per-file signatures ('files'), not shards")
     if _field(ser, "hash_type", str, "serialization") != "sha256":
         raise OmsFormatError("serialization.hash_type: prov reads sha256 signatures")
-    if ser.get("allow_symlinks", False) is not False:
-        raise OmsFormatError("serialization.allow_symlinks: prov does not follow symbolic links in a model")
+    if ser.get("allow_symlinks") is not False:  # model_signing needs the field; prov never follows links
+        raise OmsFormatError("serialization.allow_symlinks: must be false (prov does not follow symbolic links)")
     ignore = ser.get("ignore_paths", [])
     if not isinstance(ignore, list) or not all(isinstance(p, str) for p in ignore):
         raise OmsFormatError("serialization.ignore_paths: expected a list of paths")

@@ -92,8 +92,12 @@ def sign(message: bytes, key: PrivateKey, namespace: str = CARD_NAMESPACE, hash_
 def allowed_signers_line(principal: str, key: PublicKey, namespace: str = CARD_NAMESPACE) -> str:
     """One ``allowed_signers`` line (ssh-keygen(1), ALLOWED SIGNERS) trusting ``key`` as ``principal`` for
     ``namespace`` only."""
-    if not principal or any(c.isspace() or c in '",' for c in principal):
-        raise ValueError(f"principal {principal!r}: one word without spaces, commas or quotes (e.g. an email)")
+    # Principals are patterns to ssh-keygen: `*` and `?` match anything, `!` negates, `#` starts a comment.
+    if not principal or any(c.isspace() or c in '",*?!#' or not c.isprintable() for c in principal):
+        raise ValueError(
+            f"principal {principal!r}: one word without spaces, commas, quotes or the pattern characters * ? ! # "
+            "(e.g. an email)"
+        )
     openssh = key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
     return f'{principal} namespaces="{namespace}" {openssh}\n'
 
@@ -113,13 +117,29 @@ def _read_string(data: bytes, at: int) -> tuple[bytes, int]:
 
 
 def _unarmour(armoured: str) -> bytes:
-    lines = [ln.strip() for ln in armoured.strip().splitlines()]
+    """The signature blob, from armour exactly as ``ssh-keygen`` writes it: LF line ends, no indentation,
+    no blank lines (ssh-keygen refuses the others, so prov does too)."""
+    lines = armoured.removesuffix("\n").split("\n")
     if len(lines) < 3 or lines[0] != BEGIN or lines[-1] != END:
-        raise SshSigError(f"not an armoured SSH signature ({BEGIN} ... {END})")
+        raise SshSigError(f"not an armoured SSH signature ({BEGIN} ... {END}, LF line ends)")
+    body = lines[1:-1]
+    if any(not line or line != line.strip() for line in body):
+        raise SshSigError("the armour has blank, indented or CR-ended lines")
     try:
-        return base64.b64decode("".join(lines[1:-1]), validate=True)
+        return base64.b64decode("".join(body), validate=True)
     except ValueError:
         raise SshSigError("the armoured body is not base64") from None
+
+
+def _read_mpint(data: bytes, at: int) -> tuple[int, int]:
+    """An RFC 4251 mpint as a non-negative number, in its one canonical encoding: no needless leading zero,
+    a zero byte before a high bit (without it the number is negative, and ssh-keygen refuses it)."""
+    raw, at = _read_string(data, at)
+    if raw and raw[0] & 0x80:
+        raise SshSigError("a negative number in the ECDSA signature")
+    if len(raw) > 1 and raw[0] == 0 and not raw[1] & 0x80:
+        raise SshSigError("a number with a needless leading zero in the ECDSA signature")
+    return int.from_bytes(raw, "big"), at
 
 
 def verify(armoured: str, message: bytes, key: PublicKey, namespace: str = CARD_NAMESPACE) -> None:
@@ -157,11 +177,10 @@ def verify(armoured: str, message: bytes, key: PublicKey, namespace: str = CARD_
         if isinstance(key, ed25519.Ed25519PublicKey) and kind == b"ssh-ed25519":
             key.verify(raw, data)
         elif isinstance(key, ec.EllipticCurvePublicKey) and kind == b"ecdsa-sha2-nistp256":
-            r_raw, at = _read_string(raw, 0)
-            s_raw, at = _read_string(raw, at)
+            r, at = _read_mpint(raw, 0)
+            s, at = _read_mpint(raw, at)
             if at != len(raw):
                 raise SshSigError("trailing bytes in the ECDSA signature")
-            r, s = int.from_bytes(r_raw, "big"), int.from_bytes(s_raw, "big")
             key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
         else:
             raise SshSigError(f"signature type {kind.decode(errors='replace')!r} does not match the key")
