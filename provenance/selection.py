@@ -5,12 +5,22 @@ The caller supplies what only it can know cheaply (the configured patterns, the 
 paths, which directories carry a card); this module only classifies.
 """
 
-from .filenames import CARD_SUFFIX, MANIFEST_SUFFIXES, PROV_DIR, PROV_FILES, RENDERED_SUFFIX
+from .filenames import (
+    CARD_SUFFIX,
+    MANIFEST_SUFFIXES,
+    OMS_SUFFIX,
+    PROV_DIR,
+    PROV_FILES,
+    RENDERED_SUFFIX,
+    SSH_CARD_SUFFIX,
+    SSH_SIG_SUFFIX,
+)
 
 ARTEFACT = "artefact"  # a file whose name matches an artefact pattern
 IN_DIRECTORY = "in-directory"  # a file inside a carded directory artefact (judged with the directory)
 CARD = "card"  # ARTEFACT.prov.json (judged with its artefact)
 RENDERED = "rendered"  # ARTEFACT.card.md: a rendering of the card, not signed, not judged
+COMPANION = "companion"  # ARTEFACT.sig / .card.json / .card.sig: judged with ARTEFACT when it has a card
 DATASET_FILE = "dataset-file"  # a path a dataset manifest registers
 MANIFEST = "manifest"  # .prov/datasets/NAME.yaml or .yml
 PROV_FILE = "prov-file"  # config, keys, revocations, ledger: read and validated
@@ -22,6 +32,17 @@ def ancestors(path: str) -> list[str]:
     """``a/b/c`` -> ``["a", "a/b"]``: the directories a path lies in, outermost first."""
     parts = path.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+COMPANION_SUFFIXES = (SSH_SIG_SUFFIX, SSH_CARD_SUFFIX, OMS_SUFFIX)  # longest first: x.card.sig is not x.card's
+
+
+def companion_of(path: str) -> str | None:
+    """The artefact whose signature for other tools ``path`` would be (it has one only if carded)."""
+    for suffix in COMPANION_SUFFIXES:
+        if path.endswith(suffix) and len(path) > len(suffix) and not path.endswith("/" + suffix):
+            return path[: -len(suffix)]
+    return None
 
 
 def card_of(artefact: str) -> str:
@@ -114,6 +135,8 @@ def classify(path: str, patterns: list[str], dataset_paths: object, carded_dirs:
         return CARD
     if is_artefact_name(path, patterns):
         return ARTEFACT
+    if companion_of(path) is not None:
+        return COMPANION
     if path.endswith(RENDERED_SUFFIX):
         return RENDERED
     return OTHER

@@ -317,3 +317,84 @@ def test_a_statement_without_allow_symlinks_is_refused() -> None:
         oms.verify(raw, [PublicKeyInfo.of("k", key.public_key())])
     fine = oms.sign(oms.statement("m", [(".", "ab" * 32)]), key)
     assert oms.verify(fine, [PublicKeyInfo.of("k", key.public_key())]).resources == {".": "ab" * 32}
+
+
+def _clean_model(root: Path) -> Path:
+    """A directory model the gate passes as it is (no pickles, nothing unsigned inside)."""
+    model = root / "model"
+    (model / "a").mkdir(parents=True)
+    (model / "a" / "b.json").write_text('{"layers": 2}')
+    (model / "a-b.txt").write_text("tokens\n")
+    (model / "weights.safetensors").write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    return model
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_the_commit_gate_checks_the_cards_signatures(project: Path, prov) -> None:
+    """Found by the attacker: `prov check` passed a stale SSH pair and a model-signing signature over other
+    files, which ssh-keygen and model_signing accept; prov verify refused both. One check, both places."""
+    model = _directory_model(project)
+    assert prov("card", "model", "--dataset", "patients-2024", "--ssh").code == 0
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "model", "--no-verify")
+    old_json, old_sig = (project / "model.card.json").read_bytes(), (project / "model.card.sig").read_bytes()
+    assert prov("card", "model", "--dataset", "patients-2024", "--overwrite", "--metric", "f1=0.5").code == 0
+    (project / "model.card.json").write_bytes(old_json)
+    (project / "model.card.sig").write_bytes(old_sig)
+    _git(project, "add", "-A")
+    r = prov("check", "--json")
+    assert r.code == 1 and "model.card.json is not the statement the card signs" in r.out
+    assert prov("check", "model.card.json").code == 1  # named alone, as pre-commit would pass it
+    assert prov("card", "model", "--dataset", "patients-2024", "--overwrite").code == 0
+    _git(project, "add", "-A")
+    r = prov("check")  # (the model itself has other findings: .gitattributes inside it, a .bin pickle)
+    assert "model.card" not in r.out and "model.sig" not in r.out, r.out
+    (model / "a-b.txt").write_bytes(b"changed")  # re-signed; then a signature over the old files put back
+    old_oms = (project / "model.sig").read_bytes()
+    assert prov("card", "model", "--dataset", "patients-2024", "--overwrite").code == 0
+    (project / "model.sig").write_bytes(old_oms)
+    _git(project, "add", "-A")
+    r = prov("check", "model.sig")
+    assert r.code == 1 and "a-b.txt changed" in r.out + r.err
+
+
+def test_prov_check_of_a_directory_checks_what_is_under_it(project: Path, prov) -> None:
+    """Found by the attacker: `prov check DIR` (and `prov check .`) passed whatever DIR held."""
+    model = _clean_model(project)
+    assert prov("card", "model", "--dataset", "patients-2024").code == 0
+    _git(project, "add", "-A")
+    assert prov("check", "model").code == 0
+    _git(project, "commit", "-qm", "model", "--no-verify")
+    (model / "a-b.txt").write_bytes(b"tampered")
+    (project / "sub").mkdir()
+    import shutil
+
+    shutil.copy(project / "model.joblib", project / "sub" / "evil.joblib")
+    _git(project, "add", "-A")
+    for target in ("model", "sub", ".", str(project)):
+        r = prov("check", target)
+        assert r.code == 1, target
+
+
+def test_commits_that_delete_are_checked(project: Path, prov) -> None:
+    """Found by the attacker: pre-commit passes no deleted paths, so deleting a card or a file of a carded
+    directory went unchecked. The gate reads deletions from the index; the hook runs on every commit."""
+    _clean_model(project)
+    assert prov("card", "model", "--dataset", "patients-2024").code == 0
+    _git(project, "add", "-A")
+    assert prov("check", "model").code == 0, prov("check", "model").out  # the baseline passes
+    _git(project, "commit", "-qm", "model", "--no-verify")
+    _git(project, "rm", "-q", "model/a-b.txt")
+    assert prov("check").code == 1
+    assert prov("check", "README.md").code == 1  # whatever pre-commit passes, the deletion is seen
+    _git(project, "reset", "-q", "--hard")
+    _git(project, "rm", "-q", "model.prov.json")
+    r = prov("check")
+    assert r.code == 1 and "CARD_MISSING" in r.out + r.err
+    hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    assert "always_run: true" in hooks

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from ..card.paths import card_name_problem
 from ..crypto import dsse
 from ..digest import DigestCache, Hasher, root_digest
 from ..errors import ManifestError, UsageError
-from ..filenames import CARD_SUFFIX, IGNORED_TOP_LEVEL
+from ..filenames import CARD_SUFFIX, IGNORED_TOP_LEVEL, OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX
 from ..model.dataset import DatasetManifest
 from ..model.decision import Reason
 from ..policy.decide import dataset_file_rules
@@ -35,6 +35,10 @@ from ..store.yamlio import parse_model, parse_yaml_text
 from . import passes
 from .committed import commit_context
 from .context import Content, DecisionContext
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..card.files import SignedCard
 
 
 @dataclass
@@ -63,6 +67,13 @@ class IndexView:
         e = self.entries.get(sel.card_of(artefact))
         return self.blobs.read(e.blob) if e is not None and e.regular else None
 
+    def companion_bytes(self, name: str) -> bytes | None:
+        """A companion file as the commit holds it (b"" when it is not a regular file: that fails its check)."""
+        e = self.entries.get(name)
+        if e is None:
+            return None
+        return self.blobs.read(e.blob) if e.regular else b""
+
     def artefact_content(self, artefact: str) -> Content | None:
         e = self.entries.get(artefact)
         if e is not None:
@@ -87,6 +98,15 @@ class WorkTreeView:
         card = self.root / sel.card_of(artefact)
         return read_regular(card) if card.is_file() else None
 
+    def companion_bytes(self, name: str) -> bytes | None:
+        path = self.root / name
+        if not path.exists() and not path.is_symlink():
+            return None
+        try:
+            return read_regular(path)
+        except (OSError, UsageError):
+            return b""
+
     def artefact_content(self, artefact: str) -> Content | None:
         path = self.root / artefact
         if not path.exists():
@@ -104,9 +124,13 @@ def run_check(ctx: DecisionContext, paths: list[str], *, all_files: bool = False
     if all_files:
         names = sorted(entries)
     elif paths:
-        names = [_relative(root, p) for p in paths]
+        names = _expand(root, [_relative(root, p) for p in paths], entries)
     else:
         names = gitindex.staged_names(root)
+    if not all_files:
+        # What the commit deletes changes what it holds: a file gone from a carded directory, a card gone
+        # from its artefact. pre-commit never passes deleted paths, so they are read from the index here.
+        names += [n for n in gitindex.deleted_names(root) if n not in names]
     cache = DigestCache(ctx.repo.cache_dir)
     try:
         blobs = Blobs(root, cache)
@@ -176,6 +200,8 @@ class _Job:
                 units[name] = None
             elif kind == sel.CARD:
                 units[sel.artefact_of_card(name)] = None
+            elif kind == sel.COMPANION and self._present(sel.card_of(base := sel.companion_of(name))):  # type: ignore[arg-type]
+                units[base] = None  # type: ignore[index]
             elif kind == sel.IN_DIRECTORY:
                 units.update({d: None for d in sel.ancestors(name) if d in self.card_dirs})
             elif kind == sel.DATASET_FILE:
@@ -254,8 +280,41 @@ class _Job:
         )
         decision = ctx.decide(signed, verification, ctx.repository, view, lambda: self._file(path, entry))
         reasons = [self._hint(r) for r in decision.reasons]
+        if signed is not None and verification.verified:
+            said = {r.code for r in reasons}
+            reasons += [r for r in self._companions(path, view, signed) if r.code not in said]
         self.parents[path] = [p.path for p in signed.card.parents if p.path] if signed else []
         return FileCheck(path, "artefact", reasons)
+
+    def _companions(self, path: str, view: IndexView | WorkTreeView, signed: SignedCard) -> list[Reason]:
+        """The card's signatures for other tools, as the commit holds them: each must say what the card
+        says (the same check as `prov verify`, ``card.companions``), or the commit publishes a signature
+        that model_signing or ssh-keygen accepts for something the card does not say."""
+        from ..card import companions
+
+        oms_name, json_name, sig_name = (f"{path}{s}" for s in (OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX))
+        trust = self.ctx.trust
+        found = []
+        raw = view.companion_bytes(oms_name)
+        if raw is not None:
+            content = view.artefact_content(path)
+            found += companions.check_oms(
+                raw,
+                oms_name,
+                candidates=trust.keys,
+                revoked=trust.revoked,
+                actual_kind=None if content is None else "file" if content[1] is None else "directory",
+                actual_sha256=content[0] if content else None,
+                actual_files=content[1] if content else None,
+                card_present=True,
+            )[0]
+        card_json, card_sig = view.companion_bytes(json_name), view.companion_bytes(sig_name)
+        signer = next((k for k in trust.keys if k.keyid == signed.card.created.signer.keyid), None)
+        if (card_json is not None or card_sig is not None) and signer is not None:
+            found += companions.check_ssh(
+                card_json, card_sig, payload=signed.envelope.payload, signer=signer, names=(json_name, sig_name)
+            )
+        return [Reason(**f.as_dict()) for f in found]
 
     def _hint(self, reason: Reason) -> Reason:
         if reason.code != "KEY_UNTRUSTED" or not self.ctx.unstaged_keys:
@@ -543,6 +602,21 @@ def _rel_or(repo: ProvRepo, path: str) -> str:
         return repo.relative(Path(path))
     except UsageError:
         return path
+
+
+def _expand(root: Path, names: list[str], entries: Mapping[str, object]) -> list[str]:
+    """A directory named on the command line (``prov check .``, ``prov check models/``) stands for every
+    file the next commit holds under it, as git's own pathspecs do; a file stands for itself."""
+    out: list[str] = []
+    for name in names:
+        if name in ("", "."):
+            out += sorted(entries)
+        elif name not in entries and (root / name).is_dir():
+            prefix = name.rstrip("/") + "/"
+            out += sorted(e for e in entries if e.startswith(prefix)) or [name]
+        else:
+            out.append(name)
+    return list(dict.fromkeys(out))
 
 
 def _relative(root: Path, path: str) -> str:

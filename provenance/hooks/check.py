@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if root is None:
         print("prov: check: not inside a prov repository (no .prov/ found); run `prov init`", file=sys.stderr)
         return 2
-    if not all_files and paths:
+    if not all_files and paths and not _deletes(root):
         index = _index(root)
         if index is not None:
             try:
@@ -57,15 +57,32 @@ def main(argv: list[str] | None = None) -> int:
     return _full(root, paths, all_files, as_json)
 
 
+def _deletes(root: str) -> bool:
+    """Whether the next commit deletes anything: the full check judges deletions (pre-commit does not pass
+    deleted paths, so the fast path, which reads only the paths it is given, would not see them)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return True  # cannot tell: the full check decides
+    return bool(out)
+
+
 def _fast(root: str, rels: list[str], index: dict) -> int | None:  # type: ignore[type-arg]
     """0: nothing here concerns prov; N: N artefacts that passed before with these inputs; None: run
     the full check."""
-    if any("\n" in r or r.startswith("../") for r in rels):
-        return None
+    if any("\n" in r or r.startswith("../") or r in ("", ".") or os.path.isdir(os.path.join(root, r)) for r in rels):
+        return None  # a directory names everything under it: the full check lists it
     units: dict[str, None] = {}
     for r in rels:
         kind = sel.classify(r, index["patterns"], index["dataset_files"], ())
-        if kind in (sel.MANIFEST, sel.PROV_FILE, sel.PROV_UNKNOWN, sel.DATASET_FILE):
+        if kind in (sel.MANIFEST, sel.PROV_FILE, sel.PROV_UNKNOWN, sel.DATASET_FILE, sel.COMPANION):
             return None
         if kind == sel.ARTEFACT:
             units[r] = None
