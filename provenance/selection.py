@@ -34,15 +34,17 @@ def ancestors(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-COMPANION_SUFFIXES = (SSH_SIG_SUFFIX, SSH_CARD_SUFFIX, OMS_SUFFIX)  # longest first: x.card.sig is not x.card's
+COMPANION_SUFFIXES = (SSH_SIG_SUFFIX, SSH_CARD_SUFFIX, OMS_SUFFIX)
 
 
-def companion_of(path: str) -> str | None:
-    """The artefact whose signature for other tools ``path`` would be (it has one only if carded)."""
-    for suffix in COMPANION_SUFFIXES:
-        if path.endswith(suffix) and len(path) > len(suffix) and not path.endswith("/" + suffix):
-            return path[: -len(suffix)]
-    return None
+def companion_bases(path: str) -> list[str]:
+    """Every artefact whose signature for other tools ``path`` could be (``m.card.sig``: ``m``'s SSH
+    signature or ``m.card``'s model-signing signature); it is one only for an artefact with a card."""
+    return [
+        path[: -len(suffix)]
+        for suffix in COMPANION_SUFFIXES
+        if path.endswith(suffix) and len(path) > len(suffix) and not path.endswith("/" + suffix)
+    ]
 
 
 def card_of(artefact: str) -> str:
@@ -135,7 +137,7 @@ def classify(path: str, patterns: list[str], dataset_paths: object, carded_dirs:
         return CARD
     if is_artefact_name(path, patterns):
         return ARTEFACT
-    if companion_of(path) is not None:
+    if companion_bases(path):
         return COMPANION
     if path.endswith(RENDERED_SUFFIX):
         return RENDERED

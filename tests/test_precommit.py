@@ -198,3 +198,21 @@ def test_directory_artefacts_and_resigned_parents_through_a_real_commit(hooked: 
     assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
     r = commit(repo, "model.joblib", "model.joblib.prov.json", "child.joblib", "child.joblib.prov.json")
     assert r.returncode == 1 and "PARENT_UNVERIFIED" in r.stdout, r.stdout
+
+
+def test_links_and_deletions_reach_the_hook(hooked: Path, prov) -> None:
+    """Found by the attacker: pre-commit passes neither symbolic links (its default `types: [file]`) nor
+    deleted paths, so a linked artefact committed beside a README, or a commit deleting a card, passed."""
+    repo = hooked
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    assert commit(repo, "model.joblib", "model.joblib.prov.json").returncode == 0
+    (repo / "evil.joblib").symlink_to("model.joblib")
+    (repo / "README.md").write_text("hello\n")
+    r = commit(repo, "evil.joblib", "README.md")
+    assert r.returncode == 1 and "evil.joblib" in r.stdout, r.stdout
+    git(repo, "reset", "-q", "HEAD", "evil.joblib")
+    (repo / "evil.joblib").unlink()
+    assert commit(repo, "README.md").returncode == 0
+    git(repo, "rm", "-q", "model.joblib.prov.json")
+    r = commit(repo)
+    assert r.returncode == 1 and "CARD_MISSING" in r.stdout, r.stdout

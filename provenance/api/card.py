@@ -199,10 +199,16 @@ def write_signed(
             raise UsageError(f"{path}: is a directory or special file where prov card writes a signature; move it")
     notes: list[str] = []
     oms_sig: bytes | None = None
-    try:
-        oms_sig = companions.oms_signature(card, key)
-    except companions.oms.OmsUnsupported as e:
-        notes.append(str(e))
+    if artefact.is_symlink():
+        notes.append(
+            f"{artefact.name} is a symbolic link, which model_signing refuses to verify: no model-signing "
+            "signature written (card the file itself to get one)"
+        )
+    else:
+        try:
+            oms_sig = companions.oms_signature(card, key)
+        except companions.oms.OmsUnsupported as e:
+            notes.append(str(e))
     want_ssh = ssh if ssh is not None else sig_file.exists()
     ssh_sig = companions.ssh_signature(payload, key, ssh_hash) if want_ssh else None  # type: ignore[arg-type]
     if oms_sig is not None:
@@ -246,11 +252,18 @@ def _check_companion_names(artefact: Path) -> None:
     for name in mine:
         for suffix in suffixes:
             other = name[: -len(suffix)] if name.endswith(suffix) else None
-            if other and other != artefact.name and (artefact.parent / (other + CARD_SUFFIX)).exists():
+            if other and other != artefact.name and _exists(artefact.parent / (other + CARD_SUFFIX)):
                 raise UsageError(
                     f"{artefact.name}: its {name} would also be {other}'s (that artefact has a card); "
                     "rename one of them"
                 )
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long for the file system: nothing is there
+        return False
 
 
 def _check_not_foreign(oms_file: Path, repo: ProvRepo, key: _keys.PrivateKey) -> None:

@@ -96,7 +96,16 @@ def _companions(
     oms_name, json_name, sig_name = companions.names(artefact.name)
     out: list[Finding] = []
     oms_file = artefact.with_name(oms_name)
-    if oms_file.exists() or oms_file.is_symlink():
+    if (oms_file.exists() or oms_file.is_symlink()) and artefact.is_symlink():
+        out.append(
+            Finding(
+                "ARTEFACT_NOT_A_FILE",
+                f"{artefact.name} is a symbolic link, which model_signing refuses to verify: {oms_name} cannot "
+                "hold for it; sign the file itself",
+                oms_name,
+            )
+        )
+    elif oms_file.exists() or oms_file.is_symlink():
         said = {f.code for f in verdict.findings}
         found, _ = companions.check_oms(
             _companion_bytes(oms_file),
@@ -126,7 +135,10 @@ def _companions(
 
 
 def _companion_bytes(path: Path) -> bytes:
-    """A companion's bytes; one that is not a regular file reads as empty, which fails its check."""
+    """A companion's bytes; one that is not a regular file (a symbolic link included: what it points at
+    can change under the card) reads as empty, which fails its check -- as the commit gate reads it."""
+    if path.is_symlink():
+        return b""
     try:
         return read_regular(path)
     except (OSError, UsageError):
@@ -137,6 +149,9 @@ def _oms_only(artefact: Path, oms_file: Path, trust: TrustRoot, hasher: Hasher) 
     """No card, an OpenSSF model-signing signature: integrity and signer, nothing about terms."""
     from ..card import companions
 
+    if artefact.is_symlink():
+        link = f"{artefact.name} is a symbolic link, which model_signing refuses to verify; verify the file itself"
+        return Verdict(artefact.name, oms_file.name, [Finding("ARTEFACT_NOT_A_FILE", link, str(artefact))])
     tree = hasher.tree(artefact) if artefact.exists() else None
     verdict = Verdict(artefact.name, oms_file.name, actual_sha256=tree.sha256 if tree else None)
     if tree is None:

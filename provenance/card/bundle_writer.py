@@ -183,11 +183,14 @@ def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
     with the bundle's signer.pub works on every bundle."""
     from . import companions
 
-    oms_name = companions.names(job.artefact.name)[0]
+    oms_name, json_name, sig_name = companions.names(job.artefact.name)
+    regular = {n for n in companion_names(job.artefact.name) if _regular(job.artefact.with_name(n))}
+    if not {json_name, sig_name} <= regular:
+        regular -= {json_name, sig_name}  # the SSH pair travels whole or not at all
     names: list[str] = []
     for name in companion_names(job.artefact.name):
         src = job.artefact.with_name(name)
-        if not src.is_file() or src.is_symlink():
+        if name not in regular:
             continue
         if name == oms_name and not _ours(job, src):
             continue
@@ -200,6 +203,10 @@ def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
         except companions.oms.OmsUnsupported:
             pass
     return names
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _ours(job: BundleJob, sig: Path) -> bool:

@@ -200,8 +200,8 @@ class _Job:
                 units[name] = None
             elif kind == sel.CARD:
                 units[sel.artefact_of_card(name)] = None
-            elif kind == sel.COMPANION and self._present(sel.card_of(base := sel.companion_of(name))):  # type: ignore[arg-type]
-                units[base] = None  # type: ignore[index]
+            elif kind == sel.COMPANION:
+                units.update({b: None for b in sel.companion_bases(name) if self._present(sel.card_of(b))})
             elif kind == sel.IN_DIRECTORY:
                 units.update({d: None for d in sel.ancestors(name) if d in self.card_dirs})
             elif kind == sel.DATASET_FILE:
@@ -339,7 +339,9 @@ class _Job:
     def _remember(self, path: str) -> None:
         """Let the hook's fast path skip this artefact next time, while nothing it depends on changes."""
         parents = self.parents.get(path, [])
-        specs = [path, sel.card_of(path), *parents, *(sel.card_of(p) for p in parents), *passes.POLICY_SPECS]
+        companions = [path + suffix for suffix in sel.COMPANION_SUFFIXES]  # their absence is recorded too
+        specs = [path, sel.card_of(path), *companions, *parents, *(sel.card_of(p) for p in parents)]
+        specs += passes.POLICY_SPECS
         text = passes.entries_text(specs, [(e.path, e.mode, e.blob) for e in self.entries.values()], self.head)
         self.cache.record_pass(passes.key(passes.policy_inputs(str(self.root)), path), text)
 
@@ -611,8 +613,10 @@ def _expand(root: Path, names: list[str], entries: Mapping[str, object]) -> list
     for name in names:
         if name in ("", "."):
             out += sorted(entries)
-        elif name not in entries and (root / name).is_dir():
-            prefix = name.rstrip("/") + "/"
+        elif name not in entries and (
+            (root / name).is_dir() or any(e.startswith(name.rstrip("/") + "/") for e in entries)
+        ):
+            prefix = name.rstrip("/") + "/"  # a directory here, or one the commit holds and the tree lost
             out += sorted(e for e in entries if e.startswith(prefix)) or [name]
         else:
             out.append(name)

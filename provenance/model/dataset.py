@@ -203,6 +203,10 @@ class Retention(Strict):
     delete_by: dt.date | None = None
 
 
+def _normal(path: str) -> str:
+    return "/".join(part for part in path.split("/") if part not in ("", "."))
+
+
 class DataFile(Strict):
     path: str = Field(min_length=1, description="Repository-relative POSIX path")
     sha256: Sha256 | None = None
@@ -213,6 +217,8 @@ class DataFile(Strict):
     def _relative(cls, value: str) -> str:
         if value.startswith("/") or "\\" in value or ".." in value.split("/"):
             raise ValueError(f"{value!r} must be a relative POSIX path inside the repository")
+        if any(part in ("", ".") for part in value.split("/")):  # ./x, a//b, a/./b, x/ never match git's names
+            raise ValueError(f"{value!r}: write the path as git lists it, e.g. {_normal(value)!r}")
         return value
 
 
