@@ -398,3 +398,91 @@ def test_commits_that_delete_are_checked(project: Path, prov) -> None:
     assert r.code == 1 and "CARD_MISSING" in r.out + r.err
     hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
     assert "always_run: true" in hooks
+
+
+def test_the_fast_path_never_passes_companions_the_full_check_blocks(project: Path, prov) -> None:
+    """Found by the attacker (round 2): a remembered pass did not cover the companions, so old signatures
+    put back in the index passed `prov check ARTEFACT` (what the hook runs) after one full check."""
+    st = project / "w.safetensors"
+    st.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    assert prov("card", "w.safetensors", "--dataset", "patients-2024", "--ssh").code == 0
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "v1", "--no-verify")
+    header = b'{"__metadata__":{"v":"2"}}      '  # another valid safetensors file (32-byte header)
+    st.write_bytes(len(header).to_bytes(8, "little") + header)
+    assert prov("card", "w.safetensors", "--dataset", "patients-2024", "--overwrite").code == 0
+    _git(project, "add", "-A")
+    assert prov("check", "w.safetensors").code == 0  # the full check passes, and remembers it
+    _git(project, "restore", "--staged", "w.safetensors.sig", "w.safetensors.card.json", "w.safetensors.card.sig")
+    r = prov("check", "w.safetensors")
+    assert r.code == 1, r.out
+    _git(project, "add", "-A")
+    assert prov("check", "w.safetensors").code == 0
+    (project / "w.safetensors.sig").write_text("{}")
+    _git(project, "add", "w.safetensors.sig")
+    assert prov("check", "w.safetensors").code == 1
+
+
+def test_a_name_two_readings_could_give_is_judged_by_both(project: Path, prov) -> None:
+    """`m.card.sig` is `m.card`'s model-signing signature when `m.card` is the carded artefact."""
+    (project / "m.card").mkdir()
+    (project / "m.card" / "config.json").write_text("{}")
+    assert prov("card", "m.card", "--dataset", "patients-2024").code == 0
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "m", "--no-verify")
+    (project / "m.card.sig").write_text("{}")
+    _git(project, "add", "m.card.sig")
+    assert prov("check", "m.card.sig").code == 1
+    assert prov("check").code == 1
+
+
+def test_symbolic_links_get_no_model_signing_signature(project: Path, prov, tmp_path: Path) -> None:
+    """model_signing refuses a symlinked model; prov must not say OK for one on its signature's strength."""
+    (project / "l.joblib").symlink_to("model.joblib")
+    r = prov("card", "l.joblib", "--dataset", "patients-2024")
+    assert r.code == 0 and "symbolic link" in r.err and not (project / "l.joblib.sig").exists()
+    key = keys.generate("ecdsa-p256")
+    (tmp_path / "k.pem").write_bytes(keys.private_pem(key))
+    (tmp_path / "k.pub").write_bytes(keys.public_pem(key.public_key()))
+    real = tmp_path / "real.safetensors"
+    real.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    assert _ms(
+        "sign", "key", real, "--private_key", tmp_path / "k.pem", "--signature", tmp_path / "link.safetensors.sig"
+    )
+    (tmp_path / "link.safetensors").symlink_to(real)
+    assert not ms_verify(tmp_path / "link.safetensors", tmp_path / "k.pub", tmp_path / "link.safetensors.sig")
+    r = prov("verify", tmp_path / "link.safetensors", "--key", tmp_path / "k.pub", "--json")
+    assert r.code == 1 and "ARTEFACT_NOT_A_FILE" in r.out
+
+
+def test_a_symlinked_companion_does_not_verify(project: Path, prov, tmp_path: Path) -> None:
+    """What a link points at can change under the card; and a bundle would ship the pair half (round 2)."""
+    import shutil
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--ssh").code == 0
+    shutil.move(project / "model.joblib.card.json", project / "copy.json")
+    (project / "model.joblib.card.json").symlink_to("copy.json")
+    r = prov("verify", "model.joblib", "--json")
+    assert r.code == 1
+    assert prov("export", "model.joblib", "--to", tmp_path / "out", *ALLOWED).code == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_output_never_lands_inside_a_carded_directory(project: Path, prov) -> None:
+    _clean_model(project)
+    assert prov("card", "model", "--dataset", "patients-2024").code == 0
+    r = prov("card", "model", "--render", "-o", "model/a/notes.md")
+    assert r.code == 2 and "inside a directory artefact" in r.err
+    assert prov("verify", "model").code == 0
+
+
+def test_manifest_paths_must_be_written_as_git_lists_them(project: Path, prov) -> None:
+    import yaml
+
+    (project / "x.csv").write_text("a\n1\n")
+    for bad in ("./x.csv", "data//patients.csv", "data/./patients.csv"):
+        manifest = yaml.safe_load((project / "patients-2024.yaml").read_text())
+        manifest["name"], manifest["files"] = "odd", [{"path": bad}]
+        (project / "odd.yaml").write_text(yaml.safe_dump(manifest))
+        r = prov("dataset", "add", "--manifest", "odd.yaml")
+        assert r.code == 2 and "as git lists it" in r.err, bad
