@@ -42,7 +42,7 @@ def write_output(path: Path, text: str) -> None:
         raise UsageError(f"-o {path}: is a file prov keeps (a signed card or under {PROV_DIR}/); choose another name")
     if st is not None and real.with_name(real.name + CARD_SUFFIX).exists():
         raise UsageError(f"-o {path}: is an artefact with a signed card; choose another name")
-    if any(p.with_name(p.name + CARD_SUFFIX).exists() for p in real.parents if p.name):
+    if any(p.is_dir() and p.with_name(p.name + CARD_SUFFIX).exists() for p in real.parents if p.name):
         raise UsageError(f"-o {path}: is inside a directory artefact with a signed card; choose another place")
     for suffix in (OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX):  # a card's signatures for other tools
         if real.name.endswith(suffix) and real.with_name(real.name[: -len(suffix)] + CARD_SUFFIX).exists():
