@@ -73,5 +73,11 @@ prov lineage model.joblib
 prov lineage --affected-by patients-2024
 prov status --html status.html || echo "(prov status exits 1 while something needs action: see status.html)"
 echo
-echo "Done. Files are in $work: model.joblib, its signed card and rendered card, outbox/oncology-research/,"
+echo "== for the compliance team: the card as a CycloneDX 1.7 ML-BOM and as SPDX 3.0.1 (verified first)"
+prov card model.joblib --render --format cyclonedx --spec 1.7 -o model.cdx.json
+prov card model.joblib --render --format spdx3 -o model.spdx.json
+echo
+echo "Done. Files are in $work: model.joblib, its signed card and rendered card, model.joblib.sig (OpenSSF"
+echo "model signing: model_signing verify key model.joblib --public_key acme-signer.pub --signature model.joblib.sig),"
+echo "model.cdx.json and model.spdx.json, outbox/oncology-research/,"
 echo "status.html (open it in a browser: the artefact table, lineage pictures, the membership audit's ROC curve)"
