@@ -1077,3 +1077,22 @@ def test_fourth_round_a_superset_of_the_data_a_directory_and_a_renamed_copy(repo
     git(repo, "add", "gen1/knn.model")
     r = prov("check", "gen1/knn.model")
     assert r.code == 1 and "holds the bytes of an artefact made from patients" in r.out
+
+
+def test_the_hooks_fast_path_reads_withdrawals_the_ledger_keeps(project: Path, prov, trained) -> None:  # type: ignore[no-untyped-def]
+    """Found by the attacker (issue 14, round 3): with the withdrawal only in the ledger (`git commit -a`
+    leaves withdrawals.jsonl untracked; a fresh clone lacks it), a renamed copy of an artefact made from
+    withdrawn data passed `prov check COPY`, the hook's fast path, while the full check blocked it."""
+    import shutil
+    import subprocess
+
+    shutil.copy(trained["knn"], project / "knn.joblib")  # holds its training rows: withdrawn bytes
+    assert prov("card", "knn.joblib", "--dataset", "patients-2024").code == 0
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "commit", "-qm", "m", "--no-verify"], cwd=project, check=True)
+    assert prov("dataset", "withdraw", "patients-2024", "--reason", "erasure").code == 0
+    (project / ".prov" / "withdrawals.jsonl").unlink()
+    shutil.copy(project / "knn.joblib", project / "copy.dat")
+    subprocess.run(["git", "add", "copy.dat"], cwd=project, check=True)
+    r = prov("check", "copy.dat")
+    assert r.code == 1 and "DATASET_WITHDRAWN" in r.out, r.out

@@ -486,3 +486,15 @@ def test_manifest_paths_must_be_written_as_git_lists_them(project: Path, prov) -
         (project / "odd.yaml").write_text(yaml.safe_dump(manifest))
         r = prov("dataset", "add", "--manifest", "odd.yaml")
         assert r.code == 2 and "as git lists it" in r.err, bad
+
+
+def test_render_output_never_replaces_a_model_or_a_signature_without_a_card(project: Path, prov) -> None:
+    """Round 3: `-o` replaced an uncarded model and a model_signing signature with no prov card (the only
+    evidence `prov verify` reads for it)."""
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    (project / "other.joblib").write_bytes(b"weights")
+    (project / "other.joblib.sig").write_text("{}")
+    for name in ("other.joblib", "other.joblib.sig"):
+        r = prov("card", "model.joblib", "--render", "-o", name)
+        assert r.code == 2 and "named like a model or a signature" in r.err
+    assert (project / "other.joblib").read_bytes() == b"weights"

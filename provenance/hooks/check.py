@@ -21,7 +21,7 @@ from ..regularfile import read_regular
 
 # This module is the hook's fast path: os.path rather than pathlib, no typing, no third-party import.
 
-INDEX_VERSION = "prov-hook-index 4"
+INDEX_VERSION = "prov-hook-index 5"
 USAGE = "usage: prov check [PATHS...] [--all] [--json]"
 
 
@@ -320,6 +320,10 @@ def _withdrawn_sizes(path: str) -> tuple[set[int], bool]:
         if not line.strip():
             continue
         body = json.loads(base64.b64decode(json.loads(line)["payload"]))
+        if "event" in body:  # a ledger entry: only withdrawals count, and they bind like the file's
+            if body.get("event") != "dataset-withdraw" or not isinstance(body.get("withdrawal"), dict):
+                continue
+            body = body["withdrawal"]
         sizes |= {int(n) for n in body.get("sizes", [])}
         complete = complete and (bool(body.get("sizes")) or not body.get("artefacts"))
     return sizes, complete
@@ -371,7 +375,8 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
     """
     cache = os.path.join(root, ".prov", "cache", "hook-index.txt")
     withdrawals = os.path.join(root, ".prov", "withdrawals.jsonl")
-    stamp = ["\t".join(map(str, s)) for s in _stamp([*_sources(root), withdrawals])]
+    ledger = os.path.join(root, ".prov", "ledger.jsonl")  # it keeps withdrawals the file may have lost
+    stamp = ["\t".join(map(str, s)) for s in _stamp([*_sources(root), withdrawals, ledger])]
     try:
         lines = _read(cache).split("\n")
         if lines[0] == INDEX_VERSION and [x[6:] for x in lines if x.startswith("stamp\t")] == stamp:
@@ -405,9 +410,10 @@ def _index(root: str) -> dict | None:  # type: ignore[type-arg]
                     else:
                         unsized = True
         # Bytes of artefacts made from withdrawn data are refused under any name: their sizes too.
-        more, all_sized = _withdrawn_sizes(withdrawals)
-        sizes |= more
-        unsized = unsized or not all_sized
+        for source in (withdrawals, ledger):
+            more, all_sized = _withdrawn_sizes(source)
+            sizes |= more
+            unsized = unsized or not all_sized
     except Exception:
         return None
     text = "\n".join(

@@ -23,7 +23,8 @@ def write_output(path: Path, text: str) -> None:
 
     An atomic write replaces whatever is at the path, so the path is checked first: never a device, a
     pipe or a directory (as root, ``-o /dev/null`` would replace the device), never a file prov keeps
-    (a signed card, anything under ``.prov/``), never an artefact prov knows by its card."""
+    (a signed card, anything under ``.prov/``), never an artefact prov knows by its card or a file inside
+    one, never a card's signatures for other tools, nor an existing file named like a model or a signature."""
     import os
     import stat
 
@@ -47,4 +48,10 @@ def write_output(path: Path, text: str) -> None:
     for suffix in (OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX):  # a card's signatures for other tools
         if real.name.endswith(suffix) and real.with_name(real.name[: -len(suffix)] + CARD_SUFFIX).exists():
             raise UsageError(f"-o {path}: is a signature prov card writes beside an artefact; choose another name")
+    if st is not None:
+        from ..filenames import DEFAULT_PATTERNS
+        from ..selection import companion_bases, is_artefact_name
+
+        if companion_bases(real.name) or is_artefact_name(real.name, DEFAULT_PATTERNS):
+            raise UsageError(f"-o {path}: exists and is named like a model or a signature; choose another name")
     atomic.write_text(path, text)
