@@ -1,0 +1,308 @@
+"""A small client of the OCI distribution API (blobs, manifests, referrers) on httpx.
+
+Written here rather than taken from oras-py: checked against Distribution 2.8.2, oras-py cannot set an
+``artifactType``, has no referrers support, does not verify digests on pull and reads a whole file
+into memory to upload it. This client streams: an upload is one chunked PATCH that hashes the file as
+it reads it, then ``PUT ?digest=`` (a single-request POST upload is silently ignored by 2.8); a
+download is hashed as it is written to a temporary file, which takes the final name only when the
+digest holds. Memory stays flat whatever the size. Basic credentials are sent up front.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CheckFailed, UsageError
+
+MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+INDEX = "application/vnd.oci.image.index.v1+json"
+CHUNK = 4 * 1024 * 1024
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_REPOSITORY = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+
+Progress = Callable[[int], None]
+
+
+class RegistryError(UsageError):
+    """The registry could not be reached, refused the credentials, or answered what the API does not."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``HOST[:PORT]/REPOSITORY[:TAG|@sha256:...]``, as docker and oras write it."""
+
+    host: str
+    repository: str
+    tag: str | None = None
+    digest: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Reference:
+        host, _, rest = text.partition("/")
+        if not rest or not host or ("." not in host and ":" not in host and host != "localhost"):
+            raise UsageError(
+                f"{text!r}: a registry reference is HOST[:PORT]/REPOSITORY[:TAG], e.g. localhost:5000/team/model:v3"
+            )
+        digest = tag = None
+        if "@" in rest:
+            rest, _, digest = rest.partition("@")
+            if not _DIGEST.fullmatch(digest):
+                raise UsageError(f"{text!r}: the digest must be sha256: and 64 lower-case hex digits")
+        elif ":" in rest.rsplit("/", 1)[-1]:
+            rest, _, tag = rest.rpartition(":")
+            if not _TAG.fullmatch(tag):
+                raise UsageError(f"{text!r}: tag {tag!r} is not a valid tag")
+        if not _REPOSITORY.fullmatch(rest):
+            raise UsageError(f"{text!r}: repository {rest!r} must be lower-case path components")
+        return cls(host, rest, tag, digest)
+
+    @property
+    def ref(self) -> str:
+        return self.digest or self.tag or "latest"
+
+    def __str__(self) -> str:
+        return f"{self.host}/{self.repository}" + (f"@{self.digest}" if self.digest else f":{self.tag or 'latest'}")
+
+
+def _file_chunks(path: Path, h: hashlib._Hash, progress: Progress | None) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+            if progress is not None:
+                progress(len(chunk))
+            yield chunk
+
+
+class Registry:
+    """One registry host. ``plain_http``: None means plain HTTP for loopback hosts only, as docker does."""
+
+    def __init__(
+        self,
+        host: str,
+        *,
+        plain_http: bool | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        import httpx
+
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+        plain = name in LOOPBACK if plain_http is None else plain_http
+        auth = httpx.BasicAuth(username, password or "") if username is not None else None
+        self.host = host
+        self._http = httpx.Client(
+            base_url=f"{'http' if plain else 'https'}://{host}", auth=auth, timeout=timeout, follow_redirects=True
+        )
+        self._referrers_api: dict[str, bool] = {}
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ------------------------------------------------------------------------------------
+
+    def _request(self, method: str, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        import httpx
+
+        try:
+            r = self._http.request(method, url, **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as e:
+            raise RegistryError(f"{self.host}: cannot reach the registry ({type(e).__name__}: {e})") from None
+        if r.status_code == 401:
+            raise RegistryError(
+                f"{self.host}: the registry refused the credentials (401); pass --username and --password-stdin, "
+                "or log in with docker"
+            )
+        return r
+
+    @staticmethod
+    def _fail(r, what: str) -> RegistryError:  # type: ignore[no-untyped-def]
+        detail = r.text[:200].strip() if r.headers.get("content-type", "").startswith("application/json") else ""
+        return RegistryError(f"{what}: the registry answered {r.status_code}{f' ({detail})' if detail else ''}")
+
+    # --- blobs ---------------------------------------------------------------------------------------
+
+    def blob_exists(self, repository: str, digest: str) -> bool:
+        r = self._request("HEAD", f"/v2/{repository}/blobs/{digest}")
+        if r.status_code == 200:
+            return True
+        if r.status_code == 404:
+            return False
+        raise self._fail(r, f"HEAD blob {digest[:19]}…")
+
+    def push_file(
+        self, repository: str, path: Path, *, known: str | None = None, progress: Progress | None = None
+    ) -> tuple[str, int, bool]:
+        """Upload ``path`` as a blob: (digest, size, uploaded). With ``known`` (the digest the card signed)
+        a blob the registry already has is not sent again. One pass over the file: hashed while sent."""
+        size = path.stat().st_size
+        if known is not None and self.blob_exists(repository, known):
+            return known, size, False
+        location = self._start_upload(repository)
+        h = hashlib.sha256()
+        r = self._request(
+            "PATCH",
+            location,
+            content=_file_chunks(path, h, progress),
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        if r.status_code != 202:
+            raise self._fail(r, f"upload of {path.name}")
+        digest = f"sha256:{h.hexdigest()}"
+        if known is not None and digest != known:
+            raise CheckFailed(
+                f"{path}: changed while it was uploaded (sha256 {digest[7:23]}…, the card signed {known[7:23]}…); "
+                "nothing was published",
+                code="DIGEST_MISMATCH",
+            )
+        self._finish_upload(r.headers["Location"], digest, f"upload of {path.name}")
+        return digest, size, True
+
+    def push_bytes(self, repository: str, data: bytes) -> str:
+        digest = f"sha256:{hashlib.sha256(data).hexdigest()}"
+        if self.blob_exists(repository, digest):
+            return digest
+        location = self._start_upload(repository)
+        r = self._request("PATCH", location, content=data, headers={"Content-Type": "application/octet-stream"})
+        if r.status_code != 202:
+            raise self._fail(r, "upload")
+        self._finish_upload(r.headers["Location"], digest, "upload")
+        return digest
+
+    def _start_upload(self, repository: str) -> str:
+        r = self._request("POST", f"/v2/{repository}/blobs/uploads/")
+        if r.status_code != 202 or "Location" not in r.headers:
+            raise self._fail(r, f"starting an upload to {repository}")
+        return r.headers["Location"]
+
+    def _finish_upload(self, location: str, digest: str, what: str) -> None:
+        sep = "&" if "?" in location else "?"
+        r = self._request("PUT", f"{location}{sep}digest={digest}", headers={"Content-Length": "0"})
+        if r.status_code != 201:
+            raise self._fail(r, what)
+
+    def pull_blob(self, repository: str, digest: str, dest: Path, *, progress: Progress | None = None) -> int:
+        """Download a blob to ``dest``, hashed while written; ``dest`` appears only when the digest holds."""
+        if not _DIGEST.fullmatch(digest):
+            raise RegistryError(f"{digest!r}: prov pulls sha256 blobs only")
+        import httpx
+
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name[:64]}.", suffix=".part", dir=dest.parent)
+        h = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as f:
+                try:
+                    with self._http.stream("GET", f"/v2/{repository}/blobs/{digest}") as r:
+                        if r.status_code == 401:
+                            raise RegistryError(f"{self.host}: the registry refused the credentials (401)")
+                        if r.status_code != 200:
+                            raise RegistryError(f"blob {digest[:19]}…: the registry answered {r.status_code}")
+                        for chunk in r.iter_bytes(CHUNK):
+                            h.update(chunk)
+                            f.write(chunk)
+                            size += len(chunk)
+                            if progress is not None:
+                                progress(len(chunk))
+                except httpx.HTTPError as e:
+                    raise RegistryError(f"{self.host}: the download broke off ({type(e).__name__})") from None
+                f.flush()
+                os.fsync(f.fileno())
+            if f"sha256:{h.hexdigest()}" != digest:
+                raise CheckFailed(
+                    f"blob {digest[:19]}… from {self.host}/{repository}: its bytes hash to "
+                    f"sha256:{h.hexdigest()[:16]}…; the registry holds something else under that digest",
+                    code="DIGEST_MISMATCH",
+                )
+            os.replace(tmp, dest)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return size
+
+    # --- manifests -----------------------------------------------------------------------------------
+
+    def put_manifest(self, repository: str, ref: str, body: bytes, media_type: str) -> str:
+        digest = f"sha256:{hashlib.sha256(body).hexdigest()}"
+        if len(body) > 4 * 1024 * 1024:
+            raise RegistryError(f"a manifest of {len(body)} bytes: registries cap manifests at 4 MiB")
+        r = self._request(
+            "PUT", f"/v2/{repository}/manifests/{ref}", content=body, headers={"Content-Type": media_type}
+        )
+        if r.status_code != 201:
+            raise self._fail(r, f"manifest {repository}:{ref}")
+        said = r.headers.get("Docker-Content-Digest")
+        if said is not None and said != digest:
+            raise RegistryError(f"manifest {repository}:{ref}: the registry stored {said}, not {digest}")
+        return digest
+
+    def get_manifest(
+        self, repository: str, ref: str, accept: tuple[str, ...] = (MANIFEST, INDEX)
+    ) -> tuple[bytes, str, str] | None:
+        """(body, media type, digest), or None when there is none. A manifest asked for by digest must hash
+        to it (the registry is not trusted to serve what it was asked for)."""
+        r = self._request("GET", f"/v2/{repository}/manifests/{ref}", headers={"Accept": ", ".join(accept)})
+        if r.status_code == 404:
+            return None
+        if r.status_code != 200:
+            raise self._fail(r, f"manifest {repository}:{ref}")
+        body = r.content
+        digest = f"sha256:{hashlib.sha256(body).hexdigest()}"
+        if _DIGEST.fullmatch(ref) and digest != ref:
+            raise CheckFailed(
+                f"manifest {repository}@{ref[:19]}…: the registry served other bytes (sha256 {digest[7:23]}…)",
+                code="DIGEST_MISMATCH",
+            )
+        return body, r.headers.get("Content-Type", "").split(";")[0], digest
+
+    # --- referrers -----------------------------------------------------------------------------------
+
+    def referrers(self, repository: str, subject: str) -> list[dict]:  # type: ignore[type-arg]
+        """The descriptors of manifests whose ``subject`` is ``subject``: the OCI 1.1 referrers API where the
+        registry has it, else the ``sha256-<hex>`` tag index that clients maintain (Distribution 2.8)."""
+        import json
+
+        r = self._request("GET", f"/v2/{repository}/referrers/{subject}", headers={"Accept": INDEX})
+        if r.status_code == 200 and r.headers.get("Content-Type", "").startswith(INDEX):
+            self._referrers_api[repository] = True
+            return list(json.loads(r.content).get("manifests", []))
+        self._referrers_api[repository] = False
+        found = self.get_manifest(repository, _fallback_tag(subject), (INDEX,))
+        if found is None:
+            return []
+        return list(json.loads(found[0]).get("manifests", []))
+
+    def add_referrer(self, repository: str, subject: str, descriptor: dict) -> None:  # type: ignore[type-arg]
+        """Record a referrer where the registry does not: read, modify and write the fallback tag's index.
+        Two writers at once can race on such a registry (the last write wins); the referrers API has no race."""
+        import json
+
+        if self._referrers_api.get(repository) is None:
+            self.referrers(repository, subject)
+        if self._referrers_api[repository]:
+            return
+        existing = self.referrers(repository, subject)
+        manifests = [d for d in existing if d.get("digest") != descriptor["digest"]] + [descriptor]
+        index = {"schemaVersion": 2, "mediaType": INDEX, "manifests": manifests}
+        self.put_manifest(repository, _fallback_tag(subject), json.dumps(index, separators=(",", ":")).encode(), INDEX)
+
+
+def _fallback_tag(digest: str) -> str:
+    return digest.replace(":", "-", 1)

@@ -1,0 +1,69 @@
+"""A real OCI registry for the tests: Debian's `docker-registry` (CNCF Distribution 2.8), started with a
+config of our own -- 127.0.0.1 on a free port, filesystem storage in a temporary directory, deletes
+enabled -- never the package's default config (it listens on every interface). Skipped with a clear
+message where the package is missing; required where `.ci/run` installed it (PROV_REQUIRE_TOOLS=1)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import need
+
+
+@dataclass
+class RunningRegistry:
+    host: str  # 127.0.0.1:PORT
+    storage: Path
+    process: subprocess.Popen[bytes]
+
+    def blob_file(self, digest: str) -> Path:
+        hexd = digest.split(":", 1)[1]
+        return self.storage / "docker" / "registry" / "v2" / "blobs" / "sha256" / hexd[:2] / hexd / "data"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def registry(root: Path, htpasswd: Path | None = None) -> Iterator[RunningRegistry]:
+    binary = need("docker-registry", "docker-registry")
+    port = _free_port()
+    storage = root / "storage"
+    storage.mkdir(parents=True, exist_ok=True)
+    auth = f"auth:\n  htpasswd:\n    realm: prov-tests\n    path: {htpasswd}\n" if htpasswd else ""
+    config = root / "config.yml"
+    config.write_text(
+        "version: 0.1\nlog:\n  level: error\n"
+        f"storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: true\n"
+        f"http:\n  addr: 127.0.0.1:{port}\n{auth}"
+    )
+    log = open(root / "registry.log", "wb")  # noqa: SIM115  (closed below, after the process)
+    process = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log_text = (root / "registry.log").read_text()[-500:]
+                    raise RuntimeError(f"the registry did not start: {log_text}") from None
+                time.sleep(0.05)
+        yield RunningRegistry(f"127.0.0.1:{port}", storage, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
