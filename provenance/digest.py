@@ -36,6 +36,11 @@ FileEntry = namedtuple("FileEntry", "path sha256 size")
 TreeDigest = namedtuple("TreeDigest", "sha256 size kind files")
 
 
+def content(tree: TreeDigest) -> tuple[str, dict[str, str] | None]:
+    """(sha256, each file's sha256 for a directory, None for a file): what the checks compare."""
+    return tree.sha256, ({f.path: f.sha256 for f in tree.files} if tree.kind == "directory" else None)
+
+
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
     """Stream a file through SHA-256 with a reusable 4 MiB buffer (no per-chunk allocation)."""
     import hashlib  # OpenSSL: fastest on large files (loaded only when a file is hashed)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..card.paths import split_target
 from ..card.verify import Finding, Verdict, check_card, to_verification
-from ..digest import Hasher, TreeDigest, unsigned_entries
+from ..digest import Hasher, TreeDigest, content, unsigned_entries
 from ..errors import UsageError
 from ..filenames import CARD_SUFFIX, OMS_SUFFIX, RECORD_NAME, REVOCATIONS_NAME
 from ..regularfile import read_regular
@@ -93,10 +93,17 @@ def _companions(
     """The signatures for other tools beside a verified card: each must say what the card says."""
     from ..card import companions
 
-    oms_name, json_name, sig_name = companions.names(artefact.name)
+    oms_name = companions.names(artefact.name)[0]
+    linked = artefact.is_symlink()
+
+    def read(name: str) -> bytes | None:
+        path = artefact.with_name(name)
+        if (linked and name == oms_name) or not (path.exists() or path.is_symlink()):
+            return None
+        return _companion_bytes(path)
+
     out: list[Finding] = []
-    oms_file = artefact.with_name(oms_name)
-    if (oms_file.exists() or oms_file.is_symlink()) and artefact.is_symlink():
+    if linked and _exists(artefact.with_name(oms_name)):
         out.append(
             Finding(
                 "ARTEFACT_NOT_A_FILE",
@@ -105,33 +112,22 @@ def _companions(
                 oms_name,
             )
         )
-    elif oms_file.exists() or oms_file.is_symlink():
-        said = {f.code for f in verdict.findings}
-        found, _ = companions.check_oms(
-            _companion_bytes(oms_file),
-            oms_name,
-            candidates=trust.keys,
-            revoked=trust.revoked,
-            actual_kind=tree.kind if tree else None,
-            actual_sha256=tree.sha256 if tree else None,
-            actual_files={f.path: f.sha256 for f in tree.files} if tree and tree.kind == "directory" else None,
-            card_present=True,
-            memo=hasher.cache,
-        )
-        # What the card already says (the artefact changed, the key is revoked) the signature need not repeat.
-        out += [f for f in found if f.code not in said]
-    json_file, sig_file = artefact.with_name(json_name), artefact.with_name(sig_name)
-    present = [f for f in (json_file, sig_file) if f.exists() or f.is_symlink()]
-    signer = next((k for k in trust.keys if k.keyid == verdict.keyid), None)
-    if present and verdict.envelope is not None and signer is not None:
-        out += companions.check_ssh(
-            _companion_bytes(json_file) if json_file in present else None,
-            _companion_bytes(sig_file) if sig_file in present else None,
-            payload=verdict.envelope.payload,
-            signer=signer,
-            names=(json_name, sig_name),
-        )
-    return out
+    found = companions.check_beside_card(
+        read,
+        artefact.name,
+        actual=content(tree) if tree else None,
+        trust=trust,
+        payload=verdict.envelope.payload if verdict.envelope else b"",
+        signer_keyid=verdict.keyid if verdict.envelope else None,
+        memo=hasher.cache,
+    )
+    # What the card already says (the artefact changed, the key is revoked) a signature need not repeat.
+    said = {f.code for f in verdict.findings}
+    return out + [f for f in found if f.code not in said]
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
 
 
 def _companion_bytes(path: Path) -> bytes:
@@ -162,9 +158,7 @@ def _oms_only(artefact: Path, oms_file: Path, trust: TrustRoot, hasher: Hasher) 
         oms_file.name,
         candidates=trust.keys,
         revoked=trust.revoked,
-        actual_kind=tree.kind,
-        actual_sha256=tree.sha256,
-        actual_files={f.path: f.sha256 for f in tree.files} if tree.kind == "directory" else None,
+        actual=content(tree),
         card_present=False,
         memo=hasher.cache,
     )
@@ -365,33 +359,21 @@ def _bundle_companions(
     from ..card.envelope import parse_envelope
     from ..model.decision import Reason
 
-    oms_name, json_name, sig_name = companions.names(artefact)
-    found: list[Finding] = []
+    def read(name: str) -> bytes | None:
+        return _companion_bytes(bundle / name) if (bundle / name).is_file() else None
+
+    try:
+        envelope = parse_envelope(read_regular(card_file)) if card_file is not None else None
+    except ValueError:
+        envelope = None  # the card's own check has said why
+    signer = envelope.verified_by(trust.keys) if envelope is not None else None
     sha = digests.get(artefact)
-    if (bundle / oms_name).is_file():
-        found += companions.check_oms(
-            _companion_bytes(bundle / oms_name),
-            oms_name,
-            candidates=trust.keys,
-            revoked=trust.revoked,
-            actual_kind=None if sha is None else "directory" if artefact in files else "file",
-            actual_sha256=sha,
-            actual_files=files.get(artefact),
-            card_present=True,
-        )[0]
-    ssh = [bundle / n for n in (json_name, sig_name) if (bundle / n).is_file()]
-    if ssh and card_file is not None:
-        try:
-            envelope = parse_envelope(read_regular(card_file))
-        except ValueError:
-            envelope = None  # the card's own check has said why
-        signer = envelope and envelope.verified_by(trust.keys)
-        if envelope is not None and signer is not None:
-            found += companions.check_ssh(
-                _companion_bytes(bundle / json_name) if bundle / json_name in ssh else None,
-                _companion_bytes(bundle / sig_name) if bundle / sig_name in ssh else None,
-                payload=envelope.payload,
-                signer=signer,
-                names=(json_name, sig_name),
-            )
+    found = companions.check_beside_card(
+        read,
+        artefact,
+        actual=None if sha is None else (sha, files.get(artefact)),
+        trust=trust,
+        payload=envelope.payload if envelope is not None else b"",
+        signer_keyid=signer.keyid if signer is not None else None,
+    )
     return [Reason(**f.as_dict()) for f in found]

@@ -213,16 +213,13 @@ def _ours(job: BundleJob, sig: Path) -> bool:
     from ..regularfile import read_regular
     from . import companions
 
-    art = job.signed.card.artefact
     root = trust.TrustRoot.of_repo(job.repo)
     found, manifest = companions.check_oms(
         read_regular(sig),
         sig.name,
         candidates=root.keys,
         revoked=root.revoked,
-        actual_kind=art.kind,
-        actual_sha256=art.sha256,
-        actual_files={f.path: f.sha256 for f in art.files} if art.kind == "directory" else None,
+        actual=companions.card_content(job.signed.card),
         card_present=True,
     )
     return manifest is not None and not found

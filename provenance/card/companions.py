@@ -24,27 +24,38 @@ from .verify import Finding, revocation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..crypto import keys as _keys
     from ..crypto.dsse import Memo
     from ..crypto.keyinfo import PublicKeyInfo
     from ..model.card import ModelCard
-    from ..store.trust import Revoked
+    from ..store.trust import Revoked, TrustRoot
+
+# What an artefact holds, as every view of it says (working tree, git's index, a bundle, the card): its
+# sha256 (a directory's model-signing root) and, for a directory, each file's sha256 (None for a file).
+Content = tuple[str, "Mapping[str, str] | None"]
 
 
-def oms_resources(kind: str, sha256: str, files: Mapping[str, str] | None) -> list[tuple[str, str]]:
-    """The OMS resources of an artefact: ``[(".", sha256)]`` for a file, every file in
+def oms_resources(sha256: str, files: Mapping[str, str] | None) -> list[tuple[str, str]]:
+    """The OMS resources of an artefact: ``[(".", sha256)]`` for a file (``files`` None), every file in
     ``PurePosixPath`` order for a directory."""
-    if kind == "file":
+    if files is None:
         return [(oms.SINGLE_FILE, sha256)]
-    return sorted((files or {}).items(), key=lambda item: PurePosixPath(item[0]))
+    return sorted(files.items(), key=lambda item: PurePosixPath(item[0]))
 
 
 def oms_signature(card: ModelCard, key: _keys.PrivateKey) -> bytes:
     """``ARTEFACT.sig`` for a card being signed (raises ``oms.OmsUnsupported`` for an Ed25519 key)."""
     a = card.artefact
-    files = {f.path: f.sha256 for f in a.files} if a.kind == "directory" else None
-    payload = oms.statement(a.name, oms_resources(a.kind, a.sha256, files))
+    payload = oms.statement(a.name, oms_resources(*card_content(card)))
     return oms.sign(payload, key)
+
+
+def card_content(card: ModelCard) -> Content:
+    """What the card says the artefact holds."""
+    a = card.artefact
+    return a.sha256, ({f.path: f.sha256 for f in a.files} if a.kind == "directory" else None)
 
 
 def ssh_signature(payload: bytes, key: _keys.PrivateKey, hash_name: str = "sha512") -> bytes:
@@ -60,9 +71,7 @@ def check_oms(
     *,
     candidates: Sequence[PublicKeyInfo],
     revoked: Mapping[str, Revoked],
-    actual_kind: str | None,
-    actual_sha256: str | None,
-    actual_files: Mapping[str, str] | None,
+    actual: Content | None,
     card_present: bool,
     memo: Memo | None = None,
 ) -> tuple[list[Finding], oms.OmsManifest | None]:
@@ -86,13 +95,13 @@ def check_oms(
             Finding("OMS_SIGNATURE_UNREADABLE", f"{source} is not an OpenSSF model-signing signature: {e}", source)
         ], None
     out = revocation(manifest.signer, hashlib.sha256(raw).hexdigest(), revoked, source, "model-signing signature")
-    if actual_kind is None or actual_sha256 is None:
+    if actual is None:
         return out, manifest  # the artefact is missing: the card's own check says so
-    actual = dict(oms_resources(actual_kind, actual_sha256, actual_files))
+    held = dict(oms_resources(*actual))
     signed = manifest.resources
-    problems = [f"{n} changed" for n in sorted(actual.keys() & signed.keys()) if actual[n] != signed[n]]
-    problems += [f"{n} is missing" for n in sorted(signed.keys() - actual.keys())]
-    problems += [f"{n} is not signed" for n in sorted(actual.keys() - signed.keys())]
+    problems = [f"{n} changed" for n in sorted(held.keys() & signed.keys()) if held[n] != signed[n]]
+    problems += [f"{n} is missing" for n in sorted(signed.keys() - held.keys())]
+    problems += [f"{n} is not signed" for n in sorted(held.keys() - signed.keys())]
     if problems:
         shown = "; ".join(p.replace(f"{oms.SINGLE_FILE} ", "the file ") for p in problems[:3])
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
@@ -104,6 +113,33 @@ def check_oms(
             )
         )
     return out, manifest
+
+
+def check_beside_card(
+    read: Callable[[str], bytes | None],
+    artefact_name: str,
+    *,
+    actual: Content | None,
+    trust: TrustRoot,
+    payload: bytes,
+    signer_keyid: str | None,
+    memo: Memo | None = None,
+) -> list[Finding]:
+    """Every companion of a verified card, wherever it lies: ``read(name)`` gives a companion's bytes as that
+    place holds them (None: not there; b"": not a regular file, which fails). One check for `prov verify`,
+    bundles and the commit gate, so none of them passes a signature another would refuse."""
+    oms_name, json_name, sig_name = names(artefact_name)
+    out: list[Finding] = []
+    raw = read(oms_name)
+    if raw is not None:
+        out += check_oms(
+            raw, oms_name, candidates=trust.keys, revoked=trust.revoked, actual=actual, card_present=True, memo=memo
+        )[0]
+    card_json, card_sig = read(json_name), read(sig_name)
+    signer = next((k for k in trust.keys if k.keyid == signer_keyid), None)
+    if (card_json is not None or card_sig is not None) and signer is not None:
+        out += check_ssh(card_json, card_sig, payload=payload, signer=signer, names=(json_name, sig_name))
+    return out
 
 
 def check_ssh(

@@ -20,9 +20,9 @@ from .. import selection as sel
 from .. import strictjson
 from ..card.paths import card_name_problem
 from ..crypto import dsse
-from ..digest import DigestCache, Hasher, root_digest
+from ..digest import DigestCache, Hasher, content, root_digest
 from ..errors import ManifestError, UsageError
-from ..filenames import CARD_SUFFIX, IGNORED_TOP_LEVEL, OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX
+from ..filenames import CARD_SUFFIX, IGNORED_TOP_LEVEL
 from ..model.dataset import DatasetManifest
 from ..model.decision import Reason
 from ..policy.decide import dataset_file_rules
@@ -115,7 +115,7 @@ class WorkTreeView:
             tree = self.hasher.tree(path)
         except UsageError:
             return None  # a symlink inside a directory artefact: nothing signed can match it
-        return tree.sha256, ({f.path: f.sha256 for f in tree.files} if tree.kind == "directory" else None)
+        return content(tree)
 
 
 def run_check(ctx: DecisionContext, paths: list[str], *, all_files: bool = False) -> list[FileCheck]:
@@ -292,28 +292,14 @@ class _Job:
         that model_signing or ssh-keygen accepts for something the card does not say."""
         from ..card import companions
 
-        oms_name, json_name, sig_name = (f"{path}{s}" for s in (OMS_SUFFIX, SSH_CARD_SUFFIX, SSH_SIG_SUFFIX))
-        trust = self.ctx.trust
-        found = []
-        raw = view.companion_bytes(oms_name)
-        if raw is not None:
-            content = view.artefact_content(path)
-            found += companions.check_oms(
-                raw,
-                oms_name,
-                candidates=trust.keys,
-                revoked=trust.revoked,
-                actual_kind=None if content is None else "file" if content[1] is None else "directory",
-                actual_sha256=content[0] if content else None,
-                actual_files=content[1] if content else None,
-                card_present=True,
-            )[0]
-        card_json, card_sig = view.companion_bytes(json_name), view.companion_bytes(sig_name)
-        signer = next((k for k in trust.keys if k.keyid == signed.card.created.signer.keyid), None)
-        if (card_json is not None or card_sig is not None) and signer is not None:
-            found += companions.check_ssh(
-                card_json, card_sig, payload=signed.envelope.payload, signer=signer, names=(json_name, sig_name)
-            )
+        found = companions.check_beside_card(
+            view.companion_bytes,
+            path,  # repository-relative: its companions are PATH.sig, PATH.card.json, PATH.card.sig
+            actual=view.artefact_content(path),
+            trust=self.ctx.trust,
+            payload=signed.envelope.payload,
+            signer_keyid=signed.card.created.signer.keyid,
+        )
         return [Reason(**f.as_dict()) for f in found]
 
     def _hint(self, reason: Reason) -> Reason:
