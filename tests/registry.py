@@ -22,6 +22,24 @@ class RunningRegistry:
     storage: Path
     process: subprocess.Popen[bytes]
 
+    log: Path
+
+    def requests(self) -> list[tuple[str, str]]:
+        """(method, path) of every request the registry answered so far, from its access log."""
+        import re
+
+        text = self.log.read_text(errors="replace")
+        return re.findall(r'"(GET|HEAD|PUT|POST|PATCH|DELETE) (/v2/[^ ]*) HTTP', text)
+
+    def blob_gets(self) -> list[str]:
+        """The digests of blobs fetched with GET (a HEAD is not a download)."""
+        return [p.rsplit("/", 1)[-1] for m, p in self.requests() if m == "GET" and "/blobs/sha256:" in p]
+
+    def blobs(self) -> set[str]:
+        """Every blob the registry stores (its filesystem: whatever the API would say)."""
+        root = self.storage / "docker" / "registry" / "v2" / "blobs" / "sha256"
+        return {f"sha256:{d.name}" for d in root.glob("*/*") if (d / "data").is_file()} if root.is_dir() else set()
+
     def blob_file(self, digest: str) -> Path:
         hexd = digest.split(":", 1)[1]
         return self.storage / "docker" / "registry" / "v2" / "blobs" / "sha256" / hexd[:2] / hexd / "data"
@@ -42,7 +60,7 @@ def registry(root: Path, htpasswd: Path | None = None) -> Iterator[RunningRegist
     auth = f"auth:\n  htpasswd:\n    realm: prov-tests\n    path: {htpasswd}\n" if htpasswd else ""
     config = root / "config.yml"
     config.write_text(
-        "version: 0.1\nlog:\n  level: error\n"
+        "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n"
         f"storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: true\n"
         f"http:\n  addr: 127.0.0.1:{port}\n{auth}"
     )
@@ -59,7 +77,7 @@ def registry(root: Path, htpasswd: Path | None = None) -> Iterator[RunningRegist
                     log_text = (root / "registry.log").read_text()[-500:]
                     raise RuntimeError(f"the registry did not start: {log_text}") from None
                 time.sleep(0.05)
-        yield RunningRegistry(f"127.0.0.1:{port}", storage, process)
+        yield RunningRegistry(f"127.0.0.1:{port}", storage, process, root / "registry.log")
     finally:
         process.terminate()
         try:

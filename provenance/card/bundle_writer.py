@@ -177,10 +177,7 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
 
 def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
     """The card's signatures for other tools travel with it (the SSH pair was checked with the card before
-    the export was decided). ``ARTEFACT.sig`` travels only when a key this repository trusts made it over
-    exactly the card's files; otherwise -- someone else's signature, or an artefact carded before prov
-    wrote them -- the exporter's key signs a fresh one, when it is ECDSA, so `model_signing verify key`
-    with the bundle's signer.pub works on every bundle."""
+    the export was decided); the model-signing one is ``oms_to_ship``'s."""
     from . import companions
 
     oms_name, json_name, sig_name = companions.names(job.artefact.name)
@@ -189,40 +186,46 @@ def _stage_companions(job: BundleJob, staging: Path) -> list[str]:
         regular -= {json_name, sig_name}  # the SSH pair travels whole or not at all
     names: list[str] = []
     for name in companion_names(job.artefact.name):
-        src = job.artefact.with_name(name)
-        if name not in regular:
-            continue
-        if name == oms_name and not _ours(job, src):
-            continue
-        copy_file(src, staging / name)  # small files: job.copy is the artefact's (reflinks, progress)
-        names.append(name)
-    if oms_name not in names:
-        try:
-            atomic.write_bytes(staging / oms_name, companions.oms_signature(job.signed.card, job.key))
-            names.append(oms_name)
-        except companions.oms.OmsUnsupported:
-            pass
-    return names
+        if name in regular and name != oms_name:
+            copy_file(job.artefact.with_name(name), staging / name)  # small files: not job.copy (reflinks, progress)
+            names.append(name)
+    oms = oms_to_ship(job.repo, job.artefact, job.signed, job.key)
+    if oms is not None:
+        atomic.write_bytes(staging / oms_name, oms)
+        names.append(oms_name)
+    return [n for n in companion_names(job.artefact.name) if n in names]
+
+
+def oms_to_ship(repo: ProvRepo, artefact: Path, signed: SignedCard, key: _keys.PrivateKey) -> bytes | None:
+    """The ``ARTEFACT.sig`` that travels with an export or a push: the one beside the artefact when a key
+    this repository trusts made it over exactly the card's files; otherwise -- someone else's signature,
+    or an artefact carded before prov wrote them -- a fresh one by the exporter's key, when it is ECDSA,
+    so `model_signing verify key` with the exporter's public key works on everything prov ships."""
+    from ..regularfile import read_regular
+    from . import companions
+
+    beside = artefact.with_name(companions.names(artefact.name)[0])
+    if _regular(beside):
+        raw = read_regular(beside)
+        root = trust.TrustRoot.of_repo(repo)
+        found, manifest = companions.check_oms(
+            raw,
+            beside.name,
+            candidates=root.keys,
+            revoked=root.revoked,
+            actual=companions.card_content(signed.card),
+            card_present=True,
+        )
+        if manifest is not None and not found:
+            return raw
+    try:
+        return companions.oms_signature(signed.card, key)
+    except companions.oms.OmsUnsupported:
+        return None
 
 
 def _regular(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
-
-
-def _ours(job: BundleJob, sig: Path) -> bool:
-    from ..regularfile import read_regular
-    from . import companions
-
-    root = trust.TrustRoot.of_repo(job.repo)
-    found, manifest = companions.check_oms(
-        read_regular(sig),
-        sig.name,
-        candidates=root.keys,
-        revoked=root.revoked,
-        actual=companions.card_content(job.signed.card),
-        card_present=True,
-    )
-    return manifest is not None and not found
 
 
 def _signer_pems(repo: ProvRepo, signed: SignedCard, key: _keys.PrivateKey) -> str:

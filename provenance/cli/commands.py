@@ -12,6 +12,12 @@ COMMANDS = {
     "audit": ("provenance.cli.audit_cmd", "audit", "Analyse what a model memorises and audit membership leakage."),
     "verify": ("provenance.cli.verify_cmd", "verify", "Verify an artefact's signed card (what recipients run)."),
     "export": ("provenance.cli.export_cmd", "export", "Export an artefact to a recipient if its terms allow it."),
+    "push": (
+        "provenance.cli.registry_cmd",
+        "push",
+        "Push an artefact to an OCI registry if its terms allow it.",
+    ),
+    "pull": ("provenance.cli.registry_cmd", "pull", "Download an artefact from an OCI registry once it verifies."),
     "check": (
         "provenance.cli.check_cmd",
         "check",

@@ -35,7 +35,7 @@ def log(check: bool, as_json: bool) -> None:
 
 
 def _detail(event: str, data: dict[str, object]) -> str:
-    if event == "export":
+    if event in ("export", "push"):
         recipient = data.get("recipient") if isinstance(data.get("recipient"), dict) else {}
         who = recipient.get("org") or recipient.get("name") or "?"  # type: ignore[union-attr]
         if data.get("allowed"):

@@ -68,13 +68,30 @@ def main(args: list[str]) -> int | None:
 _pending: list[tuple[str, bool]] = []
 
 
-def run(targets: list[Path], keys: list[Path], as_json: bool, revocation_files: list[Path] | None = None) -> int:
+def run(
+    targets: list[Path],
+    keys: list[Path],
+    as_json: bool,
+    revocation_files: list[Path] | None = None,
+    connection: Any = None,
+) -> int:
     from ..api.verify import check_target, is_bundle
 
     results: list[Any] = []
     ok = True
     _pending.clear()
     for target in targets:
+        if not target.exists() and not target.is_symlink() and _reference(str(target)):
+            from ..api.remote import Connection, verify_reference
+
+            remote = verify_reference(
+                str(target), keys, connection=connection or Connection(), revocation_files=revocation_files or ()
+            )
+            ok &= remote.verdict.verified
+            results.append(remote.as_dict())
+            if not as_json:
+                _show_card({**remote.verdict.as_dict(), "artefact": remote.pinned or str(target)})
+            continue
         if is_bundle(target):
             from ..api.verify import verify_bundle_dir
 
@@ -95,6 +112,16 @@ def run(targets: list[Path], keys: list[Path], as_json: bool, revocation_files: 
         (sys.stderr if err else sys.stdout).write(line + "\n")
     _pending.clear()
     return 0 if ok else 1
+
+
+def _reference(text: str) -> bool:
+    """HOST[:PORT]/REPOSITORY...: a registry reference (checked only for a target that is not on disk)."""
+    head = text.split("/", 1)[0]
+    if "/" not in text or not ("." in head or ":" in head or head == "localhost"):
+        return False
+    from ..api.remote import looks_like_reference
+
+    return looks_like_reference(text)
 
 
 def _out(line: str, err: bool = False) -> None:

@@ -35,6 +35,8 @@ class ReasonCode(StrEnum):
     OMS_ONLY = "OMS_ONLY"
     OMS_SIGNER_UNTRUSTED = "OMS_SIGNER_UNTRUSTED"
     OMS_SIGNATURE_UNREADABLE = "OMS_SIGNATURE_UNREADABLE"
+    OCI_LAYOUT_INVALID = "OCI_LAYOUT_INVALID"
+    PARENT_UNREACHABLE = "PARENT_UNREACHABLE"
     # bundles
     EXPORT_RECORD_MISSING = "EXPORT_RECORD_MISSING"
     EXPORT_RECORD_INVALID = "EXPORT_RECORD_INVALID"
@@ -149,6 +151,17 @@ CODES: dict[ReasonCode, CodeInfo] = {
     ),
     C.OMS_SIGNATURE_UNREADABLE: _b(
         V, "ARTEFACT.sig is not an OpenSSF model-signing signature prov reads", "re-sign, or remove the file"
+    ),
+    C.OCI_LAYOUT_INVALID: _b(
+        V,
+        "what the registry holds under the reference is not the layout `prov push` writes (or names an unsafe path)",
+        "push it again with `prov push`",
+    ),
+    C.PARENT_UNREACHABLE: _w(
+        V,
+        "a parent that lives in an OCI registry could not be fetched to check it now (the terms signed into the "
+        "child's card still apply)",
+        "check the network or credentials, then run again",
     ),
     C.EXPORT_RECORD_MISSING: _b(B, "the bundle has no export record", "ask the sender to export again"),
     C.EXPORT_RECORD_INVALID: _b(B, "the export record is not a prov export statement", "ask for a new export"),

@@ -237,6 +237,34 @@ class Registry:
             raise
         return size
 
+    def get_blob(self, repository: str, digest: str, limit: int) -> bytes:
+        """A small blob (a card, a signature) read into memory: at most ``limit`` bytes, and it must hash
+        to ``digest``."""
+        if not _DIGEST.fullmatch(digest):
+            raise RegistryError(f"{digest!r}: prov reads sha256 blobs only")
+        import httpx
+
+        data = bytearray()
+        try:
+            with self._http.stream("GET", f"/v2/{repository}/blobs/{digest}") as r:
+                if r.status_code == 401:
+                    raise RegistryError(f"{self.host}: the registry refused the credentials (401)")
+                if r.status_code != 200:
+                    raise RegistryError(f"blob {digest[:19]}…: the registry answered {r.status_code}")
+                for chunk in r.iter_bytes(1 << 16):
+                    data += chunk
+                    if len(data) > limit:
+                        raise RegistryError(f"blob {digest[:19]}…: larger than the {limit} bytes it may be")
+        except httpx.HTTPError as e:
+            raise RegistryError(f"{self.host}: the download broke off ({type(e).__name__})") from None
+        if f"sha256:{hashlib.sha256(data).hexdigest()}" != digest:
+            raise CheckFailed(
+                f"blob {digest[:19]}… from {self.host}/{repository}: the registry holds something else under that "
+                "digest",
+                code="DIGEST_MISMATCH",
+            )
+        return bytes(data)
+
     # --- manifests -----------------------------------------------------------------------------------
 
     def put_manifest(self, repository: str, ref: str, body: bytes, media_type: str) -> str:
@@ -274,20 +302,30 @@ class Registry:
 
     # --- referrers -----------------------------------------------------------------------------------
 
-    def referrers(self, repository: str, subject: str) -> list[dict]:  # type: ignore[type-arg]
-        """The descriptors of manifests whose ``subject`` is ``subject``: the OCI 1.1 referrers API where the
+    def referrers_index(self, repository: str, subject: str) -> bytes | None:
+        """The raw index of manifests whose ``subject`` is ``subject``: the OCI 1.1 referrers API where the
         registry has it, else the ``sha256-<hex>`` tag index that clients maintain (Distribution 2.8)."""
-        import json
-
         r = self._request("GET", f"/v2/{repository}/referrers/{subject}", headers={"Accept": INDEX})
         if r.status_code == 200 and r.headers.get("Content-Type", "").startswith(INDEX):
             self._referrers_api[repository] = True
-            return list(json.loads(r.content).get("manifests", []))
+            return bytes(r.content[: 4 * 1024 * 1024 + 1])
         self._referrers_api[repository] = False
         found = self.get_manifest(repository, _fallback_tag(subject), (INDEX,))
-        if found is None:
+        return None if found is None else found[0]
+
+    def referrers(self, repository: str, subject: str) -> list[dict]:  # type: ignore[type-arg]
+        """The descriptors in ``referrers_index``."""
+        import json
+
+        raw = self.referrers_index(repository, subject)
+        if raw is None:
             return []
-        return list(json.loads(found[0]).get("manifests", []))
+        try:
+            listed = json.loads(raw).get("manifests", [])
+        except (ValueError, AttributeError):
+            where = f"{self.host}/{repository}"
+            raise RegistryError(f"{where}: the referrers index of {subject[:19]}… is not JSON") from None
+        return [d for d in listed if isinstance(d, dict)] if isinstance(listed, list) else []
 
     def add_referrer(self, repository: str, subject: str, descriptor: dict) -> None:  # type: ignore[type-arg]
         """Record a referrer where the registry does not: read, modify and write the fallback tag's index.

@@ -206,7 +206,7 @@ def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys
         if body.get("event") == "key-revoke" and body.get("keyid") == keyid:
             break
         digest = body.get("card_sha256") if body.get("event") == "card" else body.get("record_sha256")
-        ledgered = body.get("event") in ("card", "export") and isinstance(digest, str) and len(digest) == 64
+        ledgered = body.get("event") in ("card", "export", "push") and isinstance(digest, str) and len(digest) == 64
         if ledgered and env.verified_by(key) is not None:
             out.append(digest)
             oms = body.get("oms_sha256")  # the card's OpenSSF model-signing signature, signed with it

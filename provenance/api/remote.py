@@ -1,0 +1,451 @@
+"""Artefacts in OCI registries: ``prov push``, ``prov verify REF``, ``prov pull`` and parents that live there.
+
+A push is an export: the decision is ``DecisionContext.decide`` with the registry's audience as the
+recipient (``policy.registries``), and a refused push sends nothing, not even a blob. An allowed push
+uploads the files as layers (``oci.layout``), the card, the OpenSSF model-signing signature and a
+signed export record as referrers, records the push in the ledger, and only then tags the manifest: a
+tag never names a model whose card is not there yet.
+
+Reading is ``fetch``: the model manifest and its referrers, the card verified with the same
+``check_card`` as a card on disk, against the layer digests instead of files -- so `prov verify REF`
+downloads no weights. `prov pull` downloads only what ``fetch`` verified, each blob hashed while it
+streams, checks the result with ``check_target`` (what `prov verify DIR/NAME` runs) and moves it into
+place only then. The registry is never trusted: keys come from ``--key`` or the verifier's repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..card.verify import Finding, Verdict, check_card
+from ..errors import CheckFailed, UsageError
+from ..filenames import CARD_SUFFIX, OMS_SUFFIX
+from ..oci import layout
+from ..oci.client import MANIFEST, Reference, Registry, RegistryError
+from ..store.trust import TrustRoot
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..card.files import SignedCard
+    from ..model.decision import Decision
+    from ..store import userkeys
+
+MAX_CARDS = 16  # card referrers read per model: a registry cannot make a verifier read without end
+
+Progress = Callable[[str, int], Callable[[int], None] | None]  # (label, total bytes) -> per-chunk callback
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach registries: ``plain_http`` None is plain HTTP for loopback hosts only (as docker);
+    credentials given on the command line, else docker's (``oci.credentials``)."""
+
+    plain_http: bool | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def open(self, host: str) -> Registry:
+        from ..oci import credentials
+
+        found = credentials.resolve(host, self.username, self.password)
+        return Registry(
+            host,
+            plain_http=self.plain_http,
+            username=found.username if found else None,
+            password=found.password if found else None,
+        )
+
+
+@dataclass
+class RemoteArtefact:
+    """What ``fetch`` found under a reference, and the verdict on it."""
+
+    reference: Reference  # as given
+    pinned: str | None  # HOST/REPOSITORY@sha256:... of the model manifest
+    verdict: Verdict
+    model: layout.ModelManifest | None = None
+    manifest_digest: str | None = None
+    card_raw: bytes | None = None
+    oms_raw: bytes | None = None
+
+    @property
+    def signed(self) -> SignedCard | None:
+        return self.verdict.signed
+
+    def as_dict(self) -> dict[str, object]:
+        return {"reference": str(self.reference), "pinned": self.pinned, **self.verdict.as_dict()}
+
+
+def fetch(ref: Reference, trust: TrustRoot, registry: Registry, memo: object | None = None) -> RemoteArtefact:
+    """The model under ``ref`` with its card verified against its layer digests (no weight is downloaded)."""
+    from ..card import companions
+
+    name = ref.repository.rsplit("/", 1)[-1]
+    got = registry.get_manifest(ref.repository, ref.ref, (MANIFEST,))
+    if got is None:
+        missing = f"{ref}: the registry holds no manifest under this reference"
+        finding = Finding("ARTEFACT_MISSING", missing, str(ref))
+        return RemoteArtefact(ref, None, Verdict(name, name + CARD_SUFFIX, [finding]))
+    body, media, digest = got
+    pinned = f"{ref.host}/{ref.repository}@{digest}"
+    try:
+        if media and media != MANIFEST:
+            raise layout.LayoutError(f"the registry serves it as {media!r}, not an OCI image manifest")
+        model = layout.read_model(body)
+    except layout.LayoutError as e:
+        return RemoteArtefact(ref, pinned, Verdict(name, name + CARD_SUFFIX, [_layout(e, pinned)]), None, digest)
+    card_name = model.name + CARD_SUFFIX
+    sha, files = model.content
+    try:
+        index = registry.referrers_index(ref.repository, digest)
+        referrers = layout.read_index(index) if index is not None else []
+    except layout.LayoutError as e:
+        return RemoteArtefact(ref, pinned, Verdict(model.name, card_name, [_layout(e, pinned)]), model, digest)
+    cards = [r for r in referrers if r.artifact_type == layout.CARD_ARTIFACT]
+    result = RemoteArtefact(ref, pinned, Verdict(model.name, card_name, actual_sha256=sha), model, digest)
+    if not cards:
+        result.verdict.findings.append(
+            Finding(
+                "CARD_MISSING",
+                f"{pinned} has no prov card among its referrers: it was pushed without prov, or its card was removed",
+                pinned,
+            )
+        )
+        return result
+    best: tuple[Verdict, bytes] | None = None
+    first: Verdict | None = None
+    for r in cards[:MAX_CARDS]:
+        try:
+            raw = _referrer_blob(registry, ref.repository, digest, r)
+        except (layout.LayoutError, CheckFailed, RegistryError) as e:
+            first = first or Verdict(model.name, card_name, [_layout(e, pinned)], actual_sha256=sha)
+            continue
+        verdict = check_card(
+            raw,
+            artefact_name=model.name,
+            card_name=card_name,
+            candidates=trust.keys,
+            revoked=trust.revoked,
+            actual_sha256=sha,
+            actual_files=files,
+            actual_kind=model.kind,
+            full=True,
+            memo=memo,
+        )
+        if verdict.verified:
+            # Several verified cards (re-signed, pushed again): the latest signing is the card that speaks.
+            if best is None or _when(verdict) > _when(best[0]):
+                best = (verdict, raw)
+        elif first is None:
+            first = verdict
+    if best is None:
+        result.verdict = first  # type: ignore[assignment]
+        return result
+    result.verdict, result.card_raw = best
+    oms_name = model.name + OMS_SUFFIX
+    for r in [r for r in referrers if r.artifact_type == layout.OMS_ARTIFACT][:MAX_CARDS]:
+        try:
+            raw = _referrer_blob(registry, ref.repository, digest, r)
+        except (layout.LayoutError, CheckFailed, RegistryError):
+            raw = b""  # unreadable: fails its check, as an unreadable file beside a card does
+        envelope = result.verdict.envelope
+        found = companions.check_beside_card(
+            lambda n, raw=raw: raw if n == oms_name else None,
+            model.name,
+            actual=(sha, files),
+            trust=trust,
+            payload=envelope.payload if envelope else b"",
+            signer_keyid=result.verdict.keyid,
+            memo=memo,  # type: ignore[arg-type]
+        )
+        said = {(f.code, f.message) for f in result.verdict.findings}
+        result.verdict.findings += [f for f in found if (f.code, f.message) not in said]
+        if not found and result.oms_raw is None:
+            result.oms_raw = raw
+    if not result.verdict.verified:
+        result.verdict.signed = None
+    return result
+
+
+def _when(verdict: Verdict) -> dt.datetime:
+    return dt.datetime.fromisoformat(verdict.signed_at or "0001-01-01T00:00:00+00:00")
+
+
+def _layout(e: Exception, where: str) -> Finding:
+    return Finding("OCI_LAYOUT_INVALID", f"{where}: {e}", where)
+
+
+def _referrer_blob(registry: Registry, repository: str, subject: str, r: layout.Referrer) -> bytes:
+    got = registry.get_manifest(repository, r.digest, (MANIFEST,))
+    if got is None:
+        raise layout.LayoutError(f"referrer {r.digest[:19]}… is listed but not there")
+    blob, _ = layout.read_referrer(got[0], subject, r.artifact_type)
+    return registry.get_blob(repository, blob, layout.SIGNED_BLOB_LIMIT)
+
+
+# --- verify -----------------------------------------------------------------------------------------
+
+
+def looks_like_reference(text: str) -> bool:
+    """A target that is not a local path and reads as HOST[:PORT]/REPOSITORY[...]: a registry reference."""
+    if os.path.lexists(text):
+        return False
+    try:
+        Reference.parse(text)
+    except UsageError:
+        return False
+    return True
+
+
+def verify_reference(
+    text: str,
+    key_files: Sequence[Path] = (),
+    trust: TrustRoot | None = None,
+    *,
+    connection: Connection = Connection(),
+    revocation_files: Sequence[Path] = (),
+) -> RemoteArtefact:
+    """`prov verify REF`: the card under trusted keys, the layer digests against it; no weights."""
+    from ..store.trust import trust_root
+    from .verify import _hasher, with_lists
+
+    ref = Reference.parse(text)
+    trust = with_lists(trust or trust_root(list(key_files), target=None), revocation_files)
+    with connection.open(ref.host) as registry:
+        return fetch(ref, trust, registry, _hasher().cache)
+
+
+# --- pull -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PullResult:
+    remote: RemoteArtefact
+    files: list[str] = field(default_factory=list)
+    to: Path | None = None
+
+
+def pull(
+    text: str,
+    to: Path,
+    key_files: Sequence[Path] = (),
+    *,
+    connection: Connection = Connection(),
+    progress: Progress | None = None,
+) -> PullResult:
+    """Download a verified artefact into ``to``: its files (each hashed while it streams), its card and its
+    model-signing signature. Nothing appears in ``to`` unless all of it verifies, as `prov verify` would."""
+    from ..store.trust import trust_root
+    from .verify import _hasher, check_target
+
+    ref = Reference.parse(text)
+    trust = trust_root(list(key_files), target=to)
+    to = _pull_target(to)
+    with connection.open(ref.host) as registry:
+        remote = fetch(ref, trust, registry, _hasher().cache)
+        model = remote.model
+        if not remote.verdict.verified or model is None or remote.card_raw is None:
+            return PullResult(remote)
+        names = [model.name, model.name + CARD_SUFFIX] + ([model.name + OMS_SUFFIX] if remote.oms_raw else [])
+        clash = [n for n in names if os.path.lexists(to / n)]
+        if clash:
+            raise UsageError(f"--to {to}: {', '.join(clash)} already exists there; pull into another directory")
+        existed = to.is_dir()
+        to.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".prov-pull-", dir=to if existed else to.parent))
+        try:
+            root = staging / model.name
+            for layer in model.layers:
+                dest = root if model.kind == "file" else root / layer.path
+                report = progress(layer.path, layer.size) if progress is not None else None
+                registry.pull_blob(ref.repository, layer.digest, dest, progress=report)
+            from ..store import atomic
+
+            atomic.write_bytes(staging / (model.name + CARD_SUFFIX), remote.card_raw)
+            if remote.oms_raw:
+                atomic.write_bytes(staging / (model.name + OMS_SUFFIX), remote.oms_raw)
+            # What recipients run on the result, run before it is theirs: one gate for files on disk.
+            local = check_target(root, trust=trust)
+            if not local.verified:
+                why = "; ".join(f"{f.code}: {f.message}" for f in local.findings if f.severity == "block")
+                raise CheckFailed(f"{ref}: the downloaded copy does not verify ({why}); nothing was written")
+            _publish(staging, to, names, existed)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return PullResult(remote, names, to)
+
+
+def _pull_target(to: Path) -> Path:
+    if to.is_symlink():
+        raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
+    if to.exists() and not to.is_dir():
+        raise UsageError(f"--to {to}: exists and is not a directory")
+    return Path(os.path.abspath(to))
+
+
+def _publish(staging: Path, to: Path, names: list[str], existed: bool) -> None:
+    """Into place: a new ``to`` in one rename; an existing one file by file, the card last (an artefact
+    without its card does not verify, so an interruption never leaves something that passes)."""
+    if not existed:
+        os.rename(staging, to)
+        staging.mkdir()  # for the caller's cleanup
+        return
+    for name in sorted(names, key=lambda n: n.endswith(CARD_SUFFIX)):
+        if os.path.lexists(to / name):
+            raise UsageError(f"--to {to}: {name} appeared there during the pull; nothing more was moved")
+        os.rename(staging / name, to / name)
+
+
+# --- push -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PushResult:
+    decision: Decision
+    reference: str
+    dry_run: bool = False
+    pinned: str | None = None
+    uploaded: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)  # blobs the registry already had: not sent again
+    referrers: dict[str, str] = field(default_factory=dict)  # artifactType -> manifest digest
+
+
+def push(
+    artefact: Path,
+    text: str,
+    *,
+    connection: Connection = Connection(),
+    dry_run: bool = False,
+    key_name: str | None = None,
+    passphrase: userkeys.PassphraseProvider | None = None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> PushResult:
+    """Decide, and when allowed push the artefact and what vouches for it. Refused: nothing is sent."""
+    from ..card.files import split_target
+    from ..gate.commit import WorkTreeView
+    from ..gate.context import DecisionContext
+    from ..policy.registries import registry_recipient
+    from ..store import ledger, userkeys
+    from ..store.repo import require_repo
+    from ..store.session import hasher_for, utcnow
+    from .keys import load_signing_key
+    from .verify import verify_target
+
+    now = now or utcnow()
+    ref = Reference.parse(text)
+    if ref.digest is not None:
+        raise UsageError(f"{text}: push to a tag (HOST/REPOSITORY:TAG); a digest names what exists already")
+    artefact, _ = split_target(artefact)
+    repo = require_repo(artefact if artefact.exists() else artefact.parent)
+    ctx = DecisionContext.load(repo, now)
+    verification, signed = verify_target(artefact, trust=ctx.trust, repo=repo)
+    recipient = registry_recipient(ctx.config, ref.host, ref.repository)
+    view = WorkTreeView(repo.root, hasher_for(repo))
+    decision = ctx.decide(signed, verification, recipient, view, lambda: artefact if artefact.is_file() else None)
+    result = PushResult(decision, str(ref), dry_run)
+    if dry_run:
+        return result
+    signer_name, key = load_signing_key(key_name, repo, passphrase or userkeys.env_passphrase, now)
+
+    def record(allowed: bool, **extra: str) -> None:
+        data = {
+            "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
+            "allowed": allowed,
+            "recipient": recipient.model_dump(mode="json"),
+            "to": str(ref),
+            "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
+            **extra,
+        }
+        ledger.append(repo, "push", data, key, now)
+
+    if not decision.allowed or signed is None:
+        record(False)  # a refusal is its outcome; the registry was not contacted
+        return result
+    with connection.open(ref.host) as registry:
+        _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, now, progress, result, record)
+    return result
+
+
+def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, now, progress, result, record) -> None:  # type: ignore[no-untyped-def]
+    from ..card.bundle_writer import oms_to_ship
+
+    card = signed.card
+    created = card.created.time.isoformat()
+    if card.artefact.kind == "file":
+        sources = [(artefact.name, artefact, card.artefact.sha256)]
+    else:
+        sources = [(f.path, artefact / f.path, f.sha256) for f in card.artefact.files]
+    layers: list[layout.Layer] = []
+    for path, file, sha in sources:
+        size = file.stat().st_size
+        report = progress(path, size) if progress is not None else None
+        digest, size, sent = registry.push_file(ref.repository, file, known=f"sha256:{sha}", progress=report)
+        (result.uploaded if sent else result.present).append(digest)
+        layers.append(layout.Layer(path, digest, size))
+    config = layout.model_config(card.artefact.name, created, layers)
+    config_digest = registry.push_bytes(ref.repository, config)
+    body = layout.model_manifest(card.artefact.name, card.artefact.kind, created, layers, (config_digest, len(config)))
+    subject = registry.put_manifest(ref.repository, _digest(body), body, MANIFEST)
+    result.pinned = f"{ref.host}/{ref.repository}@{subject}"
+
+    def refer(artifact_type: str, blob: bytes, title: str) -> None:
+        blob_digest = registry.push_bytes(ref.repository, blob)
+        registry.push_bytes(ref.repository, layout.EMPTY_BYTES)
+        blob_ref, subject_ref = (blob_digest, len(blob)), (subject, len(body))
+        manifest = layout.referrer_manifest(artifact_type, blob_ref, title, subject_ref, created)
+        digest = registry.put_manifest(ref.repository, _digest(manifest), manifest, MANIFEST)
+        registry.add_referrer(
+            ref.repository, subject, layout.referrer_descriptor(manifest, digest, artifact_type, created)
+        )
+        result.referrers[artifact_type] = digest
+
+    card_name = artefact.name + CARD_SUFFIX
+    refer(layout.CARD_ARTIFACT, signed.raw, card_name)
+    shipped = {artefact.name: card.artefact.sha256, card_name: signed.sha256}
+    oms = oms_to_ship(repo, artefact, signed, key)
+    if oms is not None:
+        refer(layout.OMS_ARTIFACT, oms, artefact.name + OMS_SUFFIX)
+        shipped[artefact.name + OMS_SUFFIX] = hashlib.sha256(oms).hexdigest()
+    envelope = _push_record(signed, decision, key, signer_name, now, shipped)
+    refer(layout.RECORD_ARTIFACT, envelope, "export.prov.json")
+    # The ledger knows of the push before the tag makes it visible; a failure here leaves no tag.
+    record(True, record_sha256=hashlib.sha256(envelope).hexdigest(), manifest=subject)
+    registry.put_manifest(ref.repository, ref.tag or "latest", body, MANIFEST)
+
+
+def _digest(data: bytes) -> str:
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
+
+
+def _push_record(signed, decision, key, signer_name, now, shipped: dict[str, str]) -> bytes:  # type: ignore[no-untyped-def]
+    """The signed export record of a push: who pushed what, under which terms, for which audience."""
+    import json
+
+    from .._version import __version__
+    from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement
+    from ..crypto import dsse
+    from ..crypto import keys as _keys
+    from ..model.card import Signer
+    from ..model.export import ExportRecord
+
+    record = ExportRecord(
+        artefact=signed.card.artefact.name,
+        artefact_sha256=signed.card.artefact.sha256,
+        card_sha256=signed.sha256,
+        exported_at=now,
+        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=signer_name),
+        recipient=decision.recipient,
+        terms=decision.effective_terms,
+        duties=duties_from(decision, decision.effective_terms),
+        prov_version=__version__,
+    )
+    envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, export_statement(record, shipped), key)
+    return (json.dumps(envelope, indent=2) + "\n").encode()
