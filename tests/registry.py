@@ -5,6 +5,7 @@ message where the package is missing; required where `.ci/run` installed it (PRO
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import time
@@ -51,14 +52,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def htpasswd_file(path: Path, user: str, password: str) -> Path:
+    """A bcrypt htpasswd entry, as Distribution requires, made by apache2-utils' htpasswd."""
+    binary = need("htpasswd", "apache2-utils")
+    done = subprocess.run([binary, "-Bbn", user, password], capture_output=True, text=True, check=True)
+    path.write_text(done.stdout.strip() + "\n")
+    return path
+
+
 @contextmanager
-def registry(root: Path, htpasswd: Path | None = None) -> Iterator[RunningRegistry]:
+def registry(root: Path, htpasswd: Path | None = None, port: int | None = None) -> Iterator[RunningRegistry]:
+    """``port``: listen there (to restart a registry on the storage of one that was stopped)."""
     binary = need("docker-registry", "docker-registry")
-    port = _free_port()
+    port = port or _free_port()
     storage = root / "storage"
     storage.mkdir(parents=True, exist_ok=True)
     auth = f"auth:\n  htpasswd:\n    realm: prov-tests\n    path: {htpasswd}\n" if htpasswd else ""
     config = root / "config.yml"
+    with contextlib.suppress(FileNotFoundError):
+        (root / "registry.log").unlink()
     config.write_text(
         "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n"
         f"storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: true\n"

@@ -115,3 +115,318 @@ def _cli(
         text=True,
         timeout=120,
     )
+
+
+# --- the registry is not trusted: what an attacker with write access to it can do ---------------------
+
+
+def _pushed(carded: Path, prov, reg: RunningRegistry, ref: str) -> dict:  # type: ignore[type-arg]
+    r = prov("push", "model.joblib", ref, "--json")
+    assert r.code == 0, r.out + r.err
+    return json.loads(r.out)
+
+
+def _referrers(reg: RunningRegistry, subject: str) -> list[dict]:  # type: ignore[type-arg]
+    from provenance.oci.client import Registry
+
+    with Registry(reg.host) as client:
+        return client.referrers("acme/model", subject)
+
+
+def test_the_card_is_found_through_the_fallback_tag(carded: Path, prov, reg: RunningRegistry) -> None:
+    from provenance.oci import layout
+    from provenance.oci.client import INDEX, Registry
+
+    data = _pushed(carded, prov, reg, f"{reg.host}/acme/model:v1")
+    subject = data["pinned"].split("@")[1]
+    with Registry(reg.host) as client:
+        index = client.get_manifest("acme/model", subject.replace(":", "-"), (INDEX,))
+    assert index is not None and index[1] == INDEX  # Distribution 2.8 has no referrers API: the tag schema
+    kinds = sorted(d["artifactType"] for d in json.loads(index[0])["manifests"])
+    assert kinds == sorted([layout.CARD_ARTIFACT, layout.OMS_ARTIFACT, layout.RECORD_ARTIFACT])
+    assert any(p.startswith("/v2/acme/model/referrers/") for _, p in reg.requests())  # the API was asked first
+
+
+def test_a_second_push_uploads_no_blob(carded: Path, prov, reg: RunningRegistry) -> None:
+    first = _pushed(carded, prov, reg, f"{reg.host}/acme/model:v1")
+    blobs = reg.blobs()
+    second = _pushed(carded, prov, reg, f"{reg.host}/acme/model:v2")
+    assert second["uploaded"] == [] and second["already_there"] == first["uploaded"]
+    assert second["pinned"].split("@")[1] == first["pinned"].split("@")[1]  # the same manifest, tagged again
+    new = reg.blobs() - blobs
+    kinds = sorted(_kind(reg.blob_file(d).read_bytes()) for d in new)
+    assert kinds == ["export record", "index", "referrer"], kinds  # the new push's record; nothing else
+
+
+def _kind(data: bytes) -> str:
+    """What a stored blob is (manifests are blobs in Distribution's storage too)."""
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return "data"
+    if "subject" in doc:
+        return "referrer"
+    if doc.get("mediaType", "").endswith("index.v1+json"):
+        return "index"
+    if "payloadType" in doc:
+        import base64
+
+        return "export record" if b"export/v1" in base64.b64decode(doc["payload"]) else "card"
+    return str(sorted(doc))[:60]
+
+
+def test_a_replaced_layer_is_refused_on_pull_and_nothing_is_written(
+    carded: Path, prov, reg: RunningRegistry, tmp_path: Path
+) -> None:
+    ref = f"{reg.host}/acme/model:v1"
+    data = _pushed(carded, prov, reg, ref)
+    weights = reg.blob_file(data["uploaded"][0])
+    weights.write_bytes(b"x" * weights.stat().st_size)  # same size, other bytes, under the signed digest
+    r = prov("pull", ref, "--to", tmp_path / "out", "--key", _pub(carded))
+    assert r.code == 1 and "holds something else" in r.err and "nothing was written" in r.err, r.out + r.err
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".prov-pull-")]
+
+
+def test_weights_swapped_under_the_genuine_card_are_refused_by_verify(
+    carded: Path, prov, reg: RunningRegistry, tmp_path: Path
+) -> None:
+    """The attacker pushes a model manifest with other weights and re-attaches the real card to it."""
+    from provenance.oci import layout
+    from provenance.oci.client import MANIFEST, Registry
+
+    ref = f"{reg.host}/acme/model:v1"
+    data = _pushed(carded, prov, reg, ref)
+    subject = data["pinned"].split("@")[1]
+    evil = tmp_path / "evil.joblib"
+    evil.write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")
+    with Registry(reg.host) as client:
+        body, _, _ = client.get_manifest("acme/model", subject, (MANIFEST,))  # type: ignore[misc]
+        manifest = json.loads(body)
+        digest, size, _ = client.push_file("acme/model", evil)
+        manifest["layers"][0].update(digest=digest, size=size)
+        forged = layout.dumps(manifest)
+        forged_digest = client.put_manifest("acme/model", "v1", forged, MANIFEST)
+        for d in _referrers(reg, subject):
+            card = json.loads(client.get_manifest("acme/model", d["digest"], (MANIFEST,))[0])  # type: ignore[index]
+            card["subject"] = {"mediaType": MANIFEST, "digest": forged_digest, "size": len(forged)}
+            raw = layout.dumps(card)
+            moved = client.put_manifest(
+                "acme/model", f"sha256:{__import__('hashlib').sha256(raw).hexdigest()}", raw, MANIFEST
+            )
+            client.add_referrer("acme/model", forged_digest, {**d, "digest": moved, "size": len(raw)})
+    v = prov("verify", ref, "--key", _pub(carded), "--json")
+    assert v.code == 1
+    codes = {r["code"] for r in json.loads(v.out)["reasons"]}
+    assert "DIGEST_MISMATCH" in codes
+    r = prov("pull", ref, "--to", tmp_path / "out", "--key", _pub(carded))
+    assert r.code == 1 and not (tmp_path / "out").exists()
+    assert digest not in reg.blob_gets()  # refused before a weight was downloaded
+
+
+def test_a_replaced_card_manifest_is_detected(carded: Path, prov, reg: RunningRegistry, tmp_path: Path) -> None:
+    from provenance.oci import layout
+
+    ref = f"{reg.host}/acme/model:v1"
+    data = _pushed(carded, prov, reg, ref)
+    subject = data["pinned"].split("@")[1]
+    card = data["referrers"][layout.CARD_ARTIFACT]
+    # Edited in the registry's storage: the bytes served no longer hash to the digest the index names.
+    stored = reg.blob_file(card)
+    doc = json.loads(stored.read_bytes())
+    doc["annotations"]["org.opencontainers.image.created"] = "2020-01-01T00:00:00+00:00"
+    stored.write_bytes(layout.dumps(doc))
+    v = prov("verify", ref, "--key", _pub(carded), "--json")
+    assert v.code == 1, v.out
+    assert {r["code"] for r in json.loads(v.out)["reasons"]} & {"OCI_LAYOUT_INVALID", "DIGEST_MISMATCH"}
+    assert subject
+
+
+def test_a_card_by_another_key_or_edited_is_refused(carded: Path, prov, reg: RunningRegistry) -> None:
+    """The attacker replaces the referrers index with one listing a card they signed, or one they edited."""
+    import base64
+
+    from provenance.crypto import dsse, keys
+    from provenance.oci import layout
+    from provenance.oci.client import INDEX, MANIFEST, Registry
+
+    ref = f"{reg.host}/acme/model:v1"
+    data = _pushed(carded, prov, reg, ref)
+    subject = data["pinned"].split("@")[1]
+    genuine = json.loads((carded / "model.joblib.prov.json").read_bytes())
+    payload = base64.b64decode(genuine["payload"])
+    looser = payload.replace(b'"confidential"', b'"public"')
+    assert looser != payload
+    forged_by_other = json.dumps(dsse.sign_envelope(genuine["payloadType"], looser, keys.generate())).encode()
+    edited = json.dumps({**genuine, "payload": base64.b64encode(looser).decode()}).encode()
+    for forged, code in ((forged_by_other, "KEY_UNTRUSTED"), (edited, "SIGNATURE_INVALID")):
+        with Registry(reg.host) as client:
+            blob = client.push_bytes("acme/model", forged)
+            client.push_bytes("acme/model", layout.EMPTY_BYTES)
+            body = json.loads(client.get_manifest("acme/model", data["pinned"].split("@")[1], (MANIFEST,))[0])  # type: ignore[index]
+            manifest = layout.referrer_manifest(
+                layout.CARD_ARTIFACT,
+                (blob, len(forged)),
+                "model.joblib.prov.json",
+                (subject, len(layout.dumps(body))),
+                "2030-01-01T00:00:00+00:00",
+            )
+            import hashlib
+
+            digest = client.put_manifest(
+                "acme/model", f"sha256:{hashlib.sha256(manifest).hexdigest()}", manifest, MANIFEST
+            )
+            index = {
+                "schemaVersion": 2,
+                "mediaType": INDEX,
+                "manifests": [layout.referrer_descriptor(manifest, digest, layout.CARD_ARTIFACT, "x")],
+            }
+            client.put_manifest("acme/model", subject.replace(":", "-"), json.dumps(index).encode(), INDEX)
+        v = prov("verify", ref, "--key", _pub(carded), "--json")
+        assert v.code == 1, v.out
+        assert code in {r["code"] for r in json.loads(v.out)["reasons"]}
+
+
+# --- credentials ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def locked(project: Path, prov, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from registry import htpasswd_file
+
+    users = htpasswd_file(tmp_path / "htpasswd", "alice", "correct horse")
+    with registry(tmp_path / "locked", htpasswd=users) as running:
+        assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+        _registries(project, {"url": f"{running.host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
+        yield running
+
+
+def test_basic_auth_wrong_or_missing_credentials_fail_with_one_clear_line(
+    locked: RunningRegistry, project: Path, prov, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import io
+
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "no-docker"))
+    ref = f"{locked.host}/acme/model:v1"
+    r = prov("push", "model.joblib", ref)
+    assert r.code == 2 and "refused the credentials (401)" in r.err and "Traceback" not in r.err
+    monkeypatch.setattr("sys.stdin", io.StringIO("battery staple\n"))
+    r = prov("push", "model.joblib", ref, "--username", "alice", "--password-stdin")
+    assert r.code == 2 and "refused the credentials (401)" in r.err
+    assert "battery staple" not in r.out + r.err
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    r = prov("push", "model.joblib", ref, "--username", "alice", "--password-stdin")
+    assert r.code == 0, r.err
+    assert locked.blobs()
+    # The password is nowhere prov writes: not the ledger, not the card, not the output.
+    for f in [*(project / ".prov").rglob("*"), *project.glob("model.joblib*")]:
+        if f.is_file():
+            assert b"correct horse" not in f.read_bytes(), f
+    assert "correct horse" not in r.out + r.err
+
+
+def test_docker_config_credentials_are_used(
+    locked: RunningRegistry, project: Path, prov, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import base64
+
+    docker = tmp_path / "docker"
+    docker.mkdir()
+    auth = base64.b64encode(b"alice:correct horse").decode()
+    (docker / "config.json").write_text(json.dumps({"auths": {locked.host: {"auth": auth}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker))
+    ref = f"{locked.host}/acme/model:v1"
+    assert prov("push", "model.joblib", ref).code == 0
+    v = prov("verify", ref)
+    assert v.code == 0, v.out + v.err
+    (docker / "config.json").write_text(
+        json.dumps({"auths": {locked.host: {"auth": base64.b64encode(b"alice:no").decode()}}})
+    )
+    v = prov("verify", ref)
+    assert v.code == 2 and "refused the credentials" in v.err
+
+
+def test_a_credential_helper_is_asked(
+    locked: RunningRegistry, project: Path, prov, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    helper = bin_dir / "docker-credential-prov-test"
+    helper.write_text(
+        "#!/bin/sh\nread host\n"
+        f'[ "$host" = "{locked.host}" ] && echo \'{{"ServerURL":"x","Username":"alice","Secret":"correct horse"}}\' '
+        '&& exit 0\necho "credentials not found in native keychain"; exit 1\n'
+    )
+    helper.chmod(0o755)
+    docker = tmp_path / "docker"
+    docker.mkdir()
+    (docker / "config.json").write_text(json.dumps({"credHelpers": {locked.host: "prov-test"}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker))
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    assert prov("push", "model.joblib", f"{locked.host}/acme/model:v1").code == 0
+
+
+# --- a push cut short ----------------------------------------------------------------------------------------
+
+
+def test_registry_killed_mid_push_leaves_nothing_half_done_and_a_retry_completes(
+    project: Path, prov, tmp_path: Path
+) -> None:
+    import time
+
+    big = project / "weights"
+    big.mkdir()
+    _safetensors(big / "shard.safetensors", 192)
+    (big / "config.json").write_text('{"layers": 2}\n')
+    assert prov("card", "weights", "--dataset", "patients-2024").code == 0
+    root = tmp_path / "reg"
+    with registry(root) as running:
+        host, port = running.host, int(running.host.rsplit(":", 1)[1])
+        _registries(project, {"url": f"{host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
+        before = _snapshot(project)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "provenance", "push", "weights", f"{host}/acme/weights:v1"],
+            cwd=project,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        uploads = running.storage / "docker" / "registry" / "v2" / "repositories" / "acme" / "weights" / "_uploads"
+        deadline = time.monotonic() + 60
+        while not any(p.name == "data" and p.stat().st_size > (8 << 20) for p in uploads.rglob("data")):
+            assert child.poll() is None and time.monotonic() < deadline, child.communicate()
+            time.sleep(0.01)
+        running.process.kill()  # mid-upload
+        out, err = child.communicate(timeout=60)
+    assert child.returncode == 2, out + err
+    assert "cannot reach the registry" in err or "broke off" in err, err
+    assert "Traceback" not in err
+    assert _snapshot(project) == before  # no ledger entry, no temporary file: nothing half-written locally
+    with registry(root, port=port) as again:
+        r = prov("push", "weights", f"{host}/acme/weights:v1", "--json")
+        assert r.code == 0, r.out + r.err
+        assert prov("verify", f"{host}/acme/weights:v1").code == 0
+        assert again.blobs()
+
+
+def _safetensors(path: Path, mib: int) -> None:
+    """A valid safetensors file of ``mib`` MiB of random weights (a format that carries no code)."""
+    import struct
+
+    n = mib << 20
+    header = json.dumps({"w": {"dtype": "U8", "shape": [n], "data_offsets": [0, n]}}).encode()
+    header += b" " * (-len(header) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(header)) + header)
+        for _ in range(mib // 4):
+            f.write(os.urandom(4 << 20))
+        f.write(os.urandom(n - (mib // 4) * (4 << 20)))
+
+
+def _snapshot(project: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(project)): p.read_bytes()
+        for p in sorted(project.rglob("*"))
+        if p.is_file() and ".git/" not in str(p) and "/cache/" not in str(p)
+    }

@@ -21,7 +21,20 @@ def lineage(artefact: Path) -> Lineage:
     if not artefact.exists():
         raise NotFoundError(f"{artefact}: no such artefact")
     repo = require_repo(artefact)
-    return build(artefact, DecisionContext.load(repo, utcnow()), repo, verify_target)
+    return build(artefact, DecisionContext.load(repo, utcnow()), repo, verify_target, remote_checker(repo))
+
+
+def remote_checker(repo):  # type: ignore[no-untyped-def]
+    """Registry parents, each checked once per command (``api.remote.check_parent``)."""
+    from functools import cache
+
+    @cache
+    def check(oci: str, card_sha256: str):  # type: ignore[no-untyped-def]
+        from .remote import check_parent
+
+        return check_parent(oci, card_sha256, repo)
+
+    return check
 
 
 def affected_by(dataset: str, start: Path | None = None) -> AffectedReport:

@@ -34,8 +34,9 @@ from ..store.trust import TrustRoot
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..card.files import SignedCard
-    from ..model.decision import Decision
+    from ..model.decision import Decision, Reason
     from ..store import userkeys
+    from ..store.repo import ProvRepo
 
 MAX_CARDS = 16  # card referrers read per model: a registry cannot make a verifier read without end
 
@@ -222,6 +223,53 @@ def verify_reference(
         return fetch(ref, trust, registry, _hasher().cache)
 
 
+def fetch_parent(text: str, repo: ProvRepo, connection: Connection | None = None) -> RemoteArtefact:
+    """A parent that lives in a registry, checked under ``repo``'s trust (its keys and revocations)."""
+    from ..store import withdrawals
+    from .verify import _hasher
+
+    ref = Reference.parse(text)
+    trust = TrustRoot.of_repo(repo).with_revocations(withdrawals.everywhere(repo).revocations)
+    with (connection or Connection()).open(ref.host) as registry:
+        return fetch(ref, trust, registry, _hasher(repo).cache)
+
+
+@dataclass(frozen=True)
+class ParentState:
+    """A registry parent checked now: what `prov lineage` draws and `prov status` reports, from one check."""
+
+    state: str  # verified | changed | unverified | missing (unreachable)
+    detail: str | None
+    remote: RemoteArtefact | None
+
+    def reason(self, child: str) -> Reason | None:
+        from ..model.decision import Reason
+
+        where = self.remote.pinned if self.remote is not None else None
+        if self.state == "verified":
+            return None
+        if self.state == "missing":
+            return Reason(code="PARENT_UNREACHABLE", source=where or child, message=self.detail or "unreachable")
+        code = "PARENT_CHANGED" if self.state == "changed" else "PARENT_UNVERIFIED"
+        return Reason(code=code, source=where or child, message=f"parent {where}: {self.detail}")
+
+
+def check_parent(oci: str, card_sha256: str, repo: ProvRepo, connection: Connection | None = None) -> ParentState:
+    """The parent a card pins in a registry, as it is there now."""
+    try:
+        remote = fetch_parent(oci, repo, connection)
+    except UsageError as e:  # unreachable, refused credentials, a reference that no longer parses
+        return ParentState("missing", f"{oci}: {e}", None)
+    blocks = [f for f in remote.verdict.findings if f.severity == "block"]
+    if any(f.code == "ARTEFACT_MISSING" for f in blocks):
+        return ParentState("missing", f"{oci}: no longer in the registry", remote)
+    if blocks:
+        return ParentState("unverified", ", ".join(f"{f.code}: {f.message}" for f in blocks[:2]), remote)
+    if remote.signed is None or remote.signed.sha256 != card_sha256:
+        return ParentState("changed", "its card was re-signed after the child's; re-sign the child --overwrite", remote)
+    return ParentState("verified", None, remote)
+
+
 # --- pull -------------------------------------------------------------------------------------------
 
 
@@ -265,7 +313,10 @@ def pull(
             for layer in model.layers:
                 dest = root if model.kind == "file" else root / layer.path
                 report = progress(layer.path, layer.size) if progress is not None else None
-                registry.pull_blob(ref.repository, layer.digest, dest, progress=report)
+                try:
+                    registry.pull_blob(ref.repository, layer.digest, dest, progress=report)
+                except CheckFailed as e:
+                    raise CheckFailed(f"{e}; nothing was written to {to}", code=e.code) from None
             from ..store import atomic
 
             atomic.write_bytes(staging / (model.name + CARD_SUFFIX), remote.card_raw)

@@ -45,6 +45,9 @@ def status(start: Path | None = None, now: dt.datetime | None = None, *, picture
         carded = sorted({e.artefact for e in index.entries()})
     finally:
         index.close()
+    from .lineage import remote_checker
+
+    remote = remote_checker(repo)
     artefacts = []
     for rel in sorted(set(carded) | set(_uncarded(repo, ctx, carded))):
         path = repo.root / rel
@@ -55,6 +58,10 @@ def status(start: Path | None = None, now: dt.datetime | None = None, *, picture
         card = signed.card if signed is not None else None
         go, no = _audiences(ctx, signed, verification, view) if signed is not None else ([], [])
         reasons = list(decision.reasons) + [r for r in verification.reasons if r.severity == "warn"]
+        # Parents in a registry: checked there now (the decision, offline, applies the terms the card signed).
+        for p in card.parents if card is not None else []:
+            if p.oci and (found := remote(p.oci, p.card_sha256).reason(rel)) is not None:
+                reasons.append(found)
         reasons = list({(r.code, r.source, r.message): r for r in reasons}.values())
         needs = state != "valid" or any(r.severity == "block" or r.code in ATTENTION for r in reasons)
         artefacts.append(
@@ -73,7 +80,7 @@ def status(start: Path | None = None, now: dt.datetime | None = None, *, picture
                 reasons=reasons,
                 needs_action=needs,
                 audit=card.privacy.membership_inference if card else None,
-                lineage=build(path, ctx, repo, verify_target) if pictures and path.exists() else None,
+                lineage=build(path, ctx, repo, verify_target, remote) if pictures and path.exists() else None,
             )
         )
     today = now.astimezone(dt.UTC).date()

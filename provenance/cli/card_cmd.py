@@ -31,7 +31,9 @@ from ._output import (
     "parents",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A parent artefact with a valid card (fine-tuned from, merged from ...); repeatable.",
+    help="A parent artefact with a valid card (fine-tuned from, merged from ...), a path or an OCI registry "
+    "reference HOST[:PORT]/REPOSITORY[:TAG] that `prov push` wrote (its card is fetched and verified, not its "
+    "weights); repeatable.",
 )
 @click.option(
     "--relation",

@@ -14,8 +14,10 @@ from ..model.lineage import Lineage, LineageEdge, LineageNode
 MAX_DEPTH = 64  # cards name their parents by digest, so a cycle is impossible; a bound is still cheap
 
 
-def build(artefact: Path, ctx, repo, verify_target) -> Lineage:  # type: ignore[no-untyped-def]
-    """``verify_target`` is the use case's verifier (``api.verify``), passed in: lineage sits below api."""
+def build(artefact: Path, ctx, repo, verify_target, check_remote=None) -> Lineage:  # type: ignore[no-untyped-def]
+    """``verify_target`` is the use case's verifier (``api.verify``), passed in: lineage sits below api.
+    ``check_remote(oci, card_sha256)`` (``api.remote.check_parent``) follows parents that live in an OCI
+    registry; without it they are drawn as not checked."""
     nodes: dict[str, LineageNode] = {}
     edges: list[LineageEdge] = []
 
@@ -56,12 +58,46 @@ def build(artefact: Path, ctx, repo, verify_target) -> Lineage:  # type: ignore[
         )
         if card is None or depth >= MAX_DEPTH:
             return node_id
+        add_sources(node_id, card, depth, local=True)
+        return node_id
+
+    def add_sources(node_id: str, card, depth: int, local: bool) -> None:  # type: ignore[no-untyped-def]
         for d in card.datasets:
             edges.append(LineageEdge(child=node_id, parent=dataset_node(d), relation=d.role))
         for p in card.parents:
-            parent_path = repo.root / p.path if p.path else Path(p.name)
-            parent_id = artefact_node(parent_path, p.card_sha256, depth + 1)
+            if p.oci:
+                parent_id = remote_node(p, depth + 1)
+            else:  # a path in the signer's repository: here only when the card was signed here
+                parent_path = repo.root / p.path if p.path and local else Path(p.name)
+                parent_id = artefact_node(parent_path, p.card_sha256, depth + 1)
             edges.append(LineageEdge(child=node_id, parent=parent_id, relation=p.relation))
+
+    def remote_node(p, depth: int) -> str:  # type: ignore[no-untyped-def]
+        node_id = f"artefact:oci:{p.oci}"
+        if node_id in nodes:
+            return node_id
+        if check_remote is None:
+            nodes[node_id] = LineageNode(
+                id=node_id, kind="artefact", name=p.name, path=p.oci, state="unverified", detail="in a registry"
+            )
+            return node_id
+        checked = check_remote(p.oci, p.card_sha256)
+        signed = checked.remote.signed if checked.remote is not None else None
+        card = signed.card if signed is not None else None
+        terms = card.effective_terms if card is not None else p.terms
+        nodes[node_id] = LineageNode(
+            id=node_id,
+            kind="artefact",
+            name=p.name,
+            path=p.oci,
+            state=checked.state,
+            detail=checked.detail,
+            sha256=p.sha256,
+            licence=(card.licence if card is not None else None) or terms.licence,
+            confidentiality=terms.confidentiality.value,
+        )
+        if card is not None and depth < MAX_DEPTH:
+            add_sources(node_id, card, depth, local=False)
         return node_id
 
     def dataset_node(d) -> str:  # type: ignore[no-untyped-def]

@@ -119,6 +119,12 @@ class ParentRef(Strict):
     terms: EffectiveTerms
     path: str | None = Field(default=None, description="Repository-relative path, to re-verify it at export")
     hub_id: HubId | None = Field(default=None, description="The parent's Hugging Face Hub model id, from its card")
+    oci: str | None = Field(
+        default=None,
+        pattern=r"^[^\s/@]+/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$",
+        description="Where the parent lives in an OCI registry, pinned: HOST/REPOSITORY@sha256:... of its model "
+        "manifest (`prov card --parent REF`); `prov lineage` and `prov status` follow it",
+    )
 
 
 class MemorisationFinding(Strict):

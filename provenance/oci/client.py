@@ -337,7 +337,9 @@ class Registry:
         if self._referrers_api[repository]:
             return
         existing = self.referrers(repository, subject)
-        manifests = [d for d in existing if d.get("digest") != descriptor["digest"]] + [descriptor]
+        if any(d.get("digest") == descriptor["digest"] for d in existing):
+            return  # listed already (a second push of the same card): no write, no race
+        manifests = [*existing, descriptor]
         index = {"schemaVersion": 2, "mediaType": INDEX, "manifests": manifests}
         self.put_manifest(repository, _fallback_tag(subject), json.dumps(index, separators=(",", ":")).encode(), INDEX)
 
