@@ -92,6 +92,7 @@ def test_api_holds_flat_use_cases() -> None:
         "keys",
         "init",
         "load",
+        "remote",
         "python",
     }
 

@@ -430,3 +430,127 @@ def _snapshot(project: Path) -> dict[str, bytes]:
         for p in sorted(project.rglob("*"))
         if p.is_file() and ".git/" not in str(p) and "/cache/" not in str(p)
     }
+
+
+# --- lineage across registries -------------------------------------------------------------------------------
+
+
+def test_a_parent_in_a_registry_is_pinned_and_followed(carded: Path, prov, reg: RunningRegistry, trained) -> None:  # type: ignore[no-untyped-def]
+    ref = f"{reg.host}/acme/model:v1"
+    pinned = _pushed(carded, prov, reg, ref)["pinned"]
+    shutil.copy(trained["logreg"], carded / "child.joblib")
+    before = set(reg.blob_gets())
+    r = prov("card", "child.joblib", "--parent", ref, "--relation", "finetune")
+    assert r.code == 0, r.err
+    fetched = [d for d in reg.blob_gets() if d not in before]
+    weights = json.loads(_pushed_manifest(reg, pinned))["layers"][0]["digest"]
+    assert fetched and weights not in fetched  # the parent's card was read, not its weights
+    card = json.loads(
+        __import__("base64").b64decode(json.loads((carded / "child.joblib.prov.json").read_text())["payload"])
+    )
+    (parent,) = card["predicate"]["parents"]
+    assert parent["oci"] == pinned and parent["path"] is None and parent["name"] == "model.joblib"
+    # The child inherits the parent's terms (confidential, personal data): a public push is refused offline.
+    refused = prov("push", "child.joblib", f"{reg.host}/public/child:v1")
+    assert refused.code == 1 and "CONFIDENTIALITY_AUDIENCE" in refused.out
+    lineage = prov("lineage", "child.joblib", "--json")
+    assert lineage.code == 0, lineage.out + lineage.err
+    nodes = {n["id"]: n for n in json.loads(lineage.out)["nodes"]}
+    remote = nodes[f"artefact:oci:{pinned}"]
+    assert remote["state"] == "verified" and remote["path"] == pinned
+    assert any(n["kind"] == "dataset" and n["name"] == "patients-2024" for n in nodes.values())
+    status = prov("status", "--json")
+    child = next(a for a in json.loads(status.out)["artefacts"] if a["artefact"] == "child.joblib")
+    assert not {r["code"] for r in child["reasons"]} & {"PARENT_UNREACHABLE", "PARENT_CHANGED", "PARENT_UNVERIFIED"}
+
+
+def test_a_registry_parent_gone_bad_shows_in_lineage_and_status(
+    carded: Path, prov, reg: RunningRegistry, trained
+) -> None:  # type: ignore[no-untyped-def]
+    from provenance.oci import layout
+
+    ref = f"{reg.host}/acme/model:v1"
+    data = _pushed(carded, prov, reg, ref)
+    shutil.copy(trained["logreg"], carded / "child.joblib")
+    assert prov("card", "child.joblib", "--parent", ref).code == 0
+    # The parent is re-signed and pushed again: same weights, same manifest, a newer card.
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
+    again = _pushed(carded, prov, reg, ref)
+    assert (
+        again["pinned"] == data["pinned"]
+        and again["referrers"][layout.CARD_ARTIFACT] != data["referrers"][layout.CARD_ARTIFACT]
+    )
+    lineage = prov("lineage", "child.joblib", "--json")
+    assert lineage.code == 1
+    node = next(n for n in json.loads(lineage.out)["nodes"] if n["id"].startswith("artefact:oci:"))
+    assert node["state"] == "changed" and "re-signed" in node["detail"]
+    status = json.loads(prov("status", "--json").out)
+    child = next(a for a in status["artefacts"] if a["artefact"] == "child.joblib")
+    assert "PARENT_CHANGED" in {r["code"] for r in child["reasons"]} and child["needs_action"]
+    # The registry goes away: lineage and status say so and do not crash.
+    reg.process.kill()
+    reg.process.wait()
+    lineage = prov("lineage", "child.joblib", "--json")
+    node = next(n for n in json.loads(lineage.out)["nodes"] if n["id"].startswith("artefact:oci:"))
+    assert node["state"] == "missing" and "cannot reach" in node["detail"]
+    status = prov("status", "--json")
+    assert status.code in (0, 1) and "Traceback" not in status.err
+    child = next(a for a in json.loads(status.out)["artefacts"] if a["artefact"] == "child.joblib")
+    assert "PARENT_UNREACHABLE" in {r["code"] for r in child["reasons"]}
+
+
+def test_an_unverified_registry_parent_is_refused(carded: Path, prov, reg: RunningRegistry, trained) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(trained["logreg"], carded / "child.joblib")
+    r = prov("card", "child.joblib", "--parent", f"{reg.host}/acme/nothing:v1")
+    assert r.code == 1 and "PARENT_UNVERIFIED" in r.err or "ARTEFACT_MISSING" in r.err, r.err
+    assert not (carded / "child.joblib.prov.json").exists()
+
+
+def _pushed_manifest(reg: RunningRegistry, pinned: str) -> bytes:
+    from provenance.oci.client import MANIFEST, Registry
+
+    with Registry(reg.host) as client:
+        got = client.get_manifest("acme/model", pinned.split("@")[1], (MANIFEST,))
+    assert got is not None
+    return got[0]
+
+
+# --- directories ----------------------------------------------------------------------------------------------
+
+
+def test_a_directory_artefact_travels_file_by_file(project: Path, prov, reg: RunningRegistry, tmp_path: Path) -> None:
+    model = project / "bert"
+    (model / "shards").mkdir(parents=True)
+    _safetensors(model / "shards" / "a.safetensors", 1)
+    _safetensors(model / "b.safetensors", 1)
+    (model / "config.json").write_text('{"hidden": 8}\n')
+    assert prov("card", "bert", "--dataset", "patients-2024").code == 0
+    _registries(project, {"url": f"{reg.host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
+    ref = f"{reg.host}/acme/bert:v1"
+    data = json.loads(prov("push", "bert", ref, "--json").out)
+    manifest = json.loads(_manifest(reg, "acme/bert", data["pinned"]))
+    paths = sorted(layer["annotations"]["org.cncf.model.filepath"] for layer in manifest["layers"])
+    assert paths == ["b.safetensors", "config.json", "shards/a.safetensors"]
+    assert all(layer["mediaType"] == "application/vnd.cncf.model.weight.v1.raw" for layer in manifest["layers"])
+    assert manifest["artifactType"] == "application/vnd.cncf.model.manifest.v1+json"
+    assert prov("verify", ref).code == 0
+    out = tmp_path / "pulled"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    r = prov("pull", ref, "--to", out)
+    assert r.code == 0, r.out + r.err
+    for f in ("shards/a.safetensors", "b.safetensors", "config.json"):
+        assert (out / "bert" / f).read_bytes() == (model / f).read_bytes()
+    assert (out / "notes.txt").read_text() == "mine\n"
+    assert prov("verify", out / "bert").code == 0
+    again = prov("pull", ref, "--to", out)
+    assert again.code == 2 and "already exists" in again.err
+
+
+def _manifest(reg: RunningRegistry, repository: str, pinned: str) -> bytes:
+    from provenance.oci.client import MANIFEST, Registry
+
+    with Registry(reg.host) as client:
+        got = client.get_manifest(repository, pinned.split("@")[1], (MANIFEST,))
+    assert got is not None
+    return got[0]

@@ -441,9 +441,9 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
         digest, size, sent = registry.push_file(ref.repository, file, known=f"sha256:{sha}", progress=report)
         (result.uploaded if sent else result.present).append(digest)
         layers.append(layout.Layer(path, digest, size))
-    config = layout.model_config(card.artefact.name, created, layers)
+    config = layout.model_config(card.artefact.name, layers)
     config_digest = registry.push_bytes(ref.repository, config)
-    body = layout.model_manifest(card.artefact.name, card.artefact.kind, created, layers, (config_digest, len(config)))
+    body = layout.model_manifest(card.artefact.name, card.artefact.kind, layers, (config_digest, len(config)))
     subject = registry.put_manifest(ref.repository, _digest(body), body, MANIFEST)
     result.pinned = f"{ref.host}/{ref.repository}@{subject}"
 

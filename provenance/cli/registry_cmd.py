@@ -34,9 +34,9 @@ def connection(plain_http: bool, username: str | None, password_stdin: bool) -> 
     from ..api.remote import Connection
     from ..oci.credentials import read_password_stdin
 
-    password = read_password_stdin(sys.stdin) if password_stdin else None
     if password_stdin and username is None:
         raise click.UsageError("--password-stdin needs --username")
+    password = read_password_stdin(sys.stdin) if password_stdin else None
     return Connection(plain_http=True if plain_http else None, username=username, password=password)
 
 

@@ -94,7 +94,12 @@ class Registry:
         password: str | None = None,
         timeout: float = 60.0,
     ) -> None:
-        import httpx
+        try:
+            import httpx
+        except ImportError:
+            raise UsageError(
+                "talking to an OCI registry needs the oci extra: pip install 'prov-cards[oci]' (it adds httpx)"
+            ) from None
 
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
         plain = name in LOOPBACK if plain_http is None else plain_http

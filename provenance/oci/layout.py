@@ -79,19 +79,21 @@ def dumps(document: dict[str, Any]) -> bytes:
     return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
 
 
-def model_config(name: str, created: str, layers: list[Layer]) -> bytes:
+def model_config(name: str, layers: list[Layer]) -> bytes:
     """The ModelPack config: the descriptor and the layers' uncompressed digests (here: the layers')."""
     return dumps(
         {
-            "descriptor": {"name": name, "createdAt": created},
+            "descriptor": {"name": name},
             "config": {},
             "modelfs": {"type": "layers", "diffIds": [layer.digest for layer in layers]},
         }
     )
 
 
-def model_manifest(name: str, kind: str, created: str, layers: list[Layer], config: tuple[str, int]) -> bytes:
-    """The model's manifest. No push time in it: pushing the same card twice gives the same digest."""
+def model_manifest(name: str, kind: str, layers: list[Layer], config: tuple[str, int]) -> bytes:
+    """The model's manifest: a function of the files alone (no time, nothing from the card), so the same
+    weights always have the same digest and a re-signed card becomes one more referrer of it -- which
+    is how a child that pinned the parent sees that the parent was re-signed."""
     return dumps(
         {
             "schemaVersion": 2,
@@ -102,7 +104,7 @@ def model_manifest(name: str, kind: str, created: str, layers: list[Layer], conf
                 descriptor(WEIGHT_RAW, layer.digest, layer.size, annotations={TITLE: layer.path, FILEPATH: layer.path})
                 for layer in layers
             ],
-            "annotations": {NAME: name, KIND: kind, CREATED: created},
+            "annotations": {NAME: name, KIND: kind},
         }
     )
 
