@@ -35,6 +35,8 @@ bench: $(BIN)/python
 	$(BIN)/python benchmarks/bench_governance.py
 	$(BIN)/python -m pip install --quiet "model-signing>=1.1" pyOpenSSL
 	$(BIN)/python benchmarks/bench_model_signing.py
+	$(BIN)/python -m pip install --quiet ".[oci]" pytest
+	$(BIN)/python benchmarks/bench_oci_push.py
 
 bench-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"

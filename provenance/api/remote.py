@@ -310,11 +310,14 @@ def pull(
         staging = Path(tempfile.mkdtemp(prefix=".prov-pull-", dir=to if existed else to.parent))
         try:
             root = staging / model.name
+            card = remote.signed.card  # type: ignore[union-attr]  (verified above)
+            sizes = {f.path: f.size for f in card.artefact.files} if model.kind == "directory" else {}
             for layer in model.layers:
                 dest = root if model.kind == "file" else root / layer.path
-                report = progress(layer.path, layer.size) if progress is not None else None
+                size = sizes.get(layer.path, card.artefact.size)  # what the card signed, not the manifest
+                report = progress(layer.path, size) if progress is not None else None
                 try:
-                    registry.pull_blob(ref.repository, layer.digest, dest, progress=report)
+                    registry.pull_blob(ref.repository, layer.digest, dest, size=size, progress=report)
                 except CheckFailed as e:
                     raise CheckFailed(f"{e}; nothing was written to {to}", code=e.code) from None
             from ..store import atomic
@@ -431,14 +434,14 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
     card = signed.card
     created = card.created.time.isoformat()
     if card.artefact.kind == "file":
-        sources = [(artefact.name, artefact, card.artefact.sha256)]
+        sources = [(artefact.name, artefact, card.artefact.sha256, card.artefact.size)]
     else:
-        sources = [(f.path, artefact / f.path, f.sha256) for f in card.artefact.files]
+        sources = [(f.path, artefact / f.path, f.sha256, f.size) for f in card.artefact.files]
     layers: list[layout.Layer] = []
-    for path, file, sha in sources:
-        size = file.stat().st_size
-        report = progress(path, size) if progress is not None else None
+    for path, file, sha, signed_size in sources:  # what the card signed, not what the disk says now
+        report = progress(path, signed_size) if progress is not None else None
         digest, size, sent = registry.push_file(ref.repository, file, known=f"sha256:{sha}", progress=report)
+        size = signed_size if not sent else size
         (result.uploaded if sent else result.present).append(digest)
         layers.append(layout.Layer(path, digest, size))
     config = layout.model_config(card.artefact.name, layers)

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +24,26 @@ from ..errors import CheckFailed, UsageError
 MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 INDEX = "application/vnd.oci.image.index.v1+json"
 CHUNK = 4 * 1024 * 1024
+MANIFEST_LIMIT = 4 * 1024 * 1024  # what registries accept, and all prov reads of a manifest or an index
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _REPOSITORY = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
 
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
 
 
 class RegistryError(UsageError):
@@ -48,6 +62,9 @@ class Reference:
     @classmethod
     def parse(cls, text: str) -> Reference:
         host, _, rest = text.partition("/")
+        if host and not _HOST.fullmatch(host):
+            creds = "; credentials go in --username or the docker config, never in a reference" if "@" in host else ""
+            raise UsageError(f"{text!r}: {host!r} is not HOST[:PORT] (a host name or an address){creds}")
         if not rest or not host or ("." not in host and ":" not in host and host != "localhost"):
             raise UsageError(
                 f"{text!r}: a registry reference is HOST[:PORT]/REPOSITORY[:TAG], e.g. localhost:5000/team/model:v3"
@@ -73,9 +90,17 @@ class Reference:
         return f"{self.host}/{self.repository}" + (f"@{self.digest}" if self.digest else f":{self.tag or 'latest'}")
 
 
-def _file_chunks(path: Path, h: hashlib._Hash, progress: Progress | None) -> Iterator[bytes]:
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
+def _file_chunks(path: Path, size: int, h: hashlib._Hash, progress: Progress | None) -> Iterator[bytes]:
+    """Exactly ``size`` bytes of the file, hashed as they go. A file that shrank is refused here (the
+    request would otherwise wait for bytes that never come); one that changed otherwise fails its digest."""
+    left = size
+    with open(path, "rb", buffering=0) as f:
+        while left:
+            chunk = f.read(min(CHUNK, left))
+            if not chunk:
+                shrank = f"{path}: shrank while it was uploaded; nothing was published"
+                raise CheckFailed(shrank, code="DIGEST_MISMATCH")
+            left -= len(chunk)
             h.update(chunk)
             if progress is not None:
                 progress(len(chunk))
@@ -121,19 +146,26 @@ class Registry:
 
     # --- plumbing ------------------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    def _request(self, method: str, url: str, *, limit: int = 1 << 20, **kwargs: object) -> _Answer:
+        """One request; the answer read up to ``limit`` bytes (a registry cannot make prov hold more)."""
         import httpx
 
         try:
-            r = self._http.request(method, url, **kwargs)  # type: ignore[arg-type]
+            with self._http.stream(method, url, **kwargs) as r:  # type: ignore[arg-type]
+                body = bytearray()
+                for chunk in r.iter_bytes(1 << 16):
+                    body += chunk
+                    if len(body) > limit:
+                        raise RegistryError(f"{self.host}: answered more than {limit} bytes to {method} {url[:80]}")
+                answer = _Answer(r.status_code, r.headers, bytes(body))
         except httpx.HTTPError as e:
             raise RegistryError(f"{self.host}: cannot reach the registry ({type(e).__name__}: {e})") from None
-        if r.status_code == 401:
+        if answer.status_code == 401:
             raise RegistryError(
                 f"{self.host}: the registry refused the credentials (401); pass --username and --password-stdin, "
                 "or log in with docker"
             )
-        return r
+        return answer
 
     @staticmethod
     def _fail(r, what: str) -> RegistryError:  # type: ignore[no-untyped-def]
@@ -163,8 +195,9 @@ class Registry:
         r = self._request(
             "PATCH",
             location,
-            content=_file_chunks(path, h, progress),
-            headers={"Content-Type": "application/octet-stream"},
+            content=_file_chunks(path, size, h, progress),
+            # A known length: the body goes out as read, without chunked encoding's copy of every chunk.
+            headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
         )
         if r.status_code != 202:
             raise self._fail(r, f"upload of {path.name}")
@@ -201,8 +234,11 @@ class Registry:
         if r.status_code != 201:
             raise self._fail(r, what)
 
-    def pull_blob(self, repository: str, digest: str, dest: Path, *, progress: Progress | None = None) -> int:
-        """Download a blob to ``dest``, hashed while written; ``dest`` appears only when the digest holds."""
+    def pull_blob(
+        self, repository: str, digest: str, dest: Path, *, size: int | None = None, progress: Progress | None = None
+    ) -> int:
+        """Download a blob to ``dest``, hashed while written; ``dest`` appears only when the digest holds.
+        ``size``: the length the blob must have (a registry cannot fill the disk before the digest fails)."""
         if not _DIGEST.fullmatch(digest):
             raise RegistryError(f"{digest!r}: prov pulls sha256 blobs only")
         import httpx
@@ -210,7 +246,7 @@ class Registry:
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name[:64]}.", suffix=".part", dir=dest.parent)
         h = hashlib.sha256()
-        size = 0
+        done = 0
         try:
             with os.fdopen(fd, "wb") as f:
                 try:
@@ -222,7 +258,13 @@ class Registry:
                         for chunk in r.iter_bytes(CHUNK):
                             h.update(chunk)
                             f.write(chunk)
-                            size += len(chunk)
+                            done += len(chunk)
+                            if size is not None and done > size:
+                                raise CheckFailed(
+                                    f"blob {digest[:19]}… from {self.host}/{repository}: longer than the {size} "
+                                    "bytes signed for it",
+                                    code="DIGEST_MISMATCH",
+                                )
                             if progress is not None:
                                 progress(len(chunk))
                 except httpx.HTTPError as e:
@@ -240,7 +282,7 @@ class Registry:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        return size
+        return done
 
     def get_blob(self, repository: str, digest: str, limit: int) -> bytes:
         """A small blob (a card, a signature) read into memory: at most ``limit`` bytes, and it must hash
@@ -274,7 +316,7 @@ class Registry:
 
     def put_manifest(self, repository: str, ref: str, body: bytes, media_type: str) -> str:
         digest = f"sha256:{hashlib.sha256(body).hexdigest()}"
-        if len(body) > 4 * 1024 * 1024:
+        if len(body) > MANIFEST_LIMIT:
             raise RegistryError(f"a manifest of {len(body)} bytes: registries cap manifests at 4 MiB")
         r = self._request(
             "PUT", f"/v2/{repository}/manifests/{ref}", content=body, headers={"Content-Type": media_type}
@@ -291,7 +333,9 @@ class Registry:
     ) -> tuple[bytes, str, str] | None:
         """(body, media type, digest), or None when there is none. A manifest asked for by digest must hash
         to it (the registry is not trusted to serve what it was asked for)."""
-        r = self._request("GET", f"/v2/{repository}/manifests/{ref}", headers={"Accept": ", ".join(accept)})
+        r = self._request(
+            "GET", f"/v2/{repository}/manifests/{ref}", headers={"Accept": ", ".join(accept)}, limit=MANIFEST_LIMIT
+        )
         if r.status_code == 404:
             return None
         if r.status_code != 200:
@@ -310,10 +354,12 @@ class Registry:
     def referrers_index(self, repository: str, subject: str) -> bytes | None:
         """The raw index of manifests whose ``subject`` is ``subject``: the OCI 1.1 referrers API where the
         registry has it, else the ``sha256-<hex>`` tag index that clients maintain (Distribution 2.8)."""
-        r = self._request("GET", f"/v2/{repository}/referrers/{subject}", headers={"Accept": INDEX})
+        r = self._request(
+            "GET", f"/v2/{repository}/referrers/{subject}", headers={"Accept": INDEX}, limit=MANIFEST_LIMIT
+        )
         if r.status_code == 200 and r.headers.get("Content-Type", "").startswith(INDEX):
             self._referrers_api[repository] = True
-            return bytes(r.content[: 4 * 1024 * 1024 + 1])
+            return r.content
         self._referrers_api[repository] = False
         found = self.get_manifest(repository, _fallback_tag(subject), (INDEX,))
         return None if found is None else found[0]
