@@ -186,3 +186,17 @@ def test_password_stdin_without_username_is_refused(project: Path, prov, monkeyp
     monkeypatch.setattr("sys.stdin", io.StringIO("secret\n"))
     r = prov("push", "model.joblib", "localhost:5000/x/m:v1", "--password-stdin")
     assert r.code == 2 and "--username" in r.err
+
+
+def test_a_parent_the_registry_serves_wrongly_is_unverified_not_unreachable(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from provenance.api import remote
+    from provenance.errors import CheckFailed
+
+    def served_other_bytes(*_: object, **__: object) -> None:
+        raise CheckFailed("manifest acme/m@sha256:…: the registry served other bytes", code="DIGEST_MISMATCH")
+
+    monkeypatch.setattr(remote, "fetch_parent", served_other_bytes)
+    state = remote.check_parent("r.example/acme/m@sha256:" + "0" * 64, "0" * 64, None)  # type: ignore[arg-type]
+    assert state.state == "unverified" and "other bytes" in (state.detail or "")
+    reason = state.reason("child.joblib")
+    assert reason is not None and reason.code == "PARENT_UNVERIFIED" and reason.severity == "block"

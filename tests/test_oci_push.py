@@ -554,3 +554,215 @@ def _manifest(reg: RunningRegistry, repository: str, pinned: str) -> bytes:
         got = client.get_manifest(repository, pinned.split("@")[1], (MANIFEST,))
     assert got is not None
     return got[0]
+
+
+# --- attacker round 1 (kept as tests) ------------------------------------------------------------------------
+
+
+def _rewrite_model(reg: RunningRegistry, tag: str, edit, repository: str = "acme/model") -> str:  # type: ignore[no-untyped-def]
+    """What an attacker with write access does: edit the model manifest under ``tag``, re-point every
+    referrer (card, signature, record) at the edited manifest, and list them in its fallback index."""
+    import hashlib
+
+    from provenance.oci import layout
+    from provenance.oci.client import INDEX, MANIFEST, Registry
+
+    with Registry(reg.host) as client:
+        body, _, subject = client.get_manifest(repository, tag, (MANIFEST,))  # type: ignore[misc]
+        manifest = json.loads(body)
+        edit(manifest, client)
+        forged = layout.dumps(manifest)
+        forged_digest = client.put_manifest(repository, tag, forged, MANIFEST)
+        moved = []
+        for d in client.referrers(repository, subject):
+            ref = json.loads(client.get_manifest(repository, d["digest"], (MANIFEST,))[0])  # type: ignore[index]
+            ref["subject"] = {"mediaType": MANIFEST, "digest": forged_digest, "size": len(forged)}
+            raw = layout.dumps(ref)
+            digest = client.put_manifest(repository, f"sha256:{hashlib.sha256(raw).hexdigest()}", raw, MANIFEST)
+            moved.append({**d, "digest": digest, "size": len(raw)})
+        index = json.dumps({"schemaVersion": 2, "mediaType": INDEX, "manifests": moved}).encode()
+        client.put_manifest(repository, forged_digest.replace(":", "-"), index, INDEX)
+    return forged_digest
+
+
+def test_the_registry_cannot_choose_the_name_a_pull_writes(
+    carded: Path, prov, reg: RunningRegistry, tmp_path: Path
+) -> None:
+    ref = f"{reg.host}/acme/model:v1"
+    _pushed(carded, prov, reg, ref)
+
+    def rename(manifest, _client) -> None:  # type: ignore[no-untyped-def]
+        manifest["annotations"]["dev.prov-cards.artefact.name"] = "sitecustomize.py"
+        manifest["layers"][0]["annotations"] = {
+            "org.cncf.model.filepath": "sitecustomize.py",
+            "org.opencontainers.image.title": "sitecustomize.py",
+        }
+
+    _rewrite_model(reg, "v1", rename)
+    v = prov("verify", ref, "--key", _pub(carded), "--json")
+    assert v.code == 1 and "OCI_LAYOUT_INVALID" in {r["code"] for r in json.loads(v.out)["reasons"]}, v.out
+    r = prov("pull", ref, "--to", tmp_path / "out", "--key", _pub(carded))
+    assert r.code == 1 and not (tmp_path / "out").exists()
+
+
+def test_pull_refuses_targets_inside_prov_or_git_and_symlinks(
+    carded: Path, prov, reg: RunningRegistry, tmp_path: Path
+) -> None:
+    ref = f"{reg.host}/acme/model:v1"
+    _pushed(carded, prov, reg, ref)
+    for target in (carded / ".prov" / "keys", carded / ".git" / "x"):
+        r = prov("pull", ref, "--to", target)
+        assert r.code == 2 and "pull into a directory of your own" in r.err, r.err
+    link = tmp_path / "link"
+    (tmp_path / "elsewhere").mkdir()
+    link.symlink_to(tmp_path / "elsewhere")
+    r = prov("pull", ref, "--to", link)
+    assert r.code == 2 and "symbolic link" in r.err
+    assert reg.blob_gets() == []  # refused before anything was fetched
+
+
+def test_a_failed_pull_removes_the_directories_it_made_and_a_good_one_has_normal_modes(
+    carded: Path, prov, reg: RunningRegistry, tmp_path: Path
+) -> None:
+    ref = f"{reg.host}/acme/model:v1"
+    data = _pushed(carded, prov, reg, ref)
+    good = prov("pull", ref, "--to", tmp_path / "ok")
+    assert good.code == 0, good.err
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "ok").stat().st_mode & 0o777 == 0o777 & ~mask
+    assert (tmp_path / "ok" / "model.joblib").stat().st_mode & 0o777 == 0o666 & ~mask
+    weights = reg.blob_file(data["uploaded"][0])
+    weights.write_bytes(weights.read_bytes() + os.urandom(9 << 20))  # longer than the card signed
+    r = prov("pull", ref, "--to", tmp_path / "a" / "b" / "c")
+    assert r.code == 1 and "longer than the" in r.err, r.err
+    assert not (tmp_path / "a").exists()
+
+
+def test_upload_locations_on_another_host_are_refused_and_get_no_credentials(
+    project: Path, prov, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A registry (or a proxy) answering an upload with a Location elsewhere gets neither weights nor password."""
+    import io
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[str, str, str | None]] = []
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def _any(self) -> None:
+            seen.append((self.command, self.path, self.headers.get("Authorization")))
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_PATCH = do_PUT = do_POST = do_GET = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+
+    class Evil(BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            self.do_HEAD()
+
+        def do_POST(self) -> None:
+            self.send_response(202)
+            self.send_header("Location", f"http://127.0.0.1:{other.server_port}/v2/acme/model/blobs/uploads/x")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    evil = ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    for server in (other, evil):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{evil.server_port}"
+        assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+        _registries(project, {"url": f"{host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
+        monkeypatch.setattr("sys.stdin", io.StringIO("Sup3rSecret\n"))
+        r = prov("push", "model.joblib", f"{host}/acme/model:v1", "--username", "bob", "--password-stdin")
+        assert r.code == 2 and "only to the registry named" in r.err, r.err
+        assert seen == []
+    finally:
+        for server in (other, evil):
+            server.shutdown()
+
+
+def test_a_registry_cannot_make_prov_read_without_end(project: Path, prov, tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Huge(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            self.end_headers()
+            try:
+                for _ in range(64):
+                    self.wfile.write(b" " * (1 << 20))
+            except OSError:
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        key = next((project / ".prov" / "keys").glob("*.pub"))
+        r = prov("verify", f"127.0.0.1:{server.server_port}/acme/model:v1", "--key", key)
+        assert r.code == 2 and "answered more than" in r.err, r.err
+    finally:
+        server.shutdown()
+
+
+def test_a_renamed_local_copy_pushes_under_its_card_name(carded: Path, prov, reg: RunningRegistry) -> None:
+    (carded / "sub").mkdir()
+    for name in ("model.joblib", "model.joblib.prov.json", "model.joblib.sig"):
+        shutil.copy(carded / name, carded / "sub" / name.replace("model.joblib", "renamed.joblib"))
+    r = prov("push", "sub/renamed.joblib", f"{reg.host}/acme/model:v1")
+    assert r.code == 0, r.out + r.err
+    v = prov("verify", f"{reg.host}/acme/model:v1")
+    assert v.code == 0, v.out + v.err
+
+
+def test_bad_references_and_missing_paths_are_input_errors(carded: Path, prov, trained) -> None:  # type: ignore[no-untyped-def]
+    r = prov("verify", "alice:pw@127.0.0.1:5000/acme/model:v1")
+    assert r.code in (1, 2) and "Traceback" not in r.err
+    r = prov("push", "model.joblib", "alice:pw@127.0.0.1:5000/acme/model:v1")
+    assert r.code == 2 and "never in a reference" in r.err
+    assert "alice:pw" not in (carded / ".prov" / "ledger.jsonl").read_text()
+    shutil.copy(trained["logreg"], carded / "child.joblib")
+    r = prov("card", "child.joblib", "--dataset", "patients-2024", "--parent", "alice:pw@127.0.0.1:5000/acme/m:v1")
+    assert r.code in (1, 2) and "Traceback" not in r.err and "internal" not in r.err.lower()
+    for args in (("verify", "../models/triage.joblib"), ("pull", "../models/x.joblib", "--to", "d")):
+        r = prov(*args)
+        assert r.code in (1, 2) and "internal" not in r.err.lower(), r.err
+
+
+def test_a_parent_served_with_other_bytes_is_reported_not_fatal(
+    carded: Path, prov, reg: RunningRegistry, trained
+) -> None:  # type: ignore[no-untyped-def]
+    ref = f"{reg.host}/acme/model:v1"
+    pinned = _pushed(carded, prov, reg, ref)["pinned"]
+    shutil.copy(trained["logreg"], carded / "child.joblib")
+    assert prov("card", "child.joblib", "--parent", ref).code == 0
+    reg.blob_file(pinned.split("@")[1]).write_bytes(b"{}")
+    status = prov("status", "--json")
+    assert status.code == 1
+    child = next(a for a in json.loads(status.out)["artefacts"] if a["artefact"] == "child.joblib")
+    # Distribution answers 500 for a manifest it cannot parse; a registry serving the bytes gets DIGEST_MISMATCH.
+    assert {"PARENT_UNVERIFIED", "PARENT_UNREACHABLE"} & {r["code"] for r in child["reasons"]}
+    lineage = prov("lineage", "child.joblib", "--json")
+    assert lineage.code == 1
+    node = next(n for n in json.loads(lineage.out)["nodes"] if n["id"].startswith("artefact:oci:"))
+    assert node["state"] in ("unverified", "missing")

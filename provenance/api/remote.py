@@ -15,11 +15,11 @@ place only then. The registry is never trusted: keys come from ``--key`` or the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +150,15 @@ def fetch(ref: Reference, trust: TrustRoot, registry: Registry, memo: object | N
         result.verdict = first  # type: ignore[assignment]
         return result
     result.verdict, result.card_raw = best
+    if result.verdict.facts is not None and result.verdict.facts.subject_name != model.name:
+        # Beside a file a renamed copy only warns; here the registry would choose the name the pull writes.
+        result.verdict.findings.append(
+            _layout(
+                f"the manifest names the artefact {model.name!r}, its card was signed for "
+                f"{result.verdict.facts.subject_name!r}",
+                pinned,
+            )
+        )
     oms_name = model.name + OMS_SUFFIX
     for r in [r for r in referrers if r.artifact_type == layout.OMS_ARTIFACT][:MAX_CARDS]:
         try:
@@ -179,7 +188,7 @@ def _when(verdict: Verdict) -> dt.datetime:
     return dt.datetime.fromisoformat(verdict.signed_at or "0001-01-01T00:00:00+00:00")
 
 
-def _layout(e: Exception, where: str) -> Finding:
+def _layout(e: Exception | str, where: str) -> Finding:
     return Finding("OCI_LAYOUT_INVALID", f"{where}: {e}", where)
 
 
@@ -258,6 +267,8 @@ def check_parent(oci: str, card_sha256: str, repo: ProvRepo, connection: Connect
     """The parent a card pins in a registry, as it is there now."""
     try:
         remote = fetch_parent(oci, repo, connection)
+    except CheckFailed as e:  # the registry served other bytes under the pinned digest
+        return ParentState("unverified", f"{oci}: {e}", None)
     except UsageError as e:  # unreachable, refused credentials, a reference that no longer parses
         return ParentState("missing", f"{oci}: {e}", None)
     blocks = [f for f in remote.verdict.findings if f.severity == "block"]
@@ -286,75 +297,160 @@ def pull(
     key_files: Sequence[Path] = (),
     *,
     connection: Connection = Connection(),
+    revocation_files: Sequence[Path] = (),
     progress: Progress | None = None,
 ) -> PullResult:
     """Download a verified artefact into ``to``: its files (each hashed while it streams), its card and its
-    model-signing signature. Nothing appears in ``to`` unless all of it verifies, as `prov verify` would."""
+    model-signing signature. Nothing appears in ``to`` unless all of it verifies, as `prov verify` would.
+
+    ``to`` is pinned when it is checked (a directory handle), and everything is written through handles
+    from then on, so swapping ``to`` for a symbolic link during the download moves nothing elsewhere."""
     from ..store.trust import trust_root
-    from .verify import _hasher, check_target
+    from .verify import _hasher, with_lists
 
     ref = Reference.parse(text)
-    trust = trust_root(list(key_files), target=to)
-    to = _pull_target(to)
-    with connection.open(ref.host) as registry:
-        remote = fetch(ref, trust, registry, _hasher().cache)
-        model = remote.model
-        if not remote.verdict.verified or model is None or remote.card_raw is None:
-            return PullResult(remote)
-        names = [model.name, model.name + CARD_SUFFIX] + ([model.name + OMS_SUFFIX] if remote.oms_raw else [])
-        clash = [n for n in names if os.path.lexists(to / n)]
-        if clash:
-            raise UsageError(f"--to {to}: {', '.join(clash)} already exists there; pull into another directory")
-        existed = to.is_dir()
-        to.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".prov-pull-", dir=to if existed else to.parent))
+    trust = with_lists(trust_root(list(key_files), target=to), revocation_files)
+    target = _PullTarget.pin(to)
+    try:
+        with connection.open(ref.host) as registry:
+            remote = fetch(ref, trust, registry, _hasher().cache)
+            model = remote.model
+            if not remote.verdict.verified or model is None or remote.card_raw is None:
+                return PullResult(remote)
+            names = [model.name, model.name + CARD_SUFFIX] + ([model.name + OMS_SUFFIX] if remote.oms_raw else [])
+            target.check_free(names)
+            _download(registry, ref, remote, model, target, trust, progress)
+            target.publish(names)
+        target.done = True
+        return PullResult(remote, names, target.path)
+    finally:
+        target.close()
+
+
+def _download(registry, ref, remote, model, target, trust, progress) -> None:  # type: ignore[no-untyped-def]
+    from ..store import atomic
+    from .verify import check_target
+
+    root = target.staging / model.name
+    card = remote.signed.card  # verified by fetch
+    sizes = {f.path: f.size for f in card.artefact.files} if model.kind == "directory" else {}
+    for layer in model.layers:
+        dest = root if model.kind == "file" else root / layer.path
+        size = sizes.get(layer.path, card.artefact.size)  # what the card signed, not what the manifest says
+        report = progress(layer.path, size) if progress is not None else None
         try:
-            root = staging / model.name
-            card = remote.signed.card  # type: ignore[union-attr]  (verified above)
-            sizes = {f.path: f.size for f in card.artefact.files} if model.kind == "directory" else {}
-            for layer in model.layers:
-                dest = root if model.kind == "file" else root / layer.path
-                size = sizes.get(layer.path, card.artefact.size)  # what the card signed, not the manifest
-                report = progress(layer.path, size) if progress is not None else None
+            registry.pull_blob(ref.repository, layer.digest, dest, size=size, progress=report)
+        except CheckFailed as e:
+            raise CheckFailed(f"{e}; nothing was written to {target.path}", code=e.code) from None
+    atomic.write_bytes(target.staging / (model.name + CARD_SUFFIX), remote.card_raw)
+    if remote.oms_raw:
+        atomic.write_bytes(target.staging / (model.name + OMS_SUFFIX), remote.oms_raw)
+    target.open_up()
+    # What recipients run on the result, run before it is theirs: one gate for files on disk.
+    local = check_target(root, trust=trust)
+    if not local.verified:
+        why = "; ".join(f"{f.code}: {f.message}" for f in local.findings if f.severity == "block")
+        raise CheckFailed(f"{ref}: the downloaded copy does not verify ({why}); nothing was written")
+
+
+@dataclass
+class _PullTarget:
+    """Where a pull writes: ``path`` (made if missing, with any missing parents, all removed again when
+    the pull fails), pinned by directory handles; the download is staged beside or inside it."""
+
+    path: Path
+    home_fd: int  # the directory the staging lives in: ``path`` when it existed, else its parent
+    staging_name: str
+    staging_fd: int
+    existed: bool
+    made: list[Path] = field(default_factory=list)
+    done: bool = False
+
+    @classmethod
+    def pin(cls, to: Path) -> _PullTarget:
+        if to.is_symlink():
+            raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
+        if to.exists() and not to.is_dir():
+            raise UsageError(f"--to {to}: exists and is not a directory")
+        path = Path(os.path.abspath(to))
+        inside = [part for part in path.resolve().parts if part in (".prov", ".git")]
+        if inside:
+            raise UsageError(f"--to {to}: is inside a {inside[0]}/ directory; pull into a directory of your own")
+        made = [p for p in (path, *path.parents) if not os.path.lexists(p)]
+        existed = not made
+        home = path if existed else path.parent
+        home.mkdir(parents=True, exist_ok=True)
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+        home_fd = os.open(home, flags)
+        name = f".prov-pull-{os.urandom(6).hex()}"
+        os.mkdir(name, 0o700, dir_fd=home_fd)
+        return cls(path, home_fd, name, os.open(name, flags, dir_fd=home_fd), existed, made[1:] if made else [])
+
+    @property
+    def staging(self) -> Path:
+        """The staging directory through its handle (Linux), so no path component can be swapped under it."""
+        handle = Path(f"/proc/self/fd/{self.staging_fd}")
+        if handle.is_dir():
+            return handle
+        return (self.path if self.existed else self.path.parent) / self.staging_name
+
+    def check_free(self, names: list[str]) -> None:
+        if not self.existed:
+            return
+        clash = [n for n in names if _exists_at(self.home_fd, n)]
+        if clash:
+            raise UsageError(f"--to {self.path}: {', '.join(clash)} already exists there; pull into another directory")
+
+    def open_up(self) -> None:
+        """Give the downloaded files the modes any new file of the user gets (the staging was private)."""
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(self.staging_fd, 0o777 & ~mask)
+        for dirpath, dirnames, filenames in os.walk(self.staging):
+            for d in dirnames:
+                os.chmod(os.path.join(dirpath, d), 0o777 & ~mask, follow_symlinks=False)
+            for f in filenames:
+                os.chmod(os.path.join(dirpath, f), 0o666 & ~mask, follow_symlinks=False)
+
+    def publish(self, names: list[str]) -> None:
+        """Into place: a new ``to`` in one rename; an existing one file by file, the card last (an artefact
+        without its card does not verify, so an interruption never leaves something that passes)."""
+        if not self.existed:
+            os.rename(self.staging_name, self.path.name, src_dir_fd=self.home_fd, dst_dir_fd=self.home_fd)
+            self.staging_name = self.path.name
+            self.made = [p for p in self.made if p != self.path]
+            return
+        for name in sorted(names, key=lambda n: n.endswith(CARD_SUFFIX)):
+            if _exists_at(self.home_fd, name):
+                raise UsageError(f"--to {self.path}: {name} appeared there during the pull; nothing more was moved")
+            os.rename(name, name, src_dir_fd=self.staging_fd, dst_dir_fd=self.home_fd)
+
+    def close(self) -> None:
+        if not self.done or self.existed:
+            _remove_at(self.home_fd, self.staging_name)
+        os.close(self.staging_fd)
+        os.close(self.home_fd)
+        if not self.done:
+            for p in self.made:  # the parents this pull made, innermost first, when still empty
                 try:
-                    registry.pull_blob(ref.repository, layer.digest, dest, size=size, progress=report)
-                except CheckFailed as e:
-                    raise CheckFailed(f"{e}; nothing was written to {to}", code=e.code) from None
-            from ..store import atomic
-
-            atomic.write_bytes(staging / (model.name + CARD_SUFFIX), remote.card_raw)
-            if remote.oms_raw:
-                atomic.write_bytes(staging / (model.name + OMS_SUFFIX), remote.oms_raw)
-            # What recipients run on the result, run before it is theirs: one gate for files on disk.
-            local = check_target(root, trust=trust)
-            if not local.verified:
-                why = "; ".join(f"{f.code}: {f.message}" for f in local.findings if f.severity == "block")
-                raise CheckFailed(f"{ref}: the downloaded copy does not verify ({why}); nothing was written")
-            _publish(staging, to, names, existed)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return PullResult(remote, names, to)
+                    os.rmdir(p)
+                except OSError:
+                    break
 
 
-def _pull_target(to: Path) -> Path:
-    if to.is_symlink():
-        raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
-    if to.exists() and not to.is_dir():
-        raise UsageError(f"--to {to}: exists and is not a directory")
-    return Path(os.path.abspath(to))
+def _exists_at(dir_fd: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
 
 
-def _publish(staging: Path, to: Path, names: list[str], existed: bool) -> None:
-    """Into place: a new ``to`` in one rename; an existing one file by file, the card last (an artefact
-    without its card does not verify, so an interruption never leaves something that passes)."""
-    if not existed:
-        os.rename(staging, to)
-        staging.mkdir()  # for the caller's cleanup
-        return
-    for name in sorted(names, key=lambda n: n.endswith(CARD_SUFFIX)):
-        if os.path.lexists(to / name):
-            raise UsageError(f"--to {to}: {name} appeared there during the pull; nothing more was moved")
-        os.rename(staging / name, to / name)
+def _remove_at(dir_fd: int, name: str) -> None:
+    """Remove the staging directory ``name`` inside the directory ``dir_fd`` names, whatever happened to
+    paths since."""
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(name, dir_fd=dir_fd)
 
 
 # --- push -------------------------------------------------------------------------------------------
@@ -433,8 +529,8 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
 
     card = signed.card
     created = card.created.time.isoformat()
-    if card.artefact.kind == "file":
-        sources = [(artefact.name, artefact, card.artefact.sha256, card.artefact.size)]
+    if card.artefact.kind == "file":  # named as the card names it (a renamed local copy pushes its card's name)
+        sources = [(card.artefact.name, artefact, card.artefact.sha256, card.artefact.size)]
     else:
         sources = [(f.path, artefact / f.path, f.sha256, f.size) for f in card.artefact.files]
     layers: list[layout.Layer] = []

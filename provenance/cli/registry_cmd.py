@@ -158,12 +158,20 @@ def push(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Trust only this public key (PEM); repeatable. Default: the .prov/keys/ of the repository you are in.",
 )
+@click.option(
+    "--revocations",
+    "revocation_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A signed revocation list to honour (as in `prov verify`); repeatable.",
+)
 @connection_options
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (alone on stdout).")
 def pull(
     reference: str,
     to: Path,
     keys: tuple[Path, ...],
+    revocation_files: tuple[Path, ...],
     plain_http: bool,
     username: str | None,
     password_stdin: bool,
@@ -178,7 +186,14 @@ def pull(
     from ..api.remote import pull as run
 
     conn = connection(plain_http, username, password_stdin)
-    result = run(reference, to, list(keys), connection=conn, progress=None if as_json else tty_progress("pulling"))
+    result = run(
+        reference,
+        to,
+        list(keys),
+        connection=conn,
+        revocation_files=list(revocation_files),
+        progress=None if as_json else tty_progress("pulling"),
+    )
     verdict = result.remote.verdict
     if as_json:
         emit_json({**result.remote.as_dict(), "to": str(result.to) if result.to else None, "files": result.files})

@@ -245,6 +245,7 @@ ATTENTION = frozenset(
         ReasonCode.TERMS_LOOSENED,
         ReasonCode.UNSIGNED_FILE,
         ReasonCode.INSPECTION_UNSAFE,
+        ReasonCode.PARENT_UNREACHABLE,
     }
 )
 

@@ -62,7 +62,7 @@ class Reference:
     @classmethod
     def parse(cls, text: str) -> Reference:
         host, _, rest = text.partition("/")
-        if host and not _HOST.fullmatch(host):
+        if host and (len(host) > 255 or not _HOST.fullmatch(host)):
             creds = "; credentials go in --username or the docker config, never in a reference" if "@" in host else ""
             raise UsageError(f"{text!r}: {host!r} is not HOST[:PORT] (a host name or an address){creds}")
         if not rest or not host or ("." not in host and ":" not in host and host != "localhost"):
@@ -208,7 +208,7 @@ class Registry:
                 "nothing was published",
                 code="DIGEST_MISMATCH",
             )
-        self._finish_upload(r.headers["Location"], digest, f"upload of {path.name}")
+        self._finish_upload(self._location(r), digest, f"upload of {path.name}")
         return digest, size, True
 
     def push_bytes(self, repository: str, data: bytes) -> str:
@@ -219,14 +219,33 @@ class Registry:
         r = self._request("PATCH", location, content=data, headers={"Content-Type": "application/octet-stream"})
         if r.status_code != 202:
             raise self._fail(r, "upload")
-        self._finish_upload(r.headers["Location"], digest, "upload")
+        self._finish_upload(self._location(r), digest, "upload")
         return digest
 
     def _start_upload(self, repository: str) -> str:
         r = self._request("POST", f"/v2/{repository}/blobs/uploads/")
         if r.status_code != 202 or "Location" not in r.headers:
             raise self._fail(r, f"starting an upload to {repository}")
-        return r.headers["Location"]
+        return self._location(r)
+
+    def _location(self, r: _Answer) -> str:
+        """Where the registry says the upload continues: on the registry itself, always. Weights and
+        credentials go only to the host the user named and its audience was decided for; a Location on
+        another host is refused, and one on the same host under another scheme (a TLS-terminating proxy
+        that answers http://) is taken over the scheme prov uses."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        location = r.headers.get("Location", "")
+        parts = urlsplit(location)
+        elsewhere = parts.scheme not in ("http", "https") or parts.netloc.lower() != self.host.lower()
+        if (parts.scheme or parts.netloc) and elsewhere:
+            raise RegistryError(
+                f"{self.host}: the registry sent the upload to {parts.netloc or location!r}; prov sends weights "
+                "and credentials only to the registry named in the reference"
+            )
+        if not parts.path.startswith("/v2/"):
+            raise RegistryError(f"{self.host}: the upload location {location[:80]!r} is not under /v2/")
+        return urlunsplit(("", "", parts.path, parts.query, ""))
 
     def _finish_upload(self, location: str, digest: str, what: str) -> None:
         sep = "&" if "?" in location else "?"
