@@ -546,26 +546,27 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
     subject = registry.put_manifest(ref.repository, _digest(body), body, MANIFEST)
     result.pinned = f"{ref.host}/{ref.repository}@{subject}"
 
+    referrers: list[dict[str, object]] = []
+
     def refer(artifact_type: str, blob: bytes, title: str) -> None:
         blob_digest = registry.push_bytes(ref.repository, blob)
         registry.push_bytes(ref.repository, layout.EMPTY_BYTES)
         blob_ref, subject_ref = (blob_digest, len(blob)), (subject, len(body))
         manifest = layout.referrer_manifest(artifact_type, blob_ref, title, subject_ref, created)
         digest = registry.put_manifest(ref.repository, _digest(manifest), manifest, MANIFEST)
-        registry.add_referrer(
-            ref.repository, subject, layout.referrer_descriptor(manifest, digest, artifact_type, created)
-        )
+        referrers.append(layout.referrer_descriptor(manifest, digest, artifact_type, created))
         result.referrers[artifact_type] = digest
 
-    card_name = artefact.name + CARD_SUFFIX
-    refer(layout.CARD_ARTIFACT, signed.raw, card_name)
-    shipped = {artefact.name: card.artefact.sha256, card_name: signed.sha256}
+    name = card.artefact.name  # what the card was signed for, whatever the local copy is called
+    refer(layout.CARD_ARTIFACT, signed.raw, name + CARD_SUFFIX)
+    shipped = {name: card.artefact.sha256, name + CARD_SUFFIX: signed.sha256}
     oms = oms_to_ship(repo, artefact, signed, key)
     if oms is not None:
-        refer(layout.OMS_ARTIFACT, oms, artefact.name + OMS_SUFFIX)
-        shipped[artefact.name + OMS_SUFFIX] = hashlib.sha256(oms).hexdigest()
+        refer(layout.OMS_ARTIFACT, oms, name + OMS_SUFFIX)
+        shipped[name + OMS_SUFFIX] = hashlib.sha256(oms).hexdigest()
     envelope = _push_record(signed, decision, key, signer_name, now, shipped)
     refer(layout.RECORD_ARTIFACT, envelope, "export.prov.json")
+    registry.add_referrers(ref.repository, subject, referrers)  # one read-modify-write of a fallback index
     # The ledger knows of the push before the tag makes it visible; a failure here leaves no tag.
     record(True, record_sha256=hashlib.sha256(envelope).hexdigest(), manifest=subject)
     registry.put_manifest(ref.repository, ref.tag or "latest", body, MANIFEST)

@@ -134,6 +134,7 @@ class Registry:
             base_url=f"{'http' if plain else 'https'}://{host}", auth=auth, timeout=timeout, follow_redirects=True
         )
         self._referrers_api: dict[str, bool] = {}
+        self._present: set[tuple[str, str]] = set()  # (repository, digest) of blobs known to be there
 
     def close(self) -> None:
         self._http.close()
@@ -213,13 +214,15 @@ class Registry:
 
     def push_bytes(self, repository: str, data: bytes) -> str:
         digest = f"sha256:{hashlib.sha256(data).hexdigest()}"
-        if self.blob_exists(repository, digest):
+        if (repository, digest) in self._present or self.blob_exists(repository, digest):
+            self._present.add((repository, digest))
             return digest
         location = self._start_upload(repository)
         r = self._request("PATCH", location, content=data, headers={"Content-Type": "application/octet-stream"})
         if r.status_code != 202:
             raise self._fail(r, "upload")
         self._finish_upload(self._location(r), digest, "upload")
+        self._present.add((repository, digest))
         return digest
 
     def _start_upload(self, repository: str) -> str:
@@ -373,12 +376,13 @@ class Registry:
     def referrers_index(self, repository: str, subject: str) -> bytes | None:
         """The raw index of manifests whose ``subject`` is ``subject``: the OCI 1.1 referrers API where the
         registry has it, else the ``sha256-<hex>`` tag index that clients maintain (Distribution 2.8)."""
-        r = self._request(
-            "GET", f"/v2/{repository}/referrers/{subject}", headers={"Accept": INDEX}, limit=MANIFEST_LIMIT
-        )
-        if r.status_code == 200 and r.headers.get("Content-Type", "").startswith(INDEX):
-            self._referrers_api[repository] = True
-            return r.content
+        if self._referrers_api.get(repository) is not False:  # asked once per repository and command
+            r = self._request(
+                "GET", f"/v2/{repository}/referrers/{subject}", headers={"Accept": INDEX}, limit=MANIFEST_LIMIT
+            )
+            if r.status_code == 200 and r.headers.get("Content-Type", "").startswith(INDEX):
+                self._referrers_api[repository] = True
+                return r.content
         self._referrers_api[repository] = False
         found = self.get_manifest(repository, _fallback_tag(subject), (INDEX,))
         return None if found is None else found[0]
@@ -398,19 +402,22 @@ class Registry:
         return [d for d in listed if isinstance(d, dict)] if isinstance(listed, list) else []
 
     def add_referrer(self, repository: str, subject: str, descriptor: dict) -> None:  # type: ignore[type-arg]
-        """Record a referrer where the registry does not: read, modify and write the fallback tag's index.
-        Two writers at once can race on such a registry (the last write wins); the referrers API has no race."""
+        self.add_referrers(repository, subject, [descriptor])
+
+    def add_referrers(self, repository: str, subject: str, descriptors: list[dict]) -> None:  # type: ignore[type-arg]
+        """Record referrers where the registry does not: read, modify and write the fallback tag's index,
+        once for all of them. Two writers at once can race on such a registry (the last write wins); the
+        referrers API has no race."""
         import json
 
-        if self._referrers_api.get(repository) is None:
-            self.referrers(repository, subject)
+        existing = self.referrers(repository, subject)
         if self._referrers_api[repository]:
             return
-        existing = self.referrers(repository, subject)
-        if any(d.get("digest") == descriptor["digest"] for d in existing):
+        listed = {d.get("digest") for d in existing}
+        new = [d for d in descriptors if d["digest"] not in listed]
+        if not new:
             return  # listed already (a second push of the same card): no write, no race
-        manifests = [*existing, descriptor]
-        index = {"schemaVersion": 2, "mediaType": INDEX, "manifests": manifests}
+        index = {"schemaVersion": 2, "mediaType": INDEX, "manifests": [*existing, *new]}
         self.put_manifest(repository, _fallback_tag(subject), json.dumps(index, separators=(",", ":")).encode(), INDEX)
 
 
