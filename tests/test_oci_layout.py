@@ -200,3 +200,20 @@ def test_a_parent_the_registry_serves_wrongly_is_unverified_not_unreachable(monk
     assert state.state == "unverified" and "other bytes" in (state.detail or "")
     reason = state.reason("child.joblib")
     assert reason is not None and reason.code == "PARENT_UNVERIFIED" and reason.severity == "block"
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from provenance.cli.registry_cmd import tty_progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert tty_progress("pushing") is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    start = tty_progress("pushing")
+    assert start("small.json", 1024) is None  # small files: no progress line
+    report = start("shard.safetensors", 32 << 20)
+    for _ in range(8):
+        report(4 << 20)
+    err = capsys.readouterr().err
+    assert "pushing shard.safetensors" in err and "100.0%" in err and err.endswith("\n")

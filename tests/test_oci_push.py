@@ -766,3 +766,128 @@ def test_a_parent_served_with_other_bytes_is_reported_not_fatal(
     assert lineage.code == 1
     node = next(n for n in json.loads(lineage.out)["nodes"] if n["id"].startswith("artefact:oci:"))
     assert node["state"] in ("unverified", "missing")
+
+
+# --- attacker round 2 (kept as tests) ------------------------------------------------------------------------
+
+
+class _Fake:
+    """A hostile registry on 127.0.0.1: ``answer(method, path, headers) -> (status, headers, body)``."""
+
+    def __init__(self, answer) -> None:  # type: ignore[no-untyped-def]
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.seen: list[tuple[str, str, str | None]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                fake.seen.append((self.command, self.path, self.headers.get("Authorization")))
+                status, headers, body = answer(self.command, self.path, self.headers)
+                self.send_response(status)
+                for k, v in {"Content-Length": str(len(body)), **headers}.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = _any
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = f"127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self) -> _Fake:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_writes_are_never_redirected(carded: Path, prov, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 307 keeps the method and body: uploads, manifests and tags would land on the other host."""
+    import io
+
+    with _Fake(lambda *_: (202, {}, b"")) as other:
+
+        def answer(method: str, path: str, headers):  # type: ignore[no-untyped-def]
+            if method == "HEAD":
+                return 200, {}, b""  # "already there": the upload would start with the small blobs
+            if method == "POST":
+                return 202, {"Location": path + "x"}, b""
+            if method in ("PUT", "PATCH"):
+                return 307, {"Location": f"http://{other.host}{path}"}, b""
+            return 404, {}, b""
+
+        with _Fake(answer) as evil:
+            _registries(carded, {"url": f"{evil.host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
+            monkeypatch.setattr("sys.stdin", io.StringIO("Sup3rSecret\n"))
+            r = prov("push", "model.joblib", f"{evil.host}/acme/model:v1", "--username", "bob", "--password-stdin")
+            assert r.code == 2 and "answered 307" in r.err and "internal" not in r.err.lower(), r.err
+            assert other.seen == []
+
+
+def test_compressed_answers_are_refused_before_they_expand(carded: Path, prov) -> None:
+    import gzip
+
+    bomb = gzip.compress(gzip.compress(b"\0" * (64 << 20)))
+    headers = {"Content-Type": "application/vnd.oci.image.manifest.v1+json", "Content-Encoding": "gzip, gzip"}
+    with _Fake(lambda *_: (200, headers, bomb)) as evil:
+        r = prov("verify", f"{evil.host}/acme/model:v1", "--key", _pub(carded))
+        assert r.code == 2 and "encoded body" in r.err, r.err
+        assert evil.seen[0][2] is None  # anonymous: no credentials configured
+
+
+def test_a_registry_echoing_the_password_does_not_get_it_printed(carded: Path, prov, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import io
+
+    def echo(method: str, path: str, headers):  # type: ignore[no-untyped-def]
+        sent = base64.b64decode((headers.get("Authorization") or "Basic ").split()[1] or b"").decode()
+        body = json.dumps(
+            {"errors": [{"code": "DENIED", "message": f"bad auth {sent} {headers.get('Authorization')}"}]}
+        )
+        return 400, {"Content-Type": "application/json"}, body.encode()
+
+    with _Fake(echo) as evil:
+        monkeypatch.setattr("sys.stdin", io.StringIO("Sup3rSecret\n"))
+        r = prov(
+            "verify", f"{evil.host}/acme/model:v1", "--key", _pub(carded), "--username", "alice", "--password-stdin"
+        )
+        assert r.code == 2 and "DENIED" in r.err, r.err
+        assert "Sup3rSecret" not in r.err + r.out and base64.b64encode(b"alice:Sup3rSecret").decode() not in r.err
+
+
+def test_hostile_indexes_and_hosts_are_input_errors(carded: Path, prov, tmp_path: Path) -> None:
+    from provenance.oci.client import INDEX, Registry, RegistryError, _Answer
+
+    nested = b"[" * 200_000
+    with _Fake(lambda *_: (200, {"Content-Type": INDEX}, nested)) as evil, Registry(evil.host) as client:
+        with pytest.raises(RegistryError, match="not JSON"):
+            client.referrers("acme/model", "sha256:" + "0" * 64)
+        for bad in ("/v2/../x", "/v2/acme/../../evil", "//evil.example/v2/x", "http://evil.example/v2/x"):
+            with pytest.raises(RegistryError):
+                client._location(_Answer(202, {"Location": bad}, b""))
+    for ref in ("[:::]:5000/acme/m:v1", "[1.2.3.4.5]/acme/m"):
+        r = prov("verify", ref)
+        assert r.code in (1, 2) and "internal" not in r.err.lower(), r.err
+
+
+def test_a_local_file_named_like_a_reference_is_ambiguous(carded: Path, prov, reg: RunningRegistry) -> None:
+    ref = f"{reg.host}/acme/model:v1"
+    _pushed(carded, prov, reg, ref)
+    planted = carded / reg.host / "acme"
+    planted.mkdir(parents=True)
+    shutil.copy(carded / "model.joblib", planted / "model:v1")
+    shutil.copy(carded / "model.joblib.prov.json", planted / "model:v1.prov.json")
+    r = prov("verify", ref)
+    assert r.code == 2 and "both a registry reference and a file here" in r.err
+    assert prov("verify", planted / "model:v1").code == 0  # the file, said so: checked as a file (name warned)

@@ -300,7 +300,7 @@ def _licence(licence: str | None) -> str | None:
 def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
     from .remote import looks_like_reference
 
-    if not parent.exists() and looks_like_reference(str(parent)):
+    if looks_like_reference(str(parent)):
         return _remote_parent(str(parent), relation, repo)
     result, signed = verify_target(parent, trust=TrustRoot.of_repo(repo), repo=repo)  # the signer's own repository
     if not result.verified or signed is None:

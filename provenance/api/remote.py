@@ -204,14 +204,22 @@ def _referrer_blob(registry: Registry, repository: str, subject: str, r: layout.
 
 
 def looks_like_reference(text: str) -> bool:
-    """A target that is not a local path and reads as HOST[:PORT]/REPOSITORY[...]: a registry reference."""
-    if os.path.lexists(text):
-        return False
+    """Whether ``text`` names an artefact in a registry (HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]) rather than a
+    local path. A path that exists is local -- unless the text has a port, a tag or a digest, which no one
+    writes for a file: then a file of that name is a trap (a planted copy answering for the registry's),
+    refused as ambiguous. A path starting with ``/`` always means the local file."""
     try:
         Reference.parse(text)
     except UsageError:
         return False
-    return True
+    if not os.path.lexists(text):
+        return True
+    if ":" in text or "@" in text:
+        raise UsageError(
+            f"{text}: is both a registry reference and a file here; give the file's full path "
+            f"({os.path.abspath(text)}) to check the file, or move it aside to check the registry's"
+        )
+    return False
 
 
 def verify_reference(
@@ -372,7 +380,7 @@ class _PullTarget:
             raise UsageError(f"--to {to}: is a symbolic link; give the directory itself")
         if to.exists() and not to.is_dir():
             raise UsageError(f"--to {to}: exists and is not a directory")
-        path = Path(os.path.abspath(to))
+        path = Path(os.path.realpath(to.parent)) / to.name if to.name not in ("", ".", "..") else to.resolve()
         inside = [part for part in path.resolve().parts if part in (".prov", ".git")]
         if inside:
             raise UsageError(f"--to {to}: is inside a {inside[0]}/ directory; pull into a directory of your own")

@@ -81,7 +81,7 @@ def run(
     ok = True
     _pending.clear()
     for target in targets:
-        if not target.exists() and not target.is_symlink() and _reference(str(target)):
+        if _reference(str(target)):
             from ..api.remote import Connection, verify_reference
 
             remote = verify_reference(

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import CheckFailed, UsageError
 
@@ -62,7 +64,7 @@ class Reference:
     @classmethod
     def parse(cls, text: str) -> Reference:
         host, _, rest = text.partition("/")
-        if host and (len(host) > 255 or not _HOST.fullmatch(host)):
+        if host and (len(host) > 255 or not _HOST.fullmatch(host) or not _ipv6_ok(host)):
             creds = "; credentials go in --username or the docker config, never in a reference" if "@" in host else ""
             raise UsageError(f"{text!r}: {host!r} is not HOST[:PORT] (a host name or an address){creds}")
         if not rest or not host or ("." not in host and ":" not in host and host != "localhost"):
@@ -88,6 +90,19 @@ class Reference:
 
     def __str__(self) -> str:
         return f"{self.host}/{self.repository}" + (f"@{self.digest}" if self.digest else f":{self.tag or 'latest'}")
+
+
+def _ipv6_ok(host: str) -> bool:
+    """A bracketed host must hold an IPv6 address (the URL parser refuses anything else, too late)."""
+    if not host.startswith("["):
+        return True
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(host[1 : host.index("]")])
+    except ValueError:
+        return False
+    return True
 
 
 def _file_chunks(path: Path, size: int, h: hashlib._Hash, progress: Progress | None) -> Iterator[bytes]:
@@ -130,9 +145,18 @@ class Registry:
         plain = name in LOOPBACK if plain_http is None else plain_http
         auth = httpx.BasicAuth(username, password or "") if username is not None else None
         self.host = host
-        self._http = httpx.Client(
-            base_url=f"{'http' if plain else 'https'}://{host}", auth=auth, timeout=timeout, follow_redirects=True
-        )
+        self._secrets = [x for x in (password, f"{username}:{password}" if username else None) if x]
+        try:
+            self._http = httpx.Client(
+                base_url=f"{'http' if plain else 'https'}://{host}",
+                auth=auth,
+                timeout=timeout,
+                # Bodies as sent: a compressed answer could expand past every cap before prov counts a byte.
+                headers={"Accept-Encoding": "identity"},
+            )
+        except (httpx.InvalidURL, ValueError) as e:
+            raise RegistryError(f"{host}: not a registry address ({e})") from None
+        self._last: Any = None  # the answer being read (its status and headers)
         self._referrers_api: dict[str, bool] = {}
         self._present: set[tuple[str, str]] = set()  # (repository, digest) of blobs known to be there
 
@@ -147,30 +171,57 @@ class Registry:
 
     # --- plumbing ------------------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, *, limit: int = 1 << 20, **kwargs: object) -> _Answer:
-        """One request; the answer read up to ``limit`` bytes (a registry cannot make prov hold more)."""
+    @contextlib.contextmanager
+    def _stream(self, method: str, url: str, chunk: int = 1 << 16, **kwargs: object) -> Iterator[Iterator[bytes]]:
+        """One request, its answer's body as raw chunks. Only reads (GET, HEAD) follow redirects -- blob
+        storage may live elsewhere, and what comes back is checked by digest; the Authorization header
+        is not sent to another origin. A write is never redirected: weights, cards and tags go to the
+        registry named or nowhere. A body must come as sent (no content encoding)."""
         import httpx
 
         try:
-            with self._http.stream(method, url, **kwargs) as r:  # type: ignore[arg-type]
-                body = bytearray()
-                for chunk in r.iter_bytes(1 << 16):
-                    body += chunk
-                    if len(body) > limit:
-                        raise RegistryError(f"{self.host}: answered more than {limit} bytes to {method} {url[:80]}")
-                answer = _Answer(r.status_code, r.headers, bytes(body))
-        except httpx.HTTPError as e:
-            raise RegistryError(f"{self.host}: cannot reach the registry ({type(e).__name__}: {e})") from None
-        if answer.status_code == 401:
+            with self._http.stream(method, url, follow_redirects=method in ("GET", "HEAD"), **kwargs) as r:  # type: ignore[arg-type]
+                if r.status_code == 401:
+                    raise RegistryError(
+                        f"{self.host}: the registry refused the credentials (401); pass --username and "
+                        "--password-stdin, or log in with docker"
+                    )
+                encoding = r.headers.get("Content-Encoding", "identity").strip().lower()
+                if encoding not in ("", "identity"):
+                    raise RegistryError(
+                        f"{self.host}: answered {method} with a {encoding!r}-encoded body; prov reads bodies as sent"
+                    )
+                self._last = r
+                yield r.iter_raw(chunk)
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as e:
             raise RegistryError(
-                f"{self.host}: the registry refused the credentials (401); pass --username and --password-stdin, "
-                "or log in with docker"
-            )
-        return answer
+                f"{self.host}: cannot reach the registry ({type(e).__name__}: {self._scrub(str(e))})"
+            ) from None
 
-    @staticmethod
-    def _fail(r, what: str) -> RegistryError:  # type: ignore[no-untyped-def]
-        detail = r.text[:200].strip() if r.headers.get("content-type", "").startswith("application/json") else ""
+    def _request(self, method: str, url: str, *, limit: int = 1 << 20, **kwargs: object) -> _Answer:
+        """One request; the answer read up to ``limit`` bytes (a registry cannot make prov hold more)."""
+        with self._stream(method, url, **kwargs) as chunks:
+            body = bytearray()
+            for chunk in chunks:
+                body += chunk
+                if len(body) > limit:
+                    raise RegistryError(f"{self.host}: answered more than {limit} bytes to {method} {url[:80]}")
+            r = self._last
+            return _Answer(r.status_code, r.headers, bytes(body))
+
+    def _scrub(self, text: str) -> str:
+        """Registry text with the credentials taken out (a registry may echo what it was sent)."""
+        import base64
+
+        for secret in self._secrets:
+            for form in (secret, base64.b64encode(secret.encode()).decode()):
+                text = text.replace(form, "***")
+        return text
+
+    def _fail(self, r: _Answer, what: str) -> RegistryError:
+        detail = ""
+        if r.headers.get("content-type", "").startswith("application/json"):
+            detail = self._scrub(r.text)[:200].strip()
         return RegistryError(f"{what}: the registry answered {r.status_code}{f' ({detail})' if detail else ''}")
 
     # --- blobs ---------------------------------------------------------------------------------------
@@ -246,7 +297,7 @@ class Registry:
                 f"{self.host}: the registry sent the upload to {parts.netloc or location!r}; prov sends weights "
                 "and credentials only to the registry named in the reference"
             )
-        if not parts.path.startswith("/v2/"):
+        if not parts.path.startswith("/v2/") or posixpath.normpath(parts.path) != parts.path.rstrip("/"):
             raise RegistryError(f"{self.host}: the upload location {location[:80]!r} is not under /v2/")
         return urlunsplit(("", "", parts.path, parts.query, ""))
 
@@ -263,7 +314,6 @@ class Registry:
         ``size``: the length the blob must have (a registry cannot fill the disk before the digest fails)."""
         if not _DIGEST.fullmatch(digest):
             raise RegistryError(f"{digest!r}: prov pulls sha256 blobs only")
-        import httpx
 
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name[:64]}.", suffix=".part", dir=dest.parent)
@@ -271,26 +321,21 @@ class Registry:
         done = 0
         try:
             with os.fdopen(fd, "wb") as f:
-                try:
-                    with self._http.stream("GET", f"/v2/{repository}/blobs/{digest}") as r:
-                        if r.status_code == 401:
-                            raise RegistryError(f"{self.host}: the registry refused the credentials (401)")
-                        if r.status_code != 200:
-                            raise RegistryError(f"blob {digest[:19]}…: the registry answered {r.status_code}")
-                        for chunk in r.iter_bytes(CHUNK):
-                            h.update(chunk)
-                            f.write(chunk)
-                            done += len(chunk)
-                            if size is not None and done > size:
-                                raise CheckFailed(
-                                    f"blob {digest[:19]}… from {self.host}/{repository}: longer than the {size} "
-                                    "bytes signed for it",
-                                    code="DIGEST_MISMATCH",
-                                )
-                            if progress is not None:
-                                progress(len(chunk))
-                except httpx.HTTPError as e:
-                    raise RegistryError(f"{self.host}: the download broke off ({type(e).__name__})") from None
+                with self._stream("GET", f"/v2/{repository}/blobs/{digest}", CHUNK) as chunks:
+                    if self._last.status_code != 200:
+                        raise RegistryError(f"blob {digest[:19]}…: the registry answered {self._last.status_code}")
+                    for chunk in chunks:
+                        h.update(chunk)
+                        f.write(chunk)
+                        done += len(chunk)
+                        if size is not None and done > size:
+                            raise CheckFailed(
+                                f"blob {digest[:19]}… from {self.host}/{repository}: longer than the {size} "
+                                "bytes signed for it",
+                                code="DIGEST_MISMATCH",
+                            )
+                        if progress is not None:
+                            progress(len(chunk))
                 f.flush()
                 os.fsync(f.fileno())
             if f"sha256:{h.hexdigest()}" != digest:
@@ -311,21 +356,15 @@ class Registry:
         to ``digest``."""
         if not _DIGEST.fullmatch(digest):
             raise RegistryError(f"{digest!r}: prov reads sha256 blobs only")
-        import httpx
 
         data = bytearray()
-        try:
-            with self._http.stream("GET", f"/v2/{repository}/blobs/{digest}") as r:
-                if r.status_code == 401:
-                    raise RegistryError(f"{self.host}: the registry refused the credentials (401)")
-                if r.status_code != 200:
-                    raise RegistryError(f"blob {digest[:19]}…: the registry answered {r.status_code}")
-                for chunk in r.iter_bytes(1 << 16):
-                    data += chunk
-                    if len(data) > limit:
-                        raise RegistryError(f"blob {digest[:19]}…: larger than the {limit} bytes it may be")
-        except httpx.HTTPError as e:
-            raise RegistryError(f"{self.host}: the download broke off ({type(e).__name__})") from None
+        with self._stream("GET", f"/v2/{repository}/blobs/{digest}") as chunks:
+            if self._last.status_code != 200:
+                raise RegistryError(f"blob {digest[:19]}…: the registry answered {self._last.status_code}")
+            for chunk in chunks:
+                data += chunk
+                if len(data) > limit:
+                    raise RegistryError(f"blob {digest[:19]}…: larger than the {limit} bytes it may be")
         if f"sha256:{hashlib.sha256(data).hexdigest()}" != digest:
             raise CheckFailed(
                 f"blob {digest[:19]}… from {self.host}/{repository}: the registry holds something else under that "
@@ -389,14 +428,15 @@ class Registry:
 
     def referrers(self, repository: str, subject: str) -> list[dict]:  # type: ignore[type-arg]
         """The descriptors in ``referrers_index``."""
-        import json
 
         raw = self.referrers_index(repository, subject)
         if raw is None:
             return []
+        from ..strictjson import loads
+
         try:
-            listed = json.loads(raw).get("manifests", [])
-        except (ValueError, AttributeError):
+            listed = loads(raw).get("manifests", [])
+        except (ValueError, AttributeError, RecursionError):
             where = f"{self.host}/{repository}"
             raise RegistryError(f"{where}: the referrers index of {subject[:19]}… is not JSON") from None
         return [d for d in listed if isinstance(d, dict)] if isinstance(listed, list) else []
