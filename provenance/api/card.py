@@ -298,14 +298,19 @@ def _licence(licence: str | None) -> str | None:
 
 
 def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
-    from .remote import looks_like_reference
+    """A parent, verified under this repository's trust: a path here, or a registry reference (its card
+    fetched and checked against the layer digests, no weights downloaded, pinned by manifest digest)."""
+    from .remote import fetch_parent, looks_like_reference
 
     if looks_like_reference(str(parent)):
-        return _remote_parent(str(parent), relation, repo)
-    result, signed = verify_target(parent, trust=TrustRoot.of_repo(repo), repo=repo)  # the signer's own repository
-    if not result.verified or signed is None:
-        first = result.reasons[0] if result.reasons else None
-        why = f"{first.code}: {first.message}" if first else "not verified"
+        remote = fetch_parent(str(parent), repo)
+        signed, reasons, where = remote.signed, [f.as_dict() for f in remote.verdict.findings], remote.pinned
+    else:
+        result, signed = verify_target(parent, trust=TrustRoot.of_repo(repo), repo=repo)  # the signer's repository
+        reasons, where = [r.model_dump() for r in result.reasons if not result.verified], None
+    first = next((r for r in reasons if r["severity"] == "block"), None)
+    if signed is None or first is not None:
+        why = f"{first['code']}: {first['message']}" if first else "not verified"
         raise CheckFailed(f"--parent {parent}: its card does not verify ({why})", code="PARENT_UNVERIFIED")
     return ParentRef(
         name=signed.card.artefact.name,
@@ -313,30 +318,9 @@ def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
         card_sha256=signed.sha256,
         relation=relation,  # type: ignore[arg-type]
         terms=signed.card.effective_terms,
-        path=_relative_or_none(repo, parent),
+        path=None if where else _relative_or_none(repo, parent),
         hub_id=signed.card.hub_id,
-    )
-
-
-def _remote_parent(text: str, relation: str, repo: ProvRepo) -> ParentRef:
-    """A parent in an OCI registry: its card fetched and verified under this repository's trust against
-    the layer digests (no weights downloaded), pinned by its manifest digest."""
-    from .remote import fetch_parent
-
-    remote = fetch_parent(text, repo)
-    signed = remote.signed
-    if signed is None or not remote.verdict.verified:
-        first = next((f for f in remote.verdict.findings if f.severity == "block"), None)
-        why = f"{first.code}: {first.message}" if first else "not verified"
-        raise CheckFailed(f"--parent {text}: its card does not verify ({why})", code="PARENT_UNVERIFIED")
-    return ParentRef(
-        name=signed.card.artefact.name,
-        sha256=signed.card.artefact.sha256,
-        card_sha256=signed.sha256,
-        relation=relation,  # type: ignore[arg-type]
-        terms=signed.card.effective_terms,
-        hub_id=signed.card.hub_id,
-        oci=remote.pinned,
+        oci=where,
     )
 
 

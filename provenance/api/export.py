@@ -74,16 +74,8 @@ def export(
         check_no_clobber(to, artefact, signed)
 
     def record(allowed: bool, record_sha256: str | None = None) -> None:
-        data = {
-            "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
-            "allowed": allowed,
-            "recipient": recipient.model_dump(mode="json"),
-            "to": str(to),
-            "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
-        }
-        if record_sha256 is not None:  # what a later revocation of this key keeps valid
-            data["record_sha256"] = record_sha256
-        ledger.append(repo, "export", data, key, now)
+        extra = {"record_sha256": record_sha256} if record_sha256 is not None else {}
+        ledger.append(repo, "export", ledger_entry(repo, artefact, allowed, decision, str(to), **extra), key, now)
 
     if not decision.allowed or signed is None:
         record(False)  # a refusal is its outcome
@@ -99,6 +91,21 @@ def export(
         withdraw_bundle(to, files, existed)
         raise
     return ExportResult(decision, False, to, files)
+
+
+def ledger_entry(
+    repo: ProvRepo, artefact: Path, allowed: bool, decision: Decision, to: str, **extra: str
+) -> dict[str, object]:
+    """What the ledger keeps of an export or a push, either outcome: what went (or not) to whom and why.
+    ``record_sha256`` in ``extra`` is what a later revocation of the signing key keeps valid."""
+    return {
+        "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
+        "allowed": allowed,
+        "recipient": decision.recipient.model_dump(mode="json") if decision.recipient else None,
+        "to": to,
+        "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
+        **extra,
+    }
 
 
 def _check_target_dir(to: Path, artefact: Path, repo: ProvRepo) -> Target:

@@ -494,6 +494,7 @@ def push(
     from ..store import ledger, userkeys
     from ..store.repo import require_repo
     from ..store.session import hasher_for, utcnow
+    from .export import ledger_entry
     from .keys import load_signing_key
     from .verify import verify_target
 
@@ -514,15 +515,7 @@ def push(
     signer_name, key = load_signing_key(key_name, repo, passphrase or userkeys.env_passphrase, now)
 
     def record(allowed: bool, **extra: str) -> None:
-        data = {
-            "artefact": repo.relative(artefact) if artefact.exists() else artefact.name,
-            "allowed": allowed,
-            "recipient": recipient.model_dump(mode="json"),
-            "to": str(ref),
-            "reasons": list(dict.fromkeys(r.code for r in decision.reasons if r.severity == "block")),
-            **extra,
-        }
-        ledger.append(repo, "push", data, key, now)
+        ledger.append(repo, "push", ledger_entry(repo, artefact, allowed, decision, str(ref), **extra), key, now)
 
     if not decision.allowed or signed is None:
         record(False)  # a refusal is its outcome; the registry was not contacted

@@ -30,6 +30,26 @@ def connection_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def trust_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--key and --revocations: whom a verifier trusts (shared by verify and pull)."""
+    f = click.option(
+        "--revocations",
+        "revocation_files",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A signed revocation list (`prov key export --revocations`); counts only when signed by a key you "
+        "trust. Repeatable. A bundle's own list is applied the same way.",
+    )(f)
+    f = click.option(
+        "--key",
+        "keys",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Trust only this public key (PEM); repeatable. Default: the .prov/keys/ of the repository you are in.",
+    )(f)
+    return f
+
+
 def connection(plain_http: bool, username: str | None, password_stdin: bool) -> Any:
     from ..api.remote import Connection
     from ..oci.credentials import read_password_stdin
@@ -151,20 +171,7 @@ def push(
     type=click.Path(path_type=Path),
     help="Directory to put the artefact, its card and signature in (created if missing).",
 )
-@click.option(
-    "--key",
-    "keys",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Trust only this public key (PEM); repeatable. Default: the .prov/keys/ of the repository you are in.",
-)
-@click.option(
-    "--revocations",
-    "revocation_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A signed revocation list to honour (as in `prov verify`); repeatable.",
-)
+@trust_options
 @connection_options
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (alone on stdout).")
 def pull(

@@ -4,28 +4,14 @@ from pathlib import Path
 
 import click
 
-from .registry_cmd import connection, connection_options
+from .registry_cmd import connection, connection_options, trust_options
 
 
 @click.command()
 @click.argument(
     "targets", nargs=-1, required=True, metavar="ARTEFACT|ENVELOPE|BUNDLE_DIR|REF...", type=click.Path(path_type=Path)
 )
-@click.option(
-    "--key",
-    "keys",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Trust only this public key (PEM); repeatable. Default: the .prov/keys/ of the repository you are in.",
-)
-@click.option(
-    "--revocations",
-    "revocation_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A signed revocation list (`prov key export --revocations`); counts only when signed by a key you "
-    "trust. Repeatable. A bundle's own list is applied the same way.",
-)
+@trust_options
 @connection_options
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout: one object, or a list for several targets.")
 def verify(
