@@ -891,3 +891,130 @@ def test_a_local_file_named_like_a_reference_is_ambiguous(carded: Path, prov, re
     r = prov("verify", ref)
     assert r.code == 2 and "both a registry reference and a file here" in r.err
     assert prov("verify", planted / "model:v1").code == 0  # the file, said so: checked as a file (name warned)
+
+
+# --- attacker round 3 (kept as tests) ------------------------------------------------------------------------
+
+
+def test_a_hostile_fallback_index_entry_is_not_an_internal_error() -> None:
+    from provenance.oci.client import INDEX, Registry
+
+    planted = {"schemaVersion": 2, "mediaType": INDEX, "manifests": [{"mediaType": "x", "digest": ["x"], "size": 1}]}
+
+    def answer(method: str, path: str, headers):  # type: ignore[no-untyped-def]
+        if method == "GET" and "/manifests/sha256-" in path:
+            return 200, {"Content-Type": INDEX}, json.dumps(planted).encode()
+        if method == "PUT":
+            return 201, {}, b""
+        return 404, {}, b""
+
+    with _Fake(answer) as evil, Registry(evil.host) as client:
+        client.add_referrers("acme/m", "sha256:" + "1" * 64, [{"mediaType": "m", "digest": "sha256:" + "2" * 64}])
+        assert any(m == "PUT" for m, _, _ in evil.seen)
+
+
+def test_a_trickling_registry_is_given_up_on() -> None:
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from provenance.oci.client import Registry, RegistryError
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with Registry(f"127.0.0.1:{server.server_port}", timeout=1.0) as client:
+            started = time.monotonic()
+            with pytest.raises(RegistryError, match="took more than"):
+                client.get_manifest("acme/m", "v1")
+            assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+
+
+def test_a_file_swapped_for_a_link_after_the_decision_sends_nothing(tmp_path: Path) -> None:
+    from provenance.errors import CheckFailed
+    from provenance.oci.client import Registry
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET: db\n")
+    swapped = tmp_path / "config.json"
+    swapped.symlink_to(secret)
+    grown = tmp_path / "weights.bin"
+    grown.write_bytes(b"x" * 100)
+    with _Fake(lambda *_: (404, {}, b"")) as evil, Registry(evil.host) as client:
+        with pytest.raises(CheckFailed, match="nothing was sent"):
+            client.push_file("acme/m", swapped, known="sha256:" + "0" * 64, size=15)
+        with pytest.raises(CheckFailed, match="nothing was sent"):
+            client.push_file("acme/m", grown, known="sha256:" + "0" * 64, size=99)
+        assert evil.seen == []
+
+
+def test_odd_credentials_and_configs_are_input_errors(carded: Path, prov, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("\udcff\udcfe\n"))
+    r = prov("verify", "127.0.0.1:9/acme/m:v1", "--username", "u", "--password-stdin")
+    assert r.code == 2 and "not UTF-8" in r.err, r.err
+    docker = tmp_path / "docker"
+    docker.mkdir()
+    (docker / "config.json").write_text("[" * 200_000)
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker))
+    r = prov("verify", "127.0.0.1:9/acme/m:v1")
+    assert r.code == 2 and "config.json" in r.err and "internal" not in r.err.lower(), r.err
+
+
+def test_credentials_echoed_in_any_spelling_are_scrubbed() -> None:
+    import base64
+
+    from provenance.oci.client import Registry
+
+    password = 'P\u00e4ssw\u00f6rd"9/\\'
+    with Registry("127.0.0.1:9", username="bob", password=password) as client:
+        for echoed in (
+            json.dumps(f"bob:{password}"),
+            json.dumps(f"bob:{password}", ensure_ascii=False),
+            base64.b64encode(f"bob:{password}".encode()).decode().rstrip("="),
+            base64.urlsafe_b64encode(f"bob:{password}".encode()).decode().rstrip("="),
+        ):
+            out = client._scrub(f"bad auth {echoed}")
+            assert "P\u00e4ssw" not in out and "P\\u00e4ssw" not in out and "***" in out, out
+
+
+def test_percent_encoded_dots_in_an_upload_location_are_refused() -> None:
+    from provenance.oci.client import Registry, RegistryError, _Answer
+
+    with Registry("127.0.0.1:9") as client:
+        for bad in ("/v2/%2e%2e/%2E%2E/admin/steal", "/v2/acme/%2e%2e/%2e%2e/x", "/v2/a%5c..%5c..%5cx"):
+            with pytest.raises(RegistryError):
+                client._location(_Answer(202, {"Location": bad}, b""))
+        assert client._location(_Answer(202, {"Location": "/v2/acme/m/blobs/uploads/1?_state=a%2Fb"}, b""))
+
+
+def test_a_manifest_too_large_for_registries_is_refused_before_anything_is_sent() -> None:
+    from types import SimpleNamespace
+
+    from provenance.oci import layout
+
+    files = [SimpleNamespace(path=f"shard-{i:05d}-" + "x" * 600 + ".bin", sha256="0" * 64, size=1) for i in range(6000)]
+    card = SimpleNamespace(
+        artefact=SimpleNamespace(name="model", kind="directory", sha256="0" * 64, size=6000, files=files)
+    )
+    with pytest.raises(layout.LayoutError, match="registries cap manifests"):
+        layout.model_for(card)

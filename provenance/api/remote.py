@@ -510,6 +510,11 @@ def push(
     view = WorkTreeView(repo.root, hasher_for(repo))
     decision = ctx.decide(signed, verification, recipient, view, lambda: artefact if artefact.is_file() else None)
     result = PushResult(decision, str(ref), dry_run)
+    if decision.allowed and signed is not None:
+        try:
+            layout.model_for(signed.card)  # what the registry would refuse, said before anything is sent
+        except layout.LayoutError as e:
+            raise UsageError(str(e)) from None
     if dry_run:
         return result
     signer_name, key = load_signing_key(key_name, repo, passphrase or userkeys.env_passphrase, now)
@@ -530,20 +535,13 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
 
     card = signed.card
     created = card.created.time.isoformat()
-    if card.artefact.kind == "file":  # named as the card names it (a renamed local copy pushes its card's name)
-        sources = [(card.artefact.name, artefact, card.artefact.sha256, card.artefact.size)]
-    else:
-        sources = [(f.path, artefact / f.path, f.sha256, f.size) for f in card.artefact.files]
-    layers: list[layout.Layer] = []
-    for path, file, sha, signed_size in sources:  # what the card signed, not what the disk says now
-        report = progress(path, signed_size) if progress is not None else None
-        digest, size, sent = registry.push_file(ref.repository, file, known=f"sha256:{sha}", progress=report)
-        size = signed_size if not sent else size
+    layers, config, body = layout.model_for(card)  # checked before the decision was returned
+    files = [artefact] if card.artefact.kind == "file" else [artefact / layer.path for layer in layers]
+    for layer, file in zip(layers, files, strict=True):  # the bytes the card signed, or nothing is sent
+        report = progress(layer.path, layer.size) if progress is not None else None
+        digest, _, sent = registry.push_file(ref.repository, file, known=layer.digest, size=layer.size, progress=report)
         (result.uploaded if sent else result.present).append(digest)
-        layers.append(layout.Layer(path, digest, size))
-    config = layout.model_config(card.artefact.name, layers)
-    config_digest = registry.push_bytes(ref.repository, config)
-    body = layout.model_manifest(card.artefact.name, card.artefact.kind, layers, (config_digest, len(config)))
+    registry.push_bytes(ref.repository, config)
     subject = registry.put_manifest(ref.repository, _digest(body), body, MANIFEST)
     result.pinned = f"{ref.host}/{ref.repository}@{subject}"
 

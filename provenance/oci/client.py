@@ -15,7 +15,9 @@ import hashlib
 import os
 import posixpath
 import re
+import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from ..errors import CheckFailed, UsageError
 MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 INDEX = "application/vnd.oci.image.index.v1+json"
 CHUNK = 4 * 1024 * 1024
+MIN_RATE = 16 * 1024  # bytes/s a download may not fall below, averaged, once it has run for the timeout
 MANIFEST_LIMIT = 4 * 1024 * 1024  # what registries accept, and all prov reads of a manifest or an index
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
@@ -105,11 +108,30 @@ def _ipv6_ok(host: str) -> bool:
     return True
 
 
-def _file_chunks(path: Path, size: int, h: hashlib._Hash, progress: Progress | None) -> Iterator[bytes]:
-    """Exactly ``size`` bytes of the file, hashed as they go. A file that shrank is refused here (the
+def _open_signed(path: Path, size: int | None) -> int:
+    """The file itself (never through a symbolic link), a regular file of the size the card signed:
+    checked before any byte is sent, so a file swapped after the decision sends nothing."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as e:
+        raise CheckFailed(
+            f"{path}: cannot be opened as the file that was signed ({e.strerror}); nothing was sent"
+        ) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or (size is not None and st.st_size != size):
+        os.close(fd)
+        raise CheckFailed(
+            f"{path}: is not the file that was signed (now {st.st_size} bytes, signed {size}); nothing was sent",
+            code="DIGEST_MISMATCH",
+        )
+    return fd
+
+
+def _file_chunks(fd: int, path: Path, size: int, h: hashlib._Hash, progress: Progress | None) -> Iterator[bytes]:
+    """Exactly ``size`` bytes of the opened file, hashed as they go. One that shrinks is refused here (the
     request would otherwise wait for bytes that never come); one that changed otherwise fails its digest."""
     left = size
-    with open(path, "rb", buffering=0) as f:
+    with open(fd, "rb", buffering=0, closefd=False) as f:  # the caller closes it
         while left:
             chunk = f.read(min(CHUNK, left))
             if not chunk:
@@ -145,6 +167,7 @@ class Registry:
         plain = name in LOOPBACK if plain_http is None else plain_http
         auth = httpx.BasicAuth(username, password or "") if username is not None else None
         self.host = host
+        self._timeout = timeout
         self._secrets = [x for x in (password, f"{username}:{password}" if username else None) if x]
         try:
             self._http = httpx.Client(
@@ -172,7 +195,7 @@ class Registry:
     # --- plumbing ------------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _stream(self, method: str, url: str, chunk: int = 1 << 16, **kwargs: object) -> Iterator[Iterator[bytes]]:
+    def _stream(self, method: str, url: str, **kwargs: object) -> Iterator[Iterator[bytes]]:
         """One request, its answer's body as raw chunks. Only reads (GET, HEAD) follow redirects -- blob
         storage may live elsewhere, and what comes back is checked by digest; the Authorization header
         is not sent to another origin. A write is never redirected: weights, cards and tags go to the
@@ -192,7 +215,7 @@ class Registry:
                         f"{self.host}: answered {method} with a {encoding!r}-encoded body; prov reads bodies as sent"
                     )
                 self._last = r
-                yield r.iter_raw(chunk)
+                yield r.iter_raw()  # as the network delivers it: every cap and deadline is checked per read
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as e:
             raise RegistryError(
                 f"{self.host}: cannot reach the registry ({type(e).__name__}: {self._scrub(str(e))})"
@@ -200,22 +223,38 @@ class Registry:
 
     def _request(self, method: str, url: str, *, limit: int = 1 << 20, **kwargs: object) -> _Answer:
         """One request; the answer read up to ``limit`` bytes (a registry cannot make prov hold more)."""
+        import time
+
+        deadline = time.monotonic() + self._timeout  # for the whole answer: a trickle cannot hold a command
         with self._stream(method, url, **kwargs) as chunks:
             body = bytearray()
             for chunk in chunks:
                 body += chunk
                 if len(body) > limit:
                     raise RegistryError(f"{self.host}: answered more than {limit} bytes to {method} {url[:80]}")
+                if time.monotonic() > deadline:
+                    raise RegistryError(f"{self.host}: took more than {self._timeout:.0f} s to answer {method}")
             r = self._last
             return _Answer(r.status_code, r.headers, bytes(body))
 
     def _scrub(self, text: str) -> str:
         """Registry text with the credentials taken out (a registry may echo what it was sent)."""
         import base64
+        import json
 
         for secret in self._secrets:
-            for form in (secret, base64.b64encode(secret.encode()).decode()):
-                text = text.replace(form, "***")
+            raw = secret.encode()
+            forms = {
+                secret,
+                json.dumps(secret)[1:-1],  # as JSON writes it back: escaped quotes, backslashes, \uXXXX
+                json.dumps(secret, ensure_ascii=False)[1:-1],
+                base64.b64encode(raw).decode(),
+                base64.b64encode(raw).decode().rstrip("="),
+                base64.urlsafe_b64encode(raw).decode().rstrip("="),
+            }
+            for form in sorted(forms, key=len, reverse=True):
+                if form:
+                    text = text.replace(form, "***")
         return text
 
     def _fail(self, r: _Answer, what: str) -> RegistryError:
@@ -235,22 +274,33 @@ class Registry:
         raise self._fail(r, f"HEAD blob {digest[:19]}…")
 
     def push_file(
-        self, repository: str, path: Path, *, known: str | None = None, progress: Progress | None = None
+        self,
+        repository: str,
+        path: Path,
+        *,
+        known: str | None = None,
+        size: int | None = None,
+        progress: Progress | None = None,
     ) -> tuple[str, int, bool]:
-        """Upload ``path`` as a blob: (digest, size, uploaded). With ``known`` (the digest the card signed)
-        a blob the registry already has is not sent again. One pass over the file: hashed while sent."""
-        size = path.stat().st_size
-        if known is not None and self.blob_exists(repository, known):
-            return known, size, False
-        location = self._start_upload(repository)
-        h = hashlib.sha256()
-        r = self._request(
-            "PATCH",
-            location,
-            content=_file_chunks(path, size, h, progress),
-            # A known length: the body goes out as read, without chunked encoding's copy of every chunk.
-            headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
-        )
+        """Upload ``path`` as a blob: (digest, size, uploaded). With ``known`` and ``size`` (what the card
+        signed) a blob the registry already has is not sent again, and a file that is not a regular file of
+        that size sends nothing. One pass over the file: hashed while sent."""
+        fd = _open_signed(path, size)
+        try:
+            size = os.fstat(fd).st_size
+            if known is not None and self.blob_exists(repository, known):
+                return known, size, False
+            location = self._start_upload(repository)
+            h = hashlib.sha256()
+            r = self._request(
+                "PATCH",
+                location,
+                content=_file_chunks(fd, path, size, h, progress),
+                # A known length: the body goes out as read, without chunked encoding's copy of every chunk.
+                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+            )
+        finally:
+            os.close(fd)
         if r.status_code != 202:
             raise self._fail(r, f"upload of {path.name}")
         digest = f"sha256:{h.hexdigest()}"
@@ -287,7 +337,7 @@ class Registry:
         credentials go only to the host the user named and its audience was decided for; a Location on
         another host is refused, and one on the same host under another scheme (a TLS-terminating proxy
         that answers http://) is taken over the scheme prov uses."""
-        from urllib.parse import urlsplit, urlunsplit
+        from urllib.parse import unquote, urlsplit, urlunsplit
 
         location = r.headers.get("Location", "")
         parts = urlsplit(location)
@@ -297,7 +347,8 @@ class Registry:
                 f"{self.host}: the registry sent the upload to {parts.netloc or location!r}; prov sends weights "
                 "and credentials only to the registry named in the reference"
             )
-        if not parts.path.startswith("/v2/") or posixpath.normpath(parts.path) != parts.path.rstrip("/"):
+        path = unquote(parts.path)  # as a decoding proxy would route it
+        if not path.startswith("/v2/") or posixpath.normpath(path) != path.rstrip("/") or "\\" in path:
             raise RegistryError(f"{self.host}: the upload location {location[:80]!r} is not under /v2/")
         return urlunsplit(("", "", parts.path, parts.query, ""))
 
@@ -320,14 +371,22 @@ class Registry:
         h = hashlib.sha256()
         done = 0
         try:
-            with os.fdopen(fd, "wb") as f:
-                with self._stream("GET", f"/v2/{repository}/blobs/{digest}", CHUNK) as chunks:
+            with os.fdopen(fd, "wb", buffering=0) as f:  # unbuffered: each network read written once, not copied
+                with self._stream("GET", f"/v2/{repository}/blobs/{digest}") as chunks:
                     if self._last.status_code != 200:
                         raise RegistryError(f"blob {digest[:19]}…: the registry answered {self._last.status_code}")
+                    started = time.monotonic()
                     for chunk in chunks:
                         h.update(chunk)
-                        f.write(chunk)
+                        view = memoryview(chunk)
+                        while view:
+                            view = view[f.write(view) :]
                         done += len(chunk)
+                        spent = time.monotonic() - started
+                        if spent > self._timeout and done / spent < MIN_RATE:
+                            raise RegistryError(
+                                f"{self.host}: sends blob {digest[:19]}… at {done / spent / 1024:.0f} KiB/s; gave up"
+                            )
                         if size is not None and done > size:
                             raise CheckFailed(
                                 f"blob {digest[:19]}… from {self.host}/{repository}: longer than the {size} "
@@ -357,6 +416,9 @@ class Registry:
         if not _DIGEST.fullmatch(digest):
             raise RegistryError(f"{digest!r}: prov reads sha256 blobs only")
 
+        import time
+
+        deadline = time.monotonic() + self._timeout
         data = bytearray()
         with self._stream("GET", f"/v2/{repository}/blobs/{digest}") as chunks:
             if self._last.status_code != 200:
@@ -365,6 +427,10 @@ class Registry:
                 data += chunk
                 if len(data) > limit:
                     raise RegistryError(f"blob {digest[:19]}…: larger than the {limit} bytes it may be")
+                if time.monotonic() > deadline:
+                    raise RegistryError(
+                        f"{self.host}: took more than {self._timeout:.0f} s to send blob {digest[:19]}…"
+                    )
         if f"sha256:{hashlib.sha256(data).hexdigest()}" != digest:
             raise CheckFailed(
                 f"blob {digest[:19]}… from {self.host}/{repository}: the registry holds something else under that "
@@ -453,7 +519,7 @@ class Registry:
         existing = self.referrers(repository, subject)
         if self._referrers_api[repository]:
             return
-        listed = {d.get("digest") for d in existing}
+        listed = {d.get("digest") for d in existing if isinstance(d.get("digest"), str)}
         new = [d for d in descriptors if d["digest"] not in listed]
         if not new:
             return  # listed already (a second push of the same card): no write, no race

@@ -47,7 +47,7 @@ def from_docker_config(host: str, config_file: Path | None = None) -> Credential
     where = str(config_file)
     try:
         config = json.loads(config_file.read_text())
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise RegistryError(f"{where}: cannot read it as JSON ({e}); fix or move it to push anonymously") from None
     if not isinstance(config, dict):
         raise RegistryError(f"{where}: not a JSON object")
@@ -92,7 +92,7 @@ def _from_helper(helper: str, host: str, where: str) -> Credentials | None:
     try:
         answer = json.loads(done.stdout)
         username, secret = answer["Username"], answer["Secret"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise RegistryError(f"{program} get answered something other than Username and Secret") from None
     if not isinstance(username, str) or not isinstance(secret, str):
         raise RegistryError(f"{program} get answered something other than Username and Secret")
@@ -106,10 +106,17 @@ def resolve(host: str, username: str | None, password: str | None) -> Credential
     if username is not None:
         if password is None:
             raise RegistryError("--username needs the password on standard input: --password-stdin")
-        return Credentials(username, password)
-    if password is not None:
+        found: Credentials | None = Credentials(username, password)
+    elif password is not None:
         raise RegistryError("--password-stdin needs --username")
-    return from_docker_config(host)
+    else:
+        found = from_docker_config(host)
+    if found is not None:
+        try:
+            (found.username + found.password).encode("utf-8")
+        except UnicodeEncodeError:
+            raise RegistryError(f"the credentials from {found.source} are not UTF-8 text") from None
+    return found
 
 
 def read_password_stdin(stream: object) -> str:

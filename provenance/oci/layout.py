@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from .client import INDEX, MANIFEST
+from .client import INDEX, MANIFEST, MANIFEST_LIMIT
 
 MODEL_ARTIFACT = "application/vnd.cncf.model.manifest.v1+json"
 MODEL_CONFIG = "application/vnd.cncf.model.config.v1+json"
@@ -107,6 +107,27 @@ def model_manifest(name: str, kind: str, layers: list[Layer], config: tuple[str,
             "annotations": {NAME: name, KIND: kind},
         }
     )
+
+
+def model_for(card: Any) -> tuple[list[Layer], bytes, bytes]:
+    """(layers, config, manifest) for a signed card's artefact, from what the card signed alone -- known
+    before anything is sent, so a manifest too large for registries is refused before the first upload.
+    A file is one layer named as the card names it (a renamed local copy pushes its card's name)."""
+    import hashlib
+
+    a = card.artefact
+    if a.kind == "file":
+        layers = [Layer(a.name, f"sha256:{a.sha256}", a.size)]
+    else:
+        layers = [Layer(f.path, f"sha256:{f.sha256}", f.size) for f in a.files]
+    config = model_config(a.name, layers)
+    body = model_manifest(a.name, a.kind, layers, (f"sha256:{hashlib.sha256(config).hexdigest()}", len(config)))
+    if len(body) > MANIFEST_LIMIT:
+        raise LayoutError(
+            f"{a.name}: its manifest would be {len(body)} bytes ({len(layers)} files); registries cap manifests "
+            f"at {MANIFEST_LIMIT} bytes: pack the files (e.g. in a tar) and card that"
+        )
+    return layers, config, body
 
 
 def referrer_manifest(
