@@ -1018,3 +1018,22 @@ def test_a_manifest_too_large_for_registries_is_refused_before_anything_is_sent(
     )
     with pytest.raises(layout.LayoutError, match="registries cap manifests"):
         layout.model_for(card)
+
+
+def test_a_registry_with_the_referrers_api_is_read_through_it_and_gets_no_fallback_tag() -> None:
+    """Distribution 2.8 has no referrers API; registries that do (OCI 1.1) answer it, and then prov neither
+    reads nor writes the sha256-<hex> tag."""
+    from provenance.oci.client import INDEX, Registry
+
+    listed = {"schemaVersion": 2, "mediaType": INDEX, "manifests": [{"mediaType": "m", "digest": "sha256:" + "2" * 64}]}
+
+    def answer(method: str, path: str, headers):  # type: ignore[no-untyped-def]
+        if method == "GET" and "/referrers/" in path:
+            return 200, {"Content-Type": INDEX}, json.dumps(listed).encode()
+        return 404, {}, b""
+
+    subject = "sha256:" + "1" * 64
+    with _Fake(answer) as api, Registry(api.host) as client:
+        assert [d["digest"] for d in client.referrers("acme/m", subject)] == ["sha256:" + "2" * 64]
+        client.add_referrers("acme/m", subject, [{"mediaType": "m", "digest": "sha256:" + "3" * 64}])
+        assert not [p for m, p, _ in api.seen if "sha256-" in p or m == "PUT"]
