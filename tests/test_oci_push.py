@@ -556,6 +556,59 @@ def _manifest(reg: RunningRegistry, repository: str, pinned: str) -> bytes:
     return got[0]
 
 
+class _Fake:
+    """A hostile registry on 127.0.0.1: ``answer(method, path, headers) -> (status, headers, body)``; a body
+    of bytes is sent with its length, an iterable of chunks is streamed (``None`` in it: a 0.2 s pause)."""
+
+    def __init__(self, answer) -> None:  # type: ignore[no-untyped-def]
+        import threading
+        import time
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.seen: list[tuple[str, str, str | None]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                fake.seen.append((self.command, self.path, self.headers.get("Authorization")))
+                status, headers, body = answer(self.command, self.path, self.headers)
+                self.send_response(status)
+                length = {"Content-Length": str(len(body))} if isinstance(body, bytes) else {}
+                for k, v in {**length, **headers}.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                if self.command == "HEAD":
+                    return
+                try:
+                    for chunk in [body] if isinstance(body, bytes) else body:
+                        if chunk is None:
+                            time.sleep(0.2)
+                        else:
+                            self.wfile.write(chunk)
+                            self.wfile.flush()
+                except OSError:
+                    pass  # the client gave up, as it should
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = _any
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = f"127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self) -> _Fake:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 # --- attacker round 1 (kept as tests) ------------------------------------------------------------------------
 
 
@@ -644,85 +697,29 @@ def test_upload_locations_on_another_host_are_refused_and_get_no_credentials(
 ) -> None:
     """A registry (or a proxy) answering an upload with a Location elsewhere gets neither weights nor password."""
     import io
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    seen: list[tuple[str, str, str | None]] = []
+    with _Fake(lambda *_: (202, {}, b"")) as other:
 
-    class Elsewhere(BaseHTTPRequestHandler):
-        def _any(self) -> None:
-            seen.append((self.command, self.path, self.headers.get("Authorization")))
-            self.send_response(202)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        def answer(method: str, path: str, headers):  # type: ignore[no-untyped-def]
+            if method == "POST":
+                return 202, {"Location": f"http://{other.host}/v2/acme/model/blobs/uploads/x"}, b""
+            return 404, {}, b""
 
-        do_PATCH = do_PUT = do_POST = do_GET = _any
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    other = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
-
-    class Evil(BaseHTTPRequestHandler):
-        def do_HEAD(self) -> None:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def do_GET(self) -> None:
-            self.do_HEAD()
-
-        def do_POST(self) -> None:
-            self.send_response(202)
-            self.send_header("Location", f"http://127.0.0.1:{other.server_port}/v2/acme/model/blobs/uploads/x")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    evil = ThreadingHTTPServer(("127.0.0.1", 0), Evil)
-    for server in (other, evil):
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        host = f"127.0.0.1:{evil.server_port}"
-        assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
-        _registries(project, {"url": f"{host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
-        monkeypatch.setattr("sys.stdin", io.StringIO("Sup3rSecret\n"))
-        r = prov("push", "model.joblib", f"{host}/acme/model:v1", "--username", "bob", "--password-stdin")
-        assert r.code == 2 and "only to the registry named" in r.err, r.err
-        assert seen == []
-    finally:
-        for server in (other, evil):
-            server.shutdown()
+        with _Fake(answer) as evil:
+            assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+            _registries(project, {"url": f"{evil.host}/acme/*", "owner": "Acme Hospital", "audience": "internal"})
+            monkeypatch.setattr("sys.stdin", io.StringIO("Sup3rSecret\n"))
+            r = prov("push", "model.joblib", f"{evil.host}/acme/model:v1", "--username", "bob", "--password-stdin")
+            assert r.code == 2 and "only to the registry named" in r.err, r.err
+            assert other.seen == []
 
 
 def test_a_registry_cannot_make_prov_read_without_end(project: Path, prov, tmp_path: Path) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Huge(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-            self.end_headers()
-            try:
-                for _ in range(64):
-                    self.wfile.write(b" " * (1 << 20))
-            except OSError:
-                pass
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    headers = {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}
+    with _Fake(lambda *_: (200, headers, (b" " * (1 << 20) for _ in range(64)))) as huge:
         key = next((project / ".prov" / "keys").glob("*.pub"))
-        r = prov("verify", f"127.0.0.1:{server.server_port}/acme/model:v1", "--key", key)
+        r = prov("verify", f"{huge.host}/acme/model:v1", "--key", key)
         assert r.code == 2 and "answered more than" in r.err, r.err
-    finally:
-        server.shutdown()
 
 
 def test_a_renamed_local_copy_pushes_under_its_card_name(carded: Path, prov, reg: RunningRegistry) -> None:
@@ -769,47 +766,6 @@ def test_a_parent_served_with_other_bytes_is_reported_not_fatal(
 
 
 # --- attacker round 2 (kept as tests) ------------------------------------------------------------------------
-
-
-class _Fake:
-    """A hostile registry on 127.0.0.1: ``answer(method, path, headers) -> (status, headers, body)``."""
-
-    def __init__(self, answer) -> None:  # type: ignore[no-untyped-def]
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.seen: list[tuple[str, str, str | None]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                fake.seen.append((self.command, self.path, self.headers.get("Authorization")))
-                status, headers, body = answer(self.command, self.path, self.headers)
-                self.send_response(status)
-                for k, v in {"Content-Length": str(len(body)), **headers}.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
-            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = _any
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host = f"127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def __enter__(self) -> _Fake:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def test_writes_are_never_redirected(carded: Path, prov, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -914,38 +870,17 @@ def test_a_hostile_fallback_index_entry_is_not_an_internal_error() -> None:
 
 
 def test_a_trickling_registry_is_given_up_on() -> None:
-    import threading
     import time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from provenance.oci.client import Registry, RegistryError
 
-    class Trickle(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-            self.end_headers()
-            try:
-                for _ in range(100):
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(0.2)
-            except OSError:
-                pass
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with Registry(f"127.0.0.1:{server.server_port}", timeout=1.0) as client:
-            started = time.monotonic()
-            with pytest.raises(RegistryError, match="took more than"):
-                client.get_manifest("acme/m", "v1")
-            assert time.monotonic() - started < 5
-    finally:
-        server.shutdown()
+    headers = {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}
+    trickle = [chunk for _ in range(100) for chunk in (b" ", None)]  # a byte every 0.2 s
+    with _Fake(lambda *_: (200, headers, iter(trickle))) as slow, Registry(slow.host, timeout=1.0) as client:
+        started = time.monotonic()
+        with pytest.raises(RegistryError, match="took more than"):
+            client.get_manifest("acme/m", "v1")
+        assert time.monotonic() - started < 5
 
 
 def test_a_file_swapped_for_a_link_after_the_decision_sends_nothing(tmp_path: Path) -> None:

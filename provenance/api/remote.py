@@ -72,7 +72,6 @@ class RemoteArtefact:
     pinned: str | None  # HOST/REPOSITORY@sha256:... of the model manifest
     verdict: Verdict
     model: layout.ModelManifest | None = None
-    manifest_digest: str | None = None
     card_raw: bytes | None = None
     oms_raw: bytes | None = None
 
@@ -101,16 +100,16 @@ def fetch(ref: Reference, trust: TrustRoot, registry: Registry, memo: object | N
             raise layout.LayoutError(f"the registry serves it as {media!r}, not an OCI image manifest")
         model = layout.read_model(body)
     except layout.LayoutError as e:
-        return RemoteArtefact(ref, pinned, Verdict(name, name + CARD_SUFFIX, [_layout(e, pinned)]), None, digest)
+        return RemoteArtefact(ref, pinned, Verdict(name, name + CARD_SUFFIX, [_layout(e, pinned)]))
     card_name = model.name + CARD_SUFFIX
     sha, files = model.content
     try:
         index = registry.referrers_index(ref.repository, digest)
         referrers = layout.read_index(index) if index is not None else []
     except layout.LayoutError as e:
-        return RemoteArtefact(ref, pinned, Verdict(model.name, card_name, [_layout(e, pinned)]), model, digest)
+        return RemoteArtefact(ref, pinned, Verdict(model.name, card_name, [_layout(e, pinned)]), model)
     cards = [r for r in referrers if r.artifact_type == layout.CARD_ARTIFACT]
-    result = RemoteArtefact(ref, pinned, Verdict(model.name, card_name, actual_sha256=sha), model, digest)
+    result = RemoteArtefact(ref, pinned, Verdict(model.name, card_name, actual_sha256=sha), model)
     if not cards:
         result.verdict.findings.append(
             Finding(
@@ -426,7 +425,6 @@ class _PullTarget:
         if not self.existed:
             os.rename(self.staging_name, self.path.name, src_dir_fd=self.home_fd, dst_dir_fd=self.home_fd)
             self.staging_name = self.path.name
-            self.made = [p for p in self.made if p != self.path]
             return
         for name in sorted(names, key=lambda n: n.endswith(CARD_SUFFIX)):
             if _exists_at(self.home_fd, name):
@@ -531,7 +529,7 @@ def push(
 
 
 def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, now, progress, result, record) -> None:  # type: ignore[no-untyped-def]
-    from ..card.bundle_writer import oms_to_ship
+    from ..card.bundle_writer import export_record, oms_to_ship, signed_record
 
     card = signed.card
     created = card.created.time.isoformat()
@@ -542,7 +540,7 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
         digest, _, sent = registry.push_file(ref.repository, file, known=layer.digest, size=layer.size, progress=report)
         (result.uploaded if sent else result.present).append(digest)
     registry.push_bytes(ref.repository, config)
-    subject = registry.put_manifest(ref.repository, _digest(body), body, MANIFEST)
+    subject = registry.put_manifest(ref.repository, None, body, MANIFEST)
     result.pinned = f"{ref.host}/{ref.repository}@{subject}"
 
     referrers: list[dict[str, object]] = []
@@ -552,7 +550,7 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
         registry.push_bytes(ref.repository, layout.EMPTY_BYTES)
         blob_ref, subject_ref = (blob_digest, len(blob)), (subject, len(body))
         manifest = layout.referrer_manifest(artifact_type, blob_ref, title, subject_ref, created)
-        digest = registry.put_manifest(ref.repository, _digest(manifest), manifest, MANIFEST)
+        digest = registry.put_manifest(ref.repository, None, manifest, MANIFEST)
         referrers.append(layout.referrer_descriptor(manifest, digest, artifact_type, created))
         result.referrers[artifact_type] = digest
 
@@ -563,39 +561,10 @@ def _upload(registry, ref, artefact, signed, decision, key, signer_name, repo, n
     if oms is not None:
         refer(layout.OMS_ARTIFACT, oms, name + OMS_SUFFIX)
         shipped[name + OMS_SUFFIX] = hashlib.sha256(oms).hexdigest()
-    envelope = _push_record(signed, decision, key, signer_name, now, shipped)
+    pushed = export_record(signed, decision, key, signer_name, now, name=name, sha256=card.artefact.sha256)
+    envelope = signed_record(pushed, shipped, key)
     refer(layout.RECORD_ARTIFACT, envelope, "export.prov.json")
     registry.add_referrers(ref.repository, subject, referrers)  # one read-modify-write of a fallback index
     # The ledger knows of the push before the tag makes it visible; a failure here leaves no tag.
     record(True, record_sha256=hashlib.sha256(envelope).hexdigest(), manifest=subject)
     registry.put_manifest(ref.repository, ref.tag or "latest", body, MANIFEST)
-
-
-def _digest(data: bytes) -> str:
-    return f"sha256:{hashlib.sha256(data).hexdigest()}"
-
-
-def _push_record(signed, decision, key, signer_name, now, shipped: dict[str, str]) -> bytes:  # type: ignore[no-untyped-def]
-    """The signed export record of a push: who pushed what, under which terms, for which audience."""
-    import json
-
-    from .._version import __version__
-    from ..card.bundle import EXPORT_PAYLOAD_TYPE, duties_from, export_statement
-    from ..crypto import dsse
-    from ..crypto import keys as _keys
-    from ..model.card import Signer
-    from ..model.export import ExportRecord
-
-    record = ExportRecord(
-        artefact=signed.card.artefact.name,
-        artefact_sha256=signed.card.artefact.sha256,
-        card_sha256=signed.sha256,
-        exported_at=now,
-        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=signer_name),
-        recipient=decision.recipient,
-        terms=decision.effective_terms,
-        duties=duties_from(decision, decision.effective_terms),
-        prov_version=__version__,
-    )
-    envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, export_statement(record, shipped), key)
-    return (json.dumps(envelope, indent=2) + "\n").encode()

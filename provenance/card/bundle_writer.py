@@ -149,17 +149,7 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
     atomic.write_text(staging / rendered_name, render.render(signed, "md", notices=NOTICES_NAME))
     atomic.write_text(staging / SIGNER_NAME, _signer_pems(job.repo, signed, key))
     companions = _stage_companions(job, staging)
-    record = ExportRecord(
-        artefact=artefact.name,
-        artefact_sha256=copied,
-        card_sha256=signed.sha256,
-        exported_at=job.now,
-        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=job.signer_name),
-        recipient=decision.recipient,  # type: ignore[arg-type]
-        terms=decision.effective_terms,
-        duties=duties_from(decision, decision.effective_terms),
-        prov_version=__version__,
-    )
+    record = export_record(signed, decision, key, job.signer_name, job.now, name=artefact.name, sha256=copied)
     atomic.write_text(staging / NOTICES_NAME, render.render_notices(record))
     revoked = list(revocations(job.repo).values())
     if revoked:  # the revocations travel, signed by the exporter: recipients who trust it honour them
@@ -168,11 +158,39 @@ def _stage(job: BundleJob, staging: Path) -> list[str]:
     for name in (card_name, rendered_name, *companions, SIGNER_NAME, NOTICES_NAME, REVOCATIONS_NAME):
         if name != REVOCATIONS_NAME or revoked:
             digests[name] = hashlib.sha256((staging / name).read_bytes()).hexdigest()
-    payload = export_statement(record, digests)
-    envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, payload, key)
-    atomic.write_text(staging / RECORD_NAME, json.dumps(envelope, indent=2) + "\n")
+    atomic.write_bytes(staging / RECORD_NAME, signed_record(record, digests, key))
     optional = {REVOCATIONS_NAME: bool(revoked), **{n: n in companions for n in companion_names(artefact.name)}}
     return [n for n in bundle_names(artefact.name) if optional.get(n, True)]
+
+
+def export_record(
+    signed: SignedCard,
+    decision: Decision,
+    key: _keys.PrivateKey,
+    signer_name: str,
+    now: dt.datetime,
+    *,
+    name: str,
+    sha256: str,
+) -> ExportRecord:
+    """Who exported (or pushed) what to whom, under which terms, when: for a bundle and for a push."""
+    return ExportRecord(
+        artefact=name,
+        artefact_sha256=sha256,
+        card_sha256=signed.sha256,
+        exported_at=now,
+        exporter=Signer(keyid=_keys.keyid(key.public_key()), name=signer_name),
+        recipient=decision.recipient,  # type: ignore[arg-type]
+        terms=decision.effective_terms,
+        duties=duties_from(decision, decision.effective_terms),
+        prov_version=__version__,
+    )
+
+
+def signed_record(record: ExportRecord, files: dict[str, str], key: _keys.PrivateKey) -> bytes:
+    """The record's DSSE envelope over the files it names (name -> sha256), as written to disk or a registry."""
+    envelope = dsse.sign_envelope(EXPORT_PAYLOAD_TYPE, export_statement(record, files), key)
+    return (json.dumps(envelope, indent=2) + "\n").encode()
 
 
 def _stage_companions(job: BundleJob, staging: Path) -> list[str]:

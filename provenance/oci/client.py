@@ -2,7 +2,7 @@
 
 Written here rather than taken from oras-py: checked against Distribution 2.8.2, oras-py cannot set an
 ``artifactType``, has no referrers support, does not verify digests on pull and reads a whole file
-into memory to upload it. This client streams: an upload is one chunked PATCH that hashes the file as
+into memory to upload it. This client streams: an upload is one streamed PATCH that hashes the file as
 it reads it, then ``PUT ?digest=`` (a single-request POST upload is silently ignored by 2.8); a
 download is hashed as it is written to a temporary file, which takes the final name only when the
 digest holds. Memory stays flat whatever the size. Basic credentials are sent up front.
@@ -441,8 +441,10 @@ class Registry:
 
     # --- manifests -----------------------------------------------------------------------------------
 
-    def put_manifest(self, repository: str, ref: str, body: bytes, media_type: str) -> str:
+    def put_manifest(self, repository: str, ref: str | None, body: bytes, media_type: str) -> str:
+        """Store a manifest under ``ref`` (a tag), or under its own digest when ``ref`` is None; its digest."""
         digest = f"sha256:{hashlib.sha256(body).hexdigest()}"
+        ref = ref or digest
         if len(body) > MANIFEST_LIMIT:
             raise RegistryError(f"a manifest of {len(body)} bytes: registries cap manifests at 4 MiB")
         r = self._request(
