@@ -972,3 +972,18 @@ def test_a_registry_with_the_referrers_api_is_read_through_it_and_gets_no_fallba
         assert [d["digest"] for d in client.referrers("acme/m", subject)] == ["sha256:" + "2" * 64]
         client.add_referrers("acme/m", subject, [{"mediaType": "m", "digest": "sha256:" + "3" * 64}])
         assert not [p for m, p, _ in api.seen if "sha256-" in p or m == "PUT"]
+
+
+def test_a_registry_parents_own_parents_are_never_files_here(carded: Path, prov, reg: RunningRegistry, trained) -> None:  # type: ignore[no-untyped-def]
+    """A registry card names its parents by paths in its signer's repository; a file of that name beside
+    the child is something else, and lineage must not draw it (verified or not) as that ancestor."""
+    shutil.copy(trained["logreg"], carded / "mid.joblib")
+    assert prov("card", "mid.joblib", "--parent", "model.joblib").code == 0
+    ref = f"{reg.host}/acme/mid:v1"
+    assert prov("push", "mid.joblib", ref).code == 0
+    shutil.copy(trained["logreg"], carded / "child.joblib")
+    assert prov("card", "child.joblib", "--parent", ref).code == 0
+    nodes = {n["id"]: n for n in json.loads(prov("lineage", "child.joblib", "--json").out)["nodes"]}
+    grand = [n for n in nodes.values() if n["name"] == "model.joblib"]
+    assert len(grand) == 1 and grand[0]["id"].startswith("artefact:elsewhere:") and grand[0]["state"] == "missing"
+    assert "artefact:model.joblib" not in nodes

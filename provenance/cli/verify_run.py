@@ -115,7 +115,8 @@ def run(
 
 
 def _reference(text: str) -> bool:
-    """HOST[:PORT]/REPOSITORY...: a registry reference (checked only for a target that is not on disk)."""
+    """HOST[:PORT]/REPOSITORY...: a registry reference. The cheap test first, so a plain path (no host-like
+    first component) never imports the registry code on this hot path."""
     head = text.split("/", 1)[0]
     if "/" not in text or not ("." in head or ":" in head or head == "localhost"):
         return False

@@ -67,10 +67,29 @@ def build(artefact: Path, ctx, repo, verify_target, check_remote=None) -> Lineag
         for p in card.parents:
             if p.oci:
                 parent_id = remote_node(p, depth + 1)
-            else:  # a path in the signer's repository: here only when the card was signed here
-                parent_path = repo.root / p.path if p.path and local else Path(p.name)
+            elif local:  # a path in this repository (or, without one, a name beside the child)
+                parent_path = repo.root / p.path if p.path else Path(p.name)
                 parent_id = artefact_node(parent_path, p.card_sha256, depth + 1)
+            else:  # a registry card's parent lives in its signer's repository: never a file here
+                parent_id = elsewhere_node(p)
             edges.append(LineageEdge(child=node_id, parent=parent_id, relation=p.relation))
+
+    def elsewhere_node(p) -> str:  # type: ignore[no-untyped-def]
+        node_id = f"artefact:elsewhere:{p.sha256}"
+        nodes.setdefault(
+            node_id,
+            LineageNode(
+                id=node_id,
+                kind="artefact",
+                name=p.name,
+                path=p.path,
+                state="missing",
+                detail="in the repository of its signer, not here",
+                sha256=p.sha256,
+                confidentiality=p.terms.confidentiality.value,
+            ),
+        )
+        return node_id
 
     def remote_node(p, depth: int) -> str:  # type: ignore[no-untyped-def]
         node_id = f"artefact:oci:{p.oci}"
