@@ -206,3 +206,42 @@ def test_a_container_changed_after_a_call_or_build_read_it_is_refused(tmp_path: 
     after_call = b"\x80\x04]\x94" + op_global("builtins", "set") + b"h\x00\x85R" + b"h\x00K\x01a0."
     with pytest.raises(ParseError, match="after a call or a BUILD"):
         parse_file(_write(tmp_path, after_call))
+
+
+def test_the_proto_shortcut_agrees_with_joblibs_detection() -> None:
+    """The reader says "not compressed" without importing joblib when a file starts with PROTO: that is
+    right only while no magic number joblib knows (nor its old ZF format) starts with that byte."""
+    import io
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from joblib.compressor import _COMPRESSORS, _ZFILE_PREFIX
+    from joblib.numpy_pickle_utils import _detect_compressor
+
+    prefixes = [c.prefix for c in _COMPRESSORS.values()] + [_ZFILE_PREFIX]
+    assert all(p and not p.startswith(pickle.PROTO) for p in prefixes)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.binary(max_size=16))
+    def agree(tail: bytes) -> None:
+        data = pickle.PROTO + tail
+        assert _detect_compressor(io.BufferedReader(io.BytesIO(data))) == "not-compressed"
+
+    agree()
+
+
+def test_an_uncompressed_joblib_file_is_parsed_without_importing_joblib(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import joblib
+
+    path = tmp_path / "m.joblib"
+    joblib.dump({"w": np.arange(5.0)}, path)
+    code = (
+        "import sys; from pathlib import Path; from provenance.analysis.safe_load import inspect_pickle; "
+        f"i = inspect_pickle(Path({str(path)!r})); assert i.safe and i.parse.container == 'joblib', i.offenders(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('joblib', 'sklearn', 'scipy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -18,8 +18,7 @@ from ..model.card import (
 )
 from . import memorisation
 from .artefact import ArtefactFacts
-from .safe_load import UnsafePickleError, load_model, load_parsed
-from .verbatim import scan
+from .safe_load import UnsafePickleError, load_model, load_parsed, shadow_parsed
 
 LOADABLE = {"joblib", "pickle", "skops"}
 
@@ -93,10 +92,12 @@ def assess_model(
     budget: str = "standard",
     population: Data | None = None,
     tick: Callable[[], None] | None = None,
+    static: memorisation.StaticResult | None = None,
 ) -> Privacy:
-    """Static analysis always; the verbatim scan with training data; the membership audit (the loss
-    threshold and the attacks the budget allows) with train and holdout."""
-    static = memorisation.analyse(model)
+    """Static analysis always (``static``, when the file's parse gave it; else of ``model``); the verbatim
+    scan with training data; the membership audit (the loss threshold and the attacks the budget allows)
+    with train and holdout. ``model`` is needed only for those two (None: no training data given)."""
+    static = static if static is not None else memorisation.analyse(model)
     static_model = StaticMemorisation(
         risk=static.risk,
         findings=[MemorisationFinding(**asdict(f)) for f in static.findings],
@@ -104,8 +105,11 @@ def assess_model(
         unknown_estimators=static.unknown,
     )
     empirical = None
-    check_fits(model, train, holdout, population)
+    if model is not None:
+        check_fits(model, train, holdout, population)
     if train is not None:
+        from .verbatim import scan
+
         with scoring_errors(train.source):
             empirical = EmpiricalMemorisation(**asdict(scan(model, train.x)))
     audit = None
@@ -148,7 +152,9 @@ def assess_file(
     population: Data | None = None,
     tick: Callable[[], None] | None = None,
 ) -> Privacy:
-    """Load the artefact safely, from the parse its facts came from, and assess it.
+    """Assess the artefact from the parse its facts came from: the static analysis reads that parse built
+    with stand-ins (scikit-learn is not imported); the model itself is built from it, safely, only when
+    training data asks for the scan and the audit, which need its predictions.
 
     When it is not safe to load, ``strict`` raises UNSAFE_PICKLE (an audit the user asked for);
     otherwise the card records that it was not loaded and what the class names alone tell.
@@ -163,11 +169,15 @@ def assess_file(
         return Privacy(
             memorisation=Memorisation(method=f"not assessed: prov cannot load {fmt} artefacts"), differential_privacy=dp
         )
+    static = None
     try:
         if trust_pickle or facts.parse is None:
             model = load_model(path, trust_pickle=trust_pickle)
         else:
-            model = load_parsed(path, facts.parse)
+            # The static analysis reads the parse built with stand-ins (no scikit-learn import); the real
+            # model is built, from the same parse, only for the audit that needs its predictions.
+            static = memorisation.analyse(shadow_parsed(path, facts.parse))
+            model = load_parsed(path, facts.parse) if train is not None else None
     except UnsafePickleError as e:
         if strict:
             raise
@@ -180,9 +190,11 @@ def assess_file(
             ),
             differential_privacy=dp,
         )
-    if not trust_pickle:
+    if not trust_pickle and model is not None:
         _no_workers(model)
-    return assess_model(model, train=train, holdout=holdout, dp=dp, budget=budget, population=population, tick=tick)
+    return assess_model(
+        model, train=train, holdout=holdout, dp=dp, budget=budget, population=population, tick=tick, static=static
+    )
 
 
 def _no_workers(model: Any) -> None:

@@ -101,6 +101,26 @@ def load_parsed(path: Path, inspected: Inspected) -> Any:
     return obj
 
 
+def shadow_parsed(path: Path, inspected: Inspected) -> Any:
+    """The parse built with stand-ins for scikit-learn and scipy (``pickles.shadow``): the model's
+    attributes for the static analysis, from the same parse and the same gate as a load, importing
+    neither library. Raises UnsafePickleError where ``load_parsed`` would refuse the parse."""
+    if not inspected.safe or inspected.parse is None:
+        detail = "it cannot be read exactly" if inspected.error else None
+        raise UnsafePickleError(path, inspected.offenders(), detail=detail)
+    from .pickles.build import BuildError
+    from .pickles.guard import GuardTripped
+    from .pickles.judge import Verdict
+    from .pickles.shadow import shadow_build
+
+    try:
+        return shadow_build(inspected.parse, Verdict())
+    except GuardTripped as e:
+        raise UnsafePickleError(path, [str(e)], detail="reading it tried something a model load never does") from None
+    except BuildError as e:
+        raise UnsafePickleError(path, [str(e)], detail="it cannot be built as the table allows") from None
+
+
 def _load_skops(path: Path, trust: bool) -> Any:
     try:
         import skops.io as sio

@@ -7,6 +7,7 @@ The templates live in the top-level ``templates/`` of a source checkout and insi
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=_bytecode_cache(),
         autoescape=autoescape,
         # Markdown has no escaping of its own: a newline in a file or dataset name would start a new
         # heading or table row, so every value is one line unless the template says it is prose.
@@ -50,6 +52,27 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
     env.filters["yesno"] = lambda v: "unknown" if v is None else ("yes" if v else "no")
     env.filters["listing"] = lambda v, empty="any": empty if v is None else (", ".join(v) if v else "nobody")
     return env
+
+
+def _bytecode_cache():  # type: ignore[no-untyped-def]
+    """Compiled templates kept in the per-user directory (``PROV_HOME/cache/templates``, mode 0700):
+    compiling them is most of a card's rendering time (~0.1 s), and every `prov card` renders one.
+    Jinja keys each entry by the template's name and a checksum of its source, so an edited or upgraded
+    template is compiled afresh. None (compile every time) where the directory cannot be made."""
+    import jinja2
+
+    from ..errors import UsageError
+    from ..home import prov_home
+
+    try:
+        directory = prov_home() / "cache" / "templates"
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = directory.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:  # compiled code is run: only from our own directory
+            return None
+    except (OSError, UsageError):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(directory))
 
 
 # Characters that start Markdown structure inside a line: code spans, links and images, raw HTML,

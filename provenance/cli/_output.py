@@ -109,7 +109,6 @@ def load_training_data(
 ) -> tuple[Any, Any, Any]:
     """Read --train / --holdout / --population (features and target) from CSV or Parquet."""
     from ..analysis.privacy import Data
-    from ..analysis.tabular import read_table
     from ..card.request import check_audit_data
 
     check_audit_data(train_file, holdout_file, population_file)  # before reading any file
@@ -118,6 +117,8 @@ def load_training_data(
         if path is None:
             return None
         import hashlib
+
+        from ..analysis.tabular import read_table  # numpy: only when there is a table to read
 
         x, y, names = read_table(path, target)
         with open(path, "rb") as f:

@@ -64,7 +64,34 @@ def resolve_entry(entry: table.Entry) -> Any:
         new = _qualname(obj.__new__)
         if new not in _REVIEWED_NEW:
             raise BuildError(f"{entry.qualname} has its own __new__ ({new}): refusing until the table is reviewed")
+    _same_record(entry)
     return obj
+
+
+# Classes whose node records the judge checks against ``rules``' spelled-out copy of scikit-learn's.
+_RECORDS = {
+    ("sklearn.tree._tree", "Tree"): ("sklearn.tree._tree", "NODE_DTYPE", "tree_node_dtype"),
+    ("sklearn.ensemble._hist_gradient_boosting.predictor", "TreePredictor"): (
+        "sklearn.ensemble._hist_gradient_boosting.common",
+        "PREDICTOR_RECORD_DTYPE",
+        "predictor_record_dtype",
+    ),
+}
+
+
+def _same_record(entry: table.Entry) -> None:
+    """The judge passed the arrays against prov's copy of the record; build only with a scikit-learn whose
+    record is that copy (these classes read a different record field by field, by position)."""
+    spec = _RECORDS.get(entry.key)
+    if spec is None:
+        return
+    from . import rules
+
+    module, name, ours = spec
+    live = getattr(importlib.import_module(module), name, None)
+    expected = getattr(rules, ours)()
+    if live is None or live != expected or live.names != expected.names:
+        raise BuildError(f"{module}.{name} is not the record prov checks trees against: refusing until reviewed")
 
 
 class _Builder:
@@ -147,7 +174,11 @@ def build(parse: Parse, verdict: Verdict) -> tuple[Any, list[str]]:
         if entry is None:
             raise BuildError(f"{key[0]}.{key[1]} is not in the table")
         resolved[key] = resolve_entry(entry)
-    builder = _Builder(resolved)
+    return run(_Builder(resolved), parse)
+
+
+def run(builder: _Builder, parse: Parse) -> tuple[Any, list[str]]:
+    """Build ``parse.root`` with ``builder`` under the guard: (object, warnings raised while building)."""
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20 * _MAX_DEPTH))  # a level is a few Python frames
     try:

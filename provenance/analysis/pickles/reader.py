@@ -551,18 +551,27 @@ def _open_joblib(raw: IO[bytes], budget: _Budget, digest: bool) -> tuple[Any, st
     """The decompressed stream joblib.load would read, chosen by joblib's own magic-number detection."""
     import hashlib
 
-    from joblib.compressor import _COMPRESSORS, _ZFILE_PREFIX
-    from joblib.numpy_pickle_utils import _buffered_read_file, _detect_compressor
-
     counted = _CountingFile(raw, 1 << 62, "compressed bytes", hasher=hashlib.sha256() if digest else None)
     budget.raw = counted
     stream = io.BufferedReader(counted, 1024 * 1024)
-    name = _detect_compressor(stream)
+    if stream.peek(1)[:1] == pickle.PROTO:
+        # No magic number joblib knows starts with the PROTO opcode (``tests/test_pickle_reader.py`` checks
+        # joblib's registry), so its detection would say "not-compressed": skip importing joblib (~70 ms).
+        name = "not-compressed"
+    else:
+        from joblib.numpy_pickle_utils import _detect_compressor
+
+        name = _detect_compressor(stream)
     if name == "compat":
+        from joblib.compressor import _ZFILE_PREFIX
+
         raise ParseError(f"a joblib file from before joblib 0.10 ({_ZFILE_PREFIX!r} format) is not supported")
     if name == "not-compressed":
         limited = _CountingFile(stream, budget.limits.max_bytes, "bytes")  # type: ignore[arg-type]
         return io.BufferedReader(limited, 1024 * 1024), None
+    from joblib.compressor import _COMPRESSORS
+    from joblib.numpy_pickle_utils import _buffered_read_file
+
     if name not in _COMPRESSORS:
         raise ParseError(f"{name}-compressed")
     try:

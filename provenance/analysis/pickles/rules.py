@@ -707,6 +707,54 @@ class SklearnTree(Rule):
         return tree
 
 
+# scikit-learn's node records, spelled out so that judging a file imports no scikit-learn. Both structs
+# are read by position (Tree and TreePredictor cast any other dtype field by field), so a file is judged
+# against exactly these; ``build.resolve_entry`` refuses to build with a scikit-learn whose own record
+# differs, and ``tests/test_shadow.py`` compares them with the installed one.
+_TREE_NODE = (
+    ("left_child", "<i8", 0),
+    ("right_child", "<i8", 8),
+    ("feature", "<i8", 16),
+    ("threshold", "<f8", 24),
+    ("impurity", "<f8", 32),
+    ("n_node_samples", "<i8", 40),
+    ("weighted_n_node_samples", "<f8", 48),
+    ("missing_go_to_left", "|u1", 56),
+)
+_PREDICTOR_RECORD = (
+    ("value", "<f8", 0),
+    ("count", "<u4", 8),
+    ("feature_idx", "<i8", 12),
+    ("num_threshold", "<f8", 20),
+    ("missing_go_to_left", "|u1", 28),
+    ("left", "<u4", 29),
+    ("right", "<u4", 33),
+    ("gain", "<f8", 37),
+    ("depth", "<u4", 45),
+    ("is_leaf", "|u1", 49),
+    ("bin_threshold", "|u1", 50),
+    ("is_categorical", "|u1", 51),
+    ("bitset_idx", "<u4", 52),
+)
+
+
+def _record(fields: tuple[tuple[str, str, int], ...], itemsize: int) -> Any:
+    import numpy as np
+
+    names, formats, offsets = zip(*fields, strict=True)
+    return np.dtype({"names": list(names), "formats": list(formats), "offsets": list(offsets), "itemsize": itemsize})
+
+
+def tree_node_dtype() -> Any:
+    """``sklearn.tree._tree.NODE_DTYPE`` (64-bit platforms)."""
+    return _record(_TREE_NODE, 64)
+
+
+def predictor_record_dtype() -> Any:
+    """``sklearn.ensemble._hist_gradient_boosting.common.PREDICTOR_RECORD_DTYPE`` (64-bit platforms)."""
+    return _record(_PREDICTOR_RECORD, 56)
+
+
 def tree_arrays(n_features: int, n_classes: Any, n_outputs: int, state: Any) -> None:
     """The checks on a decision tree's arrays (shared by the pickle rule and the check after a skops load)."""
     import numpy as np
@@ -724,9 +772,8 @@ def tree_arrays(n_features: int, n_classes: Any, n_outputs: int, state: Any) -> 
         raise NotValid("node_count does not match the node array")
     if type(state["max_depth"]) is not int or not 0 <= state["max_depth"] < count + 1:
         raise NotValid("max_depth out of range")
-    from sklearn.tree._tree import NODE_DTYPE
-
-    if nodes.dtype != NODE_DTYPE or nodes.dtype.names != NODE_DTYPE.names:  # Tree casts others by position
+    record = tree_node_dtype()
+    if nodes.dtype != record or nodes.dtype.names != record.names:  # Tree casts others by position
         raise NotValid("node array is not scikit-learn's tree node record")
     if vals.shape != (count, n_outputs, int(n_classes.max())) or vals.dtype != np.float64:
         raise NotValid(f"values shape {vals.shape} does not fit the tree")
@@ -1099,11 +1146,10 @@ def tree_predictor_state(state: dict[str, Any]) -> None:
 
     if not set(state) <= {"nodes", "binned_left_cat_bitsets", "raw_left_cat_bitsets"}:
         raise NotValid("unexpected attributes")
-    from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
-
+    record = predictor_record_dtype()
     nodes = numeric_array(state["nodes"])
     # Exactly sklearn's record: TreePredictor.__setstate__ casts any other dtype *by position*.
-    if nodes.ndim != 1 or nodes.dtype != PREDICTOR_RECORD_DTYPE or nodes.dtype.names != PREDICTOR_RECORD_DTYPE.names:
+    if nodes.ndim != 1 or nodes.dtype != record or nodes.dtype.names != record.names:
         raise NotValid("node array is not scikit-learn's predictor record")
     n = nodes.shape[0]
     inner = nodes["is_leaf"] == 0
