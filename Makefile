@@ -24,19 +24,12 @@ schemas: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m provenance.schemas_export schemas
 
+# One table: every benchmark's rows, prov beside the peer measured in the same run (benchmarks/run.py).
+# BENCH_ARGS="--quick" for a smoke run, "--only card,gate" for some of them.
 bench: $(BIN)/python
-	$(BIN)/python -m pip install --quiet .
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_digest.py
-	$(BIN)/python benchmarks/bench_privacy.py
-	$(BIN)/python benchmarks/bench_attacks.py
-	$(BIN)/python benchmarks/bench_hook.py
-	$(BIN)/python benchmarks/bench_load.py
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench_gate.py
-	$(BIN)/python benchmarks/bench_governance.py
-	$(BIN)/python -m pip install --quiet "model-signing>=1.1" pyOpenSSL
-	$(BIN)/python benchmarks/bench_model_signing.py
-	$(BIN)/python -m pip install --quiet ".[oci]" pytest
-	$(BIN)/python benchmarks/bench_oci_push.py
+	$(BIN)/python -m pip install --quiet ".[oci]" "model-signing>=1.1" pyOpenSSL pytest \
+	  "adversarial-robustness-toolbox>=1.17" packaging
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 bench-differential: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"

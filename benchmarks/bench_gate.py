@@ -6,7 +6,8 @@
 - `prov verify` of 1,000 small cards in one call (>= 500 cards/s).
 
 Start-up figures are medians of interleaved rounds (the machine drifts; the ratios hold). Run:
-`python benchmarks/bench_gate.py [--cards N] [--gib G] [--rounds R]` with prov installed next to this Python.
+`python benchmarks/bench_gate.py [--cards N] [--gib G] [--rounds R] [--quick]` with prov installed next to
+this Python; `rows()` is what `benchmarks/run.py` (`make bench`) collects.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _table import Row, bare_python, command, median_interleaved, table
 from _timing import best
 
 DATA = ("--licence", "CC0-1.0", "--confidentiality", "public", "--no-personal-data")
@@ -79,16 +79,15 @@ for i in range(1, n):
     return [f"small{i:04d}.safetensors" for i in range(n)]
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--cards", type=int, default=1000)
-    ap.add_argument("--gib", type=float, default=1.0)
-    ap.add_argument("--rounds", type=int, default=31, help="interleaved rounds (medians are reported)")
-    args = ap.parse_args()
+def rows(
+    quick: bool = False, *, cards: int | None = None, gib: float | None = None, rounds: int | None = None
+) -> list[Row]:
+    cards = cards or (100 if quick else 1000)
+    gib = gib or (1 / 16 if quick else 1.0)
+    rounds = rounds or (5 if quick else 31)
     bindir = str(Path(sys.executable).parent)
     if shutil.which("prov", path=bindir) is None:
-        print("prov is not installed next to this Python", file=sys.stderr)
-        return 2
+        raise SystemExit("prov is not installed next to this Python")
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         repo.mkdir()
@@ -107,39 +106,43 @@ def main() -> int:
         env_git = {**env, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b"}
         ok(run(["git", "commit", "-qm", "prov", "--no-verify"], repo, {**env_git, "GIT_COMMITTER_EMAIL": "b@b"}))
         ok(run(["git", "add", "README.md"], repo, env))
-        safetensors(repo / "big.safetensors", int(args.gib * (1 << 30)))
+        safetensors(repo / "big.safetensors", int(gib * (1 << 30)))
         ok(run(["prov", "card", "big.safetensors", "--dataset", "bench-data"], repo, env))
         ok(run(["prov", "verify", "big.safetensors"], repo, env))  # warms the digest cache
-        cards = many_cards(repo, args.cards, env)
+        names = many_cards(repo, cards, env)
 
-        ok(run(["prov", "verify", *cards], repo, env))  # first run hashes; the timed runs are warm
+        ok(run(["prov", "verify", *names], repo, env))  # first run hashes; the timed runs are warm
         # Interleaved rounds, medians: the machine drifts, the ratios hold.
-        timed = {
-            "pass": [sys.executable, "-c", "pass"],
-            "help": ["prov", "--help"],
-            "hook": ["prov", "check", "README.md"],
-            "big": ["prov", "verify", "big.safetensors"],
-        }
-        samples: dict[str, list[float]] = {k: [] for k in timed}
-        for _ in range(args.rounds):
-            for name, cmd in timed.items():
-                start = time.perf_counter()
-                r = run(cmd, repo, env)
-                samples[name].append(time.perf_counter() - start)
-                ok(r)
-        t_pass, t_help, t_hook, t_big = (statistics.median(samples[k]) for k in ("pass", "help", "hook", "big"))
-        t_many = best(lambda: ok(run(["prov", "verify", *cards], repo, env)), 3)
-    print(f"python -c pass                              {t_pass * 1000:8.1f} ms")
-    print(f"prov --help                                 {t_help * 1000:8.1f} ms  {t_help / t_pass:5.2f}x  (<= 4x)")
-    print(f"prov check README.md (hook, no artefact)    {t_hook * 1000:8.1f} ms  {t_hook / t_pass:5.2f}x  (<= 2x)")
-    print(
-        f"prov verify, cached {args.gib:g} GiB artefact         {t_big * 1000:8.1f} ms  {t_big / t_pass:5.2f}x  (<= 4x)"
-    )
-    print(
-        f"prov verify, {args.cards} small cards in one call {t_many:8.3f} s   "
-        f"{args.cards / t_many:6.0f} cards/s (>= 500)"
-    )
-    return 0
+        t_pass, t_help, t_hook, t_big = median_interleaved(
+            [
+                bare_python(),
+                command(["prov", "--help"], cwd=repo, env=env),
+                command(["prov", "check", "README.md"], cwd=repo, env=env),
+                command(["prov", "verify", "big.safetensors"], cwd=repo, env=env),
+            ],
+            rounds,
+        )
+        t_many = best(command(["prov", "verify", *names], cwd=repo, env=env), 3)
+    peer = "python -c pass"
+    return [
+        Row("prov --help", t_help, "s", peer, t_pass, limit=4),
+        Row("prov check README.md (hook, no artefact)", t_hook, "s", peer, t_pass, limit=2),
+        Row(f"prov verify, cached {gib:g} GiB artefact", t_big, "s", peer, t_pass, limit=4),
+        Row(f"prov verify, {cards:,} small cards in one call", cards / t_many, "cards/s", limit=500,
+            higher_is_better=True),
+    ]  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cards", type=int, default=None, help="default 1000 (--quick: 100)")
+    ap.add_argument("--gib", type=float, default=None, help="default 1 (--quick: 1/16)")
+    ap.add_argument("--rounds", type=int, default=None, help="interleaved rounds, medians (default 31; --quick: 5)")
+    ap.add_argument("--quick", action="store_true", help="a smoke run at small sizes")
+    args = ap.parse_args()
+    result = rows(args.quick, cards=args.cards, gib=args.gib, rounds=args.rounds)
+    print(table(result))
+    return 0 if all(r.passed is not False for r in result) else 1
 
 
 if __name__ == "__main__":

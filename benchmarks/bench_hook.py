@@ -1,10 +1,11 @@
 """The pre-commit hook's cost, in one run:
 
-1. a commit touching no artefact (`prov check README.md`) against bare `python -c pass` (target <= 2x);
+1. a commit touching no artefact (`prov check README.md`) against bare `python -c pass` (target <= 2x;
+   medians of interleaved rounds);
 2. 100 staged, signed 10 MiB artefacts with a warm stat cache (target <= 0.5 s);
 3. the same with a cold cache (every artefact hashed).
 
-Run: `make bench` (or `python benchmarks/bench_hook.py [--artefacts N] [--mib M]` with prov installed).
+Run: `make bench` (or `python benchmarks/bench_hook.py [--artefacts N] [--mib M] [--quick]` with prov installed).
 """
 
 from __future__ import annotations
@@ -21,22 +22,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _table import Row, bare_python, command, median_interleaved, table
 from _timing import best
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+    if r.returncode:
+        raise SystemExit(f"{' '.join(cmd[:4])}... exited {r.returncode}: {(r.stderr or r.stdout).decode()[-600:]}")
+    return r
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--artefacts", type=int, default=100)
-    ap.add_argument("--mib", type=int, default=10)
-    args = ap.parse_args()
+def rows(
+    quick: bool = False, *, artefacts: int | None = None, mib: int | None = None, rounds: int | None = None
+) -> list[Row]:
+    artefacts = artefacts or (10 if quick else 100)
+    mib = mib or (1 if quick else 10)
+    rounds = rounds or (5 if quick else 11)
     prov = shutil.which("prov", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     if prov is None:
-        print("prov is not installed next to this Python", file=sys.stderr)
-        return 2
+        raise SystemExit("prov is not installed next to this Python")
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         repo.mkdir()
@@ -67,51 +72,60 @@ def main() -> int:
                 "--no-personal-data",
             ],
         ):
-            r = run(cmd, repo, env)
-            if r.returncode:
-                print(r.stderr.decode(), file=sys.stderr)
-                return 1
+            run(cmd, repo, env)
         (repo / "README.md").write_text("hello\n")
         block = os.urandom(1 << 20)
         names = []
-        for i in range(args.artefacts):
+        for i in range(artefacts):
             name = f"model{i:03d}.safetensors"
-            size = args.mib << 20
+            size = mib << 20
             # A genuine safetensors header (prov inspects it; a code-free format is safe to share).
             header = json.dumps({"w": {"dtype": "U8", "shape": [size], "data_offsets": [0, size]}}).encode()
             header += b" " * (-len(header) % 8)
             with open(repo / name, "wb") as f:
                 f.write(struct.pack("<Q", len(header)) + header)
-                for j in range(args.mib):
+                for j in range(mib):
                     f.write(block[j + 4 :] + block[: j + 4][:-4] + i.to_bytes(4, "little"))
             names.append(name)
         for name in names:
-            r = run([prov, "card", name, "--dataset", "bench-data"], repo, env)
-            if r.returncode:
-                print(r.stderr.decode(), file=sys.stderr)
-                return 1
+            run([prov, "card", name, "--dataset", "bench-data"], repo, env)
         # The committed policy: the hook trusts keys and manifests as HEAD, the index and the tree agree on.
         run(["git", "add", ".prov"], repo, env)
         run(["git", "commit", "-qm", "prov", "--no-verify"], repo, env)
         run(["git", "add", "README.md", *names, *(n + ".prov.json" for n in names)], repo, env)
 
-        t_pass = best(lambda: run([sys.executable, "-c", "pass"], repo, env), 10)
-        t_none = best(lambda: run([prov, "check", "README.md"], repo, env), 10)
+        # Start-up against bare python: interleaved rounds, medians (drift hits both alike).
+        t_pass, t_none = median_interleaved(
+            [bare_python(), command([prov, "check", "README.md"], cwd=repo, env=env)], rounds
+        )
         staged = [*names, *(n + ".prov.json" for n in names)]
-        r = run([prov, "check", *staged], repo, env)
-        assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
-        t_warm = best(lambda: run([prov, "check", *staged], repo, env), 5)
+        check = command([prov, "check", *staged], cwd=repo, env=env)
+        check()  # it must pass, and it warms the stat cache
+        t_warm = best(check, 3 if quick else 5)
 
         def cold() -> None:
             shutil.rmtree(repo / ".prov" / "cache", ignore_errors=True)
-            run([prov, "check", *staged], repo, env)
+            check()
 
-        t_cold = best(cold, 3)
-    print(f"python -c pass                         {t_pass * 1000:8.1f} ms")
-    print(f"prov check, no artefact staged         {t_none * 1000:8.1f} ms  ratio {t_none / t_pass:.2f}x (target <= 2)")
-    print(f"prov check, {args.artefacts} x {args.mib} MiB artefacts, warm  {t_warm:8.3f} s   (target <= 0.5 s)")
-    print(f"prov check, {args.artefacts} x {args.mib} MiB artefacts, cold  {t_cold:8.3f} s")
-    return 0
+        t_cold = best(cold, 2 if quick else 3)
+    staged_what = f"{artefacts} x {mib} MiB artefacts"
+    return [
+        Row("prov check, no artefact staged (hook)", t_none, "s", "python -c pass", t_pass, limit=2),
+        Row(f"prov check, {staged_what}, warm cache", t_warm, "s", limit=0.5),
+        Row(f"prov check, {staged_what}, cold cache", t_cold, "s"),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--artefacts", type=int, default=None, help="default 100 (--quick: 10)")
+    ap.add_argument("--mib", type=int, default=None, help="size of each artefact, default 10 (--quick: 1)")
+    ap.add_argument("--rounds", type=int, default=None, help="interleaved start-up rounds (default 11; --quick: 5)")
+    ap.add_argument("--quick", action="store_true", help="a smoke run at small sizes")
+    args = ap.parse_args()
+    result = rows(args.quick, artefacts=args.artefacts, mib=args.mib, rounds=args.rounds)
+    print(table(result))
+    return 0 if all(r.passed is not False for r in result) else 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """`prov push` against `curl -T` on the same blob and the same registry, in one run; `prov verify REF`.
 
-Run: `python benchmarks/bench_oci_push.py [--mib 1024 --runs 3 --files 100 --file-kib 64]` with prov and
-httpx installed, and Debian's `docker-registry` (CNCF Distribution 2.8) and `curl` on PATH (exit 2 when
-either is missing). Targets (issue 15), for a 1 GiB artefact pushed to a registry on 127.0.0.1:
+Run: `python benchmarks/bench_oci_push.py [--mib 1024 --runs 3 --files 100 --file-kib 64] [--quick]` with
+prov, httpx and pytest installed, and Debian's `docker-registry` (CNCF Distribution 2.8) and `curl` on PATH
+(it stops with a message when either is missing). Targets (issue 15), for a 1 GiB artefact pushed to a
+registry on 127.0.0.1:
   - `prov push` throughput >= 0.9x curl's, uploading the same 1 GiB blob to the same registry;
   - peak memory of the prov process during that push < 100 MB;
   - a second push of the same artefact uploads no blob (`uploaded == []` in --json);
@@ -24,7 +25,8 @@ Peak memory: prov runs as a direct child and is reaped with os.wait4, whose rusa
 alone (ru_maxrss: the high-water RSS of the prov process, or of a process it started if one were larger),
 not RUSAGE_CHILDREN, which mixes every child this script ever reaped.
 
-The report is a table; the exit status is 0 even when a target is missed.
+The report is a table (`rows()` is what `benchmarks/run.py` collects); run alone, the exit status is 1
+when a target is missed.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REPOSITORY = "acme/model"
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _table import Row, table  # noqa: E402
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -156,23 +162,26 @@ def _curl_push(host: str, blob: Path, hexdigest: str) -> float:
     return elapsed
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mib", type=int, default=1024, help="size of the pushed weights file (MiB)")
-    ap.add_argument("--runs", type=int, default=3, help="timed runs of each side (medians reported)")
-    ap.add_argument("--files", type=int, default=100, help="files in the model `prov verify REF` checks")
-    ap.add_argument("--file-kib", type=int, default=64, help="size of each of those files (KiB)")
-    args = ap.parse_args()
+def rows(
+    quick: bool = False,
+    *,
+    mib: int | None = None,
+    runs: int | None = None,
+    files: int | None = None,
+    file_kib: int | None = None,
+) -> list[Row]:
+    mib = mib or (64 if quick else 1024)
+    runs = runs or (1 if quick else 3)
+    files = files or (10 if quick else 100)
+    file_kib = file_kib or (16 if quick else 64)
     for tool, package in (("docker-registry", "docker-registry"), ("curl", "curl")):
         if shutil.which(tool) is None:
-            print(f"{tool} not found (Debian package {package}): this benchmark needs it", file=sys.stderr)
-            return 2
+            raise SystemExit(f"{tool} not found (Debian package {package}): this benchmark needs it")
     sys.path.insert(0, str(ROOT / "tests"))
     try:
         from registry import registry  # tests/registry.py: Distribution 2.8 on 127.0.0.1, storage of our own
     except ImportError as e:  # it imports tests/tools.py, which needs pytest (the test extra)
-        print(f"cannot import tests/registry.py ({e}): install the test extra", file=sys.stderr)
-        return 2
+        raise SystemExit(f"cannot import tests/registry.py ({e}): install pytest (the test extra)") from None
 
     prov = [sys.executable, "-m", "provenance"]
     with tempfile.TemporaryDirectory(prefix="bench-oci-") as tmp:
@@ -191,11 +200,11 @@ def main() -> int:
         big = repo / "model"
         big.mkdir()
         weights = big / "model.safetensors"
-        _safetensors(weights, args.mib << 20)
+        _safetensors(weights, mib << 20)
         many = repo / "many"
         many.mkdir()
-        for i in range(args.files):
-            _safetensors(many / f"part-{i:03d}.safetensors", args.file_kib << 10)
+        for i in range(files):
+            _safetensors(many / f"part-{i:03d}.safetensors", file_kib << 10)
         _run([*prov, "card", "model", "--dataset", "d"], repo, env)
         _run([*prov, "card", "many", "--dataset", "d"], repo, env)
         hexdigest = _sha256(weights)  # once, outside any timing; it also puts the file in the page cache
@@ -220,7 +229,7 @@ def main() -> int:
         s_curl: list[float] = []
         peaks: list[int] = []
         again_uploaded: list[list[str]] = []
-        for i in range(args.runs):
+        for i in range(runs):
             for side in ("prov", "curl") if i % 2 == 0 else ("curl", "prov"):
                 where = root / f"registry-{side}-{i}"
                 os.sync()  # no writeback of an earlier run's files competes with this one
@@ -249,11 +258,11 @@ def main() -> int:
             ref = f"{reg.host}/acme/many:v1"
             pushed = json.loads(_run([*prov, "push", "many", ref, "--json"], repo, env).stdout)
             layers = set(pushed["uploaded"]) | set(pushed["already_there"])
-            if len(layers) != args.files:
-                raise SystemExit(f"pushing {args.files} files gave {len(layers)} layers")
+            if len(layers) != files:
+                raise SystemExit(f"pushing {files} files gave {len(layers)} layers")
             t_verify: list[float] = []
             gets: list[list[str]] = []  # the blobs each verify fetched with GET
-            for _ in range(max(args.runs, 3)):
+            for _ in range(max(runs, 3)):
                 before = len(reg.blob_gets())
                 elapsed, _, out = _measured([*prov, "verify", ref, "--json"], repo, env, scratch)
                 if not json.loads(out).get("verified"):
@@ -262,37 +271,45 @@ def main() -> int:
                 gets.append(reg.blob_gets()[before:])
         shutil.rmtree(where)
 
-    size = args.mib << 20
+    size = mib << 20
     m_prov, m_curl, m_again, m_verify = (statistics.median(x) for x in (t_prov, t_curl, t_again, t_verify))
     ms_prov, ms_curl = statistics.median(s_prov), statistics.median(s_curl)
-    mbps_prov, mbps_curl = size / m_prov / 1e6, size / m_curl / 1e6
-    ratio = mbps_prov / mbps_curl
     peak = max(peaks) / 1e6
     weight_gets = [g for run in gets for g in run if g in layers]
-    per_verify = "/".join(sorted({str(len(run)) for run in gets}))
     resent = sum(len(u) for u in again_uploaded)
-    rows = [
-        ("push 1 time (s)", f"{m_prov:.2f}", f"{m_curl:.2f}", f"{m_prov / m_curl:.2f}x", "-", "-"),
-        ("push 1 throughput (MB/s)", f"{mbps_prov:.0f}", f"{mbps_curl:.0f}", f"{ratio:.2f}x", ">= 0.90x",
-         "PASS" if ratio >= 0.9 else "MISS"),
-        ("push 1 weights on the wire (s)", f"{ms_prov:.2f}", f"{ms_curl:.2f}", f"{ms_prov / ms_curl:.2f}x", "-", "-"),
-        ("push 1 peak RSS, prov (MB)", f"{peak:.1f}", "-", "-", "< 100", "PASS" if peak < 100 else "MISS"),
-        ("push 2 blobs uploaded", f"{resent}", "-", "-", "0", "PASS" if resent == 0 else "MISS"),
-        ("push 2 time (s)", f"{m_again:.2f}", "-", "-", "-", "-"),
-        (f"verify REF time, {args.files} files (s)", f"{m_verify:.2f}", "-", "-", "-", "-"),
-        ("verify REF blob GETs: each (weights)", f"{per_verify} ({len(weight_gets)})", "-", "-", "0 weights",
-         "PASS" if not weight_gets else "MISS"),
+    print(
+        f"bench_oci_push: {mib} MiB in one file, {runs} interleaved runs per side, medians; prov push runs (s): "
+        f"{' '.join(f'{t:.2f}' for t in t_prov)}; curl runs (s): {' '.join(f'{t:.2f}' for t in t_curl)}; "
+        f"verify REF: {files} x {file_kib} KiB, median of {len(t_verify)}",
+        file=sys.stderr,
+    )
+    curl = "curl -T (POST + PUT)"
+    what = f"{mib:,} MiB"
+    return [
+        Row(f"prov push, {what}: time", m_prov, "s", curl, m_curl),
+        Row(f"prov push, {what}: throughput", size / m_prov / 1e6, "MB/s", curl, size / m_curl / 1e6, limit=0.9,
+            higher_is_better=True),
+        Row(f"prov push, {what}: weights on the wire (registry's log)", ms_prov, "s", curl, ms_curl),
+        Row(f"prov push, {what}: peak RSS of prov", peak, "MB", limit=100),
+        Row("prov push again: blobs uploaded", resent, "blobs", limit=0),
+        Row("prov push again: time", m_again, "s"),
+        Row(f"prov verify REF, {files} files: time", m_verify, "s"),
+        Row(f"prov verify REF, {files} files: blobs fetched per run (most)", max(len(g) for g in gets), "blobs"),
+        Row(f"prov verify REF, {files} files: weight blobs fetched", len(weight_gets), "blobs", limit=0),
     ]  # fmt: skip
-    print(f"artefact: {args.mib} MiB in one file; {args.runs} interleaved runs per side, medians; "
-          f"verify: {args.files} x {args.file_kib} KiB, median of {len(t_verify)}")  # fmt: skip
-    print(f"prov push runs (s): {' '.join(f'{t:.2f}' for t in t_prov)}; "
-          f"curl runs (s): {' '.join(f'{t:.2f}' for t in t_curl)}")  # fmt: skip
-    head = ("row", "prov", "curl", "ratio", "target", "")
-    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
-    for r in [head, *rows]:
-        cells = [cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(r, widths, strict=True))]
-        print("  ".join(cells))
-    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mib", type=int, default=None, help="size of the pushed weights file (MiB), default 1024")
+    ap.add_argument("--runs", type=int, default=None, help="timed runs of each side (medians reported), default 3")
+    ap.add_argument("--files", type=int, default=None, help="files in the model `prov verify REF` checks, default 100")
+    ap.add_argument("--file-kib", type=int, default=None, help="size of each of those files (KiB), default 64")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: 64 MiB, 1 run, 10 x 16 KiB files")
+    args = ap.parse_args()
+    result = rows(args.quick, mib=args.mib, runs=args.runs, files=args.files, file_kib=args.file_kib)
+    print(table(result))
+    return 0 if all(r.passed is not False for r in result) else 1
 
 
 if __name__ == "__main__":
