@@ -111,8 +111,9 @@ def test_join_never_loosens(parts: list[tuple[Confidentiality, str, bool]]) -> N
 @given(st.text(alphabet="ABCXYZabcxyz0189.-", min_size=1, max_size=24))
 def test_a_custom_licence_id_is_normalised_as_the_full_parse_would(idstring: str) -> None:
     """``normalise`` answers a lone ``LicenseRef-…`` without the SPDX database; the full parse must agree."""
-    from provenance.licences import _normalise_expression, normalise
+    from provenance.licences import _normalise_expression, licence_ids, normalise, spdx
 
     text = f"LicenseRef-{idstring}"
     assert normalise(text) == _normalise_expression(text) == text
+    assert licence_ids(text) == list(spdx().license_keys(spdx().parse(text))) == [text]
     assert normalise(f"  {text}\n") == text

@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..digest import Hasher, root_digest
 from ..errors import CheckFailed, NotFoundError
 from ..model.dataset import DataFile, DatasetManifest
 from ..model.decision import Reason
-from ..model.lineage import AffectedReport
-from ..model.withdrawal import Withdrawal
 from ..store import datasets as store
 from ..store import userkeys
 from ..store.repo import ProvRepo, require_repo
 from ..store.session import hasher_for, utcnow
 from ..store.yamlio import load_yaml, parse_model
+
+if TYPE_CHECKING:  # annotations only: `prov card` reads manifests and need not build these models
+    from ..model.lineage import AffectedReport
+    from ..model.withdrawal import Withdrawal
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def withdraw(
     import hashlib
 
     from ..errors import UsageError
-    from ..model.withdrawal import REASONS
+    from ..model.withdrawal import REASONS, Withdrawal
     from ..policy.exposure import RETRAIN
     from ..store import ledger
     from ..store import withdrawals as withdrawal_store

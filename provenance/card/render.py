@@ -10,12 +10,14 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import licences
 from ..model.card import ModelCard, Privacy
-from ..model.export import ExportRecord
 from .files import SignedCard
+
+if TYPE_CHECKING:  # an annotation only: rendering a card need not build the export models
+    from ..model.export import ExportRecord
 
 FORMATS = ("md", "html", "json", "hf", "cyclonedx", "spdx3")
 
