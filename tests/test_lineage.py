@@ -76,3 +76,93 @@ def test_lineage_names_cannot_forge_lines_or_nodes(project: Path, prov) -> None:
     assert svg.stdout.count('class="edge"') == 1
     mermaid = prov("lineage", name, "--format", "mermaid").out
     assert mermaid.count("\n") == 4
+
+
+def _gitpython_code_provenance(start: Path, exclude: list[Path]) -> object:
+    """The code provenance as GitPython read it before `prov card` stopped importing it: the oracle."""
+    import hashlib
+
+    import git
+
+    from provenance.lineage.code import strip_credentials
+    from provenance.model.card import Code
+
+    try:
+        repo = git.Repo(start if start.is_dir() else start.parent, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    with repo:
+        remotes = {r.name: r for r in repo.remotes}
+        remote = remotes.get("origin") or next(iter(remotes.values()), None)
+        urls = list(remote.urls) if remote is not None else []
+        remote_url = strip_credentials(urls[0]) if urls else None
+        try:
+            commit = repo.head.commit.hexsha
+        except ValueError:
+            commit = None
+        branch = None if repo.head.is_detached else repo.active_branch.name
+        top = Path(repo.working_tree_dir or start).resolve()
+        excludes = [
+            f":(exclude){p.resolve().relative_to(top).as_posix()}" for p in exclude if top in p.resolve().parents
+        ]
+        diff = b""
+        if commit is not None:
+            diff = repo.git.diff("HEAD", "--binary", "--no-color", "--", ".", *excludes, stdout_as_string=False)
+        dirty = bool(diff.strip())
+        return Code(
+            remote=remote_url,
+            commit=commit,
+            branch=branch,
+            dirty=dirty,
+            diff_sha256=hashlib.sha256(diff).hexdigest() if dirty else None,
+        )
+
+
+def test_code_provenance_reads_what_gitpython_read(tmp_path: Path) -> None:
+    """The card's code section comes from five `git` calls; in every repository state it must be what
+    GitPython said: no commits yet, clean, dirty (text, binary, a new file staged, an excluded file),
+    on a branch with a slash, detached, remotes with credentials, several remotes and none named origin."""
+    from conftest import git
+
+    from provenance.lineage.code import code_provenance
+
+    repo = tmp_path / "r"
+    sub = repo / "models" / "deep"
+    sub.mkdir(parents=True)
+    model = sub / "model.joblib"
+    card = sub / "model.joblib.prov.json"
+    outside = tmp_path / "elsewhere.bin"
+    outside.write_bytes(b"x")
+    exclude = [model, card, outside]
+
+    def same(label: str) -> None:
+        ours, theirs = code_provenance(model, exclude), _gitpython_code_provenance(model, exclude)
+        assert ours == theirs, label
+
+    assert code_provenance(tmp_path / "elsewhere.bin", []) is None  # not in a repository
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@e"), git(repo, "config", "user.name", "T")
+    model.write_bytes(b"\x00weights")
+    same("no commits yet")
+    (repo / "train.py").write_text("print('train')\n")
+    git(repo, "add", "train.py")
+    git(repo, "commit", "-q", "--no-verify", "-m", "one")
+    same("clean, untracked artefact")
+    (repo / "train.py").write_text("print('train harder')\n")
+    same("dirty text")
+    (repo / "blob.bin").write_bytes(bytes(range(256)))
+    git(repo, "add", "blob.bin")
+    same("a binary file staged")
+    card.write_text("{}")
+    git(repo, "add", "-f", str(card))
+    same("only an excluded file changed besides")
+    git(repo, "commit", "-q", "--no-verify", "-am", "two")
+    git(repo, "checkout", "-q", "-b", "feature/x-1")
+    same("a branch with a slash")
+    git(repo, "remote", "add", "upstream", "https://user:secret@example.org/a/b.git")
+    same("one remote, not origin, with credentials")
+    git(repo, "remote", "add", "origin", "git@example.org:team/repo.git")
+    same("origin among several remotes")
+    git(repo, "checkout", "-q", "--detach")
+    same("detached head")
+    assert code_provenance(model, exclude).branch is None  # type: ignore[union-attr]
