@@ -159,10 +159,20 @@ def test_code_provenance_reads_what_gitpython_read(tmp_path: Path) -> None:
     git(repo, "commit", "-q", "--no-verify", "-am", "two")
     git(repo, "checkout", "-q", "-b", "feature/x-1")
     same("a branch with a slash")
-    git(repo, "remote", "add", "upstream", "https://user:secret@example.org/a/b.git")
+    git(repo, "remote", "add", "zeta", "https://user:secret@example.org/a/b.git")
     same("one remote, not origin, with credentials")
+    git(repo, "remote", "add", "alpha", "https://example.org/alpha.git")
+    same("several remotes, none origin: the first configured, not the first alphabetically")
+    git(repo, "config", "url.https://rewritten.example/.insteadOf", "gh:")
+    git(repo, "remote", "set-url", "zeta", "gh:team/zeta.git")
+    same("a URL rewritten by insteadOf")
     git(repo, "remote", "add", "origin", "git@example.org:team/repo.git")
     same("origin among several remotes")
     git(repo, "checkout", "-q", "--detach")
     same("detached head")
     assert code_provenance(model, exclude).branch is None  # type: ignore[union-attr]
+    odd = tmp_path / "a\nnewline"
+    git(tmp_path, "clone", "-q", str(repo), str(odd))
+    model, card = odd / "models" / "deep" / "model.joblib", odd / "models" / "deep" / "model.joblib.prov.json"
+    exclude = [model, card]
+    same("a newline in the repository's path")

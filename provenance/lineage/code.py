@@ -30,26 +30,30 @@ def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
     ``exclude`` names files prov itself writes (the artefact, its card, the ledger) so that signing a
     card does not by itself make the tree count as dirty.
 
-    Read with the ``git`` command itself (five short calls, ~15 ms), not GitPython, whose import and
+    Read with the ``git`` command itself (three or four short calls), not GitPython, whose import and
     configuration parsing cost every `prov card` more than the rest of its git work; the facts are the
     ones GitPython gave (``tests/test_lineage.py`` holds the two to the same answers).
     """
     cwd = start if start.is_dir() else start.parent
-    top_out = _git(cwd, "rev-parse", "--show-toplevel")
-    if top_out is None or not top_out.strip():
-        return None
-    top = Path(top_out.decode("utf-8", "surrogateescape").strip()).resolve()
+    head = _git(cwd, "rev-parse", "--show-toplevel", "HEAD", "--symbolic-full-name", "HEAD")
+    if head is not None and len(lines := head.decode("utf-8", "surrogateescape").splitlines()) == 3:
+        top_text, commit, ref = lines  # ref: refs/heads/NAME, or HEAD when detached
+    else:  # not a work tree, no commit yet (HEAD names an unborn branch), or a newline in the path
+        top_out = _git(cwd, "rev-parse", "--show-toplevel")
+        if top_out is None or not top_out.strip():
+            return None
+        top_text = top_out.decode("utf-8", "surrogateescape").removesuffix("\n")
+        verified = _git(cwd, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+        commit = verified.decode().strip() if verified else None
+        ref = (_git(cwd, "symbolic-ref", "-q", "HEAD") or b"HEAD").decode("utf-8", "surrogateescape").strip()
+    top = Path(top_text).resolve()
+    branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
     remote_url = None
-    names = (_git(top, "remote") or b"").decode("utf-8", "surrogateescape").split()
-    remote = "origin" if "origin" in names else next(iter(names), None)
+    remote = _remote(top)
     if remote is not None:
         urls = (_git(top, "remote", "get-url", "--all", remote) or b"").decode("utf-8", "surrogateescape")
         first = urls.split("\n")[0].strip() if urls.strip() else None
         remote_url = strip_credentials(first) if first else None
-    head = _git(top, "rev-parse", "-q", "--verify", "HEAD^{commit}")
-    commit = head.decode().strip() if head else None  # None: no commits yet
-    ref = _git(top, "symbolic-ref", "-q", "HEAD")
-    branch = ref.decode("utf-8", "surrogateescape").strip().removeprefix("refs/heads/") if ref else None
     excludes = []
     for p in exclude:
         try:
@@ -72,6 +76,15 @@ def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
         dirty=dirty,
         diff_sha256=hashlib.sha256(diff).hexdigest() if dirty else None,
     )
+
+
+def _remote(top: Path) -> str | None:
+    """``origin``, else the repository's first remote in its own configuration's order (not `git
+    remote`'s alphabetical one): the remote GitPython chose."""
+    listed = _git(top, "config", "--local", "--name-only", "--get-regexp", r"^remote\..*\.url$") or b""
+    names = [line[len("remote.") : -len(".url")] for line in listed.decode("utf-8", "surrogateescape").splitlines()]
+    names = list(dict.fromkeys(n for n in names if n))
+    return "origin" if "origin" in names else next(iter(names), None)
 
 
 def _git(cwd: Path, *args: str) -> bytes | None:
