@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 import click
 
-from ._output import emit_json, out, say
+from ._output import TtyProgress, emit_json, out, say
 
 
 @click.command()
@@ -15,14 +15,20 @@ def log(check: bool, as_json: bool) -> None:
     from ..api import log as api
 
     if check:
-        problems = api.verify()
+        progress = None if as_json else TtyProgress.on_terminal("verifying ledger", "entries")
+        try:
+            verified = api.verify(progress=progress)
+        finally:
+            if progress is not None:
+                progress.finish()
+        problems = verified.problems
         if as_json:
             emit_json({"ok": not problems, "problems": [asdict(p) for p in problems]})
         elif problems:
             for p in problems:
                 say(f"FAIL line {p.line}: {p.message}")
         else:
-            out(f"OK ledger verified ({len(api.entries())} entries)")
+            out(f"OK ledger verified ({len(verified.lines)} entries)")
         if problems:
             raise SystemExit(1)
         return
