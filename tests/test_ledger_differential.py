@@ -46,9 +46,43 @@ KEYID = {name: info.keyid for name, info in INFO.items()}
 
 class OLD:
     @staticmethod
+    def loads(data: bytes | str) -> Any:
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for k, v in items:
+                if k in out:
+                    raise strictjson.StrictJSONError(f"duplicate key {k!r}")
+                out[k] = v
+            return out
+
+        def constant(name: str) -> Any:
+            raise strictjson.StrictJSONError(f"{name} is not JSON")
+
+        def number(text: str) -> float:
+            value = float(text)
+            if value in (float("inf"), -float("inf")):
+                raise strictjson.StrictJSONError(f"{text[:40]} is out of range for a number")
+            return value
+
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+            if text.startswith("\ufeff"):
+                raise strictjson.StrictJSONError("a byte-order mark before the JSON")
+            value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
+            if "\\u" in text:
+                strictjson._no_lone_surrogates(value)
+            return value
+        except strictjson.StrictJSONError:
+            raise
+        except (UnicodeDecodeError, ValueError) as e:
+            raise strictjson.StrictJSONError(f"not JSON ({e})") from None
+        except RecursionError:
+            raise strictjson.StrictJSONError("nested too deeply") from None
+
+    @staticmethod
     def from_json(data: bytes) -> dsse.Envelope:
         try:
-            obj = strictjson.loads(data)
+            obj = OLD.loads(data)
         except strictjson.StrictJSONError as e:
             raise dsse.EnvelopeFormatError(str(e) if str(e).startswith("not JSON") else f"not JSON ({e})") from None
         return dsse.Envelope.from_dict(obj)
@@ -67,7 +101,7 @@ class OLD:
         for number, line in enumerate(lines, 1):
             try:
                 env = OLD.from_json(line)
-                body = strictjson.loads(env.payload)
+                body = OLD.loads(env.payload)
                 data = {k: v for k, v in body.items() if k not in {"seq", "prev", "time", "event"}}
                 out.append(
                     Entry(
@@ -93,7 +127,7 @@ class OLD:
         for number, line in enumerate(lines, 1):
             try:
                 env = OLD.from_json(line)
-                body = strictjson.loads(env.payload)
+                body = OLD.loads(env.payload)
                 seq, link, when = int(body["seq"]), str(body["prev"]), dt.datetime.fromisoformat(body["time"])
                 if when.utcoffset() is None:
                     raise ValueError(f"time {body['time']!r} has no UTC offset")
@@ -142,7 +176,7 @@ class OLD:
         for number, line in enumerate(lines, 1):
             try:
                 env = OLD.from_json(line)
-                body = strictjson.loads(env.payload)
+                body = OLD.loads(env.payload)
             except ValueError:
                 break
             if not isinstance(body, dict) or env.payload_type != PAYLOAD_TYPE:
@@ -172,7 +206,7 @@ class OLD:
                 env = OLD.from_json(line)
                 if env.payload_type != PAYLOAD_TYPE:
                     continue
-                body = strictjson.loads(env.payload)
+                body = OLD.loads(env.payload)
             except ValueError:
                 continue
             if not isinstance(body, dict):
@@ -543,3 +577,31 @@ def test_verify_reports_progress_up_to_the_total() -> None:
             )
         assert seen[-1] == (5, 5) and all(t == 5 and 0 < d <= 5 for d, t in seen)
         assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc\ud800"), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        JSON.map(lambda v: json.dumps(v, ensure_ascii=True)),
+        JSON.map(lambda v: json.dumps(v, ensure_ascii=False)),
+        JSON.map(lambda v: json.dumps(v)).map(lambda t: t.replace('{"a": ', '{"a": 1, "a": ', 1)),
+        st.sampled_from(["\ufeff{}", "1e400", "-1e999", "[NaN]", '{"x": Infinity}', '"\\udc00"', "[1,]", " 7 "]),
+        st.text(max_size=12),
+    ),
+    as_bytes=st.booleans(),
+)
+def test_strict_json_reads_what_it_read_before(text: str, as_bytes: bool) -> None:
+    def outcome(read: Any) -> Any:
+        try:
+            return ("value", repr(read(text.encode("utf-8", "surrogatepass") if as_bytes else text)))
+        except ValueError as e:
+            return type(e), str(e)
+
+    assert outcome(strictjson.loads) == outcome(OLD.loads)
