@@ -1,16 +1,16 @@
 """Who signed each of many DSSE envelopes, exactly as ``dsse.Envelope.verified_by`` decides, on every core.
 
 cryptography holds the GIL while it verifies an ECDSA signature (two threads check no faster than one),
-so a long run — the ledger, thousands of lines — forks worker processes. Each worker is a copy of this
+so a long run -- the ledger, thousands of lines -- forks worker processes. Each worker is a copy of this
 process holding the same candidate keys (each key object loaded once, in ``PublicKeyInfo``) and calls
-the same ``verified_by`` on batches of envelopes fed through a pipe, while the caller goes on parsing
-the lines that follow; a batch that finds every worker busy is checked by the caller itself, so the
-work balances itself whatever else the machine is doing. Nothing but the envelopes' own fields goes to
-a worker and nothing but the position of the signing key among the candidates comes back. A worker that
-dies or stops answering costs only speed: its batches are checked here.
+the same ``verified_by`` on batches of envelopes fed through a pipe. The caller parses on while the
+workers check what it has parsed so far; once the input is used up it checks the remaining batches
+itself, from the back, while the workers go on taking them from the front. Nothing but the envelopes'
+own fields goes to a worker and nothing but the position of the signing key among the candidates comes
+back. A worker that dies or answers nonsense costs only speed: its batches are checked here.
 
 Short runs, and processes where forking is unsafe (other threads running) or unavailable (not Linux),
-check every envelope here, one after another.
+check every envelope here, one after another, as it comes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .keyinfo import PublicKeyInfo
 
 PARALLEL_MIN = 400  # fewer envelopes than this are checked in this process: a fork costs milliseconds
-BATCH = 48  # envelopes per message (a ledger line's envelope is ~0.7 kB: a batch fits a pipe's buffer)
+BATCH = 32  # envelopes per message: a ledger line's envelope is ~0.8 kB, two batches fit a pipe's buffer
 QUEUED = 2  # batches a worker holds at once: one it checks, one waiting, so it never idles between them
 MAX_WORKERS = 7
 
@@ -57,11 +57,11 @@ def signers(
                 continue
             batch.append((i, env))
             if len(batch) == BATCH:
-                pool.submit(batch)
+                pool.add(batch)
                 batch = []
         if batch:
-            pool.submit(batch)
-        pool.drain()
+            pool.add(batch)
+        pool.finish()
     finally:
         pool.close()
     return out
@@ -101,6 +101,7 @@ class _Pool:
         self.candidates = list(candidates)
         self.out, self.total, self.progress = out, total, progress
         self.done = 0
+        self.pending: deque[list[_Item]] = deque()  # parsed, not yet with a worker
         self.workers: list[_Worker] = []
         for _ in range(workers):
             worker = self._fork()
@@ -115,36 +116,43 @@ class _Pool:
         if self.progress is not None:
             self.progress(self.done, max(self.total, self.done))
 
-    def submit(self, batch: list[_Item]) -> None:
-        """Hand ``batch`` to a worker with room for it, else check it here."""
-        self._collect(wait=False)
-        free = [w for w in self.workers if len(w.queued) < QUEUED]
-        if free:
-            worker = min(free, key=lambda w: len(w.queued))
-            if self._send(worker, batch):
-                return
-        self._check_here(batch)
+    def add(self, batch: list[_Item]) -> None:
+        """A parsed batch: to a worker with room for it (or queued for one); without workers, checked now."""
+        if not self.workers:
+            self._check_here(batch)
+            return
+        self.pending.append(batch)
+        self._feed()
 
-    def drain(self) -> None:
+    def finish(self) -> None:
+        """No more input: check what is left here, from the back, feeding the workers from the front."""
+        while self.pending:
+            self._feed()
+            if self.pending:
+                self._check_here(self.pending.pop())
         while any(w.queued for w in self.workers):
             self._collect(wait=True)
+
+    def _feed(self) -> None:
+        self._collect(wait=False)
+        for worker in list(self.workers):
+            while self.pending and len(worker.queued) < QUEUED and worker in self.workers:
+                self._send(worker, self.pending.popleft())
 
     def _check_here(self, batch: list[_Item]) -> None:
         for i, env in batch:
             self.out[i] = env.verified_by(self.candidates)
         self.settled(len(batch))
 
-    def _send(self, worker: _Worker, batch: list[_Item]) -> bool:
+    def _send(self, worker: _Worker, batch: list[_Item]) -> None:
         import pickle
 
         data = pickle.dumps([(e.payload_type, e.payload, e.signatures) for _, e in batch], pickle.HIGHEST_PROTOCOL)
+        worker.queued.append(batch)
         try:
             _write_all(worker.requests, len(data).to_bytes(8, "big") + data)
-        except OSError:  # the worker is gone
+        except OSError:  # the worker is gone: this batch and any before it are checked here
             self._lose(worker)
-            return False
-        worker.queued.append(batch)
-        return True
 
     def _collect(self, wait: bool) -> None:
         """Read every answer that is ready (with ``wait``, block until at least one is)."""
