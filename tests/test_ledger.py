@@ -175,3 +175,21 @@ def test_no_progress_in_json_off_a_terminal_or_when_quick(
     monkeypatch.setattr(sys, "stderr", captured)  # not a terminal
     r = prov("log", "--verify")
     assert r.code == 0 and r.err == ""
+
+
+def test_log_json_lists_entries_as_asdict_would(long_ledger: Path, prov) -> None:
+    from dataclasses import asdict
+
+    from provenance.cli.log_cmd import _as_json
+    from provenance.store import ledger
+    from provenance.store.repo import ProvRepo
+
+    with long_ledger.open("ab") as f:
+        f.write(b"not an entry\n")
+    items = ledger.entries(ledger.read(ProvRepo(long_ledger.parent.parent)))
+    assert [e.event for e in items][-2:] == ["note", "unreadable"]
+    assert [_as_json(e) for e in items] == [asdict(e) for e in items]
+    r = prov("log", "--json")
+    assert r.code == 0 and json.loads(r.out) == [asdict(e) for e in items]
+    r = prov("log")
+    assert r.code == 0 and len(r.out.splitlines()) == 6 and r.out.endswith("unreadable\n")

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,13 @@ def say(line: str) -> None:
 def out(line: str) -> None:
     """One line of a human-readable report on stdout; whatever a name holds, it stays one line."""
     click.echo(shown(line))
+
+
+def out_lines(lines: Iterable[str]) -> None:
+    """``out`` for each line, written at once (thousands of writes cost more than making the lines)."""
+    text = "\n".join(shown(line) for line in lines)
+    if text:
+        click.echo(text)
 
 
 _clock = time.monotonic  # tests move time on
