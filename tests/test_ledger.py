@@ -193,3 +193,28 @@ def test_log_json_lists_entries_as_asdict_would(long_ledger: Path, prov) -> None
     assert r.code == 0 and json.loads(r.out) == [asdict(e) for e in items]
     r = prov("log")
     assert r.code == 0 and len(r.out.splitlines()) == 6 and r.out.endswith("unreadable\n")
+
+
+@pytest.mark.parametrize("args", [("log", "--verify"), ("log", "--verify", "--json"), ("log",), ("log", "--json")])
+def test_each_line_is_parsed_once_per_command(long_ledger: Path, prov, monkeypatch: pytest.MonkeyPatch, args) -> None:
+    from provenance import strictjson
+    from provenance.crypto import dsse
+
+    lines = long_ledger.read_bytes().splitlines()
+    envelopes: list[bytes] = []
+    payloads: list[bytes] = []
+    from_json, loads = dsse.Envelope.from_json.__func__, strictjson.loads  # type: ignore[attr-defined]
+
+    def counted_from_json(cls, data):  # type: ignore[no-untyped-def]
+        envelopes.append(data)
+        return from_json(cls, data)
+
+    def counted_loads(data):  # type: ignore[no-untyped-def]
+        payloads.append(data)
+        return loads(data)
+
+    monkeypatch.setattr(dsse.Envelope, "from_json", classmethod(counted_from_json))
+    monkeypatch.setattr(strictjson, "loads", counted_loads)
+    assert prov(*args).code == 0
+    assert sorted(envelopes) == sorted(lines)
+    assert sorted(payloads) == sorted(base64.b64decode(json.loads(line)["payload"]) for line in lines)

@@ -5,6 +5,11 @@ previous line, so an edited, dropped or reordered line breaks either a signature
 Appends take an exclusive lock and write one whole line, so concurrent prov processes interleave
 cleanly. (Cutting lines off the end leaves a valid shorter chain; the cards themselves carry what
 was signed, and git history keeps the ledger's.)
+
+A command reads the file once and parses each line once (``Line``); listing, verification, governance
+and what a revocation keeps valid all take those parsed lines. Verification finds each line's signer
+with ``dsse.Envelope.verified_by`` -- the one signature check -- on forked workers for a long ledger
+(``crypto.signers``), then judges the chain in order.
 """
 
 from __future__ import annotations
