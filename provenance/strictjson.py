@@ -30,29 +30,38 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
-def loads(data: bytes | str) -> Any:
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in items:
-            if k in out:
+def _pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(items)  # built in C; only a repeated key makes it shorter than the pairs
+    if len(out) != len(items):
+        seen: set[str] = set()
+        for k, _ in items:
+            if k in seen:
                 raise StrictJSONError(f"duplicate key {k!r}")
-            out[k] = v
-        return out
+            seen.add(k)
+    return out
 
-    def constant(name: str) -> Any:
-        raise StrictJSONError(f"{name} is not JSON")
 
-    def number(text: str) -> float:
-        value = float(text)
-        if value in (_INF, -_INF):  # 1e400: valid grammar, but no reader can hold it (Python makes it inf)
-            raise StrictJSONError(f"{text[:40]} is out of range for a number")
-        return value
+def _constant(name: str) -> Any:
+    raise StrictJSONError(f"{name} is not JSON")
 
+
+def _number(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):  # 1e400: valid grammar, but no reader can hold it (Python makes it inf)
+        raise StrictJSONError(f"{text[:40]} is out of range for a number")
+    return value
+
+
+# One decoder, made once (``json.loads`` with hooks makes a new one per call).
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_number)
+
+
+def loads(data: bytes | str) -> Any:
     try:
         text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
         if text.startswith("\ufeff"):
             raise StrictJSONError("a byte-order mark before the JSON")
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
+        value = _DECODER.decode(text)
         if "\\u" in text:  # only an escape can make a lone surrogate (raw UTF-8 cannot hold one)
             _no_lone_surrogates(value)
         return value

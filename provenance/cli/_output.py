@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,48 @@ def say(line: str) -> None:
 def out(line: str) -> None:
     """One line of a human-readable report on stdout; whatever a name holds, it stays one line."""
     click.echo(shown(line))
+
+
+def out_lines(lines: Iterable[str]) -> None:
+    """``out`` for each line, written at once (thousands of writes cost more than making the lines)."""
+    text = "\n".join(shown(line) for line in lines)
+    if text:
+        click.echo(text)
+
+
+_clock = time.monotonic  # tests move time on
+
+
+class TtyProgress:
+    """``(done, total)`` as one line on stderr, rewritten in place: only on a terminal, and only once the
+    work has taken more than ``after`` seconds (a quick command shows nothing); ``finish`` clears it."""
+
+    def __init__(self, what: str, unit: str, after: float = 1.0, every: float = 0.1) -> None:
+        self.what, self.unit, self.after, self.every = what, unit, after, every
+        self.start = _clock()
+        self.last = -every
+        self.shown = False
+
+    @classmethod
+    def on_terminal(cls, what: str, unit: str) -> TtyProgress | None:
+        return cls(what, unit) if sys.stderr.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = _clock()
+        elapsed = now - self.start
+        if elapsed <= self.after or (now - self.last < self.every and done < total):
+            return
+        self.last = now
+        rate = done / elapsed
+        sys.stderr.write(f"\r{self.what}: {done:,}/{total:,} {self.unit} ({rate:,.0f}/s)\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
 
 
 def prompt_passphrase(name: str) -> bytes | None:

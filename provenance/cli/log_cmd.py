@@ -4,7 +4,11 @@ from dataclasses import asdict
 
 import click
 
-from ._output import emit_json, out, say
+from ._output import TtyProgress, emit_json, out, out_lines, say
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..store.ledger import Entry
 
 
 @click.command()
@@ -15,23 +19,36 @@ def log(check: bool, as_json: bool) -> None:
     from ..api import log as api
 
     if check:
-        problems = api.verify()
+        progress = None if as_json else TtyProgress.on_terminal("verifying ledger", "entries")
+        try:
+            verified = api.verify(progress=progress)
+        finally:
+            if progress is not None:
+                progress.finish()
+        problems = verified.problems
         if as_json:
             emit_json({"ok": not problems, "problems": [asdict(p) for p in problems]})
         elif problems:
             for p in problems:
                 say(f"FAIL line {p.line}: {p.message}")
         else:
-            out(f"OK ledger verified ({len(api.entries())} entries)")
+            out(f"OK ledger verified ({len(verified.lines)} entries)")
         if problems:
             raise SystemExit(1)
         return
     items = api.entries()
     if as_json:
-        emit_json([asdict(e) for e in items])
+        emit_json([_as_json(e) for e in items])
         return
-    for e in items:
-        out(f"{e.seq:5} {e.time} {e.event:8} {e.data.get('artefact', '')} {_detail(e.event, e.data)}".rstrip())
+    out_lines(
+        f"{e.seq:5} {e.time} {e.event:8} {e.data.get('artefact', '')} {_detail(e.event, e.data)}".rstrip()
+        for e in items
+    )
+
+
+def _as_json(e: Entry) -> dict[str, object]:
+    """``dataclasses.asdict`` without its deep copy (the entry's data is fresh from the parse, never shared)."""
+    return {"line": e.line, "seq": e.seq, "time": e.time, "event": e.event, "data": e.data, "keyid": e.keyid}
 
 
 def _detail(event: str, data: dict[str, object]) -> str:

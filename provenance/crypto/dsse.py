@@ -66,6 +66,8 @@ class Envelope:
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Envelope:
+        if isinstance(data, bytes) and (compact := _compact(data)) is not None:
+            return compact
         try:
             obj = strictjson.loads(data)
         except strictjson.StrictJSONError as e:
@@ -97,6 +99,36 @@ class Envelope:
             if info is not None and signature_valid(info, sig, message, memo):
                 return info
         return None
+
+
+_COMPACT: Any = None
+
+
+def _compact(data: bytes) -> Envelope | None:
+    """The envelope of a line in the exact compact form the ledger writes — these keys in this order, no
+    spaces, one signature, every string printable ASCII without ``"`` or ``\\`` — read by pattern; None
+    for anything else, which the strict JSON reader takes. In such a line each string's text is its JSON
+    value and no key can repeat, so the pattern reads exactly what strict JSON reads (a differential test
+    holds the two together); it costs a fifth of the time, which is most of reading a long ledger."""
+    global _COMPACT
+    if _COMPACT is None:
+        import re
+
+        text = rb"[\x20\x21\x23-\x5b\x5d-\x7e]*"
+        b64 = rb"[A-Za-z0-9+/]*={0,2}"
+        _COMPACT = re.compile(
+            rb'\{"payload":"(%b)","payloadType":"(%b)","signatures":\[\{"keyid":"(%b)","sig":"(%b)"\}\]\}'
+            % (b64, text, text, b64)
+        )
+    m = _COMPACT.fullmatch(data)
+    if m is None:
+        return None
+    payload, payload_type, keyid, sig = m.groups()
+    try:
+        decoded = base64.b64decode(payload, validate=True), base64.b64decode(sig, validate=True)
+    except binascii.Error:
+        return None  # bad padding: the strict reader says so in its own words
+    return Envelope(payload_type.decode(), decoded[0], ((keyid.decode(), decoded[1]),))
 
 
 def signature_valid(info: PublicKeyInfo, sig: bytes, message: bytes, memo: Memo | None = None) -> bool:

@@ -133,10 +133,13 @@ def sign(key: PrivateKey, data: bytes) -> bytes:
     return key.sign(data)
 
 
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())  # immutable: made once, not per signature
+
+
 def verify(key: PublicKey, signature: bytes, data: bytes) -> bool:
     try:
         if isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+            key.verify(signature, data, _ECDSA_SHA256)
         else:
             key.verify(signature, data)
     except InvalidSignature:

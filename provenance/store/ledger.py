@@ -5,6 +5,11 @@ previous line, so an edited, dropped or reordered line breaks either a signature
 Appends take an exclusive lock and write one whole line, so concurrent prov processes interleave
 cleanly. (Cutting lines off the end leaves a valid shorter chain; the cards themselves carry what
 was signed, and git history keeps the ledger's.)
+
+A command reads the file once and parses each line once (``Line``); listing, verification, governance
+and what a revocation keeps valid all take those parsed lines. Verification finds each line's signer
+with ``dsse.Envelope.verified_by`` -- the one signature check -- on forked workers for a long ledger
+(``crypto.signers``), then judges the chain in order.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,15 +81,22 @@ def append(repo: ProvRepo, event: str, data: dict[str, Any], key: _keys.PrivateK
                     "Run `prov log --verify` and restore the file from git",
                     code="LEDGER_BROKEN",
                 ) from None
-        body = {"seq": seq, "prev": prev, "time": now.isoformat(), "event": event, **data}
-        payload_bytes = strictjson.dumps(body)
-        envelope = dsse.sign_envelope(PAYLOAD_TYPE, payload_bytes, key)
-        line = json.dumps(envelope, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+        line = signed_line(seq, prev, event, data, key, now)
         os.write(fd, line)
         os.fsync(fd)
     finally:
         os.close(fd)
-    return Entry(seq, seq, body["time"], event, data, _keys.keyid(key.public_key()))
+    return Entry(seq, seq, now.isoformat(), event, data, _keys.keyid(key.public_key()))
+
+
+def signed_line(
+    seq: int, prev: str, event: str, data: dict[str, Any], key: _keys.PrivateKey, now: dt.datetime
+) -> bytes:
+    """The exact bytes ``append`` writes for entry ``seq`` chained to ``prev``: a compact DSSE envelope of
+    the key-sorted strict-JSON payload, newline-terminated."""
+    body = {"seq": seq, "prev": prev, "time": now.isoformat(), "event": event, **data}
+    envelope = dsse.sign_envelope(PAYLOAD_TYPE, strictjson.dumps(body), key)
+    return json.dumps(envelope, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
 def _last_line(fd: int) -> bytes | None:
@@ -102,60 +114,132 @@ def _last_line(fd: int) -> bytes | None:
         block = min(size, block * 4)
 
 
-def read(repo: ProvRepo) -> list[bytes]:
+class Line:
+    """One line of the ledger as every reading in a command shares it: the exact bytes, and their DSSE
+    envelope and strict-JSON payload parsed once, on first use (so ``verify`` can check signatures of
+    parsed lines while later ones are still being parsed), or the error that says why they do not read."""
+
+    __slots__ = ("_body", "_envelope", "_error", "_parsed", "number", "raw")
+
+    def __init__(self, number: int, raw: bytes) -> None:
+        self.number, self.raw = number, raw
+        self._parsed = False
+        self._envelope: dsse.Envelope | None = None
+        self._body: Any = None
+        self._error: ValueError | None = None
+
+    def _parse(self) -> None:
+        self._parsed = True
+        try:
+            envelope = dsse.Envelope.from_json(self.raw)
+            self._body = strictjson.loads(envelope.payload)
+            self._envelope = envelope
+        except ValueError as e:  # EnvelopeFormatError, StrictJSONError
+            self._error = e
+
+    @property
+    def error(self) -> ValueError | None:
+        """Why the envelope or its payload does not read; None when both do."""
+        if not self._parsed:
+            self._parse()
+        return self._error
+
+    @property
+    def envelope(self) -> dsse.Envelope | None:
+        if not self._parsed:
+            self._parse()
+        return self._envelope
+
+    @property
+    def body(self) -> Any:
+        """The payload as strict JSON read it (any JSON value; None also when ``error``)."""
+        if not self._parsed:
+            self._parse()
+        return self._body
+
+    @property
+    def digest(self) -> str:
+        """What the next entry's ``prev`` must be."""
+        return _line_digest(self.raw)
+
+    def __repr__(self) -> str:
+        return f"Line({self.number}, {self.raw[:40]!r}…)"
+
+
+def lines_of(data: bytes) -> list[Line]:
+    """The non-blank lines of a ledger file's bytes, numbered from 1 (not parsed until used)."""
+    raw = [line for line in data.split(b"\n") if line.strip()]
+    return [Line(number, line) for number, line in enumerate(raw, 1)]
+
+
+def read(repo: ProvRepo) -> list[Line]:
     if not repo.ledger_file.exists():
         return []
     from ..regularfile import read_regular
 
-    return [line for line in read_regular(repo.ledger_file, limit=1 << 34).split(b"\n") if line.strip()]
+    return lines_of(read_regular(repo.ledger_file, limit=1 << 34))
 
 
-def entries(lines: Iterable[bytes]) -> list[Entry]:
+def entries(lines: Sequence[Line]) -> list[Entry]:
     """Parse entries for display (no verification: see ``verify``)."""
     out = []
-    for number, line in enumerate(lines, 1):
+    for line in lines:
+        if line.error is not None:
+            out.append(Entry(line.number, -1, "", "unreadable", {}, ""))
+            continue
+        env, body = line.envelope, line.body
         try:
-            env = dsse.Envelope.from_json(line)
-            body = strictjson.loads(env.payload)
             data = {k: v for k, v in body.items() if k not in {"seq", "prev", "time", "event"}}
             out.append(
                 Entry(
-                    number,
+                    line.number,
                     int(body["seq"]),
                     str(body["time"]),
                     str(body["event"]),
                     data,
-                    env.signatures[0][0] if env.signatures else "",
+                    env.signatures[0][0] if env.signatures else "",  # type: ignore[union-attr]
                 )
             )
-        except (ValueError, KeyError, TypeError):
-            out.append(Entry(number, -1, "", "unreadable", {}, ""))
+        except (ValueError, KeyError, TypeError, AttributeError):  # AttributeError: a payload that is no object
+            out.append(Entry(line.number, -1, "", "unreadable", {}, ""))
     return out
 
 
 def verify(
-    lines: list[bytes],
+    lines: Sequence[Line],
     trusted: list[_keys.PublicKeyInfo],
     revoked_at: dict[str, dt.datetime],
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[LedgerProblem]:
-    """Every problem in the chain: bad line, bad signature, revoked signer, broken link, seq gap."""
+    """Every problem in the chain: bad line, bad signature, revoked signer, broken link, seq gap.
+
+    Two passes: each line is parsed and, when it reads, its signer found (``dsse.Envelope.verified_by``,
+    on several processes for a long ledger: ``crypto.signers``); then the chain is judged in order.
+    ``progress(done, total)`` is told how many lines have been checked."""
+    from ..crypto.signers import signers
+
+    facts: list[tuple[int, str, dt.datetime] | BaseException] = []
+
+    def readable() -> Iterator[dsse.Envelope | None]:
+        for line in lines:
+            fact = _facts(line)
+            facts.append(fact)
+            yield None if isinstance(fact, BaseException) else line.envelope
+
+    signed_by = signers(readable(), trusted, total=len(lines), progress=progress)
     problems: list[LedgerProblem] = []
     prev = GENESIS
     revoked_here: set[str] = set()  # keys revoked by an earlier entry of this chain
-    for number, line in enumerate(lines, 1):
-        try:
-            env = dsse.Envelope.from_json(line)
-            body = strictjson.loads(env.payload)
-            seq, link, when = int(body["seq"]), str(body["prev"]), dt.datetime.fromisoformat(body["time"])
-            if when.utcoffset() is None:  # prov writes UTC with its offset; a time without one orders nothing
-                raise ValueError(f"time {body['time']!r} has no UTC offset")
-        except (ValueError, KeyError, TypeError) as e:
-            problems.append(LedgerProblem(number, f"unreadable entry ({e})"))
-            prev = _line_digest(line)
+    for line, fact, signer in zip(lines, facts, signed_by, strict=True):
+        number = line.number
+        if isinstance(fact, BaseException):
+            problems.append(LedgerProblem(number, f"unreadable entry ({fact})"))
+            prev = line.digest
             continue
-        if env.payload_type != PAYLOAD_TYPE:
-            problems.append(LedgerProblem(number, f"unexpected payloadType {env.payload_type!r}"))
-        signer = env.verified_by(trusted)
+        seq, link, when = fact
+        env, body = line.envelope, line.body
+        if env.payload_type != PAYLOAD_TYPE:  # type: ignore[union-attr]
+            problems.append(LedgerProblem(number, f"unexpected payloadType {env.payload_type!r}"))  # type: ignore[union-attr]
         if signer is None:
             problems.append(LedgerProblem(number, "signature invalid or not by a trusted key (edited entry?)"))
         elif signer.keyid in revoked_here or (
@@ -176,8 +260,24 @@ def verify(
                     number, "does not chain to the previous entry (entry dropped, edited or reordered before it)"
                 )
             )
-        prev = _line_digest(line)
+        prev = line.digest
+    if progress is not None:
+        progress(len(lines), len(lines))
     return problems
+
+
+def _facts(line: Line) -> tuple[int, str, dt.datetime] | BaseException:
+    """(seq, prev, time) of a line that reads, else the error that says why it does not."""
+    if line.error is not None:
+        return line.error
+    body = line.body
+    try:
+        seq, link, when = int(body["seq"]), str(body["prev"]), dt.datetime.fromisoformat(body["time"])
+        if when.utcoffset() is None:  # prov writes UTC with its offset; a time without one orders nothing
+            raise ValueError(f"time {body['time']!r} has no UTC offset")
+    except (ValueError, KeyError, TypeError) as e:
+        return e
+    return seq, link, when
 
 
 def _own_revocation(body: dict[str, Any], keyid: str) -> bool:
@@ -185,29 +285,27 @@ def _own_revocation(body: dict[str, Any], keyid: str) -> bool:
     return body.get("event") == "key-revoke" and body.get("keyid") == keyid
 
 
-def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys.PublicKeyInfo]) -> list[str]:
+def signed_before_revocation(lines: Sequence[Line], keyid: str, trusted: list[_keys.PublicKeyInfo]) -> list[str]:
     """The sha256 of every card and export record that ``keyid`` signed, as the ledger records them, up
     to the entry that revokes it: what a revocation keeps valid. Only entries whose signature verifies
     under that key count (a card is ledgered by the key that signs it)."""
     key = [k for k in trusted if k.keyid == keyid]
     out: list[str] = []
     prev = GENESIS
-    for number, line in enumerate(lines, 1):
-        try:
-            env = dsse.Envelope.from_json(line)
-            body = strictjson.loads(env.payload)
-        except ValueError:
+    for line in lines:
+        if line.error is not None:
             break
-        if not isinstance(body, dict) or env.payload_type != PAYLOAD_TYPE:
+        env, body = line.envelope, line.body
+        if not isinstance(body, dict) or env.payload_type != PAYLOAD_TYPE:  # type: ignore[union-attr]
             break
-        if body.get("seq") != number or body.get("prev") != prev:
+        if body.get("seq") != line.number or body.get("prev") != prev:
             break  # only the unbroken chain counts: an entry slipped in out of order proves nothing
-        prev = _line_digest(line)
+        prev = line.digest
         if body.get("event") == "key-revoke" and body.get("keyid") == keyid:
             break
         digest = body.get("card_sha256") if body.get("event") == "card" else body.get("record_sha256")
         ledgered = body.get("event") in ("card", "export", "push") and isinstance(digest, str) and len(digest) == 64
-        if ledgered and env.verified_by(key) is not None:
+        if ledgered and env.verified_by(key) is not None:  # type: ignore[union-attr]
             out.append(digest)
             oms = body.get("oms_sha256")  # the card's OpenSSF model-signing signature, signed with it
             if body.get("event") == "card" and isinstance(oms, str) and len(oms) == 64:
@@ -215,7 +313,7 @@ def signed_before_revocation(lines: list[bytes], keyid: str, trusted: list[_keys
     return list(dict.fromkeys(out))
 
 
-def governance(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[Any]]:
+def governance(lines: Sequence[Line]) -> tuple[list[dict[str, Any]], list[Any]]:
     """The withdrawals (their signed payloads) and key revocations the ledger records, whoever signed them:
     both only restrict, and the ledger keeps them when a file loses them (an edit, a commit made with
     --no-verify). Revocations come back as ``store.trust.Revocation`` at the entry's time."""
@@ -224,13 +322,9 @@ def governance(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[Any]]:
     withdrawals: list[dict[str, Any]] = []
     revocations: list[Any] = []
     for line in lines:
-        try:
-            env = dsse.Envelope.from_json(line)
-            if env.payload_type != PAYLOAD_TYPE:
-                continue
-            body = strictjson.loads(env.payload)
-        except ValueError:
+        if line.error is not None or line.envelope.payload_type != PAYLOAD_TYPE:  # type: ignore[union-attr]
             continue
+        body = line.body
         if not isinstance(body, dict):
             continue
         event = body.get("event")
