@@ -100,3 +100,45 @@ def test_licence_link_and_recipients_text(project: Path, prov) -> None:
     text = (project / "model.joblib.card.md").read_text()
     assert ModelCard(text).data.to_dict()["license_link"] == "https://acme.example/dua"
     assert "| Permitted recipients | none outside the owner (derivative sharing is internal) |" in text
+
+
+def test_compiled_templates_are_kept_apart_for_markdown_and_html(project: Path, prov, tmp_path: Path) -> None:
+    """Markdown and HTML share ``_macros.j2`` but compile it differently (escaping, one-line values): a
+    cache keyed by the source alone made an HTML render after a card crash, or a card after an HTML
+    render change. Each render, in either order, must equal one from an empty cache."""
+    import os
+    import subprocess
+    import sys
+
+    _signed(project, prov)
+
+    def render(fmt: str, home: Path) -> str:
+        env = {**os.environ, "PROV_HOME": str(home)}
+        cmd = [sys.executable, "-m", "provenance", "card", "model.joblib", "--render", "--format", fmt]
+        r = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    fresh = {fmt: render(fmt, tmp_path / f"fresh-{fmt}") for fmt in ("md", "html")}
+    for order in (("md", "html", "md", "html"), ("html", "md", "html", "md")):
+        home = tmp_path / "-".join(order)
+        for fmt in order:
+            assert render(fmt, home) == fresh[fmt], (order, fmt)
+        assert {p.name for p in (home / "cache" / "templates").iterdir()} == {"md", "html"}
+
+
+def test_no_compiled_templates_from_a_directory_others_can_write(project: Path, prov, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _signed(project, prov)
+    home = tmp_path / "shared-home"
+    (home / "cache").mkdir(parents=True)
+    os.chmod(home / "cache", 0o777)  # anyone could swap the templates directory under it
+    env = {**os.environ, "PROV_HOME": str(home)}
+    cmd = [sys.executable, "-m", "provenance", "card", "model.joblib", "--render"]
+    r = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    kept = home / "cache" / "templates" / "md"
+    assert not kept.exists() or not any(kept.iterdir())  # rendered, but nothing compiled was kept or read

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache("html" if autoescape else "md"),
         autoescape=autoescape,
         # Markdown has no escaping of its own: a newline in a file or dataset name would start a new
         # heading or table row, so every value is one line unless the template says it is prose.
@@ -56,22 +57,27 @@ def _environment(autoescape: bool):  # type: ignore[no-untyped-def]
     return env
 
 
-def _bytecode_cache():  # type: ignore[no-untyped-def]
-    """Compiled templates kept in the per-user directory (``PROV_HOME/cache/templates``, mode 0700):
-    compiling them is most of a card's rendering time (~0.1 s), and every `prov card` renders one.
-    Jinja keys each entry by the template's name and a checksum of its source, so an edited or upgraded
-    template is compiled afresh. None (compile every time) where the directory cannot be made."""
+def _bytecode_cache(kind: str):  # type: ignore[no-untyped-def]
+    """Compiled templates kept in the per-user directory (``PROV_HOME/cache/templates/KIND``): compiling
+    them is most of a card's rendering time (~0.1 s), and every `prov card` renders one.
+
+    Jinja keys an entry by the template's name and a checksum of its source only, but the code it compiles
+    depends on the environment too (autoescape, finalize): Markdown and HTML share ``_macros.j2``, so each
+    environment has its own directory. Compiled code is run when it is loaded, so every directory from
+    PROV_HOME down must be the user's own and writable by no one else (else: compile every time, None)."""
     import jinja2
 
     from ..errors import UsageError
     from ..home import prov_home
 
     try:
-        directory = prov_home() / "cache" / "templates"
+        home = prov_home()
+        directory = home / "cache" / "templates" / kind
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = directory.stat()
-        if st.st_uid != os.getuid() or st.st_mode & 0o022:  # compiled code is run: only from our own directory
-            return None
+        for d in (home, home / "cache", home / "cache" / "templates", directory):
+            st = d.lstat()
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return None
     except (OSError, UsageError):
         return None
     return jinja2.FileSystemBytecodeCache(str(directory))
