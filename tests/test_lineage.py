@@ -176,3 +176,75 @@ def test_code_provenance_reads_what_gitpython_read(tmp_path: Path) -> None:
     model, card = odd / "models" / "deep" / "model.joblib", odd / "models" / "deep" / "model.joblib.prov.json"
     exclude = [model, card]
     same("a newline in the repository's path")
+
+
+def _dirty_repo(tmp_path: Path) -> Path:
+    from conftest import git
+
+    repo = tmp_path / "d"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@e"), git(repo, "config", "user.name", "T")
+    (repo / "train.py").write_text("print(1)\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "--no-verify", "-m", "c")
+    (repo / "train.py").write_text("print('changed after the commit')\n")
+    return repo
+
+
+def test_a_companion_that_is_a_link_to_the_tree_hides_no_change(tmp_path: Path) -> None:
+    """Attacker's case: `m.joblib.card.md -> .` made the excluded path the whole tree (":(exclude).")."""
+    from provenance.lineage.code import code_provenance
+
+    repo = _dirty_repo(tmp_path)
+    (repo / "m.joblib").write_bytes(b"w")
+    (repo / "m.joblib.card.md").symlink_to(".", target_is_directory=True)
+    (repo / "weights").symlink_to(".", target_is_directory=True)
+    for artefact, exclude in ((repo / "m.joblib", [repo / "m.joblib", repo / "m.joblib.card.md"]),
+                              (repo / "weights", [repo / "weights"])):  # fmt: skip
+        code = code_provenance(artefact, exclude)
+        assert code is not None and code.dirty and code.diff_sha256, artefact.name
+
+
+def test_an_artefact_named_like_a_pattern_excludes_only_itself(tmp_path: Path) -> None:
+    from provenance.lineage.code import code_provenance
+
+    repo = _dirty_repo(tmp_path)
+    (repo / "t*").write_bytes(b"w")  # as a pathspec pattern it would also match train.py
+    code = code_provenance(repo / "t*", [repo / "t*"])
+    assert code is not None and code.dirty
+
+
+def test_remote_credentials_never_reach_the_card(tmp_path: Path) -> None:
+    from conftest import git
+
+    from provenance.lineage.code import code_provenance
+
+    cases = {
+        "https://user:SECRET@host:abc/x.git": "https://host:abc/x.git",  # a port that does not parse
+        "https://host/x.git?access_token=SECRET#SECRET": "https://host/x.git",
+        "user:SECRET@host:team/x.git": "user@host:team/x.git",
+        "https://SECRET@[::1]:8443/x.git": "https://[::1]:8443/x.git",
+        "git@example.org:team/x.git": "git@example.org:team/x.git",
+        "https://example.org/x.git": "https://example.org/x.git",
+    }
+    repo = _dirty_repo(tmp_path)
+    for url, shown in cases.items():
+        git(repo, "remote", "add", "origin", url)
+        code = code_provenance(repo / "train.py", [])
+        assert code is not None and code.remote == shown, url
+        git(repo, "remote", "remove", "origin")
+
+
+def test_origin_in_an_included_configuration_file_is_origin(tmp_path: Path) -> None:
+    from conftest import git
+
+    from provenance.lineage.code import code_provenance
+
+    repo = _dirty_repo(tmp_path)
+    git(repo, "remote", "add", "zeta", "https://example.org/zeta.git")
+    (repo / ".git" / "extra").write_text('[remote "origin"]\n\turl = https://example.org/origin.git\n')
+    git(repo, "config", "include.path", "extra")
+    code = code_provenance(repo / "train.py", [])
+    assert code is not None and code.remote == "https://example.org/origin.git"
+    assert code == _gitpython_code_provenance(repo / "train.py", [])

@@ -11,17 +11,16 @@ from ..model.card import Code
 
 
 def strip_credentials(url: str) -> str:
-    """Drop user and password from URL-style remotes; scp-style ``git@host:path`` has none to drop."""
+    """The remote without anything that may be a secret: user and password, query and fragment of a
+    URL-style remote (``?access_token=…``); the password of an scp-style ``user:password@host:path``."""
     if "://" not in url:
-        return url
+        user, at, rest = url.partition("@")
+        return f"{user.partition(':')[0]}@{rest}" if at and ":" in user else url
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
+    netloc = parts.netloc.rpartition("@")[2]  # the host and port as written (a bad port is not parsed)
+    if netloc == parts.netloc and not parts.query and not parts.fragment:
         return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
@@ -56,10 +55,14 @@ def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
         remote_url = strip_credentials(first) if first else None
     excludes = []
     for p in exclude:
+        # The file itself (a link as the link, not what it points to), literally (a name with * or ? is no
+        # pattern), and never the whole tree: a companion that is a link to "." would hide every change.
         try:
-            excludes.append(f":(exclude){p.resolve().relative_to(top).as_posix()}")
+            rel = (p.parent.resolve() / p.name).relative_to(top).as_posix()
         except (ValueError, RuntimeError, OSError):  # outside the tree, or a link loop: nothing to exclude
             continue
+        if rel not in ("", "."):
+            excludes.append(f":(exclude,literal){rel}")
     diff = b""
     if commit is not None:
         out = _git(top, "diff", "HEAD", "--binary", "--no-color", "--", ".", *excludes)
@@ -81,7 +84,7 @@ def code_provenance(start: Path, exclude: Iterable[Path] = ()) -> Code | None:
 def _remote(top: Path) -> str | None:
     """``origin``, else the repository's first remote in its own configuration's order (not `git
     remote`'s alphabetical one): the remote GitPython chose."""
-    listed = _git(top, "config", "--local", "--name-only", "--get-regexp", r"^remote\..*\.url$") or b""
+    listed = _git(top, "config", "--local", "--includes", "--name-only", "--get-regexp", r"^remote\..*\.url$") or b""
     names = [line[len("remote.") : -len(".url")] for line in listed.decode("utf-8", "surrogateescape").splitlines()]
     names = list(dict.fromkeys(n for n in names if n))
     return "origin" if "origin" in names else next(iter(names), None)
