@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 
+import pytest
 import yaml
 from conftest import EXAMPLES
 from hypothesis import given, settings
@@ -107,13 +109,84 @@ def test_join_never_loosens(parts: list[tuple[Confidentiality, str, bool]]) -> N
     assert again.confidentiality == joined.confidentiality and again.derivatives == joined.derivatives
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ABCXYZabcxyz0189.-", min_size=1, max_size=24))
+def _license_ids() -> list[str]:
+    """Every key and alias the SPDX database knows, without a LicenseRef- prefix, to build ids from."""
+    from provenance.licences import spdx
+
+    keys = {k for s in spdx().known_symbols.values() for k in (s.key, *getattr(s, "aliases", ()))}
+    return sorted({re.sub(r"^(?i:licenseref-)", "", k) for k in keys})
+
+
+def _ids_the_database_knows() -> list[str]:
+    from provenance.licence_refs import KNOWN
+
+    return sorted(k.removeprefix("licenseref-") for k in KNOWN)
+
+
+def _built(key: str, pre: str, post: str, upper: bool) -> str:
+    text = pre + re.sub(r"[^A-Za-z0-9.-]", "", key) + post
+    return text.upper() if upper else text
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="ABCXYZabcxyz0189.-", min_size=1, max_size=24),
+        st.builds(
+            _built,
+            st.sampled_from(_license_ids()),
+            st.sampled_from(["", "x", "x-", "scancode-"]),
+            st.sampled_from(["", "-x", ".1", "-only", "-or-later"]),
+            st.booleans(),
+        ),
+        st.builds(_built, st.sampled_from(_ids_the_database_knows()), st.just(""), st.just(""), st.booleans()),
+    ).filter(bool)
+)
 def test_a_custom_licence_id_is_normalised_as_the_full_parse_would(idstring: str) -> None:
-    """``normalise`` answers a lone ``LicenseRef-…`` without the SPDX database; the full parse must agree."""
+    """``normalise`` answers a lone ``LicenseRef-…`` the database does not know without loading it; the
+    full parse must agree, also for ids made of the database's own keys and aliases."""
     from provenance.licences import _normalise_expression, licence_ids, normalise, spdx
 
     text = f"LicenseRef-{idstring}"
-    assert normalise(text) == _normalise_expression(text) == text
-    assert licence_ids(text) == list(spdx().license_keys(spdx().parse(text))) == [text]
-    assert normalise(f"  {text}\n") == text
+    try:
+        full: str | None = _normalise_expression(text)
+    except ValueError:
+        full = None
+    try:
+        ours: str | None = normalise(text)
+    except ValueError:
+        ours = None
+    assert ours == full
+    if full == text:
+        assert licence_ids(text) == list(spdx().license_keys(spdx().parse(text))) == [text]
+
+
+def test_licenceref_ids_the_database_knows_take_the_full_parse() -> None:
+    """The attacker's cases: ids that look custom but are the database's aliases or exceptions."""
+    from provenance.licences import normalise
+
+    assert normalise("LicenseRef-MIT-TC") == "MIT"
+    assert normalise("LicenseRef-Apache-2.0") == "Apache-2.0"
+    with pytest.raises(ValueError):
+        normalise("LicenseRef-scancode-ada-linking-exception")
+    assert normalise("LicenseRef-Acme-DUA") == "LicenseRef-Acme-DUA"
+
+
+def test_the_known_licenceref_list_is_the_installed_databases() -> None:
+    from pathlib import Path
+
+    from provenance import licence_refs
+
+    assert licence_refs.generate() == Path(licence_refs.__file__).read_text(), "python -m provenance.licence_refs"
+
+
+def test_another_database_means_the_full_parse(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from provenance import licence_refs, licences
+
+    monkeypatch.setattr(licence_refs, "INDEX_SHA256", "0" * 64)
+    licences._index_listed.cache_clear()
+    try:
+        assert not licences._custom_id("LicenseRef-Acme-DUA")
+        assert licences.normalise("LicenseRef-Acme-DUA") == "LicenseRef-Acme-DUA"  # by the full parse
+    finally:
+        licences._index_listed.cache_clear()

@@ -9,6 +9,7 @@ transformers, feature unions, meta-estimators and ensembles. An estimator in nei
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -140,16 +141,22 @@ def analyse(model: Any) -> StaticResult:
             else:
                 risks.append("low")  # e.g. DBSCAN that found no core sample
         elif name in TREES:
-            size = _min_leaf(est)
-            if size is not None:
+            size = _readable(_min_leaf, est)
+            if size is _UNREADABLE:
+                unknown.append(f"{label}: its tree_ is not a tree prov can read")
+                risks.append("unknown")
+            elif size is not None:
                 leaves.append(size)
                 risk: Risk = "high" if size <= 1 else "low"
                 holds = f"leaves; the smallest holds {size} training record{'s' if size != 1 else ''}"
                 findings.append(Finding(label, "tree_", holds, risk, None))
                 risks.append(risk)
         elif name in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor"):
-            size = _min_hgb_leaf(est)
-            if size is not None:
+            size = _readable(_min_hgb_leaf, est)
+            if size is _UNREADABLE:
+                unknown.append(f"{label}: its _predictors are not trees prov can read")
+                risks.append("unknown")
+            elif size is not None:
                 leaves.append(size)
                 risk = "high" if size <= 1 else "low"
                 findings.append(Finding(label, "_predictors", f"leaves; the smallest holds {size} records", risk))
@@ -160,6 +167,18 @@ def analyse(model: Any) -> StaticResult:
             unknown.append(label if est is not TOO_DEEP else f"{where}: nested too deep to analyse")
             risks.append("unknown")
     return StaticResult(combine(risks), _collapse_trees(findings), min(leaves) if leaves else None, unknown)
+
+
+_UNREADABLE = object()
+
+
+def _readable(read: Any, est: Any) -> Any:
+    """``read(est)``, or ``_UNREADABLE`` when the attribute is not the structure scikit-learn writes (a file
+    can put anything there): reported unknown, never taken for "no finding"."""
+    try:
+        return read(est)
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError):
+        return _UNREADABLE
 
 
 _LABEL_BOOKKEEPING = frozenset({"le_", "_le", "label_encoder_", "_label_encoder", "label_binarizer_"})
@@ -226,31 +245,60 @@ def _children(est: Any) -> Iterator[tuple[str, Any]]:
         yield from _estimators_in(attr, value)
 
 
-def _estimators_in(path: str, value: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
+_MAX_NODES = 200_000  # containers and helper objects looked through per estimator
+
+
+def _estimators_in(path: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """Every estimator an attribute's value reaches through lists, tuples, sets, dicts (keys too), object
+    arrays and helper objects, depth first in attribute order, each container once (a Birch's leaves link
+    to each other). Past ``_MAX_NODES`` the rest is ``TOO_DEEP``: unknown, never assumed empty."""
     import numpy as np
 
-    if depth > 4:
-        return
-    if _is_estimator(value):
-        yield path, value
-    elif isinstance(value, str | bytes | int | float | bool | type) or value is None:
-        return
-    elif isinstance(value, list | tuple) or (isinstance(value, np.ndarray) and value.dtype == object):
-        items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
-        for i, item in enumerate(items):
-            if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], str):
-                # (name, estimator[, columns]) as in Pipeline.steps and ColumnTransformer.transformers_
-                yield from _estimators_in(f"{path}[{item[0]!r}]", item[1], depth + 1)
-            else:
-                yield from _estimators_in(f"{path}[{i}]", item, depth + 1)
-    elif isinstance(value, dict):
-        for k, item in value.items():
-            yield from _estimators_in(f"{path}[{k!r}]", item, depth + 1)
-    elif hasattr(value, "__dict__") and not isinstance(value, np.ndarray):
-        # A helper object that is not an estimator itself but holds some, e.g. the _CalibratedClassifier
-        # items of CalibratedClassifierCV.calibrated_classifiers_.
-        for k, item in sorted(vars(value).items()):
-            yield from _estimators_in(f"{path}.{k}", item, depth + 1)
+    seen: set[int] = set()
+    budget = _MAX_NODES
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        if _is_estimator(value):
+            yield path, value
+            continue
+        if isinstance(value, _LEAVES) or value is None:
+            continue
+        if isinstance(value, np.ndarray) and value.dtype != object:
+            continue  # numbers: no estimator inside
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        budget -= 1
+        if budget < 0:
+            yield path, TOO_DEEP
+            return
+        children: list[tuple[str, Any]] = []
+        if isinstance(value, set | frozenset):
+            children = [(f"{path}{{}}", item) for item in sorted(value, key=lambda v: type(v).__name__)]
+        elif isinstance(value, list | tuple | np.ndarray):
+            items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
+            for i, item in enumerate(items):
+                if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], str):
+                    # (name, estimator[, columns]) as in Pipeline.steps and ColumnTransformer.transformers_
+                    children.append((f"{path}[{item[0]!r}]", item[1]))
+                else:
+                    children.append((f"{path}[{i}]", item))
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                children.append((f"{path}[{k!r}]", item))
+                if not isinstance(k, str | bytes | int | float | bool) and k is not None:
+                    children.append((f"{path}.keys()[{type(k).__name__}]", k))  # an object as a key
+        elif hasattr(value, "__dict__"):
+            # A helper object that is not an estimator itself but holds some, e.g. the _CalibratedClassifier
+            # items of CalibratedClassifierCV.calibrated_classifiers_.
+            children = [(f"{path}.{k}", item) for k, item in sorted(vars(value).items())]
+        stack.extend(reversed(children))
+
+
+# Values with no estimator inside: plain data, classes, and functions (whose attributes are code metadata).
+_LEAVES = (str, bytes, int, float, bool, complex, type)
+_LEAVES += (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.BuiltinMethodType)
 
 
 def _is_estimator(obj: Any) -> bool:

@@ -101,19 +101,49 @@ class BinaryTreeStandin(Opaque):
         return self.arrays
 
 
+class _ItemsAsAttributes:
+    """``sklearn.utils.Bunch.__getattr__``: its items are its attributes (``hasattr(b, "fit")`` included)."""
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]  # type: ignore[index]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+class _Delegates:
+    """``sklearn.frozen.FrozenEstimator.__getattr__``: the frozen estimator's attributes are its own."""
+
+    def __getattr__(self, name: str) -> Any:
+        inner = self.__dict__.get("estimator", _MISSING)
+        if name in ("fit_predict", "fit_transform") or inner is _MISSING:
+            raise AttributeError(name)
+        return getattr(inner, name)
+
+
+_MISSING = object()
+# Table classes whose ``__getattr__`` serves attributes the analysis reads (tests/test_shadow.py lists every
+# class with one: MetadataRequest's answers only for fit_transform / fit_predict, which it never reads).
+_GETATTR: dict[str, type] = {
+    "sklearn.utils._bunch.Bunch": _ItemsAsAttributes,
+    "sklearn.frozen._frozen.FrozenEstimator": _Delegates,
+}
+
+
 @cache
 def standin_class(module: str, name: str) -> type:
     """One stand-in class per (module, name), named as the real one (the analysis reads the name)."""
     entry = table.lookup(module, name)
     items = entry is not None and isinstance(entry.rule, PlainObject) and entry.rule.items
+    mixin: tuple[type, ...] = (_GETATTR[f"{module}.{name}"],) if f"{module}.{name}" in _GETATTR else ()
     if items:
-        base: tuple[type, ...] = (Standin, dict)
+        base: tuple[type, ...] = (*mixin, Standin, dict)
     elif f"{module}.{name}" in ESTIMATORS:
-        base = (_Estimator,)
+        base = (*mixin, _Estimator)
     elif module.startswith("scipy.sparse."):
-        base = (_Sparse,)
+        base = (*mixin, _Sparse)
     else:
-        base = (Standin,)
+        base = (*mixin, Standin)
     return type(name, base, {"__module__": module, "__qualname__": name})
 
 
