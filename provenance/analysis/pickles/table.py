@@ -20,17 +20,18 @@ loads PyTorch files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import rules
 
 BASE_ESTIMATOR_SETSTATE = "sklearn.base.BaseEstimator.__setstate__"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One admitted global. A named tuple: the table makes ~800 of them on every command that reads a
+    pickle, and a frozen dataclass costs several times more to make."""
+
     module: str
     name: str
     rule: rules.Rule
