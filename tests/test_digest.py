@@ -15,7 +15,7 @@ from provenance.digest import DigestCache, Hasher, root_digest, sha256_file
 
 
 def test_file_digest_matches_hashlib(tmp_path: Path) -> None:
-    data = os.urandom(9 * 1024 * 1024 + 17)  # crosses several 4 MiB chunks
+    data = os.urandom(9 * 1024 * 1024 + 17)  # crosses many read chunks
     f = tmp_path / "blob"
     f.write_bytes(data)
     assert sha256_file(f) == hashlib.sha256(data).hexdigest()
