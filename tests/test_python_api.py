@@ -90,6 +90,11 @@ def test_verify_in_a_loop_opens_one_cache_and_reads_the_keys_once(project: Path,
     for _ in range(3):
         assert provenance.verify("model.joblib", keys=[pub]).verified
     assert len(parsed) <= first[1] + 1  # a --key file: read once too
+    inside = provenance.Recipient(name="ML team", org="Acme Hospital", purpose="research", territory="DE")
+    before = (len(opened), len(parsed))
+    for _ in range(3):
+        provenance.decide_export("model.joblib", recipient=inside)
+    assert (len(opened), len(parsed)) == before  # the decision's trust root: the same key files, not re-read
 
 
 def test_a_model_swapped_between_two_api_calls_fails(project: Path, prov) -> None:

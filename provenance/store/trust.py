@@ -211,7 +211,7 @@ def committed_revocations(repo: ProvRepo) -> list[Revocation]:
 def trusted_keys(repo: ProvRepo) -> list[PublicKeyInfo]:
     if not repo.keys_dir.is_dir():
         return []
-    return [load_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
+    return [_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
 
 
 def trust(repo: ProvRepo | None, key: _keys.PublicKey, name: str) -> tuple[PublicKeyInfo, bool]:
