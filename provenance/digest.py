@@ -7,6 +7,7 @@ before ``a-b.txt``, unlike plain string order).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hmac
 import os
@@ -18,14 +19,18 @@ from collections import namedtuple
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
+from . import stamps
 from .errors import UsageError
 from .filenames import IGNORED_TOP_LEVEL
 from .textsafe import shown
 
-CHUNK = 4 * 1024 * 1024  # large reads keep us within a few percent of `openssl dgst`
+# Reads of 512 KiB: few enough calls per gigabyte, and each chunk is still in the CPU's cache when it is
+# hashed (4 MiB reads measured 3-5% slower on one file and on a parallel directory alike).
+CHUNK = 512 * 1024
+_SMALL_BUFFER = 64 * 1024  # a thread that only ever reads small files never grows its buffer past this
 _PROGRESS_MIN_BYTES = 256 * 1024 * 1024
 _PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, threads cost more than they save
-
+_BULK_LOOKUP = 16  # from this many files on, one cache query for the directory instead of one per file
 Progress = Callable[[int, int], None]
 
 
@@ -42,31 +47,84 @@ def content(tree: TreeDigest) -> tuple[str, dict[str, str] | None]:
 
 
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
-    """Stream a file through SHA-256 with a reusable 4 MiB buffer (no per-chunk allocation)."""
+    """Stream a file through SHA-256 (this thread's reusable buffer: no allocation per file or chunk)."""
+    return _hash_file(path, progress)[0]
+
+
+class _Stopped(Exception):
+    """A background digest was called off (``Pending.cancel``)."""
+
+
+_THREAD = None  # threading.local(), made on first use: this module is on `prov verify`'s start-up path
+
+
+def _buffer(size: int) -> memoryview:
+    """This thread's read buffer, big enough to read a file of ``size`` bytes in one call (at most CHUNK):
+    made once per thread and grown when a larger file comes, so hashing a thousand small files allocates
+    nothing and a pool of N threads holds at most N x CHUNK."""
+    global _THREAD
+    if _THREAD is None:
+        import threading
+
+        _THREAD = threading.local()
+    view: memoryview | None = getattr(_THREAD, "view", None)
+    if view is None or len(view) < min(size, CHUNK):
+        want = CHUNK if size >= CHUNK else max(_SMALL_BUFFER, 1 << (size - 1).bit_length())
+        view = _THREAD.view = memoryview(bytearray(want))
+    return view
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _hash_file(
+    path: str | Path, progress: Progress | None = None, stop: object | None = None
+) -> tuple[str, os.stat_result, bool]:
+    """(sha256, the stat of the file read -- taken on the open descriptor, so it describes these bytes --,
+    whether that digest may be cached: the file kept its stat while it was read and had settled before).
+
+    Opened without blocking and without following a link (a named pipe or a link swapped in after the
+    directory was walked is refused, not waited on or followed). ``stop``: a ``threading.Event`` that
+    calls the read off between chunks."""
     import hashlib  # OpenSSL: fastest on large files (loaded only when a file is hashed)
 
-    h = hashlib.sha256()
-    buf = bytearray(CHUNK)
-    view = memoryview(buf)
-    done = 0
-    with open(path, "rb", buffering=0) as f:
-        total = os.fstat(f.fileno()).st_size
-        while n := f.readinto(buf):
+    started = time.time_ns()
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        if os.path.islink(path):  # swapped in after the walk, which refuses links
+            raise UsageError(f"{shown(path)}: is a symbolic link; an artefact's files must be files") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # a named pipe or a device: reading could block for ever
+            raise UsageError(f"{shown(path)}: not a regular file (a named pipe, device or socket); remove it")
+        h = hashlib.sha256()
+        view = _buffer(st.st_size)
+        done = 0
+        while n := os.readv(fd, [view]):
             h.update(view[:n])
             if progress is not None:
                 done += n
-                progress(done, total)
-    return h.hexdigest()
+                progress(done, st.st_size)
+            if stop is not None and stop.is_set():  # type: ignore[attr-defined]
+                raise _Stopped
+        same = stamps.key(os.fstat(fd)) == stamps.key(st)
+    finally:
+        os.close(fd)
+    return h.hexdigest(), st, same and stamps.settled(st.st_ctime_ns, started)
 
 
 def root_digest(entries: list[tuple[str, str]]) -> str:
     """OpenSSF model-signing root over (relative path, hex digest) pairs."""
+    return _root_in_order([hexdigest for _, hexdigest in sorted(entries, key=lambda e: PurePosixPath(e[0]))])
+
+
+def _root_in_order(hexdigests: list[str]) -> str:
+    """sha256 over the raw digests, in the order given (which must be the files' PurePosixPath order)."""
     import hashlib  # OpenSSL: fastest on large files (loaded only when a file is hashed)
 
-    h = hashlib.sha256()
-    for _, hexdigest in sorted(entries, key=lambda e: PurePosixPath(e[0])):
-        h.update(bytes.fromhex(hexdigest))
-    return h.hexdigest()
+    return hashlib.sha256(b"".join(bytes.fromhex(d) for d in hexdigests)).hexdigest()
 
 
 class DigestCache:
@@ -75,12 +133,27 @@ class DigestCache:
     SQLite gives us safe concurrent use by several ``prov`` processes (the pre-commit hook may run
     in parallel) without writing our own locking. Any stat change misses the cache, so a modified
     file is always re-hashed; ctime is included because a tool can reset mtime but not ctime.
+
+    Writes are kept in memory and written together, in one transaction (``flush``: after each directory
+    hashed, when many are waiting, on ``close`` and when the process exits): a thousand small files cost
+    one commit, not a thousand. A crash loses only entries not yet written, which is only time. Reads see
+    the entries still waiting. One process opens one cache per directory (``shared``), usable from any
+    thread (a lock guards the connection and what waits).
     """
 
+    _FLUSH_AT = 4096  # waiting entries that trigger a write: the memory they hold stays small
+
     def __init__(self, directory: Path) -> None:
+        import threading
+
         from .home import local_secret
 
         self._secret = local_secret()
+        self._lock = threading.RLock()
+        self._digests: dict[str, tuple[int, int, int, int, int, str]] = {}  # waiting: path -> (key..., sealed)
+        self._facts: dict[tuple[str, str], str] = {}  # waiting: (kind, sealed key) -> sealed value
+        self._shared = False
+        self.file: Path | None = None  # the database file, None for the in-memory stand-in
         try:
             directory.mkdir(parents=True, exist_ok=True)
             file = directory / "digests.sqlite3"
@@ -90,13 +163,45 @@ class DigestCache:
                 # A corrupt cache is only a cache: start again rather than fail the user's command.
                 file.unlink(missing_ok=True)
                 self._db = self._open(file)
+            self.file = file
         except (OSError, sqlite3.Error):
             # `.prov/cache` is a file, or not writable: a cache that cannot be kept only costs time.
             self._db = self._open(":memory:")
 
+    @classmethod
+    def shared(cls, directory: Path) -> DigestCache:
+        """This process's cache for ``directory``, opened once (and again only if its file was removed or
+        replaced, or the per-user secret changed). ``close`` on it writes what waits and keeps it open."""
+        from .home import local_secret
+
+        key = (os.path.abspath(directory), local_secret())
+        cache = _SHARED.get(key)
+        if cache is not None and cache.file is not None:
+            try:
+                st = os.stat(cache.file)
+                if (st.st_dev, st.st_ino) == cache._identity:
+                    return cache
+            except OSError:
+                pass
+        if cache is not None:
+            cache._shared = False
+            cache.close()
+        cache = cls(directory)
+        cache._shared = True
+        if cache.file is not None:
+            try:
+                st = os.stat(cache.file)
+                cache._identity = (st.st_dev, st.st_ino)
+            except OSError:
+                cache.file = None
+        _SHARED[key] = cache
+        return cache
+
+    _identity: tuple[int, int] = (-1, -1)
+
     @staticmethod
     def _open(file: Path | str) -> sqlite3.Connection:
-        db = sqlite3.connect(file, timeout=30, isolation_level=None)
+        db = sqlite3.connect(file, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             # A cache may lose its last writes on power loss, never its consistency: no fsync per insert.
@@ -113,30 +218,83 @@ class DigestCache:
 
     @staticmethod
     def _key(st: os.stat_result) -> tuple[int, int, int, int, int]:
-        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+        return stamps.key(st)
 
     def get(self, path: Path, st: os.stat_result) -> str | None:
-        try:
-            row = self._db.execute(
-                "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path = ?",
-                (str(path),),
-            ).fetchone()
-        except sqlite3.Error:
-            return None
+        name = str(path)
+        with self._lock:
+            row: tuple[object, ...] | None = self._digests.get(name)
+            if row is None:
+                try:
+                    row = self._db.execute(
+                        "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path = ?", (name,)
+                    ).fetchone()
+                except sqlite3.Error:
+                    return None
         if row is not None and tuple(row[:5]) == self._key(st):
-            return self._unseal_digest(str(path), tuple(row[:5]), str(row[5]))
+            return self._unseal_digest(name, tuple(row[:5]), str(row[5]))  # type: ignore[arg-type]
         return None
 
+    def lookup_under(self, directory: Path, wanted: dict[str, tuple[int, ...]]) -> dict[str, str]:
+        """The cached digests of ``wanted`` (path -> stat key, every path below ``directory``) in one query:
+        path -> sha256 for each whose cached stat key is the one given."""
+        prefix = str(directory).rstrip("/") + "/"
+        with self._lock:
+            try:
+                rows = self._db.execute(
+                    "SELECT path, dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path >= ? AND path < ?",
+                    (prefix, prefix[:-1] + "0"),  # "0" sorts right after "/"
+                ).fetchall()
+            except sqlite3.Error:
+                rows = []
+            rows += [(p, *r) for p, r in self._digests.items() if p.startswith(prefix)]  # later rows win
+        found: dict[str, tuple[object, ...]] = {}
+        for r in rows:
+            if r[0] in wanted:
+                found[str(r[0])] = r
+        out = {}
+        for name, r in found.items():
+            key = tuple(r[1:6])
+            if key == wanted[name] and (digest := self._unseal_digest(name, key, str(r[6]))) is not None:  # type: ignore[arg-type]
+                out[name] = digest
+        return out
+
     def put(self, path: Path, st: os.stat_result, sha256: str) -> None:
-        sealed = self._seal_digest(str(path), self._key(st), sha256)
+        name = str(path)
+        sealed = self._seal_digest(name, self._key(st), sha256)
         if sealed is None:
             return
-        # A cache that cannot be written only costs time.
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute(
-                "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (str(path), *self._key(st), sealed),
-            )
+        with self._lock:
+            self._waiting()
+            self._digests[name] = (*self._key(st), sealed)
+            if len(self._digests) + len(self._facts) >= self._FLUSH_AT:
+                self.flush()
+
+    def _waiting(self) -> None:
+        if not self._digests and not self._facts:
+            _UNWRITTEN.add(self)  # written at exit, should nothing write it before
+
+    def flush(self) -> None:
+        """Write every waiting entry, in one transaction. A cache that cannot be written only costs time:
+        what waits is dropped either way."""
+        with self._lock:
+            if not self._digests and not self._facts:
+                return
+            digests = [(p, *r) for p, r in self._digests.items()]
+            facts = [(k, key, v) for (k, key), v in self._facts.items()]
+            self._digests, self._facts = {}, {}
+            _UNWRITTEN.discard(self)
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error:
+                return
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)", digests)
+                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", facts)
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
 
     # A digest row is stored with a tag keyed by this machine's secret over the path, the stat key and the
     # digest: a row written by anyone without the secret (someone who can write .prov/cache but not the
@@ -170,20 +328,27 @@ class DigestCache:
         sealed = self._sealed(kind, key)
         if sealed is None:
             return None
-        try:
-            row = self._db.execute("SELECT value FROM facts WHERE kind = ? AND key = ?", (kind, sealed)).fetchone()
-        except sqlite3.Error:
-            return None
-        return self._open_value(kind, sealed, str(row[0])) if row else None
+        with self._lock:
+            value = self._facts.get((kind, sealed))
+            if value is None:
+                try:
+                    row = self._db.execute(
+                        "SELECT value FROM facts WHERE kind = ? AND key = ?", (kind, sealed)
+                    ).fetchone()
+                except sqlite3.Error:
+                    return None
+                value = str(row[0]) if row else None
+        return self._open_value(kind, sealed, value) if value is not None else None
 
     def _remember(self, kind: str, key: str, value: str = "") -> None:
         sealed = self._sealed(kind, key)
         if sealed is None:
             return
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute(
-                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (kind, sealed, self._seal_value(kind, sealed, value))
-            )
+        with self._lock:
+            self._waiting()
+            self._facts[(kind, sealed)] = self._seal_value(kind, sealed, value)
+            if len(self._digests) + len(self._facts) >= self._FLUSH_AT:
+                self.flush()
 
     # A value is stored behind a tag over its sealed key and itself: a row's value edited by someone
     # without the secret (a remembered pass widened, a card summary with its lineage cut) matches nothing.
@@ -201,13 +366,15 @@ class DigestCache:
         """Every cached digest below ``directory`` (path -> (stat key, sha256)) in one query, for callers
         that look up thousands of small files (the card index)."""
         prefix = str(directory).rstrip("/") + "/"
-        try:
-            rows = self._db.execute(
-                "SELECT path, dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path >= ? AND path < ?",
-                (prefix, prefix[:-1] + "0"),  # "0" sorts right after "/"
-            ).fetchall()
-        except sqlite3.Error:
-            return {}
+        with self._lock:
+            try:
+                rows = self._db.execute(
+                    "SELECT path, dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path >= ? AND path < ?",
+                    (prefix, prefix[:-1] + "0"),  # "0" sorts right after "/"
+                ).fetchall()
+            except sqlite3.Error:
+                rows = []
+            rows += [(p, *r) for p, r in self._digests.items() if p.startswith(prefix)]
         out = {}
         for r in rows:
             key = tuple(r[1:6])
@@ -218,10 +385,12 @@ class DigestCache:
 
     def facts_of_kind(self, kind: str) -> dict[str, str]:
         """Every remembered fact of one kind (sealed key -> value) in one query; look up with ``sealed``."""
-        try:
-            rows = self._db.execute("SELECT key, value FROM facts WHERE kind = ?", (kind,)).fetchall()
-        except sqlite3.Error:
-            return {}
+        with self._lock:
+            try:
+                rows = self._db.execute("SELECT key, value FROM facts WHERE kind = ?", (kind,)).fetchall()
+            except sqlite3.Error:
+                rows = []
+            rows += [(k, v) for (kd, k), v in self._facts.items() if kd == kind]
         out = {}
         for k, v in rows:
             value = self._open_value(kind, str(k), str(v))
@@ -258,7 +427,28 @@ class DigestCache:
         self._remember("pass", key, entries)
 
     def close(self) -> None:
-        self._db.close()
+        """Write what waits; then close, unless this is the process's shared cache (``shared``)."""
+        self.flush()
+        if not self._shared:
+            with self._lock:
+                self._db.close()
+
+
+def _flush_all() -> None:
+    for cache in list(_UNWRITTEN):
+        with contextlib.suppress(Exception):
+            cache.flush()
+
+
+_SHARED: dict[tuple[str, bytes | None], DigestCache] = {}
+_UNWRITTEN: set[DigestCache] = set()  # caches with entries waiting, written at exit at the latest
+atexit.register(_flush_all)
+
+
+# What a tree's hashing has left to do: kind ("file" | "directory"), label (the name shown), root (the real
+# path), todo [(relative path, real path, stat)] to read, known {relative path: (sha256, size)} from the
+# cache, order (every relative path, as walked; a file's is its name alone).
+_Plan = namedtuple("_Plan", "kind label root todo known order", defaults=((),))
 
 
 class Hasher:
@@ -269,23 +459,46 @@ class Hasher:
         self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
 
     def file(self, path: Path) -> tuple[str, int]:
+        return self._run_file(self._plan_file(path), None)
+
+    def tree(self, path: Path) -> TreeDigest:
+        """A file's digest, or a directory's model-signing root with its per-file list."""
+        return self._run(self._plan(path), None)
+
+    def start_tree(self, path: Path) -> Pending:
+        """``tree(path)`` with the hashing on other threads, so the caller can do other work (read a card,
+        inspect the artefact) meanwhile; ``Pending.result()`` gives the digest or raises what hashing raised.
+        Everything that can refuse the artefact (no such path, a link or a named pipe inside, a name that
+        is not UTF-8) is checked here, before this returns: only reading the bytes is left for later."""
+        return Pending(self, self._plan(path))
+
+    # Two steps: the plan (what to hash: the walk, each file's stat, the cache's answers; every refusal),
+    # then the run (reading the files that need it).
+
+    def _plan_file(self, path: Path) -> _Plan:
         path = path.resolve()
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # a named pipe or a device: reading could block for ever
             raise UsageError(f"{shown(path)}: not a regular file (a named pipe, device or socket); remove it")
-        if self.cache is not None and (hit := self.cache.get(path, st)) is not None:
-            return hit, st.st_size
-        progress = _TtyProgress(path.name) if self.show_progress and st.st_size >= _PROGRESS_MIN_BYTES else None
-        digest = sha256_file(path, progress)
+        hit = self.cache.get(path, st) if self.cache is not None else None
+        if hit is not None:
+            return _Plan("file", path.name, str(path), [], {path.name: (hit, st.st_size)})
+        return _Plan("file", path.name, str(path), [(path.name, str(path), st)], {})
+
+    def _run_file(self, plan: _Plan, ctl: _Control | None) -> tuple[str, int]:
+        if not plan.todo:
+            return plan.known[plan.label]
+        (_, full, st), *_ = plan.todo
+        progress = _TtyProgress(plan.label) if self.show_progress and st.st_size >= _PROGRESS_MIN_BYTES else None
+        digest, read, cacheable = _hash_file(full, progress, ctl.stop if ctl is not None else None)
         if progress is not None:
             progress.finish()
-        # Re-stat: if the file changed while we read it, do not cache a digest of mixed content.
-        if self.cache is not None and self.cache._key(path.stat()) == self.cache._key(st):
-            self.cache.put(path, st, digest)
-        return digest, st.st_size
+        # Cached under the stat of the bytes read, and only if the file kept it while it was read.
+        if self.cache is not None and cacheable:
+            self.cache.put(Path(full), read, digest)
+        return digest, read.st_size
 
-    def tree(self, path: Path) -> TreeDigest:
-        """A file's digest, or a directory's model-signing root with its per-file list."""
+    def _plan(self, path: Path) -> _Plan:
         try:
             st = path.lstat()
         except FileNotFoundError:
@@ -293,73 +506,181 @@ class Hasher:
         if stat.S_ISLNK(st.st_mode):
             path = path.resolve()
         if path.is_file():
-            digest, size = self.file(path)
-            return TreeDigest(digest, size, "file", (FileEntry(path.name, digest, size),))
+            return self._plan_file(path)
         if not path.is_dir():
             raise UsageError(f"{path}: not a regular file or directory")
-        entries = self._files([(rel, full.resolve()) for rel, full in _walk(path)], path.name)
-        entries.sort(key=lambda e: PurePosixPath(e.path))
-        root = root_digest([(e.path, e.sha256) for e in entries])
-        return TreeDigest(root, sum(e.size for e in entries), "directory", tuple(entries))
-
-    def _files(self, files: list[tuple[str, Path]], label: str) -> list[FileEntry]:
-        """Every file's entry: cache hits read here, misses hashed on a thread pool (hashlib releases the
-        GIL on large updates, so a directory of shards hashes on every core, as model_signing does). The
-        cache is touched only from this thread (SQLite connections stay on theirs); a file that changed
-        while it was read is not cached. Order and digests are exactly as one file after another."""
-        known: dict[str, tuple[str, int]] = {}
-        todo: list[tuple[str, Path, os.stat_result]] = []
-        for rel, full in files:
-            st = full.stat()
+        # The walk refuses links inside the directory, so each file's real path is the root's joined with
+        # its relative path: one resolve, not one per file.
+        real = str(path.resolve())
+        listed = []
+        for rel in _walk(path):
+            full = f"{real}/{rel}"
+            st = os.stat(full)
             if not stat.S_ISREG(st.st_mode):
                 raise UsageError(f"{shown(full)}: not a regular file (a named pipe, device or socket); remove it")
-            if self.cache is not None and (hit := self.cache.get(full, st)) is not None:
-                known[rel] = (hit, st.st_size)
-            else:
-                todo.append((rel, full, st))
-        workers = min(len(todo), os.cpu_count() or 1, 8)
-        if workers <= 1 or sum(st.st_size for _, _, st in todo) < _PARALLEL_MIN_BYTES:
-            for rel, full, _ in todo:
-                known[rel] = self.file(full)
-        else:
-            known.update(self._hash_parallel(todo, workers, label))
-        return [FileEntry(rel, *known[rel]) for rel, _ in files]
+            listed.append((rel, full, st))
+        hits: dict[str, str] = {}
+        if self.cache is not None and len(listed) >= _BULK_LOOKUP:
+            hits = self.cache.lookup_under(real, {full: stamps.key(st) for _, full, st in listed})
+        elif self.cache is not None:
+            hits = {full: h for _, full, st in listed if (h := self.cache.get(full, st)) is not None}
+        known = {rel: (hits[full], st.st_size) for rel, full, st in listed if full in hits}
+        todo = [(rel, full, st) for rel, full, st in listed if full not in hits]
+        return _Plan("directory", path.name, real, todo, known, [rel for rel, _, _ in listed])
 
-    def _hash_parallel(
-        self, todo: list[tuple[str, Path, os.stat_result]], workers: int, label: str
-    ) -> dict[str, tuple[str, int]]:
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
+    def _run(self, plan: _Plan, ctl: _Control | None) -> TreeDigest:
+        if plan.kind == "file":
+            digest, size = self._run_file(plan, ctl)
+            if self.cache is not None:
+                self.cache.flush()
+            return TreeDigest(digest, size, "file", (FileEntry(plan.label, digest, size),))
+        entries = self._files(plan, ctl)
+        # PurePosixPath order, component by component; the walk's paths are plain (no ".", "..", "//").
+        entries.sort(key=lambda e: e.path.split("/"))
+        root = _root_in_order([e.sha256 for e in entries])
+        return TreeDigest(root, sum(e.size for e in entries), "directory", tuple(entries))
 
+    def _files(self, plan: _Plan, ctl: _Control | None) -> list[FileEntry]:
+        """Every file's entry: the cache's answers from the plan, the rest hashed (on a thread pool past
+        ``_PARALLEL_MIN_BYTES``: hashlib releases the GIL on large updates, so a directory of shards hashes
+        on every core, as model_signing does), new digests written to the cache in one transaction. A file
+        that changed while it was read is not cached. Order and digests are exactly as one file after
+        another."""
+        known, todo = dict(plan.known), plan.todo
         total = sum(st.st_size for _, _, st in todo)
-        progress = _TtyProgress(label) if self.show_progress and total >= _PROGRESS_MIN_BYTES else None
-        lock = threading.Lock()
-        done = [0]
-
-        def one(item: tuple[str, Path, os.stat_result]) -> str:
-            _, full, _ = item
-            seen = [0]
-
-            def tick(n: int, _total: int) -> None:
-                with lock:
-                    done[0] += n - seen[0]
-                    seen[0] = n
-                    progress(done[0], total)  # type: ignore[misc]
-
-            return sha256_file(full, tick if progress is not None else None)
-
-        # Largest first, so one big shard does not start last and leave the other cores idle.
-        order = sorted(todo, key=lambda item: -item[2].st_size)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prov-hash") as pool:
-            digests = dict(zip((rel for rel, _, _ in order), pool.map(one, order), strict=True))
+        workers = min(len(todo), os.cpu_count() or 1, 8)
+        progress = _TtyProgress(plan.label) if self.show_progress and total >= _PROGRESS_MIN_BYTES else None
+        if workers <= 1 or total < _PARALLEL_MIN_BYTES:
+            done = _Done(progress, total)
+            stop = ctl.stop if ctl is not None else None
+            hashed = [(rel, full, *_hash_file(full, done.tick() if progress else None, stop)) for rel, full, _ in todo]
+        else:
+            hashed = self._hash_parallel(todo, workers, progress, total, ctl)
         if progress is not None:
             progress.finish()
-        out: dict[str, tuple[str, int]] = {}
-        for rel, full, st in todo:
-            out[rel] = (digests[rel], st.st_size)
-            if self.cache is not None and self.cache._key(full.stat()) == self.cache._key(st):
-                self.cache.put(full, st, digests[rel])
-        return out
+        for rel, full, digest, read, cacheable in hashed:
+            known[rel] = (digest, read.st_size)
+            if self.cache is not None and cacheable:
+                self.cache.put(full, read, digest)  # type: ignore[arg-type]
+        if self.cache is not None:
+            self.cache.flush()
+        return [FileEntry(rel, *known[rel]) for rel in plan.order]
+
+    @staticmethod
+    def _hash_parallel(
+        todo: list[tuple[str, str, os.stat_result]],
+        workers: int,
+        progress: _TtyProgress | None,
+        total: int,
+        ctl: _Control | None,
+    ) -> list[tuple[str, str, str, os.stat_result, bool]]:
+        """Each file on one of ``workers`` threads, largest first (so one big shard does not start last and
+        leave the other cores idle). Each thread reads into its own buffer: memory stays workers x CHUNK.
+        Daemon threads, not a ThreadPoolExecutor (whose import alone costs start-up): a process leaving
+        with a digest under way is not held up by them. The first error stops the others taking more."""
+        import threading
+
+        done = _Done(progress, total)
+        stop = ctl.stop if ctl is not None else None
+        order = sorted(todo, key=lambda item: -item[2].st_size)
+        results: list[tuple[str, str, str, os.stat_result, bool]] = []
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+        queue = iter(order)
+
+        def work() -> None:
+            while True:
+                with lock:
+                    item = None if errors or (stop is not None and stop.is_set()) else next(queue, None)
+                if item is None:
+                    return
+                rel, full, _ = item
+                try:
+                    result = (rel, full, *_hash_file(full, done.tick() if progress is not None else None, stop))
+                except BaseException as e:
+                    with lock:
+                        errors.append(e)
+                    return
+                with lock:
+                    results.append(result)
+
+        threads = [threading.Thread(target=work, name="prov-hash", daemon=True) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return results
+
+
+class _Done:
+    """Bytes hashed so far over all files (for one progress line), counted from any thread."""
+
+    def __init__(self, progress: _TtyProgress | None, total: int) -> None:
+        import threading
+
+        self.progress, self.total, self.done = progress, total, 0
+        self.lock = threading.Lock()
+
+    def tick(self) -> Progress:
+        seen = [0]
+
+        def tick(n: int, _total: int) -> None:
+            with self.lock:
+                self.done += n - seen[0]
+                seen[0] = n
+                self.progress(self.done, self.total)  # type: ignore[misc]
+
+        return tick
+
+
+class _Control:
+    """How a background digest is steered: ``stop`` calls it off between chunks."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.stop = threading.Event()
+
+
+class Pending:
+    """A directory's (or file's) digest being computed on another thread (``Hasher.start_tree``)."""
+
+    def __init__(self, hasher: Hasher, plan: _Plan) -> None:
+        import threading
+
+        self.todo_bytes = sum(st.st_size for _, _, st in plan.todo)  # what is left to read
+        self._ctl = _Control()
+        self._value: TreeDigest | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if not plan.todo:  # every digest known: nothing to wait for
+            self._value = hasher._run(plan, None)
+            return
+
+        def run() -> None:
+            try:
+                self._value = hasher._run(plan, self._ctl)
+            except BaseException as e:  # given to whoever asks for the result
+                self._error = e
+
+        self._thread = threading.Thread(target=run, name="prov-tree", daemon=True)
+        self._thread.start()
+
+    def result(self) -> TreeDigest:
+        """The digest, once hashed (or what hashing raised)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Call the hashing off (the caller failed before it needed the digest) and wait for it to stop."""
+        self._ctl.stop.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def unsigned_entries(directory: Path) -> list[str]:
@@ -375,33 +696,54 @@ def unsigned_entries(directory: Path) -> list[str]:
     return out
 
 
-def _walk(root: Path) -> Iterator[tuple[str, Path]]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        if Path(dirpath) == root:
-            dirnames[:] = [d for d in dirnames if d not in IGNORED_TOP_LEVEL]
-            filenames = [f for f in filenames if f not in IGNORED_TOP_LEVEL]
-        dirnames.sort()
-        for name in sorted(filenames):
-            full = Path(dirpath, name)
-            rel = full.relative_to(root).as_posix()
-            if not rel.isascii():
-                try:
-                    rel.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise UsageError(
-                        f"{shown(full)}: the name is not UTF-8 text, and a card records names as text; rename it"
-                    ) from None
-            if full.is_symlink():
+def _walk(root: Path) -> Iterator[str]:
+    """The POSIX path, relative to ``root``, of every file below it but the top-level ones a digest leaves
+    out (``IGNORED_TOP_LEVEL``); a link anywhere inside is refused. As ``os.walk`` top-down, with each
+    directory's names sorted: its files, then its subdirectories in turn (an unreadable one is skipped)."""
+    return _walk_in(str(root), "", top=True)
+
+
+def _walk_in(directory: str, prefix: str, top: bool = False) -> Iterator[str]:
+    try:
+        with os.scandir(directory) as it:
+            found = list(it)
+    except OSError:
+        return
+    files, dirs, links = [], [], set()
+    for entry in found:
+        if top and entry.name in IGNORED_TOP_LEVEL:
+            continue
+        try:
+            is_dir = entry.is_dir()  # a link to a directory counts as one (and is refused below)
+            if entry.is_symlink():
+                links.add(entry.name)
+        except OSError:
+            is_dir = False
+            links.add(entry.name)  # cannot tell: checked again below
+        (dirs if is_dir else files).append(entry.name)
+    files.sort()
+    dirs.sort()
+    for name in files:
+        rel = prefix + name
+        if not rel.isascii():
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
                 raise UsageError(
-                    f"{full}: symbolic links inside an artefact directory are not supported; "
-                    "replace the link with the file"
-                )
-            yield rel, full
-        for name in dirnames:
-            if Path(dirpath, name).is_symlink():
-                raise UsageError(
-                    f"{Path(dirpath, name)}: symbolic links inside an artefact directory are not supported"
-                )
+                    f"{shown(Path(directory, name))}: the name is not UTF-8 text, and a card records names as "
+                    "text; rename it"
+                ) from None
+        if name in links and os.path.islink(os.path.join(directory, name)):
+            raise UsageError(
+                f"{Path(directory, name)}: symbolic links inside an artefact directory are not supported; "
+                "replace the link with the file"
+            )
+        yield rel
+    for name in dirs:
+        if name in links and os.path.islink(os.path.join(directory, name)):
+            raise UsageError(f"{Path(directory, name)}: symbolic links inside an artefact directory are not supported")
+    for name in dirs:
+        yield from _walk_in(os.path.join(directory, name), f"{prefix}{name}/")
 
 
 class _TtyProgress:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from .._version import __version__
 from ..analysis.artefact import inspect_artefact
-from ..analysis.privacy import assess_file
 from ..card import build, render
 from ..card.files import (
     CardFormatError,
@@ -25,6 +24,7 @@ from ..card.files import (
 from ..card.request import CardRequest
 from ..crypto import dsse
 from ..crypto import keys as _keys
+from ..digest import Hasher, Pending
 from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
@@ -84,14 +84,41 @@ def sign_card(
             f"--licence-link {link}: no such file beside {artefact.name}; put the licence text there, or give its URL"
         )
     key_name, key = load_signing_key(request.key_name, repo, passphrase, now)
-    public = key.public_key()
     from ..card.companions import names
 
     _check_not_foreign(artefact.with_name(names(artefact.name)[0]), repo, key)  # before any work is done
     _check_companion_names(artefact)
 
     hasher = hasher_for(repo)
-    digest = hasher.tree(artefact)
+    # The artefact hashes on other threads while this one does everything else the card needs; the
+    # digest is waited for only when the card is built. A refusal on the way calls the hashing off.
+    pending = hasher.start_tree(artefact)
+    try:
+        card = _card_while_hashing(request, repo, hasher, pending, (key_name, key), licence, previous, now, tick)
+    except BaseException:
+        pending.cancel()
+        raise
+    return write_signed(repo, artefact, card, key, now, ssh=request.ssh, ssh_hash=request.ssh_hash)
+
+
+def _card_while_hashing(
+    request: CardRequest,
+    repo: ProvRepo,
+    hasher: Hasher,
+    pending: Pending,
+    signer: tuple[str, _keys.PrivateKey],
+    licence: str | None,
+    previous: str | None,
+    now: dt.datetime,
+    tick: Callable[[], None] | None,
+) -> ModelCard:
+    """``sign_card``'s card, made while ``pending`` hashes the artefact."""
+    from ..card.companions import names
+
+    artefact = request.artefact
+    out = card_path(artefact)
+    key_name, key = signer
+    public = key.public_key()
     facts = inspect_artefact(artefact, limits_for(repo))
 
     refs: list[DatasetRef] = []
@@ -129,6 +156,8 @@ def sign_card(
 
     companions = [artefact.with_name(n) for n in names(artefact.name)]  # rewritten with the card
     code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), *companions, repo.ledger_file])
+    from ..analysis.privacy import assess_file  # numpy and the audit's code: imported while the artefact hashes
+
     privacy = assess_file(
         artefact,
         facts,
@@ -147,7 +176,8 @@ def sign_card(
             update={"rows_checked": True, "uncovered": uncovered(request.train, request.holdout, training_files)}
         )
         privacy = privacy.model_copy(update={"membership_inference": checked})
-    card = build.build_card(
+    digest = pending.result()
+    return build.build_card(
         artefact=build.artefact_section(artefact.name, digest, facts),
         signer=Signer(keyid=_keys.keyid(public), name=key_name),
         now=now,
@@ -164,7 +194,6 @@ def sign_card(
         previous_card=previous,
         hub_id=request.hub_id,
     )
-    return write_signed(repo, artefact, card, key, now, ssh=request.ssh, ssh_hash=request.ssh_hash)
 
 
 def write_signed(

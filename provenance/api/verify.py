@@ -55,7 +55,7 @@ def check_target(
         return Verdict(artefact.name, card_file.name, [Finding("CARD_MISSING", missing, str(card_file))])
     raw = read_regular(card_file)
     hasher = _hasher(repo)
-    tree = hasher.tree(artefact) if artefact.exists() else None
+    tree = _digest_meanwhile(hasher, artefact, raw, trust) if artefact.exists() else None
     directory = tree is not None and tree.kind == "directory"
     verdict = check_card(
         raw,
@@ -213,15 +213,49 @@ def verify_target(
     return to_verification(verdict), verdict.signed
 
 
+def _digest_meanwhile(hasher: Hasher, artefact: Path, raw: bytes, trust: TrustRoot) -> TreeDigest:
+    """The artefact's digest, computed on other threads while this one reads the card ahead (the imports,
+    the signature, the schema a cold check needs): hashing a large artefact then hides the card's cost.
+    What is read ahead decides nothing -- the check after it reads the card again and decides alone."""
+    pending = hasher.start_tree(artefact)
+    if pending.todo_bytes >= _READ_AHEAD_MIN:
+        try:
+            _read_ahead(raw, trust, hasher)
+        except BaseException:
+            pending.cancel()
+            raise
+    return pending.result()
+
+
+_READ_AHEAD_MIN = 16 * 1024 * 1024  # below this the hashing is over before reading ahead would pay
+
+
+def _read_ahead(raw: bytes, trust: TrustRoot, hasher: Hasher) -> None:
+    """Do once what ``check_card`` and ``_validate_whole`` will do, for its side effects only: modules
+    imported, the card schema built. Remembers nothing and raises nothing; skipped where the cache already
+    knows the card valid (a warm verify needs neither cryptography nor pydantic)."""
+    from ..card.envelope import parse_envelope
+    from ..card.facts import read_facts
+    from ..card.verify import signed_by, whole_card
+    from ..quickhash import sha256
+
+    if hasher.cache is not None and hasher.cache.card_valid(_valid_key(sha256(raw).hexdigest())):
+        return
+    try:
+        envelope = parse_envelope(raw)
+        signed_by(envelope, trust.keys, "", "card", None)
+        whole_card(raw, envelope, read_facts(envelope.payload))
+    except Exception:
+        pass  # the check proper says what is wrong with the card
+
+
 def _validate_whole(raw: bytes, verdict: Verdict, hasher: Hasher) -> None:
     """`prov verify` promises a valid card, not only valid facts: the whole schema is checked once per
     card (by its bytes and this prov version) and remembered, so a warm verify needs no pydantic."""
-    from .._version import __version__
     from ..card.facts import FactsError
     from ..card.verify import whole_card
-    from ..quickhash import sha256
 
-    key = sha256(f"prov {__version__}\n{verdict.card_sha256}".encode()).hexdigest()
+    key = _valid_key(verdict.card_sha256)  # type: ignore[arg-type]
     if hasher.cache is not None and hasher.cache.card_valid(key):
         return
     try:
@@ -237,18 +271,19 @@ def _validate_whole(raw: bytes, verdict: Verdict, hasher: Hasher) -> None:
         hasher.cache.record_card_valid(key)
 
 
-_HASHERS: dict[Path | None, Hasher] = {}
+def _valid_key(card_sha256: str) -> str:
+    """The remembered fact "this card (by its sha256) is valid whole" for this prov version."""
+    from .._version import __version__
+    from ..quickhash import sha256
+
+    return sha256(f"prov {__version__}\n{card_sha256}".encode()).hexdigest()
 
 
 def _hasher(repo: ProvRepo | None = None) -> Hasher:
     """The verifier's own cache: the repository given (the one a command works in) or the one the current
     directory is in -- never one found beside or inside the thing verified, which could ship its own.
-    One hasher (and one opened digest cache) per repository per process."""
-    repo = repo or find_repo(Path.cwd())
-    key = repo.root if repo is not None else None
-    if key not in _HASHERS:
-        _HASHERS[key] = hasher_for(repo)
-    return _HASHERS[key]
+    Opened once per repository per process (``DigestCache.shared``)."""
+    return hasher_for(repo or find_repo(Path.cwd()))
 
 
 def verify(target: Path, key_files: Sequence[Path] = ()) -> Verification:

@@ -109,7 +109,7 @@ def _code(value: Any) -> Any:
 
     text = shown(value).replace("|", "\\|")
     longest = run = 0
-    for ch in text:
+    for ch in text if "`" in text else "":  # a digest or a plain name has none: no walk over it
         run = run + 1 if ch == "`" else 0
         longest = max(longest, run)
     fence = "`" * (longest + 1)

@@ -58,6 +58,7 @@ class IndexView:
     def __init__(self, entries: dict[str, Entry], blobs: Blobs) -> None:
         self.entries = entries
         self.blobs = blobs
+        self._content: dict[str, Content | None] = {}  # each artefact digested once per check
 
     def members(self, artefact: str) -> list[Entry]:
         prefix = artefact + "/"
@@ -75,6 +76,11 @@ class IndexView:
         return self.blobs.read(e.blob) if e.regular else b""
 
     def artefact_content(self, artefact: str) -> Content | None:
+        if artefact not in self._content:
+            self._content[artefact] = self._artefact_content(artefact)
+        return self._content[artefact]
+
+    def _artefact_content(self, artefact: str) -> Content | None:
         e = self.entries.get(artefact)
         if e is not None:
             return (self.blobs.sha256(e.blob), None) if e.regular else None
@@ -83,7 +89,8 @@ class IndexView:
             return None
         n = len(artefact) + 1
         signed = [m for m in members if m.path[n:].split("/", 1)[0] not in IGNORED_TOP_LEVEL]
-        files = {m.path[n:]: self.blobs.sha256(m.blob) for m in signed}
+        digests = self.blobs.sha256_many(m.blob for m in signed)
+        files = {m.path[n:]: digests[m.blob] for m in signed}
         return root_digest(list(files.items())), files
 
 
@@ -93,6 +100,7 @@ class WorkTreeView:
     def __init__(self, root: Path, hasher: Hasher) -> None:
         self.root = root
         self.hasher = hasher
+        self._content: dict[str, Content | None] = {}  # each artefact digested once per command
 
     def card_bytes(self, artefact: str) -> bytes | None:
         card = self.root / sel.card_of(artefact)
@@ -108,6 +116,11 @@ class WorkTreeView:
             return b""
 
     def artefact_content(self, artefact: str) -> Content | None:
+        if artefact not in self._content:
+            self._content[artefact] = self._artefact_content(artefact)
+        return self._content[artefact]
+
+    def _artefact_content(self, artefact: str) -> Content | None:
         path = self.root / artefact
         if not path.exists():
             return None
@@ -131,7 +144,7 @@ def run_check(ctx: DecisionContext, paths: list[str], *, all_files: bool = False
         # What the commit deletes changes what it holds: a file gone from a carded directory, a card gone
         # from its artefact. pre-commit never passes deleted paths, so they are read from the index here.
         names += [n for n in gitindex.deleted_names(root) if n not in names]
-    cache = DigestCache(ctx.repo.cache_dir)
+    cache = DigestCache.shared(ctx.repo.cache_dir)
     try:
         blobs = Blobs(root, cache)
         ctx = commit_context(ctx, entries, blobs)
@@ -369,11 +382,12 @@ class _Job:
             return []
         staged = {p: self.entries[p] for p in paths if p in self.entries and self.entries[p].regular}
         sizes = self.blobs.sizes(e.blob for e in staged.values())
+        if not self.unsized:
+            staged = {p: e for p, e in staged.items() if sizes.get(e.blob) in self.sizes}
+        digests = self.blobs.sha256_many(e.blob for e in staged.values())
         out = []
         for path, e in staged.items():
-            if not self.unsized and sizes.get(e.blob) not in self.sizes:
-                continue
-            found = self.registered.get(self.blobs.sha256(e.blob))
+            found = self.registered.get(digests[e.blob])
             if found:
                 names = list(dict.fromkeys(n for n, _ in found))
                 out.append(self._dataset_file(path, names, found[0][1]))
@@ -385,12 +399,11 @@ class _Job:
         recorded = {a: w for w in self.ctx.withdrawn.values() for a in w.artefacts}
         if not recorded:
             return []
+        staged = [(p, e) for p in paths if (e := self.entries.get(p)) is not None and e.regular]
+        digests = self.blobs.sha256_many(e.blob for _, e in staged)
         out = []
-        for path in paths:
-            e = self.entries.get(path)
-            if e is None or not e.regular:
-                continue
-            w = recorded.get(self.blobs.sha256(e.blob))
+        for path, e in staged:
+            w = recorded.get(digests[e.blob])
             if w is not None:
                 message = (
                     f"{path} holds the bytes of an artefact made from {w.dataset}, which was withdrawn on "

@@ -244,7 +244,7 @@ def _passed_before(root: str, units: list[str]) -> bool:
     from ..digest import DigestCache
     from ..gate import passes
 
-    cache = DigestCache(Path(root) / ".prov" / "cache")
+    cache = DigestCache.shared(Path(root) / ".prov" / "cache")
     try:
         policy = passes.policy_inputs(root)
         records = [cache.passed_entries(passes.key(policy, u)) for u in units]

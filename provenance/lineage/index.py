@@ -14,7 +14,6 @@ act on. A card that does not parse is kept as unreadable, so a query says "unkno
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -140,7 +139,7 @@ class CardIndex:
 
     @classmethod
     def open(cls, repo: ProvRepo) -> CardIndex:
-        return cls(repo, DigestCache(repo.cache_dir))
+        return cls(repo, DigestCache.shared(repo.cache_dir))
 
     def card_files(self) -> list[str]:
         """Every card file under the repository, by walking it: git's listing would leave out cards in
@@ -154,12 +153,11 @@ class CardIndex:
         self._digests = self.cache.digests_under(self._root)
         self._facts = self.cache.facts_of_kind(INDEX_KIND)
         out: list[CardEntry] = []
-        db = self.cache._db
-        with _transaction(db):
-            for rel in self.card_files():
-                entry = self._entry(rel)
-                if entry is not None:
-                    out.append(entry)
+        for rel in self.card_files():
+            entry = self._entry(rel)
+            if entry is not None:
+                out.append(entry)
+        self.cache.flush()  # what the refresh learnt, in one transaction
         self.stats.cards = len(out)
         return out
 
@@ -214,26 +212,3 @@ def _walk(root: Path) -> Iterator[str]:
         for f in filenames:
             if f.endswith(CARD_SUFFIX) and f != RECORD_NAME and len(f) > len(CARD_SUFFIX):
                 yield f if rel_dir == "." else f"{Path(rel_dir).as_posix()}/{f}"
-
-
-class _transaction:
-    """One SQLite transaction for a whole refresh (thousands of small writes)."""
-
-    def __init__(self, db: object) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        import sqlite3
-
-        try:
-            self.db.execute("BEGIN")  # type: ignore[attr-defined]
-            self.active = True
-        except sqlite3.Error:
-            self.active = False
-
-    def __exit__(self, *exc: object) -> None:
-        import sqlite3
-
-        if self.active:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("COMMIT")  # type: ignore[attr-defined]

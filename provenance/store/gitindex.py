@@ -20,6 +20,8 @@ from pathlib import Path
 from ..errors import UsageError
 
 REGULAR = ("100644", "100755")
+_LARGE_BLOB = 4 * 1024 * 1024  # from this size a blob streams through its own `git cat-file`, on the pool
+_PARALLEL_BYTES = 16 * 1024 * 1024  # below this many bytes of large blobs, threads cost more than they save
 SYMLINK = "120000"
 GITLINK = "160000"
 
@@ -131,20 +133,98 @@ class Blobs:
         return {n for n, line in zip(names, lines, strict=False) if line.isdigit()}
 
     def sha256(self, blob: str) -> str:
-        cached = self.cache.blob_sha256(blob) if self.cache is not None else None  # type: ignore[attr-defined]
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
+        return self.sha256_many([blob])[blob]
+
+    def sha256_many(self, blobs: Iterable[str]) -> dict[str, str]:
+        """Each blob's sha256 (blob id -> hex): remembered ones from the cache; of the rest, the small ones
+        read through one ``git cat-file --batch`` (not a process each) and the large ones streamed on a
+        thread pool (hashlib releases the GIL, so a staged directory of shards hashes on every core)."""
+        out: dict[str, str] = {}
+        todo = []
+        for blob in dict.fromkeys(blobs):
+            cached = self.cache.blob_sha256(blob) if self.cache is not None else None  # type: ignore[attr-defined]
+            if cached is not None:
+                out[blob] = cached
+            else:
+                todo.append(blob)
+        if not todo:
+            return out
+        sizes = self.sizes(todo) if len(todo) > 1 else {}
+        large = [b for b in todo if sizes.get(b, _LARGE_BLOB) >= _LARGE_BLOB]
+        small = [b for b in todo if sizes.get(b, _LARGE_BLOB) < _LARGE_BLOB]
+        if small:
+            out.update(self._batch_sha256(small))
+        if len(large) > 1 and sum(sizes[b] for b in large) >= _PARALLEL_BYTES:
+            from concurrent.futures import ThreadPoolExecutor
+
+            largest_first = sorted(large, key=lambda b: -sizes[b])
+            with ThreadPoolExecutor(max_workers=min(len(large), os.cpu_count() or 1, 8)) as pool:
+                out.update(zip(largest_first, pool.map(self._stream_sha256, largest_first), strict=True))
+        else:
+            out.update((b, self._stream_sha256(b)) for b in large)
+        if self.cache is not None:
+            for blob in todo:
+                self.cache.put_blob(blob, out[blob])  # type: ignore[attr-defined]
+        return out
+
+    def _stream_sha256(self, blob: str) -> str:
         h = hashlib.sha256()
         self._stream(blob, h.update)
-        digest = h.hexdigest()
-        if self.cache is not None:
-            self.cache.put_blob(blob, digest)  # type: ignore[attr-defined]
-        return digest
+        return h.hexdigest()
+
+    def _batch_sha256(self, blobs: list[str]) -> dict[str, str]:
+        """One ``git cat-file --batch`` for many blobs, each hashed as it streams by (fed from a thread, so
+        neither side waits on a full pipe)."""
+        import threading
+
+        try:
+            proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            )
+        except FileNotFoundError:
+            raise UsageError("git is not installed; prov check reads what git will commit") from None
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+
+        def feed() -> None:
+            try:
+                stdin.write("".join(f"{b}\n" for b in blobs).encode())
+                stdin.close()
+            except OSError:
+                pass  # git stopped reading: what it answered says why
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        out: dict[str, str] = {}
+        try:
+            for blob in blobs:
+                head = stdout.readline().split()
+                if len(head) != 3 or head[0].decode(errors="replace") != blob or head[1] != b"blob":
+                    raise UsageError(f"git could not read blob {blob} in {self.root}")
+                h = hashlib.sha256()
+                left = int(head[2])
+                while left:
+                    chunk = stdout.read(min(left, 4 * 1024 * 1024))
+                    if not chunk:
+                        raise UsageError(f"git could not read blob {blob} in {self.root}")
+                    h.update(chunk)
+                    left -= len(chunk)
+                stdout.read(1)  # the newline after each object
+                out[blob] = h.hexdigest()
+        finally:
+            stdout.close()
+            if len(out) < len(blobs) and proc.poll() is None:
+                proc.kill()  # given up on: a blob it could not read
+            proc.wait()
+            feeder.join()
+        return out
 
     def materialise(self, blob: str, directory: Path, name: str = "") -> Path:
         """A temporary file holding the blob, for readers that need a file (the pickle inspection); it
-        ends in ``name`` because readers choose the format by the name."""
+        ends in ``name`` because readers choose the format by the name. Hashed on the way unless the cache
+        already knows the blob's digest (it usually does: the check hashed it first)."""
         fd, name = tempfile.mkstemp(prefix=".staged-", suffix=f"-{name[-96:]}" if name else "", dir=directory)
+        known = self.cache.blob_sha256(blob) if self.cache is not None else None  # type: ignore[attr-defined]
         h = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:
 
@@ -152,8 +232,8 @@ class Blobs:
                 h.update(chunk)
                 out.write(chunk)
 
-            self._stream(blob, both)
-        if self.cache is not None:
+            self._stream(blob, out.write if known is not None else both)
+        if self.cache is not None and known is None:
             self.cache.put_blob(blob, h.hexdigest())  # type: ignore[attr-defined]
         return Path(name)
 

@@ -14,7 +14,8 @@ def utcnow() -> dt.datetime:
 
 
 def hasher_for(repo: ProvRepo | None, show_progress: bool | None = None) -> Hasher:
-    cache = DigestCache(repo.cache_dir) if repo is not None and repo.prov_dir.is_dir() else None
+    """A hasher with the repository's digest cache, opened once per process (``DigestCache.shared``)."""
+    cache = DigestCache.shared(repo.cache_dir) if repo is not None and repo.prov_dir.is_dir() else None
     return Hasher(cache, show_progress)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import namedtuple
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class TrustRoot(namedtuple("TrustRoot", "keys revoked")):
 
     @classmethod
     def of_files(cls, files: list[Path]) -> TrustRoot:
-        return cls([load_key_file(k) for k in files], {})
+        return cls([_key_file(k) for k in files], {})
 
 
 class Revoked(namedtuple("Revoked", "at valid name")):
@@ -124,7 +125,30 @@ def user_trusted_keys() -> list[PublicKeyInfo]:
     directory = user_trust_dir()
     if not directory.is_dir():
         return []
-    return [load_key_file(p) for p in sorted(directory.glob("*.pub"))]
+    return [_key_file(p) for p in sorted(directory.glob("*.pub"))]
+
+
+_KEY_FILES: dict[tuple[str, tuple[int, ...]], PublicKeyInfo] = {}
+
+
+def _key_file(path: Path) -> PublicKeyInfo:
+    """``load_key_file``, remembered for the process by the file's absolute path and stamp (any change to
+    the file, or another file put in its place, reads it again; so does one changed in the last moments)."""
+    import time
+
+    from .. import stamps
+
+    started = time.time_ns()
+    before = stamps.of(path)
+    memo = (os.path.abspath(path), before) if before is not None else None
+    if memo is not None and memo in _KEY_FILES:
+        return _KEY_FILES[memo]
+    info = load_key_file(path)
+    if memo is not None and stamps.settled(before[4], started) and stamps.of(path) == before:  # type: ignore[index]
+        if len(_KEY_FILES) > 256:
+            _KEY_FILES.clear()
+        _KEY_FILES[memo] = info
+    return info
 
 
 def refuse_self_trust(repo: ProvRepo, target: Path | None) -> None:
@@ -144,19 +168,30 @@ _LOADED: dict[tuple[object, ...], TrustRoot] = {}
 
 def _repo_trust(repo: ProvRepo) -> TrustRoot:
     """Keys and revocations parsed once per process while their files, and git's index and HEAD (which
-    ``committed_revocations`` reads), are unchanged (stat)."""
+    ``committed_revocations`` reads), keep their stamps (``stamps``: device, inode, size, mtime, ctime;
+    a key added, removed, edited or swapped changes the listing or a stamp). Files changed in the last
+    moments are read again each time rather than remembered (``stamps.settled``)."""
+    import time
+
+    from .. import stamps
     from .gitblobs import state
 
+    started = time.time_ns()
     stamp: list[object] = [str(repo.root), state(repo.root)]
+    settled = True
     if repo.keys_dir.is_dir():
         for p in sorted(repo.keys_dir.iterdir()):
             st = p.stat()
-            stamp.append((p.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            stamp.append((p.name, *stamps.key(st)))
+            settled = settled and stamps.settled(st.st_ctime_ns, started)
     key = tuple(stamp)
-    if key not in _LOADED:
+    if key in _LOADED:
+        return _LOADED[key]
+    loaded = TrustRoot.of_repo(repo).with_revocations(committed_revocations(repo))
+    if settled and tuple([str(repo.root), state(repo.root), *stamp[2:]]) == key:  # unchanged while read
         _LOADED.clear()
-        _LOADED[key] = TrustRoot.of_repo(repo).with_revocations(committed_revocations(repo))
-    return _LOADED[key]
+        _LOADED[key] = loaded
+    return loaded
 
 
 def committed_revocations(repo: ProvRepo) -> list[Revocation]:
@@ -176,7 +211,7 @@ def committed_revocations(repo: ProvRepo) -> list[Revocation]:
 def trusted_keys(repo: ProvRepo) -> list[PublicKeyInfo]:
     if not repo.keys_dir.is_dir():
         return []
-    return [load_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
+    return [_key_file(p) for p in sorted(repo.keys_dir.glob("*.pub"))]
 
 
 def trust(repo: ProvRepo | None, key: _keys.PublicKey, name: str) -> tuple[PublicKeyInfo, bool]:
