@@ -786,12 +786,12 @@ def generate() -> str:
     import inspect
     import sys
 
-    from .licences import spdx
+    from license_expression import get_spdx_licensing
 
     known = sorted(
         {
             k.lower()
-            for s in spdx().known_symbols.values()
+            for s in get_spdx_licensing().known_symbols.values()
             for k in (s.key, *getattr(s, "aliases", ()))
             if k.lower().startswith("licenseref-")
         }
