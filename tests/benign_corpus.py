@@ -184,6 +184,11 @@ def _extras() -> dict[str, Callable[[Any, Any], Any]]:
     }
 
 
+# all_estimators() lists these only after some test has imported sklearn.experimental.enable_halving_search_cv
+# (so the corpus would depend on test order); the construction table does not admit them yet.
+_EXPERIMENTAL = frozenset({"HalvingGridSearchCV", "HalvingRandomSearchCV"})
+
+
 def fitted_models() -> Iterator[tuple[str, Any]]:
     """(name, fitted model) for every estimator we can fit, and the extras. Skips are in SKIPPED."""
     from sklearn.datasets import load_iris
@@ -192,6 +197,8 @@ def fitted_models() -> Iterator[tuple[str, Any]]:
     warnings.filterwarnings("ignore")
     x, y = load_iris(return_X_y=True)
     for name, cls in all_estimators():
+        if name in _EXPERIMENTAL:
+            continue
         build = _special(name)
         if build is not None:
             yield name, build(x, y)
