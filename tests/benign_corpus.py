@@ -74,13 +74,6 @@ def _special(name: str) -> Callable[[Any, Any], Any] | None:
         "GridSearchCV": lambda x, y: model_selection.GridSearchCV(
             lr(), {"C": [0.1, 1.0]}, scoring="f1_macro", cv=3
         ).fit(x, y),
-        # Listed by all_estimators() only once a test has imported sklearn.experimental.enable_halving_search_cv.
-        "HalvingGridSearchCV": lambda x, y: model_selection.HalvingGridSearchCV(
-            lr(), {"C": [0.1, 1.0]}, cv=3, min_resources=30
-        ).fit(x, y),
-        "HalvingRandomSearchCV": lambda x, y: model_selection.HalvingRandomSearchCV(
-            lr(), {"C": [0.1, 1.0]}, cv=3, min_resources=30, random_state=0
-        ).fit(x, y),
         "RandomizedSearchCV": lambda x, y: model_selection.RandomizedSearchCV(
             lr(),
             {"C": __import__("scipy.stats").stats.loguniform(1e-2, 1e2), "fit_intercept": [True, False]},
