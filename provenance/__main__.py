@@ -1,3 +1,3 @@
-from provenance.cli.entry import main
+from provenance.cli.entry import run
 
-raise SystemExit(main())
+run()

@@ -97,3 +97,42 @@ def test_fast_top_level_help_equals_clicks(capsys) -> None:  # type: ignore[no-u
     capsys.readouterr()
     assert main(["--help"]) == 0
     assert top_help() == capsys.readouterr().out
+
+
+def test_the_console_script_exits_fast_without_losing_output_codes_or_cache(project: Path, prov) -> None:
+    """``entry.run`` ends the process with os._exit after the exit handlers: every byte of output still
+    arrives (through a pipe, also when the reader stops early), exit codes are kept, and the digest
+    cache's queued writes (an exit handler) are on disk for the next process."""
+    import datetime as dt
+    import sqlite3
+
+    from provenance.crypto import keys
+    from provenance.store import ledger
+    from provenance.store.repo import require_repo
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    repo, key, now = require_repo(project), keys.generate("ed25519"), dt.datetime.now(dt.UTC)
+    for i in range(400):  # a listing longer than a pipe buffer
+        ledger.append(repo, "note", {"n": i, "text": "x" * 100}, key, now)
+    cmd = [sys.executable, "-m", "provenance"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cmd, *args], cwd=project, capture_output=True, text=True)
+
+    listing = run("log", "--json")
+    assert listing.returncode == 0 and listing.stdout.rstrip().endswith("]"), listing.stderr
+    assert len(listing.stdout) > 65536
+    cut = subprocess.run(
+        f"{sys.executable} -m provenance log | head -c 10", shell=True, cwd=project, capture_output=True
+    )
+    assert cut.stdout and b"Traceback" not in cut.stderr
+    assert run("verify", "nothing-here").returncode == 1  # CARD_MISSING
+    assert run("card", "--no-such-option").returncode == 2
+    cache = project / ".prov" / "cache" / "digests.sqlite3"
+    for name in ("digests.sqlite3", "digests.sqlite3-wal", "digests.sqlite3-shm"):
+        (cache.parent / name).unlink(missing_ok=True)
+    assert run("verify", "model.joblib").returncode == 0
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM digests").fetchone()[0] >= 1
+    (project / "model.joblib").write_bytes(b"changed")
+    assert run("verify", "model.joblib").returncode == 1
