@@ -186,3 +186,24 @@ def test_hook_glob_agrees_with_fnmatch(name: str, pattern: str) -> None:
     from provenance.selection import matches
 
     assert matches(name, pattern) == fnmatch.fnmatchcase(name.lower(), pattern.lower())
+
+
+def test_a_replace_ref_cannot_show_the_gate_other_bytes_than_the_commit_records(signed: Path, prov) -> None:
+    """Attacker's case: `git replace STAGED CARDED` made `git cat-file` serve the carded bytes for the staged
+    blob, so the gate passed a commit whose tree holds other bytes. Every git read of the gate goes by the
+    objects themselves (--no-replace-objects), through the fast hook path and the full check alike."""
+    import subprocess
+    import sys
+
+    good = git(signed, "hash-object", "-w", "model.joblib").strip()
+    (signed / "model.joblib").write_bytes((signed / "model.joblib").read_bytes()[:-1] + b"\x01.")
+    git(signed, "add", "model.joblib", "model.joblib.prov.json")
+    evil = git(signed, "ls-files", "-s", "model.joblib").split()[1]
+    assert evil != good
+    git(signed, "replace", "-f", evil, good)
+    code, data, _ = _check(prov)
+    assert code == 1 and "DIGEST_MISMATCH" in _codes(data)
+    hook = subprocess.run(
+        [sys.executable, "-m", "provenance", "check", "model.joblib"], cwd=signed, capture_output=True
+    )
+    assert hook.returncode == 1, hook.stdout

@@ -181,7 +181,10 @@ class _Job:
         self.sizes = {f.size for _, f in files if f.sha256}
         self.unsized = any(f.size is None for _, f in files if f.sha256)
         head = subprocess.run(
-            ["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=self.root, capture_output=True, check=False
+            ["git", "--no-replace-objects", "rev-parse", "-q", "--verify", "HEAD"],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
         )
         self.head = head.stdout.decode().strip()
         self.card_dirs = {sel.artefact_of_card(p) for p in entries if p.endswith(CARD_SUFFIX)}

@@ -31,7 +31,7 @@ WIDTH = {"private": 0, "internal": 1, "public": 2}
 def head_entries(root: Path) -> dict[str, Entry]:
     """``.prov/`` as HEAD holds it (empty before the first commit)."""
     r = subprocess.run(
-        ["git", "--literal-pathspecs", "ls-tree", "-r", "-z", "HEAD", "--", ".prov"],
+        ["git", "--no-replace-objects", "--literal-pathspecs", "ls-tree", "-r", "-z", "HEAD", "--", ".prov"],
         cwd=root,
         capture_output=True,
         check=False,

@@ -64,7 +64,7 @@ def _deletes(root: str) -> bool:
 
     try:
         out = subprocess.run(
-            ["git", "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"],
+            ["git", "--no-replace-objects", "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"],
             cwd=root,
             capture_output=True,
             check=True,
@@ -118,7 +118,9 @@ POLICY = (".prov/config.yaml", ".prov/datasets", ".prov/keys")
 
 def _ls_files(root: str, paths: list[str]) -> dict[str, tuple[str, str]]:
     """Index entries (stage 0) at or under ``paths``: path -> (mode, blob id)."""
-    out = _spawn(["git", "-C", root, "--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths], b"")
+    out = _spawn(
+        ["git", "--no-replace-objects", "-C", root, "--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths], b""
+    )
     entries = {}
     for line in out.split(b"\0"):
         if line:
@@ -132,7 +134,7 @@ def _ls_files(root: str, paths: list[str]) -> dict[str, tuple[str, str]]:
 def _batch_check(root: str, names: list[str]) -> dict[str, int]:
     """Object name -> size for the names git has (one process); ids are echoed as ``%(objectname)``."""
     out = _spawn(
-        ["git", "-C", root, "cat-file", "--batch-check=%(objectname) %(objectsize)"],
+        ["git", "--no-replace-objects", "-C", root, "cat-file", "--batch-check=%(objectname) %(objectsize)"],
         "".join(f"{n}\n" for n in names).encode(),
     )
     lines = out.decode(errors="replace").split("\n")
@@ -254,7 +256,7 @@ def _passed_before(root: str, units: list[str]) -> bool:
         return False
     specs = sorted({s for r in records for s in passes.specs_of(r)})  # type: ignore[arg-type]
     out = subprocess.run(
-        ["git", "--literal-pathspecs", "ls-files", "-s", "-z", "--", *specs],
+        ["git", "--no-replace-objects", "--literal-pathspecs", "ls-files", "-s", "-z", "--", *specs],
         cwd=root,
         capture_output=True,
         check=False,
@@ -269,7 +271,11 @@ def _passed_before(root: str, units: list[str]) -> bool:
         mode, blob, stage = meta.split()
         entries.append((name, mode, blob if stage == "0" else f"{blob}:{stage}"))
     try:
-        head = _spawn(["git", "-C", root, "rev-parse", "-q", "--verify", "HEAD"], b"").decode().strip()
+        head = (
+            _spawn(["git", "--no-replace-objects", "-C", root, "rev-parse", "-q", "--verify", "HEAD"], b"")
+            .decode()
+            .strip()
+        )
     except OSError:
         head = ""
     return all(passes.entries_text(passes.specs_of(r), entries, head) == r for r in records)  # type: ignore[arg-type]

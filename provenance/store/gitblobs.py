@@ -18,7 +18,7 @@ def committed_versions(root: Path, paths: list[str]) -> dict[str, list[bytes]]:
     specs = [f"{rev}:{p}" for p in paths for rev in ("", "HEAD")]
     try:
         r = subprocess.run(
-            ["git", "cat-file", "--batch"],
+            ["git", "--no-replace-objects", "cat-file", "--batch"],
             cwd=root,
             input="".join(s + "\n" for s in specs).encode(),
             capture_output=True,

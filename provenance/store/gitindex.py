@@ -29,7 +29,11 @@ GITLINK = "160000"
 def _git(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
     try:
         r = subprocess.run(
-            ["git", "--literal-pathspecs", *args], cwd=root, capture_output=True, check=False, input=stdin
+            ["git", "--no-replace-objects", "--literal-pathspecs", *args],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            input=stdin,
         )
     except FileNotFoundError:
         raise UsageError("git is not installed; prov check reads what git will commit") from None
@@ -89,7 +93,10 @@ def index_entries(root: Path, paths: Iterable[str] = ()) -> dict[str, Entry]:
 
 def head_blob(root: Path, path: str) -> bytes | None:
     r = subprocess.run(
-        ["git", "--literal-pathspecs", "show", f"HEAD:{path}"], cwd=root, capture_output=True, check=False
+        ["git", "--no-replace-objects", "--literal-pathspecs", "show", f"HEAD:{path}"],
+        cwd=root,
+        capture_output=True,
+        check=False,
     )
     return r.stdout if r.returncode == 0 else None
 
@@ -179,7 +186,10 @@ class Blobs:
 
         try:
             proc = subprocess.Popen(
-                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+                ["git", "--no-replace-objects", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
             )
         except FileNotFoundError:
             raise UsageError("git is not installed; prov check reads what git will commit") from None
@@ -238,7 +248,9 @@ class Blobs:
         return Path(name)
 
     def _stream(self, blob: str, sink: object) -> None:
-        proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=self.root, stdout=subprocess.PIPE)
+        proc = subprocess.Popen(
+            ["git", "--no-replace-objects", "cat-file", "blob", blob], cwd=self.root, stdout=subprocess.PIPE
+        )
         assert proc.stdout is not None
         while chunk := proc.stdout.read(4 * 1024 * 1024):
             sink(chunk)  # type: ignore[operator]
