@@ -136,3 +136,28 @@ def test_the_console_script_exits_fast_without_losing_output_codes_or_cache(proj
         assert db.execute("SELECT count(*) FROM digests").fetchone()[0] >= 1
     (project / "model.joblib").write_bytes(b"changed")
     assert run("verify", "model.joblib").returncode == 1
+
+
+def test_an_artefact_swapped_while_prov_card_reads_it_is_not_signed(project: Path, prov, monkeypatch) -> None:
+    """Attacker's case: prov card hashes the artefact on other threads while it inspects it; a file swapped
+    in between (a benign pickle inspected, a code-running one hashed) must not give a card whose digest
+    and inspection describe different bytes."""
+    import os
+    import pickle
+
+    import provenance.api.card as card_api
+
+    real = card_api.inspect_artefact
+    target = project / "model.joblib"
+
+    def swapping(path: Path, limits: object = None):  # type: ignore[no-untyped-def]
+        facts = real(path, limits)  # the benign file is inspected...
+        other = project / "other.pkl"
+        other.write_bytes(pickle.dumps({"weights": [1.0, 2.0]}))
+        os.replace(other, target)  # ...and another put in its place
+        return facts
+
+    monkeypatch.setattr(card_api, "inspect_artefact", swapping)
+    r = prov("card", "model.joblib", "--dataset", "patients-2024")
+    assert r.code == 2 and "changed while prov card was reading it" in r.err
+    assert not (project / "model.joblib.prov.json").exists()

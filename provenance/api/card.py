@@ -92,13 +92,53 @@ def sign_card(
     hasher = hasher_for(repo)
     # The artefact hashes on other threads while this one does everything else the card needs; the
     # digest is waited for only when the card is built. A refusal on the way calls the hashing off.
+    # Hashing and inspection read the files separately: their stamps must not move in between, or the
+    # card's digest and what it says the bytes hold could describe two different files.
+    before = _settled_stamps(artefact)
     pending = hasher.start_tree(artefact)
     try:
         card = _card_while_hashing(request, repo, hasher, pending, (key_name, key), licence, previous, now, tick)
     except BaseException:
         pending.cancel()
         raise
+    if _stamps(artefact) != before:
+        raise UsageError(
+            f"{artefact}: changed while prov card was reading it (its digest and its inspection would describe "
+            "different bytes); nothing was signed: run prov card again once nothing writes it"
+        )
     return write_signed(repo, artefact, card, key, now, ssh=request.ssh, ssh_hash=request.ssh_hash)
+
+
+def _stamps(artefact: Path) -> dict[str, object]:
+    """Every file's stat stamp (``stamps.key``), by its path in the artefact."""
+    from .. import stamps
+    from ..digest import _walk
+
+    if not artefact.is_dir():
+        return {"": stamps.of(artefact)}
+    return {rel: stamps.of(artefact / rel) for rel in _walk(artefact)}
+
+
+def _settled_stamps(artefact: Path) -> dict[str, object]:
+    """``_stamps``, taken once every file's last change is a clock tick in the past: a write after this
+    moment then always gives a file another ctime (``stamps.settled``), so equal stamps later mean that
+    nothing was written in between."""
+    import time
+
+    from .. import stamps
+
+    for _ in range(4):
+        now = time.time_ns()
+        found = _stamps(artefact)
+        recent = [s for s in found.values() if isinstance(s, tuple) and not stamps.settled(s[4], now)]
+        if not recent:
+            return found
+        time.sleep(
+            max(0.0, (max(s[4] for s in recent) + 2_100_000_000 - now) / 1e9)
+            if any(s[4] % 1_000_000_000 == 0 for s in recent)
+            else stamps.RACY_NS * 1.5 / 1e9
+        )
+    return found
 
 
 def _card_while_hashing(
