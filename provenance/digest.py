@@ -18,6 +18,7 @@ import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import stamps
 from .errors import UsageError
@@ -235,9 +236,9 @@ class DigestCache:
             return self._unseal_digest(name, tuple(row[:5]), str(row[5]))  # type: ignore[arg-type]
         return None
 
-    def lookup_under(self, directory: Path, wanted: dict[str, tuple[int, ...]]) -> dict[str, str]:
-        """The cached digests of ``wanted`` (path -> stat key, every path below ``directory``) in one query:
-        path -> sha256 for each whose cached stat key is the one given."""
+    def _rows_under(self, directory: Path) -> list[Any]:
+        """Every digest row below ``directory``, stored then queued (so a later row for a path wins), in one
+        query: (path, dev, ino, size, mtime_ns, ctime_ns, sealed sha256)."""
         prefix = str(directory).rstrip("/") + "/"
         with self._lock:
             try:
@@ -247,7 +248,12 @@ class DigestCache:
                 ).fetchall()
             except sqlite3.Error:
                 rows = []
-            rows += [(p, *r) for p, r in self._digests.items() if p.startswith(prefix)]  # later rows win
+            return rows + [(p, *r) for p, r in self._digests.items() if p.startswith(prefix)]
+
+    def lookup_under(self, directory: Path, wanted: dict[str, tuple[int, ...]]) -> dict[str, str]:
+        """The cached digests of ``wanted`` (path -> stat key, every path below ``directory``) in one query:
+        path -> sha256 for each whose cached stat key is the one given."""
+        rows = self._rows_under(directory)
         found: dict[str, tuple[object, ...]] = {}
         for r in rows:
             if r[0] in wanted:
@@ -365,16 +371,7 @@ class DigestCache:
     def digests_under(self, directory: Path) -> dict[str, tuple[tuple[int, ...], str]]:
         """Every cached digest below ``directory`` (path -> (stat key, sha256)) in one query, for callers
         that look up thousands of small files (the card index)."""
-        prefix = str(directory).rstrip("/") + "/"
-        with self._lock:
-            try:
-                rows = self._db.execute(
-                    "SELECT path, dev, ino, size, mtime_ns, ctime_ns, sha256 FROM digests WHERE path >= ? AND path < ?",
-                    (prefix, prefix[:-1] + "0"),  # "0" sorts right after "/"
-                ).fetchall()
-            except sqlite3.Error:
-                rows = []
-            rows += [(p, *r) for p, r in self._digests.items() if p.startswith(prefix)]
+        rows = self._rows_under(directory)
         out = {}
         for r in rows:
             key = tuple(r[1:6])

@@ -156,11 +156,9 @@ def test_prov_card_without_train_imports_neither_scikit_learn_nor_scipy(project:
     forest = RandomForestClassifier(n_estimators=3, min_samples_leaf=4, random_state=0).fit(x, x[:, 0] > 0)
     joblib.dump(forest, project / "forest.joblib")
     probe = (
-        "import runpy, sys\n"
-        "sys.argv = ['prov', 'card', 'forest.joblib', '--dataset', 'patients-2024']\n"
-        "code = 0\n"
-        "try:\n    runpy.run_module('provenance', run_name='__main__')\n"
-        "except SystemExit as e:\n    code = e.code\n"
+        "import sys\n"
+        "from provenance.cli.entry import main\n"
+        "code = main(['card', 'forest.joblib', '--dataset', 'patients-2024'])\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy'))\n"
         "print('IMPORTED', bad[:5], file=sys.stderr)\n"
         "sys.exit(code)\n"

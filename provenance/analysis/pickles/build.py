@@ -166,6 +166,12 @@ def build(parse: Parse, verdict: Verdict) -> tuple[Any, list[str]]:
 
     Raises BuildError (or guard.GuardTripped) when the graph cannot be built as the table allows.
     """
+    return run(_Builder(resolve_globals(parse, verdict, resolve_entry)), parse)
+
+
+def resolve_globals(parse: Parse, verdict: Verdict, resolve: Any) -> dict[tuple[str, str], Any]:
+    """Every global the parse names, each through ``resolve(entry)`` (None: not needed, left out), before
+    anything is built; only for a graph the judge passed, and only names the table admits."""
     if not verdict.safe:
         raise BuildError("refusing to build a graph the judge did not pass")
     resolved = {}
@@ -173,8 +179,10 @@ def build(parse: Parse, verdict: Verdict) -> tuple[Any, list[str]]:
         entry = table.lookup(*key)
         if entry is None:
             raise BuildError(f"{key[0]}.{key[1]} is not in the table")
-        resolved[key] = resolve_entry(entry)
-    return run(_Builder(resolved), parse)
+        obj = resolve(entry)
+        if obj is not None:
+            resolved[key] = obj
+    return resolved
 
 
 def run(builder: _Builder, parse: Parse) -> tuple[Any, list[str]]:

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from . import table
-from .build import BuildError, _Builder, resolve_entry, run
+from .build import BuildError, _Builder, resolve_entry, resolve_globals, run
 from .estimators import ESTIMATORS
 from .judge import Verdict
 from .nodes import Node, Ref
@@ -208,18 +208,15 @@ class _ShadowBuilder(_Builder):
         raise BuildError(f"{entry.qualname} ({rule.name}) has no stand-in")
 
 
+def _resolve(entry: table.Entry) -> Any:
+    if entry.module.split(".", 1)[0] == "joblib":
+        return None  # its array wrapper is read by the parser, never built (importing joblib costs ~70 ms)
+    return standin_class(entry.module, entry.name) if shadowed(entry.module) else resolve_entry(entry)
+
+
 def shadow_build(parse: Parse, verdict: Verdict) -> Any:
     """The parsed object with stand-ins for scikit-learn and scipy. Raises BuildError (or
     guard.GuardTripped) where a load would not build it either, or a stand-in cannot be made."""
-    if not verdict.safe:
-        raise BuildError("refusing to build a graph the judge did not pass")
-    resolved = {}
-    for key in parse.globals:
-        entry = table.lookup(*key)
-        if entry is None:
-            raise BuildError(f"{key[0]}.{key[1]} is not in the table")
-        if key[0].split(".", 1)[0] == "joblib":
-            continue  # its array wrapper is read by the parser, never built (importing joblib costs ~70 ms)
-        resolved[key] = standin_class(*key) if shadowed(key[0]) else resolve_entry(entry)
+    resolved = resolve_globals(parse, verdict, _resolve)
     obj, _notes = run(_ShadowBuilder(resolved), parse)
     return obj
