@@ -18,7 +18,6 @@ import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from . import stamps
 from .errors import UsageError
@@ -236,7 +235,7 @@ class DigestCache:
             return self._unseal_digest(name, tuple(row[:5]), str(row[5]))  # type: ignore[arg-type]
         return None
 
-    def _rows_under(self, directory: Path) -> list[Any]:
+    def _rows_under(self, directory: Path) -> list[tuple[object, ...]]:
         """Every digest row below ``directory``, stored then queued (so a later row for a path wins), in one
         query: (path, dev, ino, size, mtime_ns, ctime_ns, sealed sha256)."""
         prefix = str(directory).rstrip("/") + "/"
