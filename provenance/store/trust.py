@@ -173,10 +173,23 @@ def _repo_trust(repo: ProvRepo) -> TrustRoot:
     moments are read again each time rather than remembered (``stamps.settled``)."""
     import time
 
+    started = time.time_ns()
+    key, settled = _trust_stamp(repo, started)
+    if key in _LOADED:
+        return _LOADED[key]
+    loaded = TrustRoot.of_repo(repo).with_revocations(committed_revocations(repo))
+    if settled and _trust_stamp(repo, started)[0] == key:  # and nothing changed while it was read
+        _LOADED.clear()
+        _LOADED[key] = loaded
+    return loaded
+
+
+def _trust_stamp(repo: ProvRepo, started: int) -> tuple[tuple[object, ...], bool]:
+    """(what the repository's trust is read from, by stamp; whether every key file had settled by
+    ``started``)."""
     from .. import stamps
     from .gitblobs import state
 
-    started = time.time_ns()
     stamp: list[object] = [str(repo.root), state(repo.root)]
     settled = True
     if repo.keys_dir.is_dir():
@@ -184,14 +197,7 @@ def _repo_trust(repo: ProvRepo) -> TrustRoot:
             st = p.stat()
             stamp.append((p.name, *stamps.key(st)))
             settled = settled and stamps.settled(st.st_ctime_ns, started)
-    key = tuple(stamp)
-    if key in _LOADED:
-        return _LOADED[key]
-    loaded = TrustRoot.of_repo(repo).with_revocations(committed_revocations(repo))
-    if settled and tuple([str(repo.root), state(repo.root), *stamp[2:]]) == key:  # unchanged while read
-        _LOADED.clear()
-        _LOADED[key] = loaded
-    return loaded
+    return tuple(stamp), settled
 
 
 def committed_revocations(repo: ProvRepo) -> list[Revocation]:
