@@ -132,7 +132,8 @@ def normalise(expression: str) -> str:
         raise ValueError("an SPDX licence expression is required (e.g. MIT, CC-BY-NC-4.0, LicenseRef-Acme-DUA)")
     if _custom_id(text):
         return text  # one custom id is its own canonical form; skips loading the SPDX database (~30 ms)
-    return _normalise_expression(text)
+    listed = _listed_id(text)
+    return listed if listed is not None else _normalise_expression(text)
 
 
 # One SPDX custom licence id (``LicenseRef-`` idstring, SPDX 2.3 annex D).
@@ -149,6 +150,22 @@ def _custom_id(text: str) -> bool:
     from .licence_refs import KNOWN
 
     return text.lower() not in KNOWN and _index_listed()
+
+
+# One word: what ``licence_refs.CANONICAL`` lists (``licence_refs.LONE_ID``, spelt out: no import here).
+_LONE_ID = re.compile(r"[A-Za-z0-9.+\-]+")
+
+
+def _listed_id(text: str) -> str | None:
+    """What the full parse gives for a lone id the SPDX database lists (``mit`` -> ``MIT``), read from
+    ``licence_refs.CANONICAL`` without loading the database; None for anything else, and for everything
+    when the installed database is not the one listed (``tests/test_terms.py`` holds the two together)."""
+    if not _LONE_ID.fullmatch(text):
+        return None
+    from .licence_refs import CANONICAL
+
+    found = CANONICAL.get(text.lower())
+    return found if found is not None and _index_listed() else None
 
 
 @cache
@@ -199,6 +216,8 @@ def licence_ids(expression: str) -> list[str]:
     """The licence ids an expression mentions, in order."""
     if _custom_id(expression):
         return [expression]  # as the parse says (tests/test_terms.py), without loading the database
+    if (listed := _listed_id(expression)) is not None:
+        return [listed]  # likewise: a lone listed id is its canonical id
     return list(dict.fromkeys(spdx().license_keys(spdx().parse(expression))))
 
 

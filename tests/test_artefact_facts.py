@@ -10,6 +10,8 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from provenance.analysis.artefact import inspect_artefact
 
@@ -231,3 +233,70 @@ def test_huge_ints_in_hyperparameters_do_not_break_the_card(tmp_path: Path) -> N
     model.C = 10**5000
     (tmp_path / "m.pkl").write_bytes(pickle.dumps(model))
     assert inspect_artefact(tmp_path / "m.pkl").hyperparameters["C"] == "<int of 16610 bits>"
+
+
+_NAMES = ["a", "b", "B", "a-b", "a.b", ".hidden", "z", "é"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4),
+            st.sampled_from(["file", "dir", "link-file", "link-dir", "dangling"]),
+        ),
+        max_size=14,
+    )
+)
+def test_the_directory_listing_is_what_rglob_lists(tmp_path_factory: pytest.TempPathFactory, layout) -> None:  # type: ignore[no-untyped-def]
+    """``_regular_files`` (one scandir per directory, no stat per file) lists exactly what the rglob
+    reading it replaced lists, in the same order: regular files only, never through a linked directory."""
+    from provenance.analysis.artefact import _regular_files
+
+    root = tmp_path_factory.mktemp("tree")
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.pkl").write_bytes(b"x")
+    for parts, kind in layout:
+        target = root.joinpath(*parts)
+        if target.exists() or target.is_symlink() or any(p.is_file() or p.is_symlink() for p in target.parents):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "file":
+            target.write_bytes(b"{}")
+        elif kind == "dir":
+            target.mkdir()
+        elif kind == "link-file":
+            target.symlink_to(outside / "secret.pkl")
+        elif kind == "link-dir":
+            target.symlink_to(outside, target_is_directory=True)
+        else:
+            target.symlink_to(root / "no-such-thing")
+    expected = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    assert _regular_files(root) == expected
+
+
+def test_a_file_joblib_would_not_decompress_is_read_once_as_a_pickle(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A directory's JSON file is not read at all: its first byte is no opcode, and joblib's detection
+    would hand joblib.load the same bytes. A text starting with an opcode is read as a plain pickle
+    only; one starting with a byte that begins a joblib magic number is read both ways."""
+    from provenance.analysis import artefact
+    from provenance.analysis.pickles import reader
+
+    calls: list[bool] = []
+    real = reader.pickle_reading
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(bool(kwargs.get("decompress")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "pickle_reading", counting)
+    (tmp_path / "config.json").write_text('{"a": 1}')
+    (tmp_path / "notes.txt").write_text("xylophone")
+    (tmp_path / "README").write_text("apples (a pickle's APPEND opcode)")
+    assert not artefact._loadable_as_pickle(tmp_path / "config.json", None)
+    assert calls == []
+    assert not artefact._loadable_as_pickle(tmp_path / "README", None)
+    assert calls == [False]
+    calls.clear()
+    assert not artefact._loadable_as_pickle(tmp_path / "notes.txt", None)
+    assert calls == [False, True]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import pickle
 import time
 from pathlib import Path
@@ -208,24 +209,42 @@ def test_a_container_changed_after_a_call_or_build_read_it_is_refused(tmp_path: 
         parse_file(_write(tmp_path, after_call))
 
 
-def test_the_proto_shortcut_agrees_with_joblibs_detection() -> None:
-    """The reader says "not compressed" without importing joblib when a file starts with PROTO: that is
-    right only while no magic number joblib knows (nor its old ZF format) starts with that byte."""
+def test_the_first_byte_shortcut_agrees_with_joblibs_detection() -> None:
+    """The reader says "not compressed" without importing joblib when a file's first byte starts no magic
+    number joblib knows (nor its old ZF format): the listed bytes must be exactly joblib's, and on any
+    bytes at all the reader must choose what joblib's own detection chooses."""
     import io
 
-    from hypothesis import given, settings
+    from hypothesis import example, given, settings
     from hypothesis import strategies as st
     from joblib.compressor import _COMPRESSORS, _ZFILE_PREFIX
     from joblib.numpy_pickle_utils import _detect_compressor
 
+    from provenance.analysis.pickles import reader
+
     prefixes = [c.prefix for c in _COMPRESSORS.values()] + [_ZFILE_PREFIX]
-    assert all(p and not p.startswith(pickle.PROTO) for p in prefixes)
+    assert all(prefixes)  # an empty prefix would match every file
+    assert {p[:1] for p in prefixes} == reader.JOBLIB_FIRST_BYTES
+    assert pickle.PROTO not in reader.JOBLIB_FIRST_BYTES
+
+    first = st.sampled_from([*sorted(reader.JOBLIB_FIRST_BYTES), b"", pickle.PROTO, b"{", b"\x00"])
 
     @settings(max_examples=300, deadline=None)
-    @given(st.binary(max_size=16))
-    def agree(tail: bytes) -> None:
-        data = pickle.PROTO + tail
-        assert _detect_compressor(io.BufferedReader(io.BytesIO(data))) == "not-compressed"
+    @given(st.one_of(st.binary(max_size=16), st.builds(bytes.__add__, first, st.binary(max_size=8))))
+    @example(b"")
+    @example(b"ZF")
+    @example(b"\x5d\x00\x00")
+    def agree(data: bytes) -> None:
+        joblib_says = _detect_compressor(io.BufferedReader(io.BytesIO(data)))
+        if data[:1] not in reader.JOBLIB_FIRST_BYTES:
+            assert joblib_says == "not-compressed"
+        budget = reader._Budget(reader.Limits())
+        try:
+            _, name = reader._open_joblib(io.BytesIO(data), budget, False)
+        except Exception:  # refused ('compat', a compressor not installed) or failed to decompress
+            assert joblib_says != "not-compressed"
+            return
+        assert (name or "not-compressed") == joblib_says
 
     agree()
 
@@ -245,3 +264,35 @@ def test_an_uncompressed_joblib_file_is_parsed_without_importing_joblib(tmp_path
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_first_byte_that_is_no_opcode_makes_nothing(tmp_path: Path) -> None:
+    """``cannot_start_a_pickle`` (the shortcut that spares most files of a directory a reading) says "makes
+    nothing" exactly where the full reading makes nothing and imports nothing: every byte value, each with
+    a tail that would build and import things if the first byte started a pickle."""
+    from provenance.analysis.pickles import reader
+
+    tail = op_global("os", "system") + b"(X\x01\x00\x00\x00xtR."
+    for value in range(256):
+        first = bytes([value])
+        path = _write(tmp_path, first + b"\x80\x04" + tail, f"f{value}.bin")
+        if reader.cannot_start_a_pickle(first):
+            with open(path, "rb") as f:
+                full = reader._Reader(
+                    io.BufferedReader(reader._CountingFile(f, 1 << 30, "bytes")),
+                    reader._Budget(Limits()),
+                    joblib=False,
+                    created=(made := []),
+                    collecting=True,
+                    c_frames=True,
+                )
+                with pytest.raises(Exception) as raised:
+                    full.load()
+                assert not isinstance(raised.value, ParseError)
+                assert made == [] and not full._budget.globals
+            assert reader.pickle_reading(path) == ([], [])
+    assert reader.cannot_start_a_pickle(b"")
+    assert not reader.cannot_start_a_pickle(pickle.PROTO)
+    assert reader.cannot_start_a_pickle(b"{")  # JSON
+    with pytest.raises(pickle.UnpicklingError):
+        pickle.loads(b"{" + b"\x80\x04" + tail)  # the C unpickler pickle.load uses stops there too

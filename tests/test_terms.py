@@ -187,6 +187,80 @@ def test_another_database_means_the_full_parse(monkeypatch) -> None:  # type: ig
     licences._index_listed.cache_clear()
     try:
         assert not licences._custom_id("LicenseRef-Acme-DUA")
+        assert licences._listed_id("mit") is None
+        assert licences.normalise("mit") == "MIT"  # by the full parse
         assert licences.normalise("LicenseRef-Acme-DUA") == "LicenseRef-Acme-DUA"  # by the full parse
     finally:
         licences._index_listed.cache_clear()
+
+
+def _canonical_keys() -> list[str]:
+    from provenance.licence_refs import CANONICAL
+
+    return sorted(CANONICAL)
+
+
+def _cased(key: str, how: int) -> str:
+    return [key, key.upper(), key.lower(), key.title(), key.swapcase()][how]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.one_of(
+        st.builds(_cased, st.sampled_from(_canonical_keys()), st.integers(0, 4)),
+        st.builds(
+            _built,
+            st.sampled_from(_license_ids()),
+            st.sampled_from(["", "x", "1"]),
+            st.sampled_from(["", "+", "-only", "-or-later", ".0", "x"]),
+            st.booleans(),
+        ),
+        st.text(alphabet="ABCGLPMITabcglpmit0123.-+", min_size=1, max_size=12),
+    )
+)
+def test_a_listed_licence_id_is_normalised_as_the_full_parse_would(text: str) -> None:
+    """``normalise`` answers a lone id the SPDX database lists from ``licence_refs.CANONICAL``, without the
+    database: in any case of letters, and for near misses (which the table must not answer), the full
+    parse says the same, or refuses it too."""
+    from provenance.licences import _listed_id, _normalise_expression, licence_ids, normalise, spdx
+
+    try:
+        full: str | None = _normalise_expression(text)
+    except ValueError:
+        full = None
+    try:
+        ours: str | None = normalise(text)
+    except ValueError:
+        ours = None
+    assert ours == full
+    listed = _listed_id(text)
+    assert listed is None or listed == full
+    if full is not None:
+        assert licence_ids(text) == list(dict.fromkeys(spdx().license_keys(spdx().parse(text))))
+
+
+def test_every_listed_licence_id_is_the_full_parse_of_it() -> None:
+    from provenance.licence_refs import CANONICAL
+    from provenance.licences import _listed_id, _normalise_expression, licence_ids, spdx
+
+    assert len(CANONICAL) > 600  # the SPDX list, not a handful
+    for key, canonical in CANONICAL.items():
+        assert _listed_id(key) == canonical == _normalise_expression(key), key
+        assert licence_ids(key) == licence_ids(canonical) == [canonical]
+        assert list(dict.fromkeys(spdx().license_keys(spdx().parse(key)))) == [canonical]
+    assert _listed_id("MIT AND Apache-2.0") is None and _listed_id("GPL 2.0") is None
+
+
+def test_a_card_licence_of_one_listed_id_loads_no_spdx_database() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from provenance.licences import normalise; "
+        "from provenance.licences import hf_licence; "
+        "assert normalise('mit') == 'MIT' and normalise('GPL-2.0+') == 'GPL-2.0-or-later'; "
+        "assert hf_licence('MIT') == ('mit', None); "
+        "print(sorted(m for m in sys.modules if m.startswith('license_expression')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,19 +149,32 @@ def _code_free_header(fmt: str, path: Path, head: bytes) -> str | None:
 
 def _also_a_pickle(path: Path, limits: Limits | None, offset: int = 0) -> list[str]:
     """What ``pickle.load`` of these bytes would import or make: nothing, for a file that is not a pickle."""
-    return _pickle_at(path, limits, offset)[0]
+    return _pickle_reading(path, limits, offset)[0]
+
+
+def _pickle_reading(
+    path: Path, limits: Limits | None, offset: int
+) -> tuple[list[str], tuple[list[Any], list[tuple[str, str]]] | str]:
+    """(everything ``pickle.load`` would import or make from ``offset`` on, (what it made, the globals it
+    imported) -- or, when the bytes cannot be vouched for, why)."""
+    from .pickles.reader import ParseError, pickle_reading
+
+    try:
+        made, names = pickle_reading(path, limits, offset)
+    except ParseError as e:  # a limit, or a refusal pickle.load would read past: cannot vouch for it
+        return [f"read as a pickle: {e}"], f"read as a pickle: {e}"
+    return [f"{m}.{n}" for m, n in names] + [n.qualname for n in made if isinstance(n, Node)], (made, names)
 
 
 def _pickle_at(path: Path, limits: Limits | None, offset: int) -> tuple[list[str], list[str]]:
     """(everything ``pickle.load`` would import or make from ``offset`` on, the judge's offenders among it)."""
     from .pickles.judge import judge
-    from .pickles.reader import Parse, ParseError, pickle_reading
+    from .pickles.reader import Parse
 
-    try:
-        made, names = pickle_reading(path, limits, offset)
-    except ParseError as e:  # a limit, or a refusal pickle.load would read past: cannot vouch for it
-        return [f"read as a pickle: {e}"], [f"read as a pickle: {e}"]
-    found = [f"{m}.{n}" for m, n in names] + [n.qualname for n in made if isinstance(n, Node)]
+    found, reading = _pickle_reading(path, limits, offset)
+    if isinstance(reading, str):
+        return found, [reading]
+    made, names = reading
     verdict = judge(Parse(None, "pickle", None, names, 0, 0, 0, roots=[None], made=made))
     return found, verdict.reasons()
 
@@ -206,15 +220,15 @@ def _npy_has_objects(member: Any) -> bool:
 def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
     """Every file of a directory artefact is inspected; its verdict is the worst of theirs."""
     facts = ArtefactFacts(format="directory", method="each file inspected", inspected=True, notes=_dir_notes(path))
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    files = _regular_files(path)
     if len(files) > _MAX_DIRECTORY_FILES:
         facts.inspected = False
         facts.notes.append(f"more than {_MAX_DIRECTORY_FILES:,} files: not inspected")
         return facts
     for file in files:
         rel = file.relative_to(path).as_posix()
-        if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(_head(file)):
-            if not _loadable_as_pickle(file, limits):
+        if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(head := _head(file)):
+            if not _loadable_as_pickle(file, limits, head):
                 continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
             sub = _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
         else:
@@ -228,11 +242,40 @@ def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
     return facts
 
 
-def _loadable_as_pickle(path: Path, limits: Limits | None) -> bool:
-    """Would pickle.load, joblib.load or torch.load read this file (whatever its name) as a pickle?"""
-    from .pickles.reader import ParseError, pickle_reading
+def _regular_files(path: Path) -> list[Path]:
+    """Every regular file below ``path`` (not a link, nor through a linked directory), in ``Path`` order:
+    what ``sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())`` lists (a test holds
+    the two together), from the directory entries alone -- no stat per file. Unreadable directories are
+    skipped, as rglob skips them."""
+    found: list[tuple[str, ...]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(path), ())]
+    while pending:
+        directory, parts = pending.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = list(it)
+        except PermissionError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, (*parts, entry.name)))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append((*parts, entry.name))
+            except OSError:
+                continue
+    found.sort()
+    return [path.joinpath(*parts) for parts in found]
 
-    head = _head(path)
+
+def _loadable_as_pickle(path: Path, limits: Limits | None, head: bytes | None = None) -> bool:
+    """Would pickle.load, joblib.load or torch.load read this file (whatever its name) as a pickle?
+    ``head``: the file's first bytes (``_head``), when the caller has read them already."""
+    from .pickles.reader import JOBLIB_FIRST_BYTES, ParseError, cannot_start_a_pickle, pickle_reading
+
+    head = _head(path) if head is None else head
+    if cannot_start_a_pickle(head[:1]) and head[:1] not in JOBLIB_FIRST_BYTES:
+        return False  # neither reading below makes anything of these bytes (see both shortcuts)
     if head[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(path) as z:
@@ -241,6 +284,10 @@ def _loadable_as_pickle(path: Path, limits: Limits | None) -> bool:
             return False
     if _also_a_pickle(path, limits):
         return True
+    if head[:1] not in JOBLIB_FIRST_BYTES:
+        # joblib's detection would not decompress these bytes (the reader's own shortcut, held to joblib's
+        # registry by a test): joblib.load reads exactly what pickle.load just read, and found nothing in
+        return False
     try:
         made, names = pickle_reading(path, limits, decompress=True)
     except ParseError:

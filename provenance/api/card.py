@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +117,8 @@ def _stamps(artefact: Path) -> dict[str, object]:
 
     if not artefact.is_dir():
         return {"": stamps.of(artefact)}
-    return {rel: stamps.of(artefact / rel) for rel in _walk(artefact)}
+    top = str(artefact)
+    return {rel: stamps.of(os.path.join(top, rel)) for rel in _walk(artefact)}
 
 
 def _settled_stamps(artefact: Path) -> dict[str, object]:
