@@ -204,7 +204,8 @@ def card(
         f"  terms      {t.confidentiality.value}, licence {t.licence or '—'}, derivatives {derivatives}, "
         f"personal data {personal}"
     )
-    say(f"  privacy    memorisation risk {c.privacy.memorisation.risk}: {c.privacy.memorisation.summary or ''}")
+    mem = c.privacy.memorisation
+    say(f"  privacy    memorisation risk {mem.risk}: {mem.summary or mem.method}")  # method: why not assessed
     if c.privacy.membership_inference:
         mi = c.privacy.membership_inference
         top = mi.strongest()
