@@ -24,6 +24,10 @@ from .errors import UsageError
 from .filenames import IGNORED_TOP_LEVEL
 from .textsafe import shown
 
+TYPE_CHECKING = False  # not typing's: this module is on `prov verify`'s start-up path
+if TYPE_CHECKING:
+    from hashlib import blake2b as _Keyed
+
 # Reads of 512 KiB: few enough calls per gigabyte, and each chunk is still in the CPU's cache when it is
 # hashed (4 MiB reads measured 3-5% slower on one file and on a parallel directory alike).
 CHUNK = 512 * 1024
@@ -323,11 +327,18 @@ class DigestCache:
     # Without a secret nothing is remembered.
 
     def _sealed(self, kind: str, key: str) -> str | None:
-        if self._secret is None:
-            return None
-        from .quickhash import blake2b
+        mac = self._mac
+        if mac is None:
+            if self._secret is None:
+                return None
+            from .quickhash import blake2b
 
-        return blake2b(f"{kind}\0{key}".encode(), key=self._secret, digest_size=32).hexdigest()
+            mac = self._mac = blake2b(key=self._secret, digest_size=32)  # keyed once, copied per use
+        h = mac.copy()
+        h.update(f"{kind}\0{key}".encode())
+        return h.hexdigest()
+
+    _mac: _Keyed | None = None
 
     def _fact(self, kind: str, key: str) -> str | None:
         sealed = self._sealed(kind, key)
@@ -408,6 +419,14 @@ class DigestCache:
 
     def record_sig(self, token: str) -> None:
         self._remember("signature", token)
+
+    def ledger_signers(self, key: str) -> str | None:
+        """Who signed each line of a ledger prefix, as a ledger verification remembered it
+        (``store.ledger``: the prefix's digest and the signers' positions among the candidate keys)."""
+        return self._fact("ledger-signers", key)
+
+    def record_ledger_signers(self, key: str, value: str) -> None:
+        self._remember("ledger-signers", key, value)
 
     def card_valid(self, key: str) -> bool:
         return self._fact("valid-card", key) is not None

@@ -638,3 +638,26 @@ def test_second_round_outputs_that_are_not_ours_to_replace(project: Path, prov) 
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
     assert prov("card", "model.joblib", "--render", "-o", "card.md").code == 0
     assert prov("card", "model.joblib", "--render", "-o", "card.md").code == 0  # its own output: replaced
+
+
+def test_a_ledger_edited_after_it_was_remembered_fails_verification(project: Path, prov) -> None:
+    """`prov log --verify` remembers who signed the lines it checked (sealed cache); an edit made after
+    that, in the remembered part, is still found, with and without --recheck."""
+    import base64
+    import json
+
+    assert prov("card", "model.joblib", "--dataset", "patients-2024").code == 0
+    assert prov("card", "model.joblib", "--dataset", "patients-2024", "--overwrite").code == 0
+    assert prov("log", "--verify").code == 0
+    assert prov("log", "--verify").code == 0  # from what it remembered
+    path = project / ".prov" / "ledger.jsonl"
+    lines = path.read_bytes().splitlines()
+    env = json.loads(lines[0])
+    body = json.loads(base64.b64decode(env["payload"]))
+    env["payload"] = base64.b64encode(json.dumps({**body, "artefact": "innocent.joblib"}).encode()).decode()
+    path.write_bytes(b"\n".join([json.dumps(env, separators=(",", ":")).encode(), *lines[1:]]) + b"\n")
+    for args in ((), ("--recheck",)):
+        r = prov("log", "--verify", *args)
+        assert r.code == 1 and "line 1: signature invalid" in r.err, (args, r.err)
+    r = prov("log", "--recheck")
+    assert r.code == 2 and "--recheck goes with --verify" in r.err

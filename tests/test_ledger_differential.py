@@ -605,3 +605,119 @@ def test_strict_json_reads_what_it_read_before(text: str, as_bytes: bool) -> Non
             return type(e), str(e)
 
     assert outcome(strictjson.loads) == outcome(OLD.loads)
+
+
+# ---------------------------------------------------------------- remembered signers (the sealed cache)
+
+
+def _cache(tmp: Any) -> Any:
+    from provenance.digest import DigestCache
+
+    return DigestCache(tmp / "cache")
+
+
+@FORK
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=ledgers(),
+    more=ledgers(),
+    how=st.sampled_from(["same", "appended", "edited", "truncated", "other"]),
+    keys=trust(),
+    other_keys=st.one_of(st.none(), trust()),
+    cut=st.integers(0, 40),
+)
+def test_a_remembered_ledger_is_judged_as_a_fresh_one(  # type: ignore[no-untyped-def]
+    tmp_path_factory, first: bytes, more: bytes, how: str, keys, other_keys, cut: int
+) -> None:
+    """A ledger verified once is remembered (who signed each line, under those keys); the next ledger --
+    the same, grown, edited inside the remembered part, cut short, another one, under the same or other
+    keys -- must get exactly the problems a fresh verification (and the oracle) gives."""
+    cache = _cache(tmp_path_factory.mktemp("memo"))
+    trusted, revoked = keys
+    with workers(1):
+        assert ledger.verify(ledger.lines_of(first), trusted, revoked, memo=cache) == OLD.verify(
+            OLD.read(first), trusted, revoked
+        )
+    old_lines, new_lines = first.splitlines(), more.splitlines()
+    if how == "same":
+        lines = old_lines
+    elif how == "appended":
+        lines = old_lines + new_lines
+    elif how == "edited" and old_lines:
+        lines = list(old_lines)
+        lines[cut % len(lines)] = new_lines[cut % len(new_lines)] if new_lines else b"garbage"
+    elif how == "truncated":
+        lines = old_lines[: cut % (len(old_lines) + 1)]
+    else:
+        lines = new_lines
+    data = b"\n".join(lines) + b"\n"
+    if other_keys is not None:
+        trusted, revoked = other_keys
+    expected = OLD.verify(OLD.read(data), trusted, revoked)
+    for n in (0, 1):
+        with workers(n):
+            assert ledger.verify(ledger.lines_of(data), trusted, revoked, memo=cache) == expected, (how, n)
+    assert ledger.verify(ledger.lines_of(data), trusted, revoked) == expected
+
+
+def _checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the signature checks made in this process (workers: none, see ``workers(0)``)."""
+    calls: list[int] = []
+    real = dsse.signature_valid
+
+    def counted(*args: Any, **kwargs: Any) -> bool:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dsse, "signature_valid", counted)
+    return calls
+
+
+def test_a_remembered_ledger_checks_only_its_new_lines(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = _cache(tmp_path)
+    calls = _checks(monkeypatch)
+    lines = chain(*[("A", *CARD)] * 12)
+    with workers(0):
+        assert ledger.verify(ledger.lines_of(b"\n".join(lines[:10])), [INFO["A"]], {}, memo=cache) == []
+        assert len(calls) == 10
+        assert ledger.verify(ledger.lines_of(b"\n".join(lines)), [INFO["A"]], {}, memo=cache) == []
+        assert len(calls) == 12  # the two new lines
+        assert ledger.verify(ledger.lines_of(b"\n".join(lines)), [INFO["A"]], {}, memo=cache) == []
+        assert len(calls) == 12
+        # another key list: nothing remembered for it
+        assert ledger.verify(ledger.lines_of(b"\n".join(lines)), [INFO["B"], INFO["A"]], {}, memo=cache) == []
+        assert len(calls) == 24
+        # a revocation is judged every time, remembered signers or not
+        revoked = {KEYID["A"]: T0 + dt.timedelta(hours=11)}
+        found = ledger.verify(ledger.lines_of(b"\n".join(lines)), [INFO["A"]], revoked, memo=cache)
+        assert [p.line for p in found] == [11, 12] and len(calls) == 24
+
+
+def test_a_forged_memory_hides_no_bad_line(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attacker's cache row: the right ledger prefix digest, every line claimed as signed by trusted A
+    (a foreign-signed line among them), written without this user's secret. It is not believed."""
+    import sqlite3
+
+    cache = _cache(tmp_path)
+    lines = chain(("A", *CARD), ("A", *CARD), ("A", *CARD))
+    foreign = payload_of(lines[1])
+    lines[1] = signed("C", foreign, claim="A")
+    data = b"\n".join(lines)
+    with workers(0):
+        expected = ledger.verify(ledger.lines_of(data), [INFO["A"]], {}, memo=cache)
+    assert [p.line for p in expected] == [2, 3]  # a bad signature, and the chain broken after it
+    cache.flush()
+    db = sqlite3.connect(tmp_path / "cache" / "digests.sqlite3")
+    rows = db.execute("SELECT key, value FROM facts WHERE kind = 'ledger-signers'").fetchall()
+    assert len(rows) == 1 and rows[0][1].endswith(" 0-0")  # tag, then "3 <digest> 0-0"
+    tag, _, value = rows[0][1].partition("\n")
+    db.execute("UPDATE facts SET value = ? WHERE kind = 'ledger-signers'", (f"{tag}\n{value[:-3]}000",))
+    db.commit()
+    db.close()
+    fresh = _cache(tmp_path)
+    calls = _checks(monkeypatch)
+    with workers(0):
+        assert ledger.verify(ledger.lines_of(data), [INFO["A"]], {}, memo=fresh) == expected
+    assert len(calls) == 3  # nothing taken from the forged row

@@ -31,10 +31,20 @@ def entries(start: Path | None = None) -> list[ledger.Entry]:
     return ledger.entries(read(start))
 
 
-def verify(start: Path | None = None, progress: Callable[[int, int], None] | None = None) -> Verified:
+def verify(
+    start: Path | None = None, progress: Callable[[int, int], None] | None = None, *, remembered: bool = True
+) -> Verified:
     """Signatures against the repository's trusted keys and revocations, and the hash chain.
-    ``progress(done, total)`` hears how many lines are checked."""
+    ``progress(done, total)`` hears how many lines are checked. ``remembered``: the signers of the lines
+    this machine verified before under the same keys (the repository's sealed cache, as for cards) are
+    taken from it, and only later lines' signatures are checked (``ledger.verify``); False checks every
+    signature afresh."""
     repo = require_repo(start)
     revoked = {k: r.revoked_at for k, r in trust.revocations(repo).items()}
     lines = ledger.read(repo)
-    return Verified(ledger.verify(lines, trust.trusted_keys(repo), revoked, progress), lines)
+    memo = None
+    if remembered:
+        from ..store.session import hasher_for
+
+        memo = hasher_for(repo).cache
+    return Verified(ledger.verify(lines, trust.trusted_keys(repo), revoked, progress, memo), lines)

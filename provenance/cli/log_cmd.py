@@ -13,15 +13,25 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--verify", "check", is_flag=True, help="Verify signatures and the hash chain (exit 1 on a problem).")
+@click.option(
+    "--recheck",
+    is_flag=True,
+    help="With --verify: check every signature again, also those this machine checked before (by default a "
+    "line whose exact bytes passed under the same key is not checked twice; the chain is always checked whole).",
+)
 @click.option("--json", "as_json", is_flag=True)
-def log(check: bool, as_json: bool) -> None:
+def log(check: bool, recheck: bool, as_json: bool) -> None:
     """List the signed ledger (.prov/ledger.jsonl), or verify it with --verify."""
     from ..api import log as api
 
+    if recheck and not check:
+        from ..errors import UsageError
+
+        raise UsageError("--recheck goes with --verify")
     if check:
         progress = None if as_json else TtyProgress.on_terminal("verifying ledger", "entries")
         try:
-            verified = api.verify(progress=progress)
+            verified = api.verify(progress=progress, remembered=not recheck)
         finally:
             if progress is not None:
                 progress.finish()

@@ -23,7 +23,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .. import strictjson
 from ..crypto import dsse
@@ -119,7 +119,7 @@ class Line:
     envelope and strict-JSON payload parsed once, on first use (so ``verify`` can check signatures of
     parsed lines while later ones are still being parsed), or the error that says why they do not read."""
 
-    __slots__ = ("_body", "_envelope", "_error", "_parsed", "number", "raw")
+    __slots__ = ("_body", "_digest", "_envelope", "_error", "_parsed", "number", "raw")
 
     def __init__(self, number: int, raw: bytes) -> None:
         self.number, self.raw = number, raw
@@ -127,6 +127,7 @@ class Line:
         self._envelope: dsse.Envelope | None = None
         self._body: Any = None
         self._error: ValueError | None = None
+        self._digest: str | None = None
 
     def _parse(self) -> None:
         self._parsed = True
@@ -160,7 +161,9 @@ class Line:
     @property
     def digest(self) -> str:
         """What the next entry's ``prev`` must be."""
-        return _line_digest(self.raw)
+        if self._digest is None:
+            self._digest = _line_digest(self.raw)
+        return self._digest
 
     def __repr__(self) -> str:
         return f"Line({self.number}, {self.raw[:40]!r}…)"
@@ -210,23 +213,37 @@ def verify(
     trusted: list[_keys.PublicKeyInfo],
     revoked_at: dict[str, dt.datetime],
     progress: Callable[[int, int], None] | None = None,
+    memo: SignersMemo | None = None,
 ) -> list[LedgerProblem]:
     """Every problem in the chain: bad line, bad signature, revoked signer, broken link, seq gap.
 
     Two passes: each line is parsed and, when it reads, its signer found (``dsse.Envelope.verified_by``,
     on several processes for a long ledger: ``crypto.signers``); then the chain is judged in order.
-    ``progress(done, total)`` is told how many lines have been checked."""
+    ``progress(done, total)`` is told how many lines have been checked.
+
+    ``memo`` (the repository's sealed cache) remembers who signed each line of the ledger verified last,
+    under these trusted keys: when this ledger starts with exactly those lines (by the digest of their
+    bytes), their signers are taken from it and only the lines after them are checked (``_Remembered``).
+    Everything else -- parse, chain, order, revocations, payload type -- is judged on every line, every time."""
     from ..crypto.signers import signers
 
-    facts: list[tuple[int, str, dt.datetime] | BaseException] = []
+    known = _Remembered(memo, trusted, lines) if memo is not None else None
+    signed_by: list[_keys.PublicKeyInfo | None] = list(known.signers) if known is not None else []
+    start = len(signed_by)
+    facts: list[tuple[int, str, dt.datetime] | BaseException] = [_facts(line) for line in lines[:start]]
 
     def readable() -> Iterator[dsse.Envelope | None]:
-        for line in lines:
+        for line in lines[start:]:
             fact = _facts(line)
             facts.append(fact)
             yield None if isinstance(fact, BaseException) else line.envelope
 
-    signed_by = signers(readable(), trusted, total=len(lines), progress=progress)
+    def told(done: int, total: int) -> None:
+        progress(start + done, start + total)  # type: ignore[misc]
+
+    signed_by += signers(readable(), trusted, total=len(lines) - start, progress=progress and told)
+    if known is not None:
+        known.record(signed_by)
     problems: list[LedgerProblem] = []
     prev = GENESIS
     revoked_here: set[str] = set()  # keys revoked by an earlier entry of this chain
@@ -264,6 +281,62 @@ def verify(
     if progress is not None:
         progress(len(lines), len(lines))
     return problems
+
+
+class SignersMemo(Protocol):
+    def ledger_signers(self, key: str) -> str | None: ...
+    def record_ledger_signers(self, key: str, value: str) -> None: ...
+
+
+# A signer's position among the trusted keys, one character per line ("-": no trusted key signed it).
+_MARKS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class _Remembered:
+    """Who signed each line of a ledger prefix, as ``verify`` found it before on this machine.
+
+    Remembered per list of trusted keys (their exact PEMs, in order: ``verified_by`` over the same keys
+    gives the same answer for the same bytes), as ``"<lines> <sha256 over each line's sha256> <marks>"``
+    in the sealed cache, whose values nobody without this user's secret can write (``digest.DigestCache``).
+    It is used only when this ledger's first lines hash to the remembered digest -- any edited, dropped
+    or reordered line among them, and every line is checked again -- and it is replaced by the whole
+    ledger's once that is checked."""
+
+    def __init__(self, memo: SignersMemo, trusted: Sequence[_keys.PublicKeyInfo], lines: Sequence[Line]) -> None:
+        self.memo, self.trusted, self.lines = memo, list(trusted), lines
+        self.signers: list[_keys.PublicKeyInfo | None] = []
+        if len(self.trusted) > len(_MARKS):
+            self.key = None
+            return
+        h = hashlib.sha256(b"prov-ledger-signers-v1\0")
+        for info in self.trusted:
+            h.update(len(info.pem).to_bytes(8, "big") + info.pem)
+        self.key = h.hexdigest()
+        value = memo.ledger_signers(self.key)
+        parts = value.split(" ") if value is not None else []
+        if len(parts) != 3 or not parts[0].isdigit():
+            return
+        n, digest, marks = int(parts[0]), parts[1], parts[2]
+        if not (0 < n == len(marks) <= len(lines)) or _prefix_digest(lines[:n]) != digest:
+            return
+        by_mark = {m: info for m, info in zip(_MARKS, self.trusted, strict=False)} | {"-": None}
+        if all(m in by_mark for m in marks):
+            self.signers = [by_mark[m] for m in marks]
+
+    def record(self, signed_by: Sequence[_keys.PublicKeyInfo | None]) -> None:
+        """Remember ``signed_by`` (every line's signer, just found) for the whole ledger."""
+        if self.key is None or len(signed_by) == len(self.signers) or not self.lines:
+            return
+        mark = {id(info): m for m, info in zip(_MARKS, self.trusted, strict=False)}
+        marks = "".join("-" if s is None else mark[id(s)] for s in signed_by)
+        self.memo.record_ledger_signers(self.key, f"{len(marks)} {_prefix_digest(self.lines)} {marks}")
+
+
+def _prefix_digest(lines: Sequence[Line]) -> str:
+    h = hashlib.sha256(b"prov-ledger-prefix-v1\0")
+    for line in lines:
+        h.update(bytes.fromhex(line.digest))
+    return h.hexdigest()
 
 
 def _facts(line: Line) -> tuple[int, str, dt.datetime] | BaseException:
