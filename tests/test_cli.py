@@ -145,9 +145,9 @@ def test_an_artefact_swapped_while_prov_card_reads_it_is_not_signed(project: Pat
     import os
     import pickle
 
-    import provenance.api.card as card_api
+    import provenance.analysis.artefact as artefact_api
 
-    real = card_api.inspect_artefact
+    real = artefact_api.inspect_artefact
     target = project / "model.joblib"
 
     def swapping(path: Path, limits: object = None):  # type: ignore[no-untyped-def]
@@ -157,7 +157,36 @@ def test_an_artefact_swapped_while_prov_card_reads_it_is_not_signed(project: Pat
         os.replace(other, target)  # ...and another put in its place
         return facts
 
-    monkeypatch.setattr(card_api, "inspect_artefact", swapping)
+    monkeypatch.setattr(artefact_api, "inspect_artefact", swapping)
     r = prov("card", "model.joblib", "--dataset", "patients-2024")
     assert r.code == 2 and "changed while prov card was reading it" in r.err
+    assert not (project / "model.joblib.prov.json").exists()
+
+
+def test_an_artefact_swapped_while_the_inspection_ahead_reads_it_is_not_signed(project: Path) -> None:
+    """The same attack on `prov card`'s inspection made ahead, in its forked copy (a fresh process that has
+    not imported numpy): the copy inspects the benign file, then swaps in another; nothing is signed."""
+    import subprocess
+    import sys
+
+    driver = f"""
+import os, pickle, sys
+from pathlib import Path
+import provenance.analysis.artefact as artefact_api
+assert "numpy" not in sys.modules
+real = artefact_api.inspect_artefact
+parent = os.getpid()
+def swapping(path, limits=None):
+    facts = real(path, limits)
+    assert os.getpid() != parent, "inspected in the CLI's own process, not ahead"
+    other = Path({str(project)!r}) / "other.pkl"
+    other.write_bytes(pickle.dumps({{"weights": [1.0, 2.0]}}))
+    os.replace(other, Path({str(project)!r}) / "model.joblib")
+    return facts
+artefact_api.inspect_artefact = swapping
+from provenance.cli.entry import main
+sys.exit(main(["card", "model.joblib", "--dataset", "patients-2024"]))
+"""
+    r = subprocess.run([sys.executable, "-c", driver], cwd=project, capture_output=True, text=True)
+    assert r.returncode == 2 and "changed while prov card was reading it" in r.stderr, r.stderr
     assert not (project / "model.joblib.prov.json").exists()

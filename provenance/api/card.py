@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._version import __version__
-from ..analysis.artefact import inspect_artefact
 from ..card import build, render
 from ..card.files import (
     CardFormatError,
@@ -22,6 +20,7 @@ from ..card.files import (
     split_target,
     statement_bytes,
 )
+from ..card.inspection import Inspection, artefact_stamps, assessed, inspected, settled_stamps
 from ..card.request import CardRequest
 from ..crypto import dsse
 from ..crypto import keys as _keys
@@ -33,7 +32,6 @@ from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
 from ..regularfile import read_regular
 from ..store import atomic, ledger, userkeys
 from ..store import datasets as dataset_store
-from ..store.limits import limits_for
 from ..store.repo import ProvRepo, require_repo
 from ..store.session import hasher_for, utcnow
 from ..store.trust import TrustRoot
@@ -59,14 +57,17 @@ def sign_card(
     passphrase: userkeys.PassphraseProvider = userkeys.env_passphrase,
     now: dt.datetime | None = None,
     tick: Callable[[], None] | None = None,
+    inspection: Inspection | None = None,
 ) -> CardResult:
     """Build, sign, record and render the card a ``CardRequest`` describes.
 
     ``train`` / ``holdout`` (features and target) add the empirical verbatim scan and the membership
     audit (every attack ``request.audit`` allows; ``tick`` is called as its work advances, see
     ``analysis.privacy.audit_steps``) to the privacy section; the static analysis runs whenever the
-    artefact loads safely.
+    artefact loads safely. ``inspection``: that analysis and the artefact's facts, already under way on
+    another core (``card.inspection.Inspection.start``, which the CLI calls before its imports).
     """
+    inspection = inspection or Inspection()
     now = now or utcnow()
     artefact = request.artefact
     if not artefact.exists():
@@ -95,52 +96,21 @@ def sign_card(
     # digest is waited for only when the card is built. A refusal on the way calls the hashing off.
     # Hashing and inspection read the files separately: their stamps must not move in between, or the
     # card's digest and what it says the bytes hold could describe two different files.
-    before = _settled_stamps(artefact)
+    before = inspection.before if inspection.before is not None else settled_stamps(artefact)
     pending = hasher.start_tree(artefact)
     try:
-        card = _card_while_hashing(request, repo, hasher, pending, (key_name, key), licence, previous, now, tick)
+        card = _card_while_hashing(
+            request, repo, hasher, pending, (key_name, key), licence, previous, now, tick, inspection
+        )
     except BaseException:
         pending.cancel()
         raise
-    if _stamps(artefact) != before:
+    if artefact_stamps(artefact) != before:
         raise UsageError(
             f"{artefact}: changed while prov card was reading it (its digest and its inspection would describe "
             "different bytes); nothing was signed: run prov card again once nothing writes it"
         )
     return write_signed(repo, artefact, card, key, now, ssh=request.ssh, ssh_hash=request.ssh_hash)
-
-
-def _stamps(artefact: Path) -> dict[str, object]:
-    """Every file's stat stamp (``stamps.key``), by its path in the artefact."""
-    from .. import stamps
-    from ..digest import _walk
-
-    if not artefact.is_dir():
-        return {"": stamps.of(artefact)}
-    top = str(artefact)
-    return {rel: stamps.of(os.path.join(top, rel)) for rel in _walk(artefact)}
-
-
-def _settled_stamps(artefact: Path) -> dict[str, object]:
-    """``_stamps``, taken once every file's last change is a clock tick in the past: a write after this
-    moment then always gives a file another ctime (``stamps.settled``), so equal stamps later mean that
-    nothing was written in between."""
-    import time
-
-    from .. import stamps
-
-    for _ in range(4):
-        now = time.time_ns()
-        found = _stamps(artefact)
-        recent = [s for s in found.values() if isinstance(s, tuple) and not stamps.settled(s[4], now)]
-        if not recent:
-            return found
-        time.sleep(
-            max(0.0, (max(s[4] for s in recent) + 2_100_000_000 - now) / 1e9)
-            if any(s[4] % 1_000_000_000 == 0 for s in recent)
-            else stamps.RACY_NS * 1.5 / 1e9
-        )
-    return found
 
 
 def _card_while_hashing(
@@ -153,6 +123,7 @@ def _card_while_hashing(
     previous: str | None,
     now: dt.datetime,
     tick: Callable[[], None] | None,
+    inspection: Inspection,
 ) -> ModelCard:
     """``sign_card``'s card, made while ``pending`` hashes the artefact."""
     from ..card.companions import names
@@ -161,8 +132,6 @@ def _card_while_hashing(
     out = card_path(artefact)
     key_name, key = signer
     public = key.public_key()
-    facts = inspect_artefact(artefact, limits_for(repo))
-
     refs: list[DatasetRef] = []
     training_files: list[Path] = []  # the registered training data, which the audit's rows must be
     for name, role in request.dataset_specs:
@@ -198,19 +167,15 @@ def _card_while_hashing(
 
     companions = [artefact.with_name(n) for n in names(artefact.name)]  # rewritten with the card
     code = code_provenance(artefact, exclude=[artefact, out, rendered_path(artefact), *companions, repo.ledger_file])
-    from ..analysis.privacy import assess_file  # numpy and the audit's code: imported while the artefact hashes
-
-    privacy = assess_file(
-        artefact,
-        facts,
-        trust_pickle=request.trust_pickle,
-        train=request.train,
-        holdout=request.holdout,
-        dp=request.dp,
-        budget=request.audit,
-        population=request.population,
-        tick=tick,
-    )
+    # What the artefact holds: read here, or ahead on another core (``inspection``), which has had the time
+    # of everything above, and of loading the card's template, to finish.
+    render.load_card_template()
+    facts = inspection.facts()
+    if facts is None:
+        facts = inspected(request, repo)
+    privacy = inspection.privacy()
+    if privacy is None:  # numpy and the audit's code: imported while the artefact hashes
+        privacy = assessed(request, facts, tick)
     if privacy.membership_inference is not None:
         from ..analysis.membership import uncovered
 

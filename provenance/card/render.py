@@ -259,6 +259,12 @@ def _context(signed: SignedCard, markdown: bool, notices: str | None = None) -> 
     }
 
 
+def load_card_template() -> None:
+    """Import jinja2 and load the Markdown card's compiled template now (``render`` then finds both), for a
+    caller that has time to spare before it can render: ``prov card`` while the artefact's inspection ends."""
+    _environment(False).get_template("card.md.j2")
+
+
 def render(signed: SignedCard, fmt: str = "md", spec: str | None = None, *, notices: str | None = None) -> str:
     """The card in ``fmt``: md (the rendered card beside the artefact), html, json (the statement), hf (a
     Hugging Face model repository README), cyclonedx (ML-BOM; ``spec`` 1.6 or 1.7) or spdx3 (JSON-LD).

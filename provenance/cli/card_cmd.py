@@ -141,13 +141,13 @@ def card(
     model-signing signature (`model_signing verify key ARTEFACT --public_key KEY --signature ARTEFACT.sig`).
     With --render, re-renders an existing card without signing, once it verifies as `prov verify` would.
     """
-    from ..api import card as api
-
     if not render_only and (fmt != "md" or spec is not None or output is not None or key_files):
         raise click.UsageError("--format, --spec, --key and --output go with --render (render an existing signed card)")
     if render_only:
         if as_json:
             raise click.UsageError("--render prints the card itself; for JSON use --render --format json, not --json")
+        from ..api import card as api
+
         text = api.render_card(artefact, fmt, spec, key_files)
         if output is not None:
             from ..store.session import write_output
@@ -184,8 +184,13 @@ def card(
         from dataclasses import replace
 
         request = replace(request, train=train, holdout=holdout, population=population, audit=budget)
-    with audit_progress(budget, holdout is not None, population is not None) as tick:
-        result = api.sign_card(request, passphrase=prompt_passphrase, tick=tick)
+    from ..card.inspection import Inspection
+
+    with Inspection.start(request) as inspection:  # on another core, while the rest is imported
+        from ..api import card as api
+
+        with audit_progress(budget, holdout is not None, population is not None) as tick:
+            result = api.sign_card(request, passphrase=prompt_passphrase, tick=tick, inspection=inspection)
     if as_json:
         emit_json(card_summary(result))
         return

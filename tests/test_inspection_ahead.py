@@ -1,0 +1,126 @@
+"""`prov card`'s inspection made ahead, in a forked copy (``card.inspection.Inspection``), gives exactly the
+facts and privacy assessment the in-process calls give -- on scikit-learn models of every kind, in every
+container, on unsafe pickles, the attacker's models, directories and files that are no model at all.
+
+The comparison runs in a fresh process (a driver script): the copy is only forked by a process that has
+not imported numpy yet, as `prov card` has not. The driver first collects every forked result, importing
+nothing heavy, then computes each in-process and compares."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import joblib
+import numpy as np
+from adversarial_corpus import op_global, payload_ops
+from benign_corpus import fitted_models
+
+DRIVER = r"""
+import dataclasses, json, sys
+from pathlib import Path
+
+from provenance.card.inspection import Inspection, assessed, inspected
+from provenance.card.request import CardRequest
+from provenance.store.repo import require_repo
+
+paths = [Path(p) for p in json.loads(sys.argv[1])]
+ahead, forked = [], 0
+for path in paths:
+    request = CardRequest(path, datasets=("patients-2024",))
+    inspection = Inspection.start(request)
+    forked += inspection.before is not None
+    ahead.append((inspection.facts(), inspection.privacy()))
+heavy_in_driver = sorted(m for m in ("numpy", "sklearn", "scipy", "joblib") if m in sys.modules)
+out = {"forked": forked, "heavy": heavy_in_driver, "same": 0, "differ": [], "nothing": []}
+for path, (facts, privacy) in zip(paths, ahead):
+    if facts is None or privacy is None:
+        out["nothing"].append(path.name)
+        continue
+    request = CardRequest(path, datasets=("patients-2024",))
+    here = inspected(request, require_repo(path))
+    here_privacy = assessed(request, here)
+    mine = {f.name: getattr(facts, f.name) for f in dataclasses.fields(facts) if f.name != "parse"}
+    theirs = {f.name: getattr(here, f.name) for f in dataclasses.fields(here) if f.name != "parse"}
+    if mine == theirs and privacy == here_privacy and repr(mine) == repr(theirs):
+        out["same"] += 1
+    else:
+        out["differ"].append(path.name)
+print(json.dumps(out))
+"""
+
+
+def _artefacts(project: Path) -> list[Path]:
+    from test_shadow import _attackers_models
+
+    warnings.filterwarnings("ignore")
+    out: list[Path] = []
+    for i, (name, model) in enumerate(fitted_models()):
+        if i % 9:
+            continue
+        for suffix, save in (
+            (".joblib", lambda m, p: joblib.dump(m, p)),
+            (".p2.pkl", lambda m, p: p.write_bytes(pickle.dumps(m, protocol=2))),
+        ):
+            path = project / f"{name}{suffix}"
+            save(model, path)
+            out.append(path)
+    for n, model in enumerate(_attackers_models().values()):
+        path = project / f"attacker-{n}.joblib"
+        joblib.dump(model, path, compress=n % 2)
+        out.append(path)
+    evil = project / "evil.pkl"
+    evil.write_bytes(payload_ops("touch pwned"))
+    wrapped = project / "wrapped.joblib"
+    wrapped.write_bytes(b"\x80\x04" + op_global("os", "system") + b"\x8c\x05touch\x85R.")
+    weights = project / "weights.npy"
+    np.save(weights, np.arange(10.0))
+    objects = project / "objects.npy"
+    np.save(objects, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    folder = project / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "config.json").write_text('{"a": 1}')
+    (folder / "sub" / "model.bin").write_bytes(pickle.dumps({"w": [1.0]}))
+    (folder / "sub" / "notes.txt").write_text("xylophone")
+    text = project / "readme.txt"
+    text.write_text("not a model")
+    empty = project / "empty.pkl"
+    empty.write_bytes(b"")
+    return [*out, evil, wrapped, weights, objects, folder, text, empty]
+
+
+def test_the_inspection_made_ahead_is_the_inspection_made_here(project: Path) -> None:
+    paths = _artefacts(project)
+    r = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps([str(p) for p in paths])],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = json.loads(r.stdout)
+    assert out["forked"] == len(paths), out  # every inspection was made ahead, in a copy
+    assert out["heavy"] == [], out  # and its results came back without numpy or scikit-learn
+    assert out["differ"] == [] and out["nothing"] == [], out
+    assert out["same"] == len(paths) > 30
+
+
+def test_prov_card_inspects_ahead_and_never_imports_numpy(project: Path) -> None:
+    """What a user sees: the same card, and the process that signs it imports neither numpy nor the
+    scikit-learn the model names (both stay in the copy that inspected it)."""
+    probe = (
+        "import sys\n"
+        "from provenance.cli.entry import main\n"
+        "code = main(['card', 'model.joblib', '--dataset', 'patients-2024'])\n"
+        "print('IMPORTED', sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "IMPORTED []" in r.stderr
+    card = (project / "model.joblib.card.md").read_text()
+    assert "memorisation" in card.lower()
