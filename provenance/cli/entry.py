@@ -34,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(top_help())
         return 0
+    import os
+
+    # prov validates its own files with its own models: no pydantic plugin another installed package
+    # registers is looked for (scanning every package's entry points costs each command ~10-25 ms) or run.
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     from .main import main as full
 
     return full(args)
