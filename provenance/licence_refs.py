@@ -12,7 +12,7 @@ ids it refuses are not listed and take the full parse, which says why.
 
 Both are good for the index file whose sha256 is ``INDEX_SHA256``: with any other index the full parse runs
 every time. ``tests/test_terms.py`` regenerates this module from the installed library and fails on a
-difference, and holds both shortcuts to the full parse (``python -m provenance.licence_refs`` prints this
+difference, and holds both shortcuts to the full parse (``python -m provenance.licences`` prints this
 module afresh).
 """
 
@@ -881,60 +881,4 @@ def index_file() -> str:
     return os.path.join(next(iter(spec.submodule_search_locations)), "data", "scancode-licensedb-index.json")
 
 
-def _rows(words: list[str]) -> str:
-    rows, row = [], ""
-    for word in words:
-        if len(row) + len(word) + 1 > 112:
-            rows.append("    " + row.rstrip())
-            row = ""
-        row += word + " "
-    rows.append("    " + row.rstrip())
-    return "\n".join(rows)
-
-
 LONE_ID = r"[A-Za-z0-9.+\-]+"  # one word of an SPDX expression (no operator, space or parenthesis)
-
-
-def generate() -> str:
-    """This module's text, from the installed library (loads its database)."""
-    import hashlib
-    import inspect
-    import re
-    import sys
-
-    from license_expression import get_spdx_licensing
-
-    from .licences import _normalise_expression
-
-    ids = {k for s in get_spdx_licensing().known_symbols.values() for k in (s.key, *getattr(s, "aliases", ()))}
-    known = sorted({k.lower() for k in ids if k.lower().startswith("licenseref-")})
-    canonical: dict[str, str] = {}
-    for k in sorted(ids):
-        if k.lower().startswith("licenseref-") or not re.fullmatch(LONE_ID, k):
-            continue
-        try:
-            canonical[k.lower()] = _normalise_expression(k)
-        except ValueError:
-            continue  # refused (a deprecated exception, an id the parse does not take alone): full parse
-    words = [c if c.lower() == k else f"{k}={c}" for k, c in sorted(canonical.items())]
-    with open(index_file(), "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    text = inspect.getsource(sys.modules[__name__])
-    head, _, rest = text.partition("INDEX_SHA256 = ")
-    _, _, rest = rest.partition('    """.split()\n)\n')
-    between, _, rest = rest.partition('    for w in """\n')
-    _, _, tail = rest.partition('    """.split()\n}\n')
-    return (
-        f'{head}INDEX_SHA256 = "{digest}"\n\nKNOWN = frozenset(\n    """\n'
-        + _rows(known)
-        + '\n    """.split()\n)\n'
-        + between
-        + '    for w in """\n'
-        + _rows(words)
-        + '\n    """.split()\n}\n'
-        + tail
-    )
-
-
-if __name__ == "__main__":
-    print(generate(), end="")

@@ -245,3 +245,59 @@ def spdx_url(licence_id: str) -> str | None:
     if licence_id.startswith(("LicenseRef-", "DocumentRef-")):
         return None
     return f"https://spdx.org/licenses/{licence_id}.html"
+
+
+def _refs_rows(words: list[str]) -> str:
+    rows, row = [], ""
+    for word in words:
+        if len(row) + len(word) + 1 > 112:
+            rows.append("    " + row.rstrip())
+            row = ""
+        row += word + " "
+    rows.append("    " + row.rstrip())
+    return "\n".join(rows)
+
+
+def refs_module() -> str:
+    """The text of ``licence_refs``, from the installed library (loads its database): what
+    ``python -m provenance.licences`` prints."""
+    import hashlib
+    import inspect
+    import re
+
+    from license_expression import get_spdx_licensing
+
+    from . import licence_refs
+
+    ids = {k for s in get_spdx_licensing().known_symbols.values() for k in (s.key, *getattr(s, "aliases", ()))}
+    known = sorted({k.lower() for k in ids if k.lower().startswith("licenseref-")})
+    canonical: dict[str, str] = {}
+    for k in sorted(ids):
+        if k.lower().startswith("licenseref-") or not re.fullmatch(licence_refs.LONE_ID, k):
+            continue
+        try:
+            canonical[k.lower()] = _normalise_expression(k)
+        except ValueError:
+            continue  # refused (a deprecated exception, an id the parse does not take alone): full parse
+    words = [c if c.lower() == k else f"{k}={c}" for k, c in sorted(canonical.items())]
+    with open(licence_refs.index_file(), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    text = inspect.getsource(licence_refs)
+    head, _, rest = text.partition("INDEX_SHA256 = ")
+    _, _, rest = rest.partition('    """.split()\n)\n')
+    between, _, rest = rest.partition('    for w in """\n')
+    _, _, tail = rest.partition('    """.split()\n}\n')
+    return (
+        f'{head}INDEX_SHA256 = "{digest}"\n\nKNOWN = frozenset(\n    """\n'
+        + _refs_rows(known)
+        + '\n    """.split()\n)\n'
+        + between
+        + '    for w in """\n'
+        + _refs_rows(words)
+        + '\n    """.split()\n}\n'
+        + tail
+    )
+
+
+if __name__ == "__main__":
+    print(refs_module(), end="")

@@ -49,9 +49,9 @@ def test_bad_metric_and_missing_artefact(project: Path, prov) -> None:
 
 @pytest.mark.internal_error
 def test_internal_error_is_one_line_exit_3(project: Path, prov, monkeypatch) -> None:
-    import provenance.api.card as cards
+    import provenance.analysis.artefact as artefacts
 
-    monkeypatch.setattr(cards, "inspect_artefact", lambda p: 1 / 0)
+    monkeypatch.setattr(artefacts, "inspect_artefact", lambda p, limits=None: 1 / 0)
     r = prov("card", "model.joblib", "--dataset", "patients-2024")
     assert r.code == 3
     assert r.err.count("\n") == 1 and "PROV_DEBUG=1" in r.err and no_traceback(r.err)

@@ -175,9 +175,9 @@ def test_licenceref_ids_the_database_knows_take_the_full_parse() -> None:
 def test_the_known_licenceref_list_is_the_installed_databases() -> None:
     from pathlib import Path
 
-    from provenance import licence_refs
+    from provenance import licence_refs, licences
 
-    assert licence_refs.generate() == Path(licence_refs.__file__).read_text(), "python -m provenance.licence_refs"
+    assert licences.refs_module() == Path(licence_refs.__file__).read_text(), "python -m provenance.licences"
 
 
 def test_another_database_means_the_full_parse(monkeypatch) -> None:  # type: ignore[no-untyped-def]
