@@ -463,7 +463,9 @@ atexit.register(_flush_all)
 # What a tree's hashing has left to do: kind ("file" | "directory"), label (the name shown), root (the real
 # path), todo [(relative path, real path, stat)] to read, known {relative path: (sha256, size)} from the
 # cache, order (every relative path, as walked; a file's is its name alone).
-_Plan = namedtuple("_Plan", "kind label root todo known order", defaults=((),))
+# seen: each file's stamp (its path in the directory, "" for a file artefact), from the plan's stat, then
+# from the descriptor each read file was hashed from (``Pending.seen``).
+_Plan = namedtuple("_Plan", "kind label root todo known order seen", defaults=((), None))
 
 
 class Hasher:
@@ -496,9 +498,10 @@ class Hasher:
         if not stat.S_ISREG(st.st_mode):  # a named pipe or a device: reading could block for ever
             raise UsageError(f"{shown(path)}: not a regular file (a named pipe, device or socket); remove it")
         hit = self.cache.get(path, st) if self.cache is not None else None
+        seen = {"": stamps.key(st)}
         if hit is not None:
-            return _Plan("file", path.name, str(path), [], {path.name: (hit, st.st_size)})
-        return _Plan("file", path.name, str(path), [(path.name, str(path), st)], {})
+            return _Plan("file", path.name, str(path), [], {path.name: (hit, st.st_size)}, (), seen)
+        return _Plan("file", path.name, str(path), [(path.name, str(path), st)], {}, (), seen)
 
     def _run_file(self, plan: _Plan, ctl: _Control | None) -> tuple[str, int]:
         if not plan.todo:
@@ -506,6 +509,8 @@ class Hasher:
         (_, full, st), *_ = plan.todo
         progress = _TtyProgress(plan.label) if self.show_progress and st.st_size >= _PROGRESS_MIN_BYTES else None
         digest, read, cacheable = _hash_file(full, progress, ctl.stop if ctl is not None else None)
+        if plan.seen is not None:
+            plan.seen[""] = stamps.key(read)
         if progress is not None:
             progress.finish()
         # Cached under the stat of the bytes read, and only if the file kept it while it was read.
@@ -541,7 +546,8 @@ class Hasher:
             hits = {full: h for _, full, st in listed if (h := self.cache.get(full, st)) is not None}
         known = {rel: (hits[full], st.st_size) for rel, full, st in listed if full in hits}
         todo = [(rel, full, st) for rel, full, st in listed if full not in hits]
-        return _Plan("directory", path.name, real, todo, known, [rel for rel, _, _ in listed])
+        seen = {rel: stamps.key(st) for rel, _, st in listed}
+        return _Plan("directory", path.name, real, todo, known, [rel for rel, _, _ in listed], seen)
 
     def _run(self, plan: _Plan, ctl: _Control | None) -> TreeDigest:
         if plan.kind == "file":
@@ -575,6 +581,8 @@ class Hasher:
             progress.finish()
         for rel, full, digest, read, cacheable in hashed:
             known[rel] = (digest, read.st_size)
+            if plan.seen is not None:
+                plan.seen[rel] = stamps.key(read)
             if self.cache is not None and cacheable:
                 self.cache.put(full, read, digest)  # type: ignore[arg-type]
         if self.cache is not None:
@@ -666,6 +674,7 @@ class Pending:
         import threading
 
         self.todo_bytes = sum(st.st_size for _, _, st in plan.todo)  # what is left to read
+        self._plan = plan
         self._ctl = _Control()
         self._value: TreeDigest | None = None
         self._error: BaseException | None = None
@@ -690,6 +699,12 @@ class Pending:
         if self._error is not None:
             raise self._error
         return self._value  # type: ignore[return-value]
+
+    def seen(self) -> dict[str, stamps.Stamp]:
+        """Once ``result()`` returned: the stamp of each file the digest describes, by its path in the
+        directory ("" for a file artefact): taken on the very descriptor it was hashed from, or for a digest
+        the cache gave, the stat that found it there."""
+        return dict(self._plan.seen)
 
     def cancel(self) -> None:
         """Call the hashing off (the caller failed before it needed the digest) and wait for it to stop."""

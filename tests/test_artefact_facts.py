@@ -226,6 +226,111 @@ def test_directory_compressed_and_archived_pickles_under_any_name_are_found(tmp_
     assert not (tmp_path / "pwned").exists()
 
 
+def _legacy_torch_tar(path: Path, storages: bytes) -> None:
+    """torch.load's oldest format: a tar whose 'storages', 'tensors' and 'pickle' members it unpickles."""
+    import io
+    import tarfile
+
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in (("version", b"1"), ("storages", storages), ("tensors", pickle.dumps(0)), ("pickle", b"N.")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+def _saved_as(path: Path, suffix: str, array: np.ndarray) -> None:
+    """np.save / np.savez, then renamed to ``path`` (numpy adds its suffix to any other name)."""
+    saved = path.parent / f"saved{suffix}"
+    if suffix == ".npy":
+        np.save(saved, array, allow_pickle=True)
+    else:
+        np.savez(saved, a=array)
+    saved.rename(path)
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        # Attack round 3: what a loader reads by its bytes, saved under a name that says nothing.
+        ("checkpoint", lambda p, bad: _legacy_torch_tar(p, pickle.dumps(bad))),
+        ("weights.data", lambda p, bad: _saved_as(p, ".npy", np.array([bad], dtype=object))),
+        ("arrays", lambda p, bad: _saved_as(p, ".npz", np.array([bad], dtype=object))),
+    ],
+)
+def test_directory_files_loaders_read_by_their_bytes_are_inspected(tmp_path: Path, name: str, make) -> None:  # type: ignore[no-untyped-def]
+    """A legacy PyTorch tar checkpoint (torch.load unpickles its 'storages' member), an .npy or .npz of
+    objects (np.load(allow_pickle=True) unpickles them) -- each under a name without its suffix -- in a
+    directory artefact: not "safe". prov reads no tar checkpoint, so says it cannot vouch for it."""
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    make(d / name, _Payload(tmp_path / "pwned"))
+    facts = inspect_artefact(d)
+    assert facts.unsafe, facts
+    assert any(x.startswith(f"{name}") for x in facts.notes + facts.violations + facts.untrusted_globals), facts
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_directory_npy_and_tars_that_run_nothing_stay_safe(tmp_path: Path) -> None:
+    """The same containers holding only data: numbers in an .npy or .npz under any name, a tar of texts."""
+    import tarfile
+
+    d = tmp_path / "model"
+    d.mkdir()
+    _saved_as(d / "weights.data", ".npy", np.arange(5.0))
+    _saved_as(d / "arrays", ".npz", np.arange(3))
+    with tarfile.open(d / "texts", "w") as tar:
+        tar.add(d / "weights.data", arcname="notes/storage.txt")
+    (d / "big.json").write_text('{"a": "' + "x" * 2000 + '"}')
+    facts = inspect_artefact(d)
+    assert not facts.unsafe, facts
+
+
+def test_a_compressed_pickle_prov_cannot_decompress_is_not_vouched_for(tmp_path: Path) -> None:
+    """Attack round 3: an lz4 joblib under another name, carded where the lz4 package is missing --
+    joblib.load (with lz4) runs it; prov cannot read it, so it is "cannot vouch", never "nothing in it"."""
+    import subprocess
+    import sys
+
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    joblib.dump({"hook": _Payload(tmp_path / "pwned")}, d / "weights", compress="lz4")
+    probe = (
+        "import sys; sys.modules['lz4'] = None\n"  # as if lz4 were not installed
+        "from pathlib import Path\n"
+        "from provenance.analysis.artefact import inspect_artefact\n"
+        f"facts = inspect_artefact(Path({str(d)!r}))\n"
+        "print(facts.unsafe, facts.violations, facts.notes)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("True") and "lz4" in r.stdout, r.stdout
+    assert inspect_artefact(d).untrusted_globals, "with lz4 installed its pickle is read and judged"
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_named_pipe_swapped_in_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A file replaced by a named pipe after the directory was listed: the inspection's open refuses it
+    (no writer would ever come, and `prov card` would hang)."""
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "weights"
+    os.mkfifo(fifo)
+    probe = (
+        "from pathlib import Path\n"
+        "from provenance.analysis.artefact import _head\n"
+        "from provenance.errors import UsageError\n"
+        "try:\n"
+        f"    _head(Path({str(fifo)!r}))\n"
+        "except UsageError as e:\n"
+        "    print(e)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=20)
+    assert "not a regular file" in r.stdout, (r.stdout, r.stderr)
+
+
 def test_huge_ints_in_hyperparameters_do_not_break_the_card(tmp_path: Path) -> None:
     from sklearn.linear_model import LogisticRegression
 

@@ -190,3 +190,104 @@ sys.exit(main(["card", "model.joblib", "--dataset", "patients-2024"]))
     r = subprocess.run([sys.executable, "-c", driver], cwd=project, capture_output=True, text=True)
     assert r.returncode == 2 and "changed while prov card was reading it" in r.stderr, r.stderr
     assert not (project / "model.joblib.prov.json").exists()
+
+
+class _RunsCode:
+    """Loading this runs a shell command (the attacker's model)."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        import os
+
+        return (os.system, ("true",))
+
+
+def _boxes(project: Path, trained: dict[str, Path]) -> tuple[Path, Path]:
+    """``box/model.joblib`` a benign model; ``other/model.joblib`` a code-running pickle; same name."""
+    import pickle
+    import shutil
+
+    (project / "box").mkdir()
+    (project / "other").mkdir()
+    shutil.copy(trained["logreg"], project / "box" / "model.joblib")
+    (project / "other" / "model.joblib").write_bytes(pickle.dumps(_RunsCode()))
+    return project / "box", project / "other"
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """What renameat2(RENAME_EXCHANGE) does in one step: neither directory's files get another stamp."""
+    import os
+
+    os.rename(a, a.with_name("swap"))
+    os.rename(b, a)
+    os.rename(a.with_name("swap"), b)
+
+
+@pytest.mark.parametrize("exchanged_while", ["hashing", "inspecting"])
+def test_a_parent_directory_exchanged_while_prov_card_reads_is_not_signed(
+    project: Path, prov, trained, monkeypatch, exchanged_while: str
+) -> None:
+    """Attacker's case (found against the stamps looked up by path): the artefact's parent directory is
+    exchanged for another holding a code-running file of the same name while one reader reads, and back
+    before the next looks. Each file keeps its own stamp, so the paths' stamps before and after agree;
+    only the stamps of the files actually read show that the inspection and the digest met two files."""
+    import provenance.api.card as card_api
+    import provenance.digest as digest
+
+    box, other = _boxes(project, trained)
+    real_hash, real_inspected = digest._hash_file, card_api.inspected
+    if exchanged_while == "hashing":  # the benign file inspected, the code-running one hashed
+
+        def hashing_the_other(*args, **kwargs):  # type: ignore[no-untyped-def]
+            _exchange(box, other)
+            try:
+                return real_hash(*args, **kwargs)
+            finally:
+                _exchange(box, other)
+
+        monkeypatch.setattr(digest, "_hash_file", hashing_the_other)
+    else:  # the code-running file inspected (unsafe, but of bytes other than those signed)
+
+        def inspecting_the_other(*args, **kwargs):  # type: ignore[no-untyped-def]
+            _exchange(box, other)
+            try:
+                return real_inspected(*args, **kwargs)
+            finally:
+                _exchange(box, other)
+
+        monkeypatch.setattr(card_api, "inspected", inspecting_the_other)
+    r = prov("card", "box/model.joblib", "--dataset", "patients-2024")
+    assert r.code == 2 and "changed while prov card was reading it" in r.err, (r.code, r.out, r.err)
+    assert not (box / "model.joblib.prov.json").exists() and not (other / "model.joblib.prov.json").exists()
+    # Nothing exchanged: the same artefact is carded, and says what it holds.
+    monkeypatch.setattr(digest, "_hash_file", real_hash)
+    monkeypatch.setattr(card_api, "inspected", real_inspected)
+    r = prov("card", "box/model.joblib", "--dataset", "patients-2024")
+    assert r.code == 0 and "box/model.joblib.prov.json" in r.err, r.err
+
+
+def test_a_parent_directory_exchanged_while_the_inspection_ahead_hashes_is_not_signed(project: Path, trained) -> None:
+    """The same exchange against the inspection made ahead in a forked copy: the copy reads whichever
+    directory is there, the hasher here reads the other; either way the two readings' stamps differ."""
+    box, other = _boxes(project, trained)
+    driver = f"""
+import os, sys
+from pathlib import Path
+import provenance.digest as digest
+assert "numpy" not in sys.modules
+box, other = Path({str(box)!r}), Path({str(other)!r})
+def exchange():
+    os.rename(box, box.with_name("swap")); os.rename(other, box); os.rename(box.with_name("swap"), other)
+real = digest._hash_file
+def hashing_the_other(*args, **kwargs):
+    exchange()
+    try:
+        return real(*args, **kwargs)
+    finally:
+        exchange()
+digest._hash_file = hashing_the_other
+from provenance.cli.entry import main
+sys.exit(main(["card", "box/model.joblib", "--dataset", "patients-2024"]))
+"""
+    r = subprocess.run([sys.executable, "-c", driver], cwd=project, capture_output=True, text=True)
+    assert r.returncode == 2 and "changed while prov card was reading it" in r.stderr, r.stderr
+    assert not (box / "model.joblib.prov.json").exists() and not (other / "model.joblib.prov.json").exists()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from provenance.card.inspection import Inspection, assessed, inspected
 from provenance.card.request import CardRequest
+from provenance.stamps import noting_reads
 from provenance.store.repo import require_repo
 
 paths = [Path(p) for p in json.loads(sys.argv[1])]
@@ -34,19 +35,21 @@ for path in paths:
     request = CardRequest(path, datasets=("patients-2024",))
     inspection = Inspection.start(request)
     forked += inspection.before is not None
-    ahead.append((inspection.facts(), inspection.privacy()))
+    ahead.append(inspection.results() or (None, None, None))
 heavy_in_driver = sorted(m for m in ("numpy", "sklearn", "scipy", "joblib") if m in sys.modules)
 out = {"forked": forked, "heavy": heavy_in_driver, "same": 0, "differ": [], "nothing": []}
-for path, (facts, privacy) in zip(paths, ahead):
+for path, (facts, privacy, read) in zip(paths, ahead):
     if facts is None or privacy is None:
         out["nothing"].append(path.name)
         continue
     request = CardRequest(path, datasets=("patients-2024",))
-    here = inspected(request, require_repo(path))
-    here_privacy = assessed(request, here)
+    with noting_reads() as here_read:
+        here = inspected(request, require_repo(path))
+        here_privacy = assessed(request, here)
     mine = {f.name: getattr(facts, f.name) for f in dataclasses.fields(facts) if f.name != "parse"}
     theirs = {f.name: getattr(here, f.name) for f in dataclasses.fields(here) if f.name != "parse"}
-    if mine == theirs and privacy == here_privacy and repr(mine) == repr(theirs):
+    # the same facts and assessment, from the same files (every one the artefact has, by its stamp)
+    if mine == theirs and privacy == here_privacy and repr(mine) == repr(theirs) and read == here_read and read:
         out["same"] += 1
     else:
         out["differ"].append(path.name)
@@ -124,3 +127,80 @@ def test_prov_card_inspects_ahead_and_never_imports_numpy(project: Path) -> None
     assert "IMPORTED []" in r.stderr
     card = (project / "model.joblib.card.md").read_text()
     assert "memorisation" in card.lower()
+
+
+def test_the_readings_must_meet_the_files_stamped_before(tmp_path: Path) -> None:
+    """``described_files_unchanged``: the digest's files and the inspection's readings are held to the
+    stamps taken before either read; any other file met under an artefact's name, a name read twice over
+    two files, or a name the inspection never read while vouching for the artefact, refuses."""
+    import os
+
+    from provenance import stamps
+    from provenance.card.inspection import artefact_stamps, described_files_unchanged
+    from provenance.digest import Hasher
+
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.bin").write_bytes(b"a")
+    (folder / "sub" / "b.pkl").write_bytes(pickle.dumps([1]))
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref")  # read by the inspection, left out of the digest
+    before = artefact_stamps(folder)
+    pending = Hasher().start_tree(folder)
+    pending.result()
+    hashed = pending.seen()
+    assert hashed == before
+    with stamps.noting_reads() as read:
+        for name in ("a.bin", "sub/b.pkl", ".git/HEAD"):
+            stamps.open_read(folder / name).close()
+    assert described_files_unchanged(folder, before, hashed, read, inspected=True)
+
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"a")
+    foreign = stamps.key(os.stat(other))
+    a = os.fspath(folder / "a.bin")
+    assert not described_files_unchanged(folder, before, {**hashed, "a.bin": foreign}, read, inspected=True)
+    assert not described_files_unchanged(folder, before, hashed, {**read, a: foreign}, inspected=True)
+    assert not described_files_unchanged(folder, before, hashed, {**read, a: None}, inspected=True)
+    unread = {k: v for k, v in read.items() if k != a}
+    assert not described_files_unchanged(folder, before, hashed, unread, inspected=True)
+    assert described_files_unchanged(folder, before, hashed, unread, inspected=False)  # it vouches for nothing
+    (folder / "a.bin").write_bytes(b"b")  # changed after both readings
+    assert not described_files_unchanged(folder, before, hashed, read, inspected=True)
+
+    # One name opened twice over two files (the second after an exchange) is noted as no file at all,
+    # also by an enclosing block.
+    single = tmp_path / "m.pkl"
+    single.write_bytes(b"x")
+    with stamps.noting_reads() as outer, stamps.noting_reads() as inner:
+        stamps.open_read(single).close()
+        os.replace(other, single)
+        stamps.open_read(single).close()
+    assert inner == {os.fspath(single): None} and outer == inner
+
+
+def test_the_hasher_notes_the_files_it_hashed(tmp_path: Path) -> None:
+    """``Pending.seen``: the stamp of the file each digest came from -- read now or given by the cache."""
+    from provenance.card.inspection import artefact_stamps
+    from provenance.digest import DigestCache, Hasher
+
+    model = tmp_path / "model.pkl"
+    model.write_bytes(pickle.dumps({"w": 1}))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i in range(20):  # past the cache's bulk lookup
+        (folder / f"{i}.bin").write_bytes(bytes([i]) * 100)
+    import os
+    import time
+
+    old = time.time() - 60
+    for p in [model, *folder.iterdir()]:
+        os.utime(p, (old, old))
+    time.sleep(0.05)  # ctime settled: the digests are cached
+    cache = DigestCache(tmp_path / "cache")
+    for artefact in (model, folder):
+        for again in (False, True):  # hashed, then from the cache
+            pending = Hasher(cache, show_progress=False).start_tree(artefact)
+            pending.result()
+            assert (pending.todo_bytes == 0) == again
+            assert pending.seen() == artefact_stamps(artefact)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..filenames import FORMATS
+from ..stamps import open_read
 from .pickles.nodes import Node, Ref
 from .pickles.reader import Limits
 from .safe_load import Inspected, inspect_pickle
@@ -36,6 +37,10 @@ _MAX_DEPTH = 6
 _MAX_ITEMS = 50
 _MAX_VALUES = 20_000
 _MAX_DIRECTORY_FILES = 10_000
+_TAR_BLOCK = 512
+_MAX_TAR_MEMBERS = 100_000
+# What torch.load's oldest (tar) format unpickles: it extracts these members and runs pickle.load on them.
+_TORCH_TAR_MEMBERS = {"storages", "tensors", "pickle"}
 
 
 @dataclass
@@ -115,8 +120,9 @@ def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> Artef
 
 
 def _head(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return f.read(16)
+    """The first bytes, enough for every header recognised here (a tar's first block is 512)."""
+    with open_read(path) as f:
+        return f.read(_TAR_BLOCK)
 
 
 def _looks_like_pickle(head: bytes) -> bool:
@@ -129,11 +135,10 @@ def _code_free_header(fmt: str, path: Path, head: bytes) -> str | None:
         version = int.from_bytes(head[4:8], "little") if len(head) >= 8 else 0
         return None if head[:4] == b"GGUF" and 1 <= version <= 3 else "not a GGUF file (no GGUF magic and version)"
     if fmt == "safetensors":
-        size = path.stat().st_size
         length = int.from_bytes(head[:8], "little") if len(head) >= 8 else 0
-        if not (0 < length <= min(size - 8, 100 << 20)):
-            return "not a safetensors file (its header length does not fit the file)"
-        with open(path, "rb") as f:
+        with open_read(path) as f:
+            if not (0 < length <= min(os.fstat(f.fileno()).st_size - 8, 100 << 20)):
+                return "not a safetensors file (its header length does not fit the file)"
             f.seek(8)
             header = f.read(length)
         try:
@@ -186,7 +191,7 @@ def _inspect_numpy(path: Path, fmt: str, label: str, limits: Limits | None) -> A
 
     if fmt == "numpy-zip":
         try:
-            with zipfile.ZipFile(path) as z:
+            with open_read(path) as f, zipfile.ZipFile(f) as z:
                 objects = [i.filename for i in z.infolist() if _npy_has_objects(z.open(i))]
         except (zipfile.BadZipFile, OSError, ValueError) as e:
             return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: not a readable .npz ({e})"])
@@ -194,7 +199,7 @@ def _inspect_numpy(path: Path, fmt: str, label: str, limits: Limits | None) -> A
             return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: object arrays ({', '.join(objects)})"])
         return ArtefactFacts(format=fmt, method=".npz headers read: numeric arrays only", inspected=True)
     try:
-        with open(path, "rb") as f:
+        with open_read(path) as f:
             version = np.lib.format.read_magic(f)
             read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             dtype = read(f)[2]
@@ -228,9 +233,10 @@ def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
     for file in files:
         rel = file.relative_to(path).as_posix()
         if file.suffix.lower() not in FORMATS_BY_SUFFIX and not _looks_like_pickle(head := _head(file)):
-            if not _loadable_as_pickle(file, limits, head):
+            found = _by_content(file, rel, head, limits)
+            if found is None:
                 continue  # configs, tokenizers, READMEs: data a loader reads, not code it runs
-            sub = _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
+            sub = found
         else:
             sub = _inspect_file(file, rel, limits)
         if not sub.inspected:
@@ -268,6 +274,57 @@ def _regular_files(path: Path) -> list[Path]:
     return [path.joinpath(*parts) for parts in found]
 
 
+def _by_content(file: Path, rel: str, head: bytes, limits: Limits | None) -> ArtefactFacts | None:
+    """A directory's file whose name says nothing, inspected as what a loader would take it for whatever its
+    name -- ``np.load`` (.npy and .npz by their bytes), ``torch.load`` (a tar of its oldest format), or
+    ``pickle``/``joblib``/``torch.load`` (a pickle, compressed or zipped) -- or None: data no loader runs."""
+    if head.startswith(b"\x93NUMPY"):  # np.load(allow_pickle=True) of any name unpickles an object array
+        return _inspect_numpy(file, "numpy", rel, limits)
+    if len(head) == _TAR_BLOCK and (members := _torch_tar_members(file)):
+        return ArtefactFacts(
+            format="pytorch",
+            method="none",
+            notes=[
+                f"{rel}: a tar archive holding {', '.join(members)}, which torch.load's oldest format unpickles; "
+                f"prov does not read that format, so cannot tell whether loading it runs code; {CONVERT_HINT}"
+            ],
+        )
+    if head[:4] == b"PK\x03\x04" and _zip_has_arrays(file):
+        numpy = _inspect_numpy(file, "numpy-zip", rel, limits)  # np.load reads any zip of .npy as an .npz
+        if not numpy.inspected or not _loadable_as_pickle(file, limits, head):
+            return numpy
+    if not _loadable_as_pickle(file, limits, head):
+        return None
+    return _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
+
+
+def _torch_tar_members(path: Path) -> list[str]:
+    """The members of this tar archive (as Python's tarfile, which torch.load uses, reads it) that torch.load
+    would unpickle; every name when the archive is too large to list. Empty for a file that is no tar."""
+    import tarfile
+
+    names: list[str] = []
+    try:
+        with open_read(path) as f, tarfile.open(fileobj=f, mode="r:") as tar:
+            for n, member in enumerate(tar):
+                if n >= _MAX_TAR_MEMBERS:
+                    return [f"more than {_MAX_TAR_MEMBERS:,} members"]
+                # tarfile matches names normalised ("./storages") in some Python versions: match widely
+                if os.path.basename(os.path.normpath(member.name.rstrip("/"))) in _TORCH_TAR_MEMBERS:
+                    names.append(member.name)
+    except (tarfile.TarError, EOFError, ValueError, UnicodeError):
+        pass  # no tar at all -- or one damaged after members another tarfile version may still extract
+    return names
+
+
+def _zip_has_arrays(path: Path) -> bool:
+    try:
+        with open_read(path) as f, zipfile.ZipFile(f) as z:
+            return any(n.endswith(".npy") for n in z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def _loadable_as_pickle(path: Path, limits: Limits | None, head: bytes | None = None) -> bool:
     """Would pickle.load, joblib.load or torch.load read this file (whatever its name) as a pickle?
     ``head``: the file's first bytes (``_head``), when the caller has read them already."""
@@ -278,7 +335,7 @@ def _loadable_as_pickle(path: Path, limits: Limits | None, head: bytes | None = 
         return False  # neither reading below makes anything of these bytes (see both shortcuts)
     if head[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(path) as z:
+            with open_read(path) as f, zipfile.ZipFile(f) as z:
                 return any(n.endswith(".pkl") for n in z.namelist())
         except (zipfile.BadZipFile, OSError):
             return False
@@ -432,7 +489,7 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
 
     facts = ArtefactFacts(format="skops", method="skops schema.json (no code executed)")
     try:
-        with zipfile.ZipFile(path) as z:
+        with open_read(path) as f, zipfile.ZipFile(f) as z:
             schema = json.loads(z.read("schema.json"))
     except RecursionError:
         facts.method = "none"

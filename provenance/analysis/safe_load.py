@@ -11,6 +11,7 @@ way round, and it means "run whatever this file says".
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,13 +127,21 @@ def _load_skops(path: Path, trust: bool) -> Any:
         import skops.io as sio
     except ImportError:
         raise UsageError(f"{path}: loading .skops files needs the skops package (pip install skops)") from None
+    from ..stamps import noting_reads, open_read
     from .artefact import inspect_artefact
 
-    facts = inspect_artefact(path)
+    # skops loads the bytes read here; the inspection must have read the same file (not another one put
+    # under the name in between), or the types judged would not be the types skops builds.
+    with noting_reads() as seen:
+        with open_read(path) as f:
+            data = f.read()
+        facts = inspect_artefact(path)
+    if seen.get(os.fspath(path)) is None:
+        raise UsageError(f"{path}: changed while prov read it; load it again once nothing writes it")
     if not facts.inspected:
         raise UsageError(f"{path}: not a readable skops file ({'; '.join(facts.notes)})")
     try:
-        untrusted = sio.get_untrusted_types(file=path)
+        untrusted = sio.get_untrusted_types(data=data)
     except Exception as e:  # a damaged archive
         raise UsageError(f"{path}: not a readable skops file ({type(e).__name__}: {e})") from None
     offenders = list(dict.fromkeys([*facts.untrusted_globals, *skops_offenders(untrusted)]))
@@ -150,7 +159,7 @@ def _load_skops(path: Path, trust: bool) -> Any:
             importlib.import_module(module)
     try:
         with guarded(readable=str(path)):
-            obj = sio.load(path, trusted=untrusted)
+            obj = sio.loads(data, trusted=untrusted)
     except GuardTripped as e:
         raise UnsafePickleError(path, [str(e)], detail="loading it tried something a model load never does") from None
     if not trust:

@@ -20,7 +20,7 @@ from ..card.files import (
     split_target,
     statement_bytes,
 )
-from ..card.inspection import Inspection, artefact_stamps, assessed, inspected, settled_stamps
+from ..card.inspection import Inspection, assessed, described_files_unchanged, inspected, settled_stamps
 from ..card.request import CardRequest
 from ..crypto import dsse
 from ..crypto import keys as _keys
@@ -30,6 +30,7 @@ from ..licences import normalise
 from ..lineage.code import code_provenance
 from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
 from ..regularfile import read_regular
+from ..stamps import noting_reads
 from ..store import atomic, ledger, userkeys
 from ..store import datasets as dataset_store
 from ..store.repo import ProvRepo, require_repo
@@ -99,13 +100,13 @@ def sign_card(
     before = inspection.before if inspection.before is not None else settled_stamps(artefact)
     pending = hasher.start_tree(artefact)
     try:
-        card = _card_while_hashing(
+        card, read, vouched = _card_while_hashing(
             request, repo, hasher, pending, (key_name, key), licence, previous, now, tick, inspection
         )
     except BaseException:
         pending.cancel()
         raise
-    if artefact_stamps(artefact) != before:
+    if not described_files_unchanged(artefact, before, pending.seen(), read, vouched):
         raise UsageError(
             f"{artefact}: changed while prov card was reading it (its digest and its inspection would describe "
             "different bytes); nothing was signed: run prov card again once nothing writes it"
@@ -124,8 +125,9 @@ def _card_while_hashing(
     now: dt.datetime,
     tick: Callable[[], None] | None,
     inspection: Inspection,
-) -> ModelCard:
-    """``sign_card``'s card, made while ``pending`` hashes the artefact."""
+) -> tuple[ModelCard, dict[str, object], bool]:
+    """``sign_card``'s card, made while ``pending`` hashes the artefact; with the files the inspection read
+    (``stamps.noting_reads``) and whether it vouched for the artefact (read it all)."""
     from ..card.companions import names
 
     artefact = request.artefact
@@ -170,12 +172,13 @@ def _card_while_hashing(
     # What the artefact holds: read here, or ahead on another core (``inspection``), which has had the time
     # of everything above, and of loading the card's template, to finish.
     render.load_card_template()
-    facts = inspection.facts()
-    if facts is None:
-        facts = inspected(request, repo)
-    privacy = inspection.privacy()
-    if privacy is None:  # numpy and the audit's code: imported while the artefact hashes
-        privacy = assessed(request, facts, tick)
+    ahead = inspection.results()
+    if ahead is not None:
+        facts, privacy, read = ahead
+    else:  # numpy and the audit's code: imported while the artefact hashes
+        with noting_reads() as read:
+            facts = inspected(request, repo)
+            privacy = assessed(request, facts, tick)
     if privacy.membership_inference is not None:
         from ..analysis.membership import uncovered
 
@@ -184,7 +187,7 @@ def _card_while_hashing(
         )
         privacy = privacy.model_copy(update={"membership_inference": checked})
     digest = pending.result()
-    return build.build_card(
+    card = build.build_card(
         artefact=build.artefact_section(artefact.name, digest, facts),
         signer=Signer(keyid=_keys.keyid(public), name=key_name),
         now=now,
@@ -201,6 +204,7 @@ def _card_while_hashing(
         previous_card=previous,
         hub_id=request.hub_id,
     )
+    return card, read, facts.inspected
 
 
 def write_signed(

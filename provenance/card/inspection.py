@@ -11,9 +11,12 @@ in-process call raises it, in the same order), died, or was never started (train
 ``--trust-pickle`` given, no ``fork``, other threads running, numpy already imported, the Python API).
 A test holds the two readings to the same facts and assessment over many artefacts.
 
-The copy reads the artefact only after its files' stamps are taken (``settled_stamps``): ``api.card``
-compares them again once the card is made, so the inspection, like the digest, describes the bytes
-that are signed. It writes nothing, and ends with ``os._exit`` (no exit handler of the CLI runs twice).
+The copy reads the artefact only after its files' stamps are taken (``settled_stamps``). Both readers
+note the stamp of every file as they open it -- the hasher on its descriptors, the inspection through
+``stamps.open_read`` -- and ``described_files_unchanged`` holds both to those stamps, and to the stamps
+found again once the card is made: so the inspection, like the digest, describes the very bytes signed,
+even when a parent directory was exchanged for another between two readings (which no path's stamp
+shows). The copy writes nothing, and ends with ``os._exit`` (no exit handler of the CLI runs twice).
 """
 
 from __future__ import annotations
@@ -61,6 +64,29 @@ def settled_stamps(artefact: Path) -> dict[str, object]:
     return found
 
 
+def described_files_unchanged(
+    artefact: Path,
+    before: dict[str, object],
+    hashed: dict[str, object],
+    read: dict[str, object],
+    inspected: bool,
+) -> bool:
+    """Whether the card's digest and its inspection both describe the files ``before`` stamped, and those
+    files are still there: ``hashed``, the stamp of each file the digest was made from (``Pending.seen``),
+    must be ``before`` exactly; ``read``, the inspection's readings (``stamps.noting_reads``), must have met
+    those same files under every name they share -- and, when the inspection vouches for the artefact
+    (``inspected``), under every name of it. Files the digest leaves out (top-level ``.git*``) may be read
+    too. The paths are looked up again last: nothing may have moved since."""
+    if hashed != before:
+        return False
+    names = {os.fspath(artefact.joinpath(*rel.split("/"))) if rel else os.fspath(artefact): rel for rel in before}
+    if any(seen != before[names[name]] for name, seen in read.items() if name in names):
+        return False
+    if inspected and not names.keys() <= read.keys():
+        return False
+    return artefact_stamps(artefact) == before
+
+
 def inspected(request: CardRequest, repo: object) -> ArtefactFacts:
     """The facts ``api.card`` records: the one call, here and in the forked copy."""
     from ..analysis.artefact import inspect_artefact
@@ -90,22 +116,24 @@ class Inspection:
     """The artefact's facts and static privacy assessment, being made by a forked copy of this process.
 
     ``before``: the artefact's settled stamps, taken before the copy read anything (None when nothing was
-    started). ``facts()`` and ``privacy()`` give the copy's results, or None where the caller must work
-    them out itself."""
+    started). ``results()`` gives the copy's facts, privacy and readings (``stamps.noting_reads``), or None
+    when the caller must work them out itself."""
 
     def __init__(self, before: dict[str, object] | None = None, pid: int = 0, fd: int = -1) -> None:
         self.before, self._pid, self._fd = before, pid, fd
-        self._results: tuple[ArtefactFacts, Privacy] | None = None
+        self._results: tuple[ArtefactFacts, Privacy, dict[str, object]] | None = None
         self._done = pid == 0
 
     @classmethod
     def start(cls, request: CardRequest) -> Inspection:
         """Start the copy when it can help and is safe; otherwise an Inspection that gives nothing."""
+        from ..forking import fork_is_safe
+
         artefact = request.artefact
         if (
             request.train is not None
             or request.trust_pickle  # loads the model with plain pickle: only ever in the user's own process
-            or not _fork_is_safe()
+            or not fork_is_safe()
             or "numpy" in sys.modules  # nothing left to import ahead (and a BLAS pool's threads may exist)
             or not (artefact.is_file() or artefact.is_dir())
         ):
@@ -138,13 +166,9 @@ class Inspection:
         os.close(write_end)
         return cls(before, pid, read_end)
 
-    def facts(self) -> ArtefactFacts | None:
+    def results(self) -> tuple[ArtefactFacts, Privacy, dict[str, object]] | None:
         self._collect()
-        return self._results[0] if self._results is not None else None
-
-    def privacy(self) -> Privacy | None:
-        self._collect()
-        return self._results[1] if self._results is not None else None
+        return self._results
 
     def _collect(self) -> None:
         if self._done:
@@ -166,13 +190,13 @@ class Inspection:
             answer = pickle.loads(b"".join(chunks)) if chunks else None
         except Exception:
             answer = None
-        if isinstance(answer, tuple) and len(answer) == 2:
+        if isinstance(answer, tuple) and len(answer) == 3:
             from ..analysis.artefact import ArtefactFacts
             from ..model.card import Privacy
 
-            facts, privacy = answer
-            if isinstance(facts, ArtefactFacts) and isinstance(privacy, Privacy):
-                self._results = facts, privacy
+            facts, privacy, read = answer
+            if isinstance(facts, ArtefactFacts) and isinstance(privacy, Privacy) and isinstance(read, dict):
+                self._results = facts, privacy, read
 
     def cancel(self) -> None:
         """Stop the copy (the card was refused before it needed the inspection)."""
@@ -196,16 +220,19 @@ class Inspection:
 
 
 def _serve(request: CardRequest, fd: int) -> None:
-    """In the copy: both results, or nothing at all (the caller then makes both, where it always did)."""
+    """In the copy: both results and the files read, or nothing at all (the caller then makes both, where
+    it always did)."""
     import pickle
 
+    from ..stamps import noting_reads
     from ..store.repo import require_repo
 
     try:
-        facts = inspected(request, require_repo(request.artefact))
-        privacy = assessed(request, facts)
+        with noting_reads() as read:
+            facts = inspected(request, require_repo(request.artefact))
+            privacy = assessed(request, facts)
         facts.parse = None  # the reader's graph and numpy arrays: the card needs neither
-        data = pickle.dumps((facts, privacy), pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((facts, privacy, read), pickle.HIGHEST_PROTOCOL)
     except BaseException:
         return
     view = memoryview(data)
@@ -218,10 +245,3 @@ def _reap(pid: int) -> None:
 
     with suppress(ChildProcessError):
         os.waitpid(pid, 0)
-
-
-def _fork_is_safe() -> bool:
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1  # a fork copies locks other threads hold

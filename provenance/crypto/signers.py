@@ -16,7 +16,6 @@ check every envelope here, one after another, as it comes.
 from __future__ import annotations
 
 import os
-import sys
 from collections import deque
 
 from .dsse import Envelope
@@ -68,11 +67,9 @@ def signers(
 
 
 def _worker_count(total: int) -> int:
-    if total < PARALLEL_MIN or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return 0
-    import threading
+    from ..forking import fork_is_safe
 
-    if threading.active_count() > 1:  # a fork copies locks other threads hold: unsafe
+    if total < PARALLEL_MIN or not fork_is_safe():
         return 0
     try:
         cores = len(os.sched_getaffinity(0))

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from ...stamps import open_read
 from . import dtypes
 from .nodes import Node, Ref
 
@@ -627,11 +628,11 @@ def parse_file(path: Path, limits: Limits | None = None, *, digest: bool = False
     are the bytes a card signed.
     """
     limits = limits or Limits()
-    with open(path, "rb") as f:
+    with open_read(path) as f:
         head = f.read(4)
         f.seek(0)
         if head == b"PK\x03\x04":
-            return _parse_torch_zip(path, limits)
+            return _parse_torch_zip(f, limits)
         return _parse_stream(f, limits, digest)
 
 
@@ -712,7 +713,7 @@ def pickle_reading(
     """What ``pickle.load`` would make of the file's bytes from ``offset`` on (for files that claim to be
     something else: a .npy's object data, or a safetensors or GGUF file that might also be a pickle)."""
     limits = limits or Limits()
-    with open(path, "rb") as f:
+    with open_read(path) as f:
         f.seek(offset)
         if not decompress and cannot_start_a_pickle(f.read(1)):
             return [], []  # what the reading below gives: it stops on the first byte having made nothing
@@ -722,8 +723,10 @@ def pickle_reading(
         if decompress:  # what joblib's own detection would decompress (the bytes a joblib.load reads)
             try:
                 stream, _ = _open_joblib(f, budget, False)
-            except Exception:
-                return [], []
+            except ParseError:
+                raise  # joblib.load would read it (lz4 with its package, the pre-0.10 format): cannot vouch
+            except Exception as e:
+                raise ParseError(f"cannot read it as joblib.load would ({type(e).__name__}: {e})") from None
         else:
             stream = io.BufferedReader(_CountingFile(f, limits.max_bytes, "bytes"), 1024 * 1024)
         reader = _Reader(stream, budget, joblib=False, created=made, collecting=True, c_frames=True)
@@ -739,13 +742,13 @@ def pickle_reading(
 # --- PyTorch ----------------------------------------------------------------------------------------
 
 
-def _parse_torch_zip(path: Path, limits: Limits) -> Parse:
+def _parse_torch_zip(file: IO[bytes], limits: Limits) -> Parse:
     """torch.save's zip archive (also .ckpt and pytorch_model.bin): every ``.pkl`` member is read."""
     budget = _Budget(limits)
     roots: list[Any] = []
     names: list[str] = []
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(file) as z:
             members = [i for i in z.infolist() if i.filename.endswith(".pkl")]
             if not members:
                 raise ParseError("a zip archive with no pickle inside (not a PyTorch file prov can read)")
