@@ -291,3 +291,69 @@ sys.exit(main(["card", "box/model.joblib", "--dataset", "patients-2024"]))
     r = subprocess.run([sys.executable, "-c", driver], cwd=project, capture_output=True, text=True)
     assert r.returncode == 2 and "changed while prov card was reading it" in r.stderr, r.stderr
     assert not (box / "model.joblib.prov.json").exists() and not (other / "model.joblib.prov.json").exists()
+
+
+def test_pydantic_plugin_loader_stand_in_covers_what_pydantic_takes_from_it() -> None:
+    """`prov` gives pydantic (plugins disabled) a plugin loader that does not import importlib.metadata
+    (cli.entry._plugin_loader_without_discovery). Every name pydantic's own code takes from its loader must
+    be one the stand-in answers as pydantic would with plugins disabled; anything else goes to the real one."""
+    import re
+
+    import pydantic
+
+    root = Path(pydantic.__file__).parent
+    taken: set[str] = set()
+    for source in root.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        for names in re.findall(r"from \S*_loader import (\([^)]*\)|[^\n]+)", text):
+            taken |= {n for n in re.split(r"[\s,()]+", names) if n}
+        taken |= set(re.findall(r"_loader\.(\w+)", text))
+    assert taken == {"get_plugins"}, taken
+    code = (
+        "import os, sys\n"
+        "from provenance.cli import entry\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+        "entry._plugin_loader_without_discovery()\n"
+        "import pydantic\n"
+        "class M(pydantic.BaseModel):\n"
+        "    x: list[int] = []\n"
+        "assert M(x=[1]).x == [1]\n"
+        "stand_in = sys.modules[entry.PLUGIN_LOADER]\n"
+        "assert list(stand_in.get_plugins()) == []\n"
+        "assert 'importlib.metadata' not in sys.modules, 'the stand-in imported it'\n"
+        "assert callable(stand_in.get_plugins) and stand_in.PYDANTIC_ENTRY_POINT_GROUP == 'pydantic'\n"
+        "assert sys.modules[entry.PLUGIN_LOADER] is not stand_in  # another name: the real loader took over\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "ok", r.stderr
+    # what the stand-in answers is what the real loader, disabled, answers
+    os_env = {**__import__("os").environ, "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+    r = subprocess.run(
+        [sys.executable, "-c", "import os; from pydantic.plugin import _loader; print(list(_loader.get_plugins()))"],
+        capture_output=True,
+        text=True,
+        env=os_env,
+    )
+    assert r.stdout.strip() == "[]", r.stderr
+
+
+def test_no_model_field_defaults_to_a_builtin_factory() -> None:
+    """pydantic asks inspect.signature of each default factory; a builtin's (list, dict) is parsed with
+    tokenize, whose first use costs 10-30 ms of each command (model._base.new_list / new_dict instead)."""
+    import importlib
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import provenance.model as models
+
+    builtin = []
+    for info in pkgutil.iter_modules(models.__path__):
+        module = importlib.import_module(f"provenance.model.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__:
+                for name, field in value.model_fields.items():
+                    if field.default_factory in (list, dict, set, tuple):
+                        builtin.append(f"{value.__name__}.{name}")
+    assert builtin == []

@@ -227,6 +227,10 @@ def _serve(request: CardRequest, fd: int) -> None:
     from ..stamps import noting_reads
     from ..store.repo import require_repo
 
+    # The copy reads bytes and multiplies no matrices: numpy's BLAS need start no thread pool, which is
+    # 10-60 ms of numpy's import on two busy cores (a setting of the user's own is kept).
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     try:
         with noting_reads() as read:
             facts = inspected(request, require_repo(request.artefact))

@@ -151,10 +151,12 @@ def load_training_data(
     train_file: Any, holdout_file: Any, target: str | None, population_file: Any = None
 ) -> tuple[Any, Any, Any]:
     """Read --train / --holdout / --population (features and target) from CSV or Parquet."""
-    from ..analysis.privacy import Data
     from ..card.request import check_audit_data
 
     check_audit_data(train_file, holdout_file, population_file)  # before reading any file
+    if train_file is None and holdout_file is None and population_file is None:
+        return None, None, None  # no audit: the privacy analysis is not imported here (the card's copy may)
+    from ..analysis.privacy import Data
 
     def load(path: Any) -> Any:
         if path is None:

@@ -39,9 +39,46 @@ def main(argv: list[str] | None = None) -> int:
     # prov validates its own files with its own models: no pydantic plugin another installed package
     # registers is looked for (scanning every package's entry points costs each command ~10-25 ms) or run.
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    _plugin_loader_without_discovery()
     from .main import main as full
 
     return full(args)
+
+
+PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _plugin_loader_without_discovery() -> None:
+    """Give pydantic, whose plugins are disabled, a plugin loader that finds none without importing
+    ``importlib.metadata``.
+
+    pydantic imports its loader as it builds its first model schema, and the loader imports
+    ``importlib.metadata`` (and through it the ``email`` package: 15-30 ms of every command, in each of
+    `prov card`'s two processes) even when ``PYDANTIC_DISABLE_PLUGINS`` says no plugin is wanted, in which
+    case its ``get_plugins`` returns nothing. This stand-in is that function alone; any other name pydantic
+    ever asks it for is handed over to the real loader, imported then (a test holds the names pydantic's
+    own code takes from the loader to this one)."""
+    if PLUGIN_LOADER in sys.modules:
+        return
+    import types
+
+    loader = types.ModuleType(PLUGIN_LOADER, "pydantic's plugin loader, with plugins disabled (prov.cli.entry)")
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def real(name: str) -> object:
+        import importlib
+
+        if name.startswith("__"):  # the import system's own questions (is it a package?): a plain module
+            raise AttributeError(name)
+        if sys.modules.get(PLUGIN_LOADER) is loader:
+            del sys.modules[PLUGIN_LOADER]
+        return getattr(importlib.import_module(PLUGIN_LOADER), name)
+
+    loader.get_plugins = get_plugins  # type: ignore[attr-defined]
+    loader.__getattr__ = real  # type: ignore[attr-defined]
+    sys.modules[PLUGIN_LOADER] = loader
 
 
 def run() -> None:

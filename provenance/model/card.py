@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, model_validator
 
 from ..mediatypes import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE  # noqa: F401  (PAYLOAD_TYPE re-exported)
-from ._base import Strict
+from ._base import Strict, new_dict, new_list
 from .dataset import DatasetTerms, HubId, Owner, Sha256
 from .terms import EffectiveTerms
 
@@ -36,16 +36,16 @@ class Inspection(Strict):
         description="Whether prov could tell if loading the artefact runs code (false: not inspected, "
         "treated as unsafe to share; absent on cards from before prov 0.2)",
     )
-    globals: list[str] = Field(default_factory=list, description="Every module.name the pickle refers to")
+    globals: list[str] = Field(default_factory=new_list, description="Every module.name the pickle refers to")
     untrusted_globals: list[str] = Field(
-        default_factory=list, description="Globals outside the construction table (analysis/pickles/table.py)"
+        default_factory=new_list, description="Globals outside the construction table (analysis/pickles/table.py)"
     )
     violations: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Table entries used in ways their rule refuses (a crafted dtype, a tree pointing outside "
         "itself, bytes that cannot be read exactly)",
     )
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=new_list)
 
     @property
     def unsafe_reasons(self) -> list[str]:
@@ -66,9 +66,9 @@ class Artefact(Strict):
     framework: str | None = None
     framework_version: str | None = None
     estimator: str | None = Field(default=None, description="Fully qualified class of the top-level object")
-    hyperparameters: dict[str, Any] = Field(default_factory=dict)
-    components: list[str] = Field(default_factory=list, description="Every estimator class in the object")
-    files: list[FileDigest] = Field(default_factory=list, description="For directory artefacts")
+    hyperparameters: dict[str, Any] = Field(default_factory=new_dict)
+    components: list[str] = Field(default_factory=new_list, description="Every estimator class in the object")
+    files: list[FileDigest] = Field(default_factory=new_list, description="For directory artefacts")
     inspection: Inspection | None = None
 
 
@@ -98,7 +98,7 @@ class DatasetRef(Strict):
     manifest_sha256: Sha256
     content_sha256: Sha256 | None = Field(description="Root digest over the dataset's files")
     files: list[Sha256] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="sha256 of each of the dataset's files when signed (absent on cards before prov 0.4): the "
         "same data under another name, or in a larger or smaller set, is recognised file by file",
     )
@@ -137,9 +137,9 @@ class MemorisationFinding(Strict):
 
 class StaticMemorisation(Strict):
     risk: Literal["high", "low", "unknown"]
-    findings: list[MemorisationFinding] = Field(default_factory=list)
+    findings: list[MemorisationFinding] = Field(default_factory=new_list)
     min_leaf_size: int | None = Field(default=None, description="Smallest tree leaf (k-anonymity of the leaves)")
-    unknown_estimators: list[str] = Field(default_factory=list)
+    unknown_estimators: list[str] = Field(default_factory=new_list)
 
 
 class EmpiricalMemorisation(Strict):
@@ -147,13 +147,13 @@ class EmpiricalMemorisation(Strict):
     rows_checked: int
     rows_found: int
     values_found: int = 0
-    where: list[str] = Field(default_factory=list)
+    where: list[str] = Field(default_factory=new_list)
 
 
 class Memorisation(Strict):
     risk: Literal["high", "low", "unknown"] = "unknown"
     method: str = "not assessed"
-    findings: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=new_list)
     static: StaticMemorisation | None = None
     empirical: EmpiricalMemorisation | None = None
     summary: str | None = Field(default=None, description="The plain sentence shown on the rendered card")
@@ -184,10 +184,10 @@ class AttackAudit(Strict):
     n_nonmembers: int = Field(ge=1)
     seconds: float = Field(ge=0, description="Wall-clock time the attack took")
     distinct_scores: int = Field(ge=0, description="How many distinct scores the attack gave")
-    notes: list[str] = Field(default_factory=list)
-    roc: list[tuple[Unit, Unit]] = Field(default_factory=list, description="(FPR, TPR) points, dense at low FPR")
+    notes: list[str] = Field(default_factory=new_list)
+    roc: list[tuple[Unit, Unit]] = Field(default_factory=new_list, description="(FPR, TPR) points, dense at low FPR")
     tpr_at_fpr_ci: dict[str, tuple[Unit, Unit]] = Field(
-        default_factory=dict, description="95% bootstrap interval of each TPR the scores resolve"
+        default_factory=new_dict, description="95% bootstrap interval of each TPR the scores resolve"
     )
 
     @model_validator(mode="after")
@@ -225,28 +225,28 @@ class MembershipAudit(Strict):
     tpr_at_fpr: dict[str, Unit | None] = Field(description="None where there are too few non-members")
     n_members: int = Field(ge=1)
     n_nonmembers: int = Field(ge=1)
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=new_list)
     roc: list[tuple[Unit, Unit]] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="(FPR, TPR) points of the attack's ROC curve, dense at low FPR; empty on cards signed "
         "before prov 0.4",
     )
     tpr_at_fpr_ci: dict[str, tuple[Unit, Unit]] = Field(
-        default_factory=dict, description="95% bootstrap interval of each TPR (absent on cards before prov 0.5)"
+        default_factory=new_dict, description="95% bootstrap interval of each TPR (absent on cards before prov 0.5)"
     )
     budget: AuditBudget | None = Field(
         default=None, description="The audit budget (--audit); absent on cards before prov 0.5 (loss threshold only)"
     )
     seconds: float | None = Field(default=None, ge=0, description="Wall-clock time of the loss-threshold attack")
     attacks: list[AttackAudit] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="The stronger attacks run beside the loss threshold (RMIA with reference models, a learned "
         "black-box attack); the verdict reads the strongest of all",
     )
     not_run: list[str] = Field(
-        default_factory=list, description="Attacks the budget called for that could not run, and why"
+        default_factory=new_list, description="Attacks the budget called for that could not run, and why"
     )
-    inputs: list[AuditInput] = Field(default_factory=list, description="The rows the audit ran on (prov 0.5 on)")
+    inputs: list[AuditInput] = Field(default_factory=new_list, description="The rows the audit ran on (prov 0.5 on)")
     fitted_rows: int | None = Field(
         default=None, ge=0, description="How many rows the model says it was fitted on, where it says so"
     )
@@ -257,7 +257,7 @@ class MembershipAudit(Strict):
         "(prov card does; prov audit, with no card, cannot)",
     )
     uncovered: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="How the members and holdout fail to be the registered training data, split: every "
         "registered row a member or in the holdout, every member a registered row",
     )
@@ -345,14 +345,14 @@ class ModelCard(Strict):
     artefact: Artefact
     created: Created
     code: Code | None = None
-    datasets: list[DatasetRef] = Field(default_factory=list)
-    parents: list[ParentRef] = Field(default_factory=list)
+    datasets: list[DatasetRef] = Field(default_factory=new_list)
+    parents: list[ParentRef] = Field(default_factory=new_list)
     privacy: Privacy = Field(default_factory=Privacy)
     effective_terms: EffectiveTerms
     licence: str | None = Field(default=None, description="The artefact's own licence (SPDX)")
     licence_link: str | None = Field(default=None, description="Where the licence or agreement text can be read")
     hub_id: HubId | None = Field(default=None, description="The model's Hugging Face Hub id, when published there")
-    metrics: dict[str, float | str] = Field(default_factory=dict)
+    metrics: dict[str, float | str] = Field(default_factory=new_dict)
     intended_use: str | None = None
     limitations: str | None = None
     previous_card: Sha256 | None = None

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from ..filenames import DEFAULT_PATTERNS
 from ..selection import pattern_problem
-from ._base import Strict
+from ._base import Strict, new_list
 
 
 class Repository(Strict):
@@ -87,6 +87,6 @@ class Config(Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     loading: LoadingLimits = Field(default_factory=LoadingLimits)
     registries: list[RegistryAudience] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="OCI registries and their audiences; a registry not listed is public (fail closed)",
     )

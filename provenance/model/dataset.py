@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ._base import Strict
+from ._base import Strict, new_list
 from .territories import check_territory
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
@@ -135,11 +135,11 @@ class Permits(Strict):
     """What an agreement permits. Every field that loosens sharing must be stated explicitly."""
 
     derivatives: Derivatives = Field(description="How far derivatives (models) may be shared")
-    recipients: list[str] = Field(default_factory=list, description="Organisations, for 'listed'")
+    recipients: list[str] = Field(default_factory=new_list, description="Organisations, for 'listed'")
     commercial_use: bool = Field(description="Whether commercial use is permitted")
-    purposes: list[str] = Field(default_factory=list, description="Permitted purposes; empty = any")
+    purposes: list[str] = Field(default_factory=new_list, description="Permitted purposes; empty = any")
     territories: list[str] = Field(
-        default_factory=list, description="ISO 3166 alpha-2 codes or EU/EEA; empty = anywhere"
+        default_factory=new_list, description="ISO 3166 alpha-2 codes or EU/EEA; empty = anywhere"
     )
 
     @field_validator("territories")
@@ -171,7 +171,7 @@ class Agreement(Strict):
 
 class PersonalData(Strict):
     contains: bool = Field(description="Whether the data holds personal data (GDPR Art. 4(1))")
-    categories: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=new_list)
     legal_basis: LegalBasis | None = None
     special_category_condition: SpecialCategoryCondition | None = None
     anonymisation: Anonymisation = Anonymisation.none
@@ -235,11 +235,11 @@ class DatasetManifest(Strict):
     )
     licence: str = Field(description="SPDX licence expression; LicenseRef-<name> for custom agreements")
     confidentiality: Confidentiality
-    agreements: list[Agreement] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=new_list)
     personal_data: PersonalData
     retention: Retention = Field(default_factory=Retention)
     embargo_until: dt.date | None = None
-    files: list[DataFile] = Field(default_factory=list)
+    files: list[DataFile] = Field(default_factory=new_list)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -282,7 +282,7 @@ class DatasetTerms(Strict):
     owner: Owner
     licence: str
     confidentiality: Confidentiality
-    agreements: list[Agreement] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=new_list)
     personal_data: PersonalData
     delete_by: dt.date | None = None
     embargo_until: dt.date | None = None

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ._base import Strict
+from ._base import Strict, new_list
 from .codes import ReasonCode
 from .terms import EffectiveTerms
 from .territories import check_territory
@@ -73,7 +73,7 @@ class Decision(Strict):
     """Whether an artefact may go to a recipient, with reasons a person can act on."""
 
     allowed: bool
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=new_list)
     recipient: Recipient | None = None
     artefact: str
     effective_terms: EffectiveTerms | None = Field(
@@ -87,7 +87,7 @@ class Verification(Strict):
     verified: bool
     artefact: str
     card: str
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=new_list)
     keyid: str | None = None
     signer: str | None = None
     signed_at: str | None = None

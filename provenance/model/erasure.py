@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import Strict
+from ._base import Strict, new_list
 
 
 class ErasureFinding(Strict):
@@ -15,7 +15,7 @@ class ErasureFinding(Strict):
     depth: int = Field(description="1: trained on the dataset; 2: on a model that was; 0: unknown")
     checked: bool = Field(description="The artefact was loaded (safely) and searched for the rows")
     rows_held: list[int] = Field(description="Indices (0-based) of the given rows the artefact holds verbatim")
-    where: list[str] = Field(default_factory=list, description="Where in the model, or why it could not be checked")
+    where: list[str] = Field(default_factory=new_list, description="Where in the model, or why it could not be checked")
     action: Literal["retrain or delete", "review"]
     why: str
 

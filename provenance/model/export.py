@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import Strict
+from ._base import Strict, new_list
 from .card import Signer, Subject
 from .decision import Reason, Recipient
 from .terms import EffectiveTerms
@@ -21,10 +21,10 @@ class Duties(Strict):
     purposes: list[str] | None = Field(default=None, description="Permitted purposes; None = any")
     territories: list[str] | None = Field(default=None, description="Permitted territories; None = anywhere")
     commercial_use: bool | None = None
-    attribution: list[str] = Field(default_factory=list)
-    share_alike: list[str] = Field(default_factory=list)
-    use_restrictions: list[str] = Field(default_factory=list)
-    other: list[str] = Field(default_factory=list, description="Further warnings the exporter accepted")
+    attribution: list[str] = Field(default_factory=new_list)
+    share_alike: list[str] = Field(default_factory=new_list)
+    use_restrictions: list[str] = Field(default_factory=new_list)
+    other: list[str] = Field(default_factory=new_list, description="Further warnings the exporter accepted")
 
 
 class ExportRecord(Strict):
@@ -56,7 +56,7 @@ class BundleVerification(Strict):
 
     verified: bool
     bundle: str
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=new_list)
     artefact: str | None = None
     record: ExportRecord | None = None
     card_signer: str | None = None

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import Strict
+from ._base import Strict, new_list
 from .card import MembershipAudit
 from .decision import Reason
 from .lineage import Lineage
@@ -25,9 +25,11 @@ class ArtefactStatus(Strict):
     confidentiality: str | None = Field(default=None, description="Effective: the strictest of its sources")
     personal_data: bool = False
     memorisation_risk: str | None = None
-    may_go_to: list[str] = Field(default_factory=list, description="Audiences an export to would be allowed")
-    may_not_go_to: list[str] = Field(default_factory=list)
-    reasons: list[Reason] = Field(default_factory=list, description="The repository's decision: blocks and warnings")
+    may_go_to: list[str] = Field(default_factory=new_list, description="Audiences an export to would be allowed")
+    may_not_go_to: list[str] = Field(default_factory=new_list)
+    reasons: list[Reason] = Field(
+        default_factory=new_list, description="The repository's decision: blocks and warnings"
+    )
     needs_action: bool
     audit: MembershipAudit | None = Field(default=None, description="The signed membership audit, when there is one")
     lineage: Lineage | None = None
@@ -39,7 +41,7 @@ class DatasetStatus(Strict):
     owner: str
     confidentiality: str
     withdrawn: str | None = None
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=new_list)
     needs_action: bool
 
 
@@ -49,5 +51,5 @@ class StatusReport(Strict):
     generated: dt.datetime
     artefacts: list[ArtefactStatus]
     datasets: list[DatasetStatus]
-    problems: list[str] = Field(default_factory=list, description="Repository-wide: e.g. a withdrawal lost")
+    problems: list[str] = Field(default_factory=new_list, description="Repository-wide: e.g. a withdrawal lost")
     needs_action: bool

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from ._base import Strict
+from ._base import Strict, new_list
 from .dataset import Anonymisation, Confidentiality, Derivatives
 
 
@@ -28,10 +28,12 @@ class EffectiveTerms(Strict):
     """``None`` in a restriction list means "not restricted"; an empty list means "nobody"."""
 
     sources: list[str] = Field(description="Datasets and parent artefacts the terms were joined from")
-    owners: list[str] = Field(default_factory=list)
+    owners: list[str] = Field(default_factory=new_list)
     confidentiality: Confidentiality
     licence: str | None = Field(default=None, description="Conjunction of all licences (SPDX)")
-    licences: list[LicenceEntry] = Field(default_factory=list, description="Every source's licence, through lineage")
+    licences: list[LicenceEntry] = Field(
+        default_factory=new_list, description="Every source's licence, through lineage"
+    )
     commercial_use: bool | None = Field(
         default=None, description="AND over agreements; None when no agreement speaks to it"
     )
@@ -46,10 +48,10 @@ class EffectiveTerms(Strict):
     embargo_until: dt.date | None = None
     agreements_expire: dt.date | None = None
     delete_by: dt.date | None = None
-    agreements: list[str] = Field(default_factory=list, description="Agreement ids that bind the artefact")
+    agreements: list[str] = Field(default_factory=new_list, description="Agreement ids that bind the artefact")
     personal_data: bool = False
-    special_categories: list[str] = Field(default_factory=list)
-    legal_bases: list[LegalBasisEntry] = Field(default_factory=list)
+    special_categories: list[str] = Field(default_factory=new_list)
+    legal_bases: list[LegalBasisEntry] = Field(default_factory=new_list)
     anonymisation: Anonymisation | None = None
     transfer_outside_eea: bool = True
 
