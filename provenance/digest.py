@@ -82,14 +82,16 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLL
 
 
 def _hash_file(
-    path: str | Path, progress: Progress | None = None, stop: object | None = None
+    path: str | Path, progress: Progress | None = None, stop: object | None = None, marks: list[bytes] | None = None
 ) -> tuple[str, os.stat_result, bool]:
     """(sha256, the stat of the file read -- taken on the open descriptor, so it describes these bytes --,
     whether that digest may be cached: the file kept its stat while it was read and had settled before).
 
     Opened without blocking and without following a link (a named pipe or a link swapped in after the
     directory was walked is refused, not waited on or followed). ``stop``: a ``threading.Event`` that
-    calls the read off between chunks."""
+    calls the read off between chunks. ``marks``: filled with the SHA-256 of the bytes up to the end of
+    each ``readings.BLOCK`` (the last: up to the end of the file), which an inspection's readings of the
+    same file are held to (``readings.prefix_confirmed``)."""
     import hashlib  # OpenSSL: fastest on large files (loaded only when a file is hashed)
 
     started = time.time_ns()
@@ -106,17 +108,39 @@ def _hash_file(
         h = hashlib.sha256()
         view = _buffer(st.st_size)
         done = 0
+        offset = 0
         while n := os.readv(fd, [view]):
-            h.update(view[:n])
+            if marks is None:
+                h.update(view[:n])
+            else:
+                offset = _marked(h, view[:n], offset, marks)
             if progress is not None:
                 done += n
                 progress(done, st.st_size)
             if stop is not None and stop.is_set():  # type: ignore[attr-defined]
                 raise _Stopped
+        if marks is not None and offset % _MARK_BLOCK:
+            marks.append(h.digest())  # the final partial block
         same = stamps.key(os.fstat(fd)) == stamps.key(st)
     finally:
         os.close(fd)
     return h.hexdigest(), st, same and stamps.settled(st.st_ctime_ns, started)
+
+
+_MARK_BLOCK = 1 << 20  # readings.BLOCK (a test holds the two equal; readings is not imported on this path)
+
+
+def _marked(h: object, data: memoryview, offset: int, marks: list[bytes]) -> int:
+    """``h.update(data)`` of the bytes at ``offset``, appending the digest at each block's end; the new offset."""
+    done = 0
+    while done < len(data):
+        take = min(len(data) - done, _MARK_BLOCK - offset % _MARK_BLOCK)
+        h.update(data[done : done + take])  # type: ignore[attr-defined]
+        done += take
+        offset += take
+        if offset % _MARK_BLOCK == 0:
+            marks.append(h.digest())  # type: ignore[attr-defined]
+    return offset
 
 
 def root_digest(entries: list[tuple[str, str]]) -> str:
@@ -464,8 +488,9 @@ atexit.register(_flush_all)
 # path), todo [(relative path, real path, stat)] to read, known {relative path: (sha256, size)} from the
 # cache, order (every relative path, as walked; a file's is its name alone).
 # seen: each file's stamp (its path in the directory, "" for a file artefact), from the plan's stat, then
-# from the descriptor each read file was hashed from (``Pending.seen``).
-_Plan = namedtuple("_Plan", "kind label root todo known order seen", defaults=((), None))
+# from the descriptor each read file was hashed from (``Pending.seen``). marks: for a marked plan (no cache),
+# each file's digests at its block ends (``_hash_file``), by the same keys (``Pending.marks``).
+_Plan = namedtuple("_Plan", "kind label root todo known order seen marks", defaults=((), None, None))
 
 
 class Hasher:
@@ -482,33 +507,39 @@ class Hasher:
         """A file's digest, or a directory's model-signing root with its per-file list."""
         return self._run(self._plan(path), None)
 
-    def start_tree(self, path: Path) -> Pending:
+    def start_tree(self, path: Path, *, marked: bool = False) -> Pending:
         """``tree(path)`` with the hashing on other threads, so the caller can do other work (read a card,
         inspect the artefact) meanwhile; ``Pending.result()`` gives the digest or raises what hashing raised.
         Everything that can refuse the artefact (no such path, a link or a named pipe inside, a name that
-        is not UTF-8) is checked here, before this returns: only reading the bytes is left for later."""
-        return Pending(self, self._plan(path))
+        is not UTF-8) is checked here, before this returns: only reading the bytes is left for later.
+
+        ``marked``: every file is read (no digest from the cache: a stamp cannot promise the bytes are
+        those hashed before, see ``readings``) and its digests at block ends kept (``Pending.marks``), for
+        `prov card` to hold its inspection's readings to."""
+        return Pending(self, self._plan(path, marked))
 
     # Two steps: the plan (what to hash: the walk, each file's stat, the cache's answers; every refusal),
     # then the run (reading the files that need it).
 
-    def _plan_file(self, path: Path) -> _Plan:
+    def _plan_file(self, path: Path, marked: bool = False) -> _Plan:
         path = path.resolve()
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # a named pipe or a device: reading could block for ever
             raise UsageError(f"{shown(path)}: not a regular file (a named pipe, device or socket); remove it")
-        hit = self.cache.get(path, st) if self.cache is not None else None
+        hit = self.cache.get(path, st) if self.cache is not None and not marked else None
         seen = {"": stamps.key(st)}
         if hit is not None:
             return _Plan("file", path.name, str(path), [], {path.name: (hit, st.st_size)}, (), seen)
-        return _Plan("file", path.name, str(path), [(path.name, str(path), st)], {}, (), seen)
+        marks: dict[str, list[bytes]] | None = {"": []} if marked else None
+        return _Plan("file", path.name, str(path), [(path.name, str(path), st)], {}, (), seen, marks)
 
     def _run_file(self, plan: _Plan, ctl: _Control | None) -> tuple[str, int]:
         if not plan.todo:
             return plan.known[plan.label]
         (_, full, st), *_ = plan.todo
         progress = _TtyProgress(plan.label) if self.show_progress and st.st_size >= _PROGRESS_MIN_BYTES else None
-        digest, read, cacheable = _hash_file(full, progress, ctl.stop if ctl is not None else None)
+        marks = plan.marks[""] if plan.marks is not None else None
+        digest, read, cacheable = _hash_file(full, progress, ctl.stop if ctl is not None else None, marks)
         if plan.seen is not None:
             plan.seen[""] = stamps.key(read)
         if progress is not None:
@@ -518,7 +549,7 @@ class Hasher:
             self.cache.put(Path(full), read, digest)
         return digest, read.st_size
 
-    def _plan(self, path: Path) -> _Plan:
+    def _plan(self, path: Path, marked: bool = False) -> _Plan:
         try:
             st = path.lstat()
         except FileNotFoundError:
@@ -526,7 +557,7 @@ class Hasher:
         if stat.S_ISLNK(st.st_mode):
             path = path.resolve()
         if path.is_file():
-            return self._plan_file(path)
+            return self._plan_file(path, marked)
         if not path.is_dir():
             raise UsageError(f"{path}: not a regular file or directory")
         # The walk refuses links inside the directory, so each file's real path is the root's joined with
@@ -540,14 +571,15 @@ class Hasher:
                 raise UsageError(f"{shown(full)}: not a regular file (a named pipe, device or socket); remove it")
             listed.append((rel, full, st))
         hits: dict[str, str] = {}
-        if self.cache is not None and len(listed) >= _BULK_LOOKUP:
+        if self.cache is not None and not marked and len(listed) >= _BULK_LOOKUP:
             hits = self.cache.lookup_under(real, {full: stamps.key(st) for _, full, st in listed})
-        elif self.cache is not None:
+        elif self.cache is not None and not marked:
             hits = {full: h for _, full, st in listed if (h := self.cache.get(full, st)) is not None}
         known = {rel: (hits[full], st.st_size) for rel, full, st in listed if full in hits}
         todo = [(rel, full, st) for rel, full, st in listed if full not in hits]
         seen = {rel: stamps.key(st) for rel, _, st in listed}
-        return _Plan("directory", path.name, real, todo, known, [rel for rel, _, _ in listed], seen)
+        marks = {rel: [] for rel, _, _ in listed} if marked else None
+        return _Plan("directory", path.name, real, todo, known, [rel for rel, _, _ in listed], seen, marks)
 
     def _run(self, plan: _Plan, ctl: _Control | None) -> TreeDigest:
         if plan.kind == "file":
@@ -574,9 +606,13 @@ class Hasher:
         if workers <= 1 or total < _PARALLEL_MIN_BYTES:
             done = _Done(progress, total)
             stop = ctl.stop if ctl is not None else None
-            hashed = [(rel, full, *_hash_file(full, done.tick() if progress else None, stop)) for rel, full, _ in todo]
+            marks = plan.marks or {}
+            hashed = [
+                (rel, full, *_hash_file(full, done.tick() if progress else None, stop, marks.get(rel)))
+                for rel, full, _ in todo
+            ]
         else:
-            hashed = self._hash_parallel(todo, workers, progress, total, ctl)
+            hashed = self._hash_parallel(todo, workers, progress, total, ctl, plan.marks)
         if progress is not None:
             progress.finish()
         for rel, full, digest, read, cacheable in hashed:
@@ -596,6 +632,7 @@ class Hasher:
         progress: _TtyProgress | None,
         total: int,
         ctl: _Control | None,
+        marks: dict[str, list[bytes]] | None = None,
     ) -> list[tuple[str, str, str, os.stat_result, bool]]:
         """Each file on one of ``workers`` threads, largest first (so one big shard does not start last and
         leave the other cores idle). Each thread reads into its own buffer: memory stays workers x CHUNK.
@@ -618,8 +655,9 @@ class Hasher:
                 if item is None:
                     return
                 rel, full, _ = item
+                tick = done.tick() if progress is not None else None
                 try:
-                    result = (rel, full, *_hash_file(full, done.tick() if progress is not None else None, stop))
+                    result = (rel, full, *_hash_file(full, tick, stop, marks.get(rel) if marks else None))
                 except BaseException as e:
                     with lock:
                         errors.append(e)
@@ -699,6 +737,11 @@ class Pending:
         if self._error is not None:
             raise self._error
         return self._value  # type: ignore[return-value]
+
+    def marks(self) -> dict[str, list[bytes]]:
+        """Once ``result()`` returned from ``start_tree(..., marked=True)``: each file's digests at its block
+        ends (``_hash_file``), by the keys of ``seen``."""
+        return {rel: list(m) for rel, m in (self._plan.marks or {}).items()}
 
     def seen(self) -> dict[str, stamps.Stamp]:
         """Once ``result()`` returned: the stamp of each file the digest describes, by its path in the

@@ -7,6 +7,7 @@ import os
 import pickle
 from pathlib import Path
 
+import attack_round3
 import joblib
 import numpy as np
 import pytest
@@ -405,3 +406,52 @@ def test_a_file_joblib_would_not_decompress_is_read_once_as_a_pickle(tmp_path: P
     calls.clear()
     assert not artefact._loadable_as_pickle(tmp_path / "notes.txt", None)
     assert calls == [False, True]
+
+
+@pytest.mark.parametrize("name", sorted(attack_round3.CODE_FREE_TAR_NAMES))
+def test_a_tar_checkpoint_under_a_code_free_header_is_not_code_free(tmp_path: Path, name: str) -> None:
+    """Attack round 3 (B): a legacy torch tar whose first block passes the GGUF/ONNX/safetensors header
+    check -- alone and in a directory."""
+    path = tmp_path / name
+    path.write_bytes(attack_round3.tar_under_a_code_free_header(attack_round3.CODE_FREE_TAR_NAMES[name], tmp_path))
+    facts = inspect_artefact(path)
+    assert facts.unsafe and any("tar" in v for v in facts.violations), facts
+    assert inspect_artefact(tmp_path).unsafe
+
+
+def test_a_safetensors_that_is_also_a_gzip_pickle_is_not_code_free(tmp_path: Path) -> None:
+    """Attack round 3 (C): the header length and JSON are also a gzip stream joblib.load decompresses."""
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(attack_round3.safetensors_that_is_gzip(f"touch {tmp_path / 'pwned'}"))
+    facts = inspect_artefact(path)
+    assert facts.unsafe and "also read as" in " ".join(facts.violations), facts
+    assert "system" in " ".join(facts.violations), facts.violations
+
+
+def test_a_pickle_only_other_encodings_read_is_not_data(tmp_path: Path) -> None:
+    """Attack round 3 (A): a file in a directory whose first STRING pickle.load cannot decode as ASCII --
+    torch.load (UTF-8) reads on into os.system. Cannot vouch for it."""
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    (d / "weights").write_bytes(attack_round3.non_ascii_string_first(f"touch {tmp_path / 'pwned'}"))
+    facts = inspect_artefact(d)
+    assert facts.unsafe and any("weights" in x for x in facts.violations + facts.notes), facts
+
+
+@pytest.mark.parametrize(
+    "make", [attack_round3.zip_with_an_unnamed_object_npy, attack_round3.zip_with_names_python_cannot_decode]
+)
+def test_zips_loaders_read_otherwise_than_their_names_say_are_not_data(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    """Attack round 3 (D, E): an object .npy member named without .npy (np.load reads members by their
+    bytes), and a zip whose names Python's zipfile refuses (torch's reader does not decode them)."""
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "config.json").write_text("{}")
+    (d / "embeddings").write_bytes(make(tmp_path / "pwned"))
+    facts = inspect_artefact(d)
+    assert facts.unsafe, facts
+    single = tmp_path / "weights.pt"
+    single.write_bytes(make(tmp_path / "pwned"))
+    assert inspect_artefact(single).unsafe  # as a .pt: refused, with one line, not an internal error
+    assert not (tmp_path / "pwned").exists()

@@ -357,3 +357,90 @@ def test_no_model_field_defaults_to_a_builtin_factory() -> None:
                     if field.default_factory in (list, dict, set, tuple):
                         builtin.append(f"{value.__name__}.{name}")
     assert builtin == []
+
+
+def _mapped_pickles(path: Path) -> tuple[object, bytes, bytes]:
+    """``path`` written through a shared writable mapping: (the mapping, M an os.system pickle, B a harmless
+    one of the same size). After the first store, stores through the mapping change the bytes without a new
+    mtime or ctime (until writeback, ~30 s): the attacker's way to change a file without moving its stamp."""
+    import mmap
+    import os
+
+    bad = b"S'" + b"p" * 60 + b"'\n0" + b"cos\nsystem\n(S'true'\ntR."
+    head, tail = b"(dp0\nS'w'\np1\nS'", b"'\np2\ns."
+    good = head + b"x" * (len(bad) - len(head) - len(tail)) + tail
+    path.write_bytes(b"\0" * len(bad))
+    fd = os.open(path, os.O_RDWR)
+    mapping = mmap.mmap(fd, len(bad))
+    os.close(fd)
+    mapping[:] = bad  # the one store that gives the file a new mtime and ctime
+    return mapping, bad, good
+
+
+def test_bytes_changed_through_a_mapping_while_prov_card_reads_are_not_signed(project: Path, prov, monkeypatch) -> None:
+    """Attack round 3 (F): the file's bytes flipped through a shared mapping -- its stamp does not move -- to
+    a harmless pickle while the inspection reads, and back before anything else looks. The digest is of the
+    code-running bytes; the inspection's readings are held to the hasher's marks, not to stamps."""
+    import os
+    import threading
+    import time
+
+    import provenance.api.card as card_api
+    import provenance.digest as digest
+
+    target = project / "mapped.pkl"
+    mapping, bad, good = _mapped_pickles(target)
+    time.sleep(0.05)
+    stamp = os.stat(target)
+    lock = threading.Lock()
+    real_hash, real_inspected = digest._hash_file, card_api.inspected
+
+    def hashing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:  # never while the bytes are flipped: the digest is of the code-running bytes
+            return real_hash(*args, **kwargs)
+
+    def inspecting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:
+            mapping[:] = good  # type: ignore[index]
+            try:
+                return real_inspected(*args, **kwargs)
+            finally:
+                mapping[:] = bad  # type: ignore[index]
+
+    monkeypatch.setattr(digest, "_hash_file", hashing)
+    monkeypatch.setattr(card_api, "inspected", inspecting)
+    r = prov("card", "mapped.pkl", "--dataset", "patients-2024")
+    after = os.stat(target)
+    assert (after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == (stamp.st_mtime_ns, stamp.st_ctime_ns, stamp.st_ino)
+    assert r.code == 2 and "changed while prov card was reading it" in r.err, (r.code, r.err)
+    assert not (project / "mapped.pkl.prov.json").exists()
+    mapping.close()  # type: ignore[attr-defined]
+
+
+def test_a_card_made_after_a_mapped_flip_describes_the_bytes_it_inspected(project: Path, prov) -> None:
+    """Attack round 3 (F, as found): M carded (unsafe, its digest cached), flipped to B through the mapping
+    (stamp unchanged), carded again: the card may say B is safe, but its digest must be B's -- prov card
+    takes no digest from the cache -- so flipping back to M breaks the card."""
+    import hashlib
+    import json
+    import time
+
+    target = project / "mapped.pkl"
+    mapping, bad, good = _mapped_pickles(target)
+    time.sleep(0.05)
+    r = prov("card", "mapped.pkl", "--dataset", "patients-2024")
+    assert r.code == 0, r.err
+    mapping[:] = good  # type: ignore[index]
+    r = prov("card", "mapped.pkl", "--dataset", "patients-2024", "--overwrite", "--json")
+    assert r.code == 0, r.err
+    card = json.loads((project / "mapped.pkl.prov.json").read_text())
+    statement = json.loads(__import__("base64").b64decode(card["payload"]))
+    digests = json.dumps(statement)
+    assert hashlib.sha256(good).hexdigest() in digests and hashlib.sha256(bad).hexdigest() not in digests
+    mapping[:] = bad  # type: ignore[index]
+    import shutil
+
+    # Read afresh (the digest cache believes stamps, which a mapping does not move: see the README)
+    shutil.rmtree(project / ".prov" / "cache", ignore_errors=True)
+    assert prov("verify", "mapped.pkl").code == 1  # the signed bytes are not these
+    mapping.close()  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ nothing heavy, then computes each in-process and compares."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 import subprocess
@@ -17,8 +18,11 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pytest
 from adversarial_corpus import op_global, payload_ops
 from benign_corpus import fitted_models
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 DRIVER = r"""
 import dataclasses, json, sys
@@ -26,7 +30,7 @@ from pathlib import Path
 
 from provenance.card.inspection import Inspection, assessed, inspected
 from provenance.card.request import CardRequest
-from provenance.stamps import noting_reads
+from provenance.readings import noting_reads
 from provenance.store.repo import require_repo
 
 paths = [Path(p) for p in json.loads(sys.argv[1])]
@@ -131,11 +135,12 @@ def test_prov_card_inspects_ahead_and_never_imports_numpy(project: Path) -> None
 
 def test_the_readings_must_meet_the_files_stamped_before(tmp_path: Path) -> None:
     """``described_files_unchanged``: the digest's files and the inspection's readings are held to the
-    stamps taken before either read; any other file met under an artefact's name, a name read twice over
-    two files, or a name the inspection never read while vouching for the artefact, refuses."""
+    stamps taken before either read, and every byte read to the hasher's marks; any other file met under an
+    artefact's name, a name read twice over two files, other bytes under the same stamp, or a name the
+    inspection never read while vouching for the artefact, refuses."""
     import os
 
-    from provenance import stamps
+    from provenance import readings, stamps
     from provenance.card.inspection import artefact_stamps, described_files_unchanged
     from provenance.digest import Hasher
 
@@ -146,37 +151,109 @@ def test_the_readings_must_meet_the_files_stamped_before(tmp_path: Path) -> None
     (folder / ".git").mkdir()
     (folder / ".git" / "HEAD").write_text("ref")  # read by the inspection, left out of the digest
     before = artefact_stamps(folder)
-    pending = Hasher().start_tree(folder)
+    pending = Hasher().start_tree(folder, marked=True)
     pending.result()
-    hashed = pending.seen()
+    hashed, marks = pending.seen(), pending.marks()
     assert hashed == before
-    with stamps.noting_reads() as read:
+    with readings.noting_reads() as read:
         for name in ("a.bin", "sub/b.pkl", ".git/HEAD"):
-            stamps.open_read(folder / name).close()
-    assert described_files_unchanged(folder, before, hashed, read, inspected=True)
+            with readings.open_read(folder / name) as f:
+                f.read()
+    assert described_files_unchanged(folder, before, hashed, marks, read, inspected=True)
 
     other = tmp_path / "other.bin"
     other.write_bytes(b"a")
     foreign = stamps.key(os.stat(other))
     a = os.fspath(folder / "a.bin")
-    assert not described_files_unchanged(folder, before, {**hashed, "a.bin": foreign}, read, inspected=True)
-    assert not described_files_unchanged(folder, before, hashed, {**read, a: foreign}, inspected=True)
-    assert not described_files_unchanged(folder, before, hashed, {**read, a: None}, inspected=True)
+    ok = read[a]
+    assert ok is not None
+    assert not described_files_unchanged(folder, before, {**hashed, "a.bin": foreign}, marks, read, inspected=True)
+    assert not described_files_unchanged(folder, before, hashed, marks, {**read, a: (foreign, ok[1])}, inspected=True)
+    assert not described_files_unchanged(folder, before, hashed, marks, {**read, a: None}, inspected=True)
+    other_bytes = frozenset({(1, hashlib.sha256(b"b").hexdigest())})  # same stamp, other bytes (a mapping)
+    assert not described_files_unchanged(folder, before, hashed, marks, {**read, a: (ok[0], other_bytes)}, True)
+    assert not described_files_unchanged(folder, before, hashed, {**marks, "a.bin": []}, read, inspected=True)
     unread = {k: v for k, v in read.items() if k != a}
-    assert not described_files_unchanged(folder, before, hashed, unread, inspected=True)
-    assert described_files_unchanged(folder, before, hashed, unread, inspected=False)  # it vouches for nothing
+    assert not described_files_unchanged(folder, before, hashed, marks, unread, inspected=True)
+    assert described_files_unchanged(folder, before, hashed, marks, unread, inspected=False)  # vouches for nothing
     (folder / "a.bin").write_bytes(b"b")  # changed after both readings
-    assert not described_files_unchanged(folder, before, hashed, read, inspected=True)
+    assert not described_files_unchanged(folder, before, hashed, marks, read, inspected=True)
 
     # One name opened twice over two files (the second after an exchange) is noted as no file at all,
     # also by an enclosing block.
     single = tmp_path / "m.pkl"
     single.write_bytes(b"x")
-    with stamps.noting_reads() as outer, stamps.noting_reads() as inner:
-        stamps.open_read(single).close()
+    with readings.noting_reads() as outer, readings.noting_reads() as inner:
+        readings.open_read(single).close()
         os.replace(other, single)
-        stamps.open_read(single).close()
+        readings.open_read(single).close()
     assert inner == {os.fspath(single): None} and outer == inner
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    size=st.sampled_from([0, 1, 5000, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 17]),
+    reads=st.lists(st.tuples(st.integers(0, 4 << 20), st.integers(0, 3 << 20)), max_size=6),
+)
+def test_every_reading_is_a_prefix_the_hasher_confirms(tmp_path: Path, size: int, reads: list[tuple[int, int]]) -> None:
+    """Differential: a reading (``readings.open_read``) that seeks and reads anywhere, forwards and back,
+    serves exactly the file's bytes, and its prefix is confirmed by the marks ``_hash_file`` makes of the
+    same file -- and not by those of a file differing in one byte."""
+    import os
+
+    from provenance import readings
+    from provenance.digest import _hash_file
+
+    data = os.urandom(size)
+    path = tmp_path / f"f{size}"
+    path.write_bytes(data)
+    with readings.noting_reads() as noted, readings.open_read(path) as f:
+        for offset, length in reads:
+            f.seek(offset)
+            assert f.read(length) == data[offset : offset + length]
+    marks: list[bytes] = []
+    digest = _hash_file(path, marks=marks)[0]
+    assert digest == hashlib.sha256(data).hexdigest() and (not data or marks[-1].hex() == digest)
+    entry = noted[os.fspath(path)]
+    assert entry is not None
+    ((length, sha256),) = entry[1]
+    assert sha256 == hashlib.sha256(data[:length]).hexdigest()
+    assert readings.prefix_confirmed(length, sha256, marks, size)
+    if length:
+        flipped = bytearray(data)
+        flipped[length - 1] ^= 1
+        path.write_bytes(bytes(flipped))
+        other: list[bytes] = []
+        _hash_file(path, marks=other)
+        assert not readings.prefix_confirmed(length, sha256, other, size)
+
+
+def test_bytes_changed_between_two_readings_of_one_opening_are_refused(tmp_path: Path) -> None:
+    """A block read again is held to its first reading: bytes changed in place under the open file (as a
+    shared mapping changes them, without a new stamp) stop the reading, they are not served."""
+    import os
+
+    from provenance import readings
+    from provenance.errors import UsageError
+
+    path = tmp_path / "m.bin"
+    path.write_bytes(b"A" * (3 << 20))
+    with readings.open_read(path) as f:
+        assert f.read(10) == b"A" * 10
+        f.seek(2 << 20)
+        f.read(10)  # the first pass went on to the third block
+        with open(path, "r+b") as w:
+            w.write(b"B")
+        f.seek(0)
+        with pytest.raises(UsageError, match="changed while prov read it"):
+            f.read(10)
+    os.remove(path)
+
+
+def test_the_block_of_readings_and_of_the_hasher_marks_are_one() -> None:
+    from provenance import digest, readings
+
+    assert digest._MARK_BLOCK == readings.BLOCK
 
 
 def test_the_hasher_notes_the_files_it_hashed(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..filenames import FORMATS
-from ..stamps import open_read
+from ..readings import open_read
 from .pickles.nodes import Node, Ref
 from .pickles.reader import Limits
 from .safe_load import Inspected, inspect_pickle
@@ -38,6 +38,7 @@ _MAX_ITEMS = 50
 _MAX_VALUES = 20_000
 _MAX_DIRECTORY_FILES = 10_000
 _TAR_BLOCK = 512
+_NPY_MAGIC = b"\x93NUMPY"
 _MAX_TAR_MEMBERS = 100_000
 # What torch.load's oldest (tar) format unpickles: it extracts these members and runs pickle.load on them.
 _TORCH_TAR_MEMBERS = {"storages", "tensors", "pickle"}
@@ -106,10 +107,15 @@ def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> Artef
     if fmt in CODE_FREE:
         problem = _code_free_header(fmt, path, head)
         if problem is None:
-            hidden = _also_a_pickle(path, limits)
             facts = ArtefactFacts(format=fmt, method=f"{fmt} header read: the format carries no code", inspected=True)
+            hidden = _also_a_pickle(path, limits)
             if hidden:
                 facts.violations = [f"the bytes also read as a pickle that makes {', '.join(sorted(set(hidden))[:3])}"]
+            elif (other := _by_content(path, label, head, limits)) is not None:
+                # A header that fits is no proof: the same bytes may be what another loader reads as its own
+                # (a tar torch.load unpickles from, a gzip stream joblib.load decompresses into a pickle).
+                said = "; ".join([*other.violations, *other.untrusted_globals, *other.notes][:3])
+                facts.violations = [f"the bytes also read as {other.format}" + (f": {said}" if said else "")]
             return facts
         return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: {problem}"])
     return ArtefactFacts(
@@ -192,8 +198,8 @@ def _inspect_numpy(path: Path, fmt: str, label: str, limits: Limits | None) -> A
     if fmt == "numpy-zip":
         try:
             with open_read(path) as f, zipfile.ZipFile(f) as z:
-                objects = [i.filename for i in z.infolist() if _npy_has_objects(z.open(i))]
-        except (zipfile.BadZipFile, OSError, ValueError) as e:
+                objects = _npz_objects(z)
+        except Exception as e:  # any way Python's zipfile or numpy fails on these bytes: cannot vouch for them
             return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: not a readable .npz ({e})"])
         if objects:
             return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: object arrays ({', '.join(objects)})"])
@@ -213,13 +219,22 @@ def _inspect_numpy(path: Path, fmt: str, label: str, limits: Limits | None) -> A
     return facts
 
 
-def _npy_has_objects(member: Any) -> bool:
+def _npz_objects(z: zipfile.ZipFile) -> list[str]:
+    """The members ``np.load``'s NpzFile unpickles when asked for them: any whose bytes start with the .npy
+    magic, whatever its name (it gives the others as raw bytes), and hold an object array."""
     import numpy as np
 
-    with member:
-        version = np.lib.format.read_magic(member)
-        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        return bool(read(member)[2].hasobject)
+    found = []
+    for info in z.infolist():
+        with z.open(info) as member:
+            if member.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
+                continue
+        with z.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            if read(member)[2].hasobject:
+                found.append(info.filename)
+    return found
 
 
 def _inspect_directory(path: Path, limits: Limits | None) -> ArtefactFacts:
@@ -278,7 +293,7 @@ def _by_content(file: Path, rel: str, head: bytes, limits: Limits | None) -> Art
     """A directory's file whose name says nothing, inspected as what a loader would take it for whatever its
     name -- ``np.load`` (.npy and .npz by their bytes), ``torch.load`` (a tar of its oldest format), or
     ``pickle``/``joblib``/``torch.load`` (a pickle, compressed or zipped) -- or None: data no loader runs."""
-    if head.startswith(b"\x93NUMPY"):  # np.load(allow_pickle=True) of any name unpickles an object array
+    if head.startswith(_NPY_MAGIC):  # np.load(allow_pickle=True) of any name unpickles an object array
         return _inspect_numpy(file, "numpy", rel, limits)
     if len(head) == _TAR_BLOCK and (members := _torch_tar_members(file)):
         return ArtefactFacts(
@@ -289,10 +304,8 @@ def _by_content(file: Path, rel: str, head: bytes, limits: Limits | None) -> Art
                 f"prov does not read that format, so cannot tell whether loading it runs code; {CONVERT_HINT}"
             ],
         )
-    if head[:4] == b"PK\x03\x04" and _zip_has_arrays(file):
-        numpy = _inspect_numpy(file, "numpy-zip", rel, limits)  # np.load reads any zip of .npy as an .npz
-        if not numpy.inspected or not _loadable_as_pickle(file, limits, head):
-            return numpy
+    if head[:4] == b"PK\x03\x04" and (archive := _zip_by_content(file, rel, limits)) is not None:
+        return archive
     if not _loadable_as_pickle(file, limits, head):
         return None
     return _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
@@ -317,12 +330,23 @@ def _torch_tar_members(path: Path) -> list[str]:
     return names
 
 
-def _zip_has_arrays(path: Path) -> bool:
+def _zip_by_content(file: Path, rel: str, limits: Limits | None) -> ArtefactFacts | None:
+    """A zip under any name: ``torch.load`` unpickles its ``.pkl`` members, ``np.load`` (any zip is an .npz to
+    it) the object arrays of members that start with the .npy magic; None when it holds neither. A zip
+    Python's zipfile cannot read is not vouched for: torch reads zips with a reader of its own."""
     try:
-        with open_read(path) as f, zipfile.ZipFile(f) as z:
-            return any(n.endswith(".npy") for n in z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        with open_read(file) as f, zipfile.ZipFile(f) as z:
+            pickles = any(n.endswith(".pkl") for n in z.namelist())
+            objects = _npz_objects(z)
+    except Exception as e:  # BadZipFile, names that are not UTF-8, unsupported compression, a bad .npy header
+        return ArtefactFacts(
+            format="zip",
+            method="none",
+            notes=[f"{rel}: a zip archive prov cannot read ({type(e).__name__}: {e}); torch.load or np.load might"],
+        )
+    if objects:
+        return ArtefactFacts(format="numpy-zip", method="none", notes=[f"{rel}: object arrays ({', '.join(objects)})"])
+    return _inspect_pickle(file, "pickle", limits) if pickles else None
 
 
 def _loadable_as_pickle(path: Path, limits: Limits | None, head: bytes | None = None) -> bool:
@@ -333,12 +357,6 @@ def _loadable_as_pickle(path: Path, limits: Limits | None, head: bytes | None = 
     head = _head(path) if head is None else head
     if cannot_start_a_pickle(head[:1]) and head[:1] not in JOBLIB_FIRST_BYTES:
         return False  # neither reading below makes anything of these bytes (see both shortcuts)
-    if head[:4] == b"PK\x03\x04":
-        try:
-            with open_read(path) as f, zipfile.ZipFile(f) as z:
-                return any(n.endswith(".pkl") for n in z.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return False
     if _also_a_pickle(path, limits):
         return True
     if head[:1] not in JOBLIB_FIRST_BYTES:

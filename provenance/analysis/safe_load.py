@@ -127,7 +127,7 @@ def _load_skops(path: Path, trust: bool) -> Any:
         import skops.io as sio
     except ImportError:
         raise UsageError(f"{path}: loading .skops files needs the skops package (pip install skops)") from None
-    from ..stamps import noting_reads, open_read
+    from ..readings import noting_reads, open_read
     from .artefact import inspect_artefact
 
     # skops loads the bytes read here; the inspection must have read the same file (not another one put
@@ -136,7 +136,10 @@ def _load_skops(path: Path, trust: bool) -> Any:
         with open_read(path) as f:
             data = f.read()
         facts = inspect_artefact(path)
-    if seen.get(os.fspath(path)) is None:
+    import hashlib
+
+    noted = seen.get(os.fspath(path))
+    if noted is None or any(hashlib.sha256(data[:n]).hexdigest() != sha256 for n, sha256 in noted[1]):
         raise UsageError(f"{path}: changed while prov read it; load it again once nothing writes it")
     if not facts.inspected:
         raise UsageError(f"{path}: not a readable skops file ({'; '.join(facts.notes)})")

@@ -29,8 +29,8 @@ from ..errors import CheckFailed, NotFoundError, UsageError
 from ..licences import normalise
 from ..lineage.code import code_provenance
 from ..model.card import PAYLOAD_TYPE, DatasetRef, ModelCard, ParentRef, Signer
+from ..readings import Noted, noting_reads
 from ..regularfile import read_regular
-from ..stamps import noting_reads
 from ..store import atomic, ledger, userkeys
 from ..store import datasets as dataset_store
 from ..store.repo import ProvRepo, require_repo
@@ -95,10 +95,11 @@ def sign_card(
     hasher = hasher_for(repo)
     # The artefact hashes on other threads while this one does everything else the card needs; the
     # digest is waited for only when the card is built. A refusal on the way calls the hashing off.
-    # Hashing and inspection read the files separately: their stamps must not move in between, or the
-    # card's digest and what it says the bytes hold could describe two different files.
+    # Hashing and inspection read the files separately: both must have read the very bytes stamped here
+    # (``described_files_unchanged``), or the card's digest and what it says the bytes hold could describe
+    # two different files.
     before = inspection.before if inspection.before is not None else settled_stamps(artefact)
-    pending = hasher.start_tree(artefact)
+    pending = hasher.start_tree(artefact, marked=True)
     try:
         card, read, vouched = _card_while_hashing(
             request, repo, hasher, pending, (key_name, key), licence, previous, now, tick, inspection
@@ -106,7 +107,7 @@ def sign_card(
     except BaseException:
         pending.cancel()
         raise
-    if not described_files_unchanged(artefact, before, pending.seen(), read, vouched):
+    if not described_files_unchanged(artefact, before, pending.seen(), pending.marks(), read, vouched):
         raise UsageError(
             f"{artefact}: changed while prov card was reading it (its digest and its inspection would describe "
             "different bytes); nothing was signed: run prov card again once nothing writes it"
@@ -125,9 +126,9 @@ def _card_while_hashing(
     now: dt.datetime,
     tick: Callable[[], None] | None,
     inspection: Inspection,
-) -> tuple[ModelCard, dict[str, object], bool]:
+) -> tuple[ModelCard, Noted, bool]:
     """``sign_card``'s card, made while ``pending`` hashes the artefact; with the files the inspection read
-    (``stamps.noting_reads``) and whether it vouched for the artefact (read it all)."""
+    (``readings.noting_reads``) and whether it vouched for the artefact (read it all)."""
     from ..card.companions import names
 
     artefact = request.artefact

@@ -13,7 +13,7 @@ A test holds the two readings to the same facts and assessment over many artefac
 
 The copy reads the artefact only after its files' stamps are taken (``settled_stamps``). Both readers
 note the stamp of every file as they open it -- the hasher on its descriptors, the inspection through
-``stamps.open_read`` -- and ``described_files_unchanged`` holds both to those stamps, and to the stamps
+``readings.open_read`` -- and ``described_files_unchanged`` holds both to those stamps, and to the stamps
 found again once the card is made: so the inspection, like the digest, describes the very bytes signed,
 even when a parent directory was exchanged for another between two readings (which no path's stamp
 shows). The copy writes nothing, and ends with ``os._exit`` (no exit handler of the CLI runs twice).
@@ -30,6 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..analysis.artefact import ArtefactFacts
     from ..model.card import Privacy
+    from ..readings import Noted
     from .request import CardRequest
 
 
@@ -68,20 +69,34 @@ def described_files_unchanged(
     artefact: Path,
     before: dict[str, object],
     hashed: dict[str, object],
-    read: dict[str, object],
+    marks: dict[str, list[bytes]],
+    read: Noted,
     inspected: bool,
 ) -> bool:
-    """Whether the card's digest and its inspection both describe the files ``before`` stamped, and those
-    files are still there: ``hashed``, the stamp of each file the digest was made from (``Pending.seen``),
-    must be ``before`` exactly; ``read``, the inspection's readings (``stamps.noting_reads``), must have met
-    those same files under every name they share -- and, when the inspection vouches for the artefact
-    (``inspected``), under every name of it. Files the digest leaves out (top-level ``.git*``) may be read
-    too. The paths are looked up again last: nothing may have moved since."""
+    """Whether the card's digest and its inspection both describe the very bytes of the files ``before``
+    stamped, and those files are still there.
+
+    ``hashed``, the stamp of each file the digest was made from (``Pending.seen``), must be ``before``
+    exactly. ``read``, the inspection's readings (``readings.noting_reads``), must have met those same
+    files under every name they share -- and, when the inspection vouches for the artefact
+    (``inspected``), under every name of it -- and every byte they read must be a byte the digest hashed:
+    each reading's prefix is confirmed by the hasher's ``marks`` (a file changed through a shared mapping
+    keeps its stamp, not its digest). Files the digest leaves out (top-level ``.git*``) may be read too.
+    The paths are looked up again last: nothing may have moved since."""
+    from ..readings import prefix_confirmed
+
     if hashed != before:
         return False
     names = {os.fspath(artefact.joinpath(*rel.split("/"))) if rel else os.fspath(artefact): rel for rel in before}
-    if any(seen != before[names[name]] for name, seen in read.items() if name in names):
-        return False
+    for name, noted in read.items():
+        rel = names.get(name)
+        if rel is None:
+            continue
+        if noted is None or noted[0] != before[rel]:
+            return False
+        size = before[rel][2]  # type: ignore[index]
+        if not all(prefix_confirmed(n, sha256, marks.get(rel, []), size) for n, sha256 in noted[1]):
+            return False
     if inspected and not names.keys() <= read.keys():
         return False
     return artefact_stamps(artefact) == before
@@ -116,12 +131,12 @@ class Inspection:
     """The artefact's facts and static privacy assessment, being made by a forked copy of this process.
 
     ``before``: the artefact's settled stamps, taken before the copy read anything (None when nothing was
-    started). ``results()`` gives the copy's facts, privacy and readings (``stamps.noting_reads``), or None
+    started). ``results()`` gives the copy's facts, privacy and readings (``readings.noting_reads``), or None
     when the caller must work them out itself."""
 
     def __init__(self, before: dict[str, object] | None = None, pid: int = 0, fd: int = -1) -> None:
         self.before, self._pid, self._fd = before, pid, fd
-        self._results: tuple[ArtefactFacts, Privacy, dict[str, object]] | None = None
+        self._results: tuple[ArtefactFacts, Privacy, Noted] | None = None
         self._done = pid == 0
 
     @classmethod
@@ -166,7 +181,7 @@ class Inspection:
         os.close(write_end)
         return cls(before, pid, read_end)
 
-    def results(self) -> tuple[ArtefactFacts, Privacy, dict[str, object]] | None:
+    def results(self) -> tuple[ArtefactFacts, Privacy, Noted] | None:
         self._collect()
         return self._results
 
@@ -224,7 +239,7 @@ def _serve(request: CardRequest, fd: int) -> None:
     it always did)."""
     import pickle
 
-    from ..stamps import noting_reads
+    from ..readings import noting_reads
     from ..store.repo import require_repo
 
     # The copy reads bytes and multiplies no matrices: numpy's BLAS need start no thread pool, which is

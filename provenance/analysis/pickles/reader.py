@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-from ...stamps import open_read
+from ...readings import open_read
 from . import dtypes
 from .nodes import Node, Ref
 
@@ -694,9 +694,19 @@ def _plain_reading(f: IO[bytes], limits: Limits, compressed: bool) -> tuple[list
         # prov's own refusal, not one pickle.load shares: it would read on past here, so we cannot
         # say what it does. Unsafe (genuine files end this reading with pickle's own errors).
         raise ParseError(f"read as a plain pickle: {e}") from None
+    except UnicodeDecodeError as e:
+        raise ParseError(f"read as a plain pickle: {_OTHER_ENCODINGS.format(e)}") from None
     except Exception:  # pickle.load fails here too: what it made until then is still judged
         pass
     return made, list(budget.globals)
+
+
+# A string pickle.load cannot decode as ASCII (its default) stops its reading, but not every loader's:
+# torch.load unpickles with encoding="utf-8", np.load may be given "latin1" or "bytes", and read on.
+_OTHER_ENCODINGS = (
+    "a string pickle.load cannot decode as ASCII ({}), which a loader decoding otherwise (torch.load: UTF-8) "
+    "reads past: cannot vouch for what follows"
+)
 
 
 def cannot_start_a_pickle(first: bytes) -> bool:
@@ -734,6 +744,8 @@ def pickle_reading(
             root = reader.load()
         except ParseError:
             raise  # prov's own refusal: pickle.load would read on, so the bytes cannot be vouched for
+        except UnicodeDecodeError as e:
+            raise ParseError(_OTHER_ENCODINGS.format(e)) from None
         except Exception:  # pickle.load fails here too: what it made until then is still judged
             return made, list(budget.globals)
         return [root, *made], list(budget.globals)
@@ -761,8 +773,10 @@ def _parse_torch_zip(file: IO[bytes], limits: Limits) -> Parse:
                     if _at_end(stream):
                         raise ParseError(f"{info.filename}: bytes follow the end of the pickle")
                 names.append(info.filename)
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
-        raise ParseError(f"not a readable zip archive ({e})") from None
+    except ParseError:
+        raise
+    except Exception as e:  # BadZipFile, names that are not UTF-8, unsupported compression: torch reads zips
+        raise ParseError(f"not a zip archive prov can read ({type(e).__name__}: {e})") from None
     return _torch_parse(budget, "pytorch-zip", roots, roots[0], f"PyTorch archive; pickles read: {', '.join(names)}")
 
 
