@@ -38,7 +38,6 @@ from ..store.session import hasher_for, utcnow
 from ..store.trust import TrustRoot
 from .datasets import content_digest, verify_files
 from .keys import load_signing_key
-from .verify import verify_target
 
 
 @dataclass(frozen=True)
@@ -342,6 +341,7 @@ def _parent_ref(parent: Path, relation: str, repo: ProvRepo) -> ParentRef:
     """A parent, verified under this repository's trust: a path here, or a registry reference (its card
     fetched and checked against the layer digests, no weights downloaded, pinned by manifest digest)."""
     from .remote import fetch_parent, looks_like_reference
+    from .verify import verify_target
 
     if looks_like_reference(str(parent)):
         remote = fetch_parent(str(parent), repo)
@@ -394,6 +394,8 @@ def render_card(target: Path, fmt: str = "md", spec: str | None = None, key_file
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(render.FORMATS)}")
     if spec is not None and fmt != "cyclonedx":
         raise UsageError(f"--spec {spec} goes with --format cyclonedx")
+    from .verify import verify_target
+
     load_card(target)  # a missing or unreadable card is the user's mistake (exit 2), said as such
     result, signed = verify_target(target, key_files)
     if not result.verified or signed is None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from ..digest import Hasher, root_digest
 from ..errors import CheckFailed, NotFoundError
 from ..model.dataset import DataFile, DatasetManifest
-from ..model.decision import Reason
 from ..store import datasets as store
 from ..store import userkeys
 from ..store.repo import ProvRepo, require_repo
@@ -18,6 +17,7 @@ from ..store.session import hasher_for, utcnow
 from ..store.yamlio import load_yaml, parse_model
 
 if TYPE_CHECKING:  # annotations only: `prov card` reads manifests and need not build these models
+    from ..model.decision import Reason  # made only when there is one to report
     from ..model.lineage import AffectedReport
     from ..model.withdrawal import Withdrawal
 
@@ -100,22 +100,25 @@ def verify_files(repo: ProvRepo, manifest: DatasetManifest, hasher: Hasher) -> l
     for f in manifest.files:
         full = repo.root / f.path
         if not full.is_file():
-            reasons.append(Reason(code="DATASET_FILE_MISSING", message=f"{f.path} is missing", source=manifest.name))
+            reasons.append(_reason("DATASET_FILE_MISSING", f"{f.path} is missing", manifest.name))
             continue
         digest, _ = hasher.file(full)
         if digest != f.sha256:
-            reasons.append(
-                Reason(
-                    code="DATASET_CHANGED",
-                    message=f"{f.path} changed since it was registered; review it and run "
-                    f"`prov dataset add --manifest` again",
-                    source=manifest.name,
-                )
-            )
+            message = f"{f.path} changed since it was registered; review it and run `prov dataset add --manifest` again"
+            reasons.append(_reason("DATASET_CHANGED", message, manifest.name))
     return reasons
 
 
+def _reason(code: str, message: str, source: str) -> Reason:
+    """A blocking reason; its model is built only when there is one (`prov card` checks files that match)."""
+    from ..model.decision import Reason
+
+    return Reason(code=code, message=message, source=source)
+
+
 def date_reasons(manifest: DatasetManifest, today: dt.date) -> list[Reason]:
+    from ..model.decision import Reason
+
     reasons = []
     if manifest.retention.delete_by and manifest.retention.delete_by < today:
         reasons.append(
