@@ -235,26 +235,21 @@ def test_a_parent_directory_exchanged_while_prov_card_reads_is_not_signed(
 
     box, other = _boxes(project, trained)
     real_hash, real_inspected = digest._hash_file, card_api.inspected
+
+    def exchanged(fn):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            _exchange(box, other)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _exchange(box, other)
+
+        return run
+
     if exchanged_while == "hashing":  # the benign file inspected, the code-running one hashed
-
-        def hashing_the_other(*args, **kwargs):  # type: ignore[no-untyped-def]
-            _exchange(box, other)
-            try:
-                return real_hash(*args, **kwargs)
-            finally:
-                _exchange(box, other)
-
-        monkeypatch.setattr(digest, "_hash_file", hashing_the_other)
+        monkeypatch.setattr(digest, "_hash_file", exchanged(real_hash))
     else:  # the code-running file inspected (unsafe, but of bytes other than those signed)
-
-        def inspecting_the_other(*args, **kwargs):  # type: ignore[no-untyped-def]
-            _exchange(box, other)
-            try:
-                return real_inspected(*args, **kwargs)
-            finally:
-                _exchange(box, other)
-
-        monkeypatch.setattr(card_api, "inspected", inspecting_the_other)
+        monkeypatch.setattr(card_api, "inspected", exchanged(real_inspected))
     r = prov("card", "box/model.joblib", "--dataset", "patients-2024")
     assert r.code == 2 and "changed while prov card was reading it" in r.err, (r.code, r.out, r.err)
     assert not (box / "model.joblib.prov.json").exists() and not (other / "model.joblib.prov.json").exists()
