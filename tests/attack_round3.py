@@ -116,3 +116,71 @@ def zip_with_names_python_cannot_decode(marker: Path) -> bytes:
             raw[j + flag_at] |= 0x08
             i = j + 4
     return bytes(raw)
+
+
+# --- round 4: polyglots, one file two readers -------------------------------------------------------------
+
+
+def pickle_os_system(marker: Path) -> bytes:
+    command = f"touch {marker}".encode()
+    return b"\x80\x02cposix\nsystem\nq\x00X" + len(command).to_bytes(4, "little") + command + b"\x85R."
+
+
+def tar_whose_first_name_is(prefix: bytes, marker: Path) -> bytes:
+    """A legacy torch tar ('storages': an os.system pickle) whose first 100 bytes -- the first member's name
+    field -- are ``prefix``: a clean torch legacy pickle sequence, an xz-compressed joblib, an .npy header."""
+    assert len(prefix) <= 100
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in (("x" * 99, b"pad"), ("storages", pickle_os_system(marker))):
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            t.addfile(info, io.BytesIO(data))
+    raw = bytearray(buf.getvalue())
+    raw[0:100] = prefix.ljust(100, b"\0")
+    raw[148:156] = b" " * 8
+    raw[148:156] = b"%06o\0 " % sum(raw[0:512])
+    return bytes(raw)
+
+
+def torch_legacy_prefix() -> bytes:
+    magic = 0x1950A86A20F9469CFC6C
+    parts = (magic, 1001, {"protocol_version": 1001, "little_endian": True}, {"w": 1}, [])
+    return b"".join(pickle.dumps(x, protocol=2) for x in parts)
+
+
+def xz_joblib_prefix() -> bytes:
+    import lzma
+
+    return lzma.compress(pickle.dumps({"coef": [1.0, 2.0]}, protocol=4), format=lzma.FORMAT_XZ, check=lzma.CHECK_NONE)
+
+
+def numeric_npy_prefix() -> bytes:
+    header = b"{'descr': '|u1', 'fortran_order': False, 'shape': (0,), }"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
+
+
+def zip_of(members: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members:
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def object_npy(marker: Path) -> bytes:
+    import numpy as np
+
+    array = np.empty(1, dtype=object)
+    array[0] = RunsCode(marker)
+    out = io.BytesIO()
+    np.save(out, array, allow_pickle=True)
+    return out.getvalue()
+
+
+def numeric_npy() -> bytes:
+    import numpy as np
+
+    out = io.BytesIO()
+    np.save(out, np.arange(4.0))
+    return out.getvalue()

@@ -455,3 +455,79 @@ def test_zips_loaders_read_otherwise_than_their_names_say_are_not_data(tmp_path:
     single.write_bytes(make(tmp_path / "pwned"))
     assert inspect_artefact(single).unsafe  # as a .pt: refused, with one line, not an internal error
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "name, prefix",
+    [
+        ("model.pt", attack_round3.torch_legacy_prefix),  # a clean legacy checkpoint to prov's pickle reading
+        ("model.joblib", attack_round3.xz_joblib_prefix),  # a benign xz joblib to joblib.load
+        ("weights.npy", attack_round3.numeric_npy_prefix),  # numbers to np.load
+        ("weights", attack_round3.torch_legacy_prefix),  # in a directory, named nothing
+    ],
+)
+def test_a_file_that_is_also_a_torch_tar_is_not_safe(tmp_path: Path, name: str, prefix) -> None:  # type: ignore[no-untyped-def]
+    """Attack round 4 (F1, F1b, F3): the first 100 bytes -- a tar's first member name -- read cleanly as what
+    the name says; torch.load(weights_only=False) tries its tar format first and unpickles 'storages'."""
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / name).write_bytes(attack_round3.tar_whose_first_name_is(prefix(), tmp_path / "pwned"))
+    facts = inspect_artefact(d / name)
+    assert facts.unsafe and any("tar archive" in v for v in facts.violations), facts
+    assert inspect_artefact(d).unsafe
+
+
+@pytest.mark.parametrize(
+    "name, members",
+    [
+        # (a) numeric .npy members and a torch archive's data.pkl: np.load sees numbers, torch.load runs code
+        (
+            "model.npz",
+            lambda m: [
+                ("archive/version", b"3\n"),
+                ("archive/data.pkl", attack_round3.pickle_os_system(m)),
+                ("w.npy", attack_round3.numeric_npy()),
+            ],
+        ),
+        # (c) a genuine torch zip plus an object .npy member: torch.load sees weights, np.load runs code
+        (
+            "model.pt",
+            lambda m: [
+                ("archive/version", b"3\n"),
+                ("archive/data.pkl", pickle.dumps({"w": [1.0]}, protocol=2)),
+                ("evil.npy", attack_round3.object_npy(m)),
+            ],
+        ),
+    ],
+)
+def test_a_zip_read_by_its_name_is_also_read_as_other_loaders_read_it(tmp_path: Path, name: str, members) -> None:  # type: ignore[no-untyped-def]
+    """Attack round 4 (F2): a zip's suffix picks one reader (np.load's .npz, torch.load's archive); the other
+    loader of the same bytes runs a pickle -- alone and in a directory."""
+    path = tmp_path / "model" / name
+    path.parent.mkdir()
+    path.write_bytes(attack_round3.zip_of(members(tmp_path / "pwned")))
+    assert inspect_artefact(path).unsafe, inspect_artefact(path)
+    assert inspect_artefact(path.parent).unsafe
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_skops_file_holding_a_torch_archive_or_object_arrays_is_not_safe(tmp_path: Path, trained) -> None:
+    """Attack round 4 (F2b): a valid skops schema, plus a torch data.pkl and an object .npy member."""
+    import zipfile
+
+    skops = pytest.importorskip("skops.io")
+    from sklearn.linear_model import LogisticRegression
+
+    plain = tmp_path / "plain.skops"
+    skops.dump(LogisticRegression(), plain)
+    assert not inspect_artefact(plain).unsafe
+    with zipfile.ZipFile(plain) as z:
+        original = [(i.filename, z.read(i)) for i in z.infolist()]
+    for extra in (
+        [("archive/data.pkl", attack_round3.pickle_os_system(tmp_path / "pwned"))],
+        [("evil.npy", attack_round3.object_npy(tmp_path / "pwned"))],
+    ):
+        path = tmp_path / "model.skops"
+        path.write_bytes(attack_round3.zip_of(extra[:1] + original))
+        facts = inspect_artefact(path)
+        assert facts.unsafe and any("also read as" in v for v in facts.violations), facts

@@ -92,10 +92,17 @@ def _as_text(facts: ArtefactFacts) -> ArtefactFacts:
 
 
 def _inspect_file(path: Path, label: str, limits: Limits | None = None) -> ArtefactFacts:
+    """The file read as its name (or, for a pickle, its first bytes) says -- and held to what every other
+    loader makes of the same bytes (``_other_loaders``): a name picks one reader, an attacker picks another."""
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if not path.is_file():  # a named pipe or a device: reading it could block for ever, and it is no model
         return ArtefactFacts(format=fmt or "unknown", method="none", notes=[f"{label}: not a regular file"])
     head = _head(path)
+    facts = _inspect_as_named(path, label, limits, fmt, head)
+    return _with_violations(facts, _other_loaders(path, label, head, limits, read_as=facts.format))
+
+
+def _inspect_as_named(path: Path, label: str, limits: Limits | None, fmt: str | None, head: bytes) -> ArtefactFacts:
     if _looks_like_pickle(head) or (fmt == "pytorch" and head[:4] == b"PK\x03\x04"):
         return _inspect_pickle(path, fmt if fmt in PICKLE_FORMATS else "pickle", limits)
     if fmt in PICKLE_FORMATS:
@@ -294,21 +301,50 @@ def _by_content(file: Path, rel: str, head: bytes, limits: Limits | None) -> Art
     name -- ``np.load`` (.npy and .npz by their bytes), ``torch.load`` (a tar of its oldest format), or
     ``pickle``/``joblib``/``torch.load`` (a pickle, compressed or zipped) -- or None: data no loader runs."""
     if head.startswith(_NPY_MAGIC):  # np.load(allow_pickle=True) of any name unpickles an object array
-        return _inspect_numpy(file, "numpy", rel, limits)
-    if len(head) == _TAR_BLOCK and (members := _torch_tar_members(file)):
-        return ArtefactFacts(
-            format="pytorch",
-            method="none",
-            notes=[
-                f"{rel}: a tar archive holding {', '.join(members)}, which torch.load's oldest format unpickles; "
-                f"prov does not read that format, so cannot tell whether loading it runs code; {CONVERT_HINT}"
-            ],
+        facts: ArtefactFacts | None = _inspect_numpy(file, "numpy", rel, limits)
+    elif head[:4] == b"PK\x03\x04":
+        facts = _zip_by_content(file, rel, limits)
+    elif _loadable_as_pickle(file, limits, head):
+        facts = _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
+    else:
+        facts = None
+    tar = _torch_tar(file, rel, head)
+    if facts is None:
+        return ArtefactFacts(format="pytorch", method="none", violations=tar) if tar else None
+    return _with_violations(facts, tar)
+
+
+def _other_loaders(path: Path, label: str, head: bytes, limits: Limits | None, read_as: str) -> list[str]:
+    """What loaders other than the one a file was read as make of the same bytes, as violations: a legacy
+    torch tar (any file: torch.load tries tar first), and in a zip the .pkl members torch.load unpickles and
+    the object .npy members np.load does (whichever of the two the file was not read as). A pickle read as
+    one, or a code-free format, was already read as pickle, joblib and torch.load read it (``_inspect_pickle``,
+    ``_inspect_as_named``)."""
+    found = _torch_tar(path, label, head)
+    if head[:4] == b"PK\x03\x04" and read_as != "zip":
+        archive = _zip_by_content(
+            path, label, limits, pickles=read_as not in PICKLE_FORMATS, arrays=read_as != "numpy-zip"
         )
-    if head[:4] == b"PK\x03\x04" and (archive := _zip_by_content(file, rel, limits)) is not None:
-        return archive
-    if not _loadable_as_pickle(file, limits, head):
-        return None
-    return _inspect_pickle(file, "pickle", limits)  # a pickle under any name, compressed or archived
+        if archive is not None and archive.unsafe:
+            said = "; ".join([*archive.violations, *archive.untrusted_globals, *archive.notes][:3])
+            found.append(f"{label}: the bytes also read as {archive.format}" + (f": {said}" if said else ""))
+    return found
+
+
+def _torch_tar(path: Path, label: str, head: bytes) -> list[str]:
+    """A violation when the bytes are a tar that torch.load's oldest format unpickles members of."""
+    if len(head) < _TAR_BLOCK or not (members := _torch_tar_members(path)):
+        return []
+    return [
+        f"{label}: a tar archive holding {', '.join(members)}, which torch.load's oldest format unpickles; prov "
+        f"does not read that format, so cannot tell whether loading it runs code; {CONVERT_HINT}"
+    ]
+
+
+def _with_violations(facts: ArtefactFacts, violations: list[str]) -> ArtefactFacts:
+    if violations:
+        facts.violations = list(dict.fromkeys([*facts.violations, *violations]))
+    return facts
 
 
 def _torch_tar_members(path: Path) -> list[str]:
@@ -330,14 +366,17 @@ def _torch_tar_members(path: Path) -> list[str]:
     return names
 
 
-def _zip_by_content(file: Path, rel: str, limits: Limits | None) -> ArtefactFacts | None:
-    """A zip under any name: ``torch.load`` unpickles its ``.pkl`` members, ``np.load`` (any zip is an .npz to
-    it) the object arrays of members that start with the .npy magic; None when it holds neither. A zip
-    Python's zipfile cannot read is not vouched for: torch reads zips with a reader of its own."""
+def _zip_by_content(
+    file: Path, rel: str, limits: Limits | None, *, pickles: bool = True, arrays: bool = True
+) -> ArtefactFacts | None:
+    """A zip under any name: ``torch.load`` unpickles its ``.pkl`` members (``pickles``), ``np.load`` (any
+    zip is an .npz to it) the object arrays of members that start with the .npy magic (``arrays``); None
+    when it holds neither. A zip Python's zipfile cannot read is not vouched for: torch reads zips with a
+    reader of its own."""
     try:
         with open_read(file) as f, zipfile.ZipFile(f) as z:
-            pickles = any(n.endswith(".pkl") for n in z.namelist())
-            objects = _npz_objects(z)
+            pickles = pickles and any(n.endswith(".pkl") for n in z.namelist())
+            objects = _npz_objects(z) if arrays else []
     except Exception as e:  # BadZipFile, names that are not UTF-8, unsupported compression, a bad .npy header
         return ArtefactFacts(
             format="zip",
