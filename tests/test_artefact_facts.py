@@ -531,3 +531,44 @@ def test_a_skops_file_holding_a_torch_archive_or_object_arrays_is_not_safe(tmp_p
         path.write_bytes(attack_round3.zip_of(extra[:1] + original))
         facts = inspect_artefact(path)
         assert facts.unsafe and any("also read as" in v for v in facts.violations), facts
+
+
+@pytest.mark.parametrize("name", ["weights.npz", "model.skops", "archive"])
+def test_a_zip_with_bytes_before_it_is_not_read_past_them(tmp_path: Path, name: str, trained) -> None:
+    """Attack round 4 (F5): an os.system pickle with a genuine .npz or skops archive appended. Python's
+    zipfile finds the archive from the end; np.load, pickle.load and torch.load read the file from its
+    first byte -- the pickle. Also an archive whose recorded offsets are shifted (a concatenated zip)."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    archive = io.BytesIO()
+    if name == "model.skops":
+        skops = pytest.importorskip("skops.io")
+        from sklearn.linear_model import LogisticRegression
+
+        archive.write(skops.dumps(LogisticRegression()))
+    else:
+        np.savez(archive, w=np.arange(3.0))
+    d = tmp_path / "model"
+    d.mkdir()
+    path = d / name
+    path.write_bytes(b"cposix\nsystem\n(S'touch " + str(tmp_path / "pwned").encode() + b"'\ntR." + archive.getvalue())
+    facts = inspect_artefact(path)
+    assert facts.unsafe, facts
+    assert inspect_artefact(d).unsafe
+    # The same archive, starting at byte 0 but with its central directory's recorded offset shifted: Python
+    # would look where the end record's position says, another reader where the offset says.
+    data = bytearray(archive.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(data[end + 16 : end + 20], "little")
+    data[end + 16 : end + 20] = (offset - 4).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(zipfile.BadZipFile):
+        from provenance.analysis.zips import open_zip
+
+        with open(path, "rb") as f:
+            open_zip(f)
+    assert inspect_artefact(path).unsafe
+    assert not (tmp_path / "pwned").exists()

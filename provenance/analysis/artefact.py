@@ -25,6 +25,7 @@ from ..readings import open_read
 from .pickles.nodes import Node, Ref
 from .pickles.reader import Limits
 from .safe_load import Inspected, inspect_pickle
+from .zips import open_zip
 
 FORMATS_BY_SUFFIX = {suffix: fmt for suffix, (fmt, _) in FORMATS.items()}
 PICKLE_FORMATS = {"joblib", "pickle", "pytorch"}
@@ -204,7 +205,7 @@ def _inspect_numpy(path: Path, fmt: str, label: str, limits: Limits | None) -> A
 
     if fmt == "numpy-zip":
         try:
-            with open_read(path) as f, zipfile.ZipFile(f) as z:
+            with open_read(path) as f, open_zip(f) as z:
                 objects = _npz_objects(z)
         except Exception as e:  # any way Python's zipfile or numpy fails on these bytes: cannot vouch for them
             return ArtefactFacts(format=fmt, method="none", notes=[f"{label}: not a readable .npz ({e})"])
@@ -374,7 +375,7 @@ def _zip_by_content(
     when it holds neither. A zip Python's zipfile cannot read is not vouched for: torch reads zips with a
     reader of its own."""
     try:
-        with open_read(file) as f, zipfile.ZipFile(f) as z:
+        with open_read(file) as f, open_zip(f) as z:
             pickles = pickles and any(n.endswith(".pkl") for n in z.namelist())
             objects = _npz_objects(z) if arrays else []
     except Exception as e:  # BadZipFile, names that are not UTF-8, unsupported compression, a bad .npy header
@@ -546,7 +547,7 @@ def _inspect_skops(path: Path) -> ArtefactFacts:
 
     facts = ArtefactFacts(format="skops", method="skops schema.json (no code executed)")
     try:
-        with open_read(path) as f, zipfile.ZipFile(f) as z:
+        with open_read(path) as f, open_zip(f) as z:
             schema = json.loads(z.read("schema.json"))
     except RecursionError:
         facts.method = "none"

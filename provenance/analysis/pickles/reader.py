@@ -25,12 +25,12 @@ import io
 import pickle
 import struct
 import sys
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from ...readings import open_read
+from ..zips import open_zip
 from . import dtypes
 from .nodes import Node, Ref
 
@@ -760,7 +760,7 @@ def _parse_torch_zip(file: IO[bytes], limits: Limits) -> Parse:
     roots: list[Any] = []
     names: list[str] = []
     try:
-        with zipfile.ZipFile(file) as z:
+        with open_zip(file) as z:
             members = [i for i in z.infolist() if i.filename.endswith(".pkl")]
             if not members:
                 raise ParseError("a zip archive with no pickle inside (not a PyTorch file prov can read)")
