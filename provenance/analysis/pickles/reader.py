@@ -585,6 +585,8 @@ def _open_joblib(raw: IO[bytes], budget: _Budget, digest: bool) -> tuple[Any, st
         inner = _COMPRESSORS[name].decompressor_file(stream)
     except ValueError as e:  # lz4 without the lz4 package
         raise ParseError(f"{name}-compressed: {e}") from None
+    if hasattr(getattr(inner, "_decompressor", None), "unused_data"):  # joblib's own zlib and gzip readers
+        inner._decompressor = _OneStream(inner._decompressor, name)
     budget.compressed = counted
     limited = _CountingFile(
         _buffered_read_file(inner),
@@ -594,6 +596,32 @@ def _open_joblib(raw: IO[bytes], budget: _Budget, digest: bool) -> tuple[Any, st
         expansion=budget.limits.max_expansion,
     )
     return io.BufferedReader(limited, 1024 * 1024), name
+
+
+class _OneStream:
+    """The decompressor of joblib's zlib or gzip reader, refusing input once its stream has ended. joblib
+    feeds the bytes after the end back to the finished decompressor, which keeps them, for ever: joblib.load
+    of such a file never returns, and reading it as joblib does ran prov card out of memory. prov stops
+    there, and cannot vouch for the file."""
+
+    def __init__(self, decompressor: Any, name: str) -> None:
+        self._decompressor, self._name = decompressor, name
+
+    @property
+    def unused_data(self) -> bytes:
+        return self._decompressor.unused_data  # type: ignore[no-any-return]
+
+    @property
+    def eof(self) -> bool:
+        return self._decompressor.eof  # type: ignore[no-any-return]
+
+    def decompress(self, data: bytes, *args: Any) -> bytes:
+        if self._decompressor.eof:
+            raise ParseError(
+                f"{self._name}-compressed: bytes follow the end of the compressed stream, which joblib.load "
+                "reads on for ever"
+            )
+        return self._decompressor.decompress(data, *args)  # type: ignore[no-any-return]
 
 
 def _run(reader: _Reader) -> Any:
