@@ -572,3 +572,23 @@ def test_a_zip_with_bytes_before_it_is_not_read_past_them(tmp_path: Path, name: 
             open_zip(f)
     assert inspect_artefact(path).unsafe
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "maker, name",
+    [
+        ("make_f1", "model.joblib"),  # a torch legacy magic root: joblib's reading was dropped for torch's
+        ("make_f2", "model.pt"),  # archive/data.PKL: torch's zip reader finds members whatever their case
+        ("make_f3", "model.joblib"),  # an object array with allow_mmap: joblib.load(mmap_mode=...) skips it
+        ("make_f4", "model.pt"),  # a zip64 locator pointing to another central directory than Python reads
+    ],
+)
+def test_attack_round_5_files_are_not_safe(tmp_path: Path, maker: str, name: str) -> None:
+    """Attack round 5: each file runs os.system under one loader while its other readings were clean."""
+    import attack_round5
+
+    path = tmp_path / name
+    getattr(attack_round5, maker)(str(path), tmp_path / "pwned")
+    facts = inspect_artefact(path)
+    assert facts.unsafe, facts
+    assert not (tmp_path / "pwned").exists()

@@ -311,6 +311,7 @@ def test_a_compressed_stream_with_bytes_after_its_end_is_refused_not_read_for_ev
     d.mkdir()
     path = d / f"weights{suffix}"
     path.write_bytes(zlib.compress(pickle.dumps({"a": 1})) + b"\0" * 600)
+    (d / "two-members.joblib").write_bytes(gzip.compress(pickle.dumps(1)) * 2)  # round 5: gzip, two members
     probe = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"

@@ -23,7 +23,7 @@ from typing import Any
 from ..filenames import FORMATS
 from ..readings import open_read
 from .pickles.nodes import Node, Ref
-from .pickles.reader import Limits
+from .pickles.reader import Limits, is_pickle_member
 from .safe_load import Inspected, inspect_pickle
 from .zips import open_zip
 
@@ -376,7 +376,7 @@ def _zip_by_content(
     reader of its own."""
     try:
         with open_read(file) as f, open_zip(f) as z:
-            pickles = pickles and any(n.endswith(".pkl") for n in z.namelist())
+            pickles = pickles and any(is_pickle_member(n) for n in z.namelist())
             objects = _npz_objects(z) if arrays else []
     except Exception as e:  # BadZipFile, names that are not UTF-8, unsupported compression, a bad .npy header
         return ArtefactFacts(

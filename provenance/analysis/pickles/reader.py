@@ -515,6 +515,11 @@ class _Reader(pickle._Unpickler):  # type: ignore[name-defined,misc]
             raise ParseError(f"a joblib array of {count:,} elements")
         fh = self.file_handle
         if dtype.hasobject:
+            if state.get("allow_mmap"):  # joblib never writes this: it maps allow_mmap arrays under mmap_mode
+                raise ParseError(
+                    "an object array joblib may map rather than unpickle (allow_mmap): joblib.load(mmap_mode=...) "
+                    "would skip its bytes and read on from elsewhere"
+                )
             if self._depth + 1 > self._budget.limits.max_nesting:
                 raise LimitError(f"object arrays nested more than {self._budget.limits.max_nesting} deep")
             # joblib reads the objects with a *plain* unpickler on the same file (no raw arrays inside).
@@ -676,7 +681,14 @@ def _parse_stream(f: IO[bytes], limits: Limits, digest: bool) -> Parse:
     except Exception as e:  # decompressor errors surface on the first read
         raise ParseError(f"not a readable pickle ({type(e).__name__}: {e})") from None
     if isinstance(root, int) and root == _TORCH_MAGIC and compression is None:
-        return _parse_torch_legacy(f, limits)
+        # torch.load reads its legacy sequence; joblib.load and pickle.load read the same bytes as they do
+        # (a joblib array's raw bytes are opcodes to pickle, and the other way round): what their readings
+        # imported and made is judged with torch's, never dropped for it.
+        legacy = _parse_torch_legacy(f, limits)
+        legacy.globals = list(dict.fromkeys([*budget.globals, *legacy.globals]))
+        legacy.made = [*budget.made, *legacy.made]
+        legacy.plain_made, legacy.plain_globals = _plain_reading(f, limits, False) if reader.saw_wrapper else ([], [])
+        return legacy
     if trailing:
         raise ParseError(f"{trailing:,} bytes follow the end of the pickle (another reader may take them for more)")
     sha256 = budget.raw.finish_hash() if budget.raw is not None and budget.raw.hasher is not None else None
@@ -789,7 +801,7 @@ def _parse_torch_zip(file: IO[bytes], limits: Limits) -> Parse:
     names: list[str] = []
     try:
         with open_zip(file) as z:
-            members = [i for i in z.infolist() if i.filename.endswith(".pkl")]
+            members = [i for i in z.infolist() if is_pickle_member(i.filename)]
             if not members:
                 raise ParseError("a zip archive with no pickle inside (not a PyTorch file prov can read)")
             for info in members:
@@ -806,6 +818,11 @@ def _parse_torch_zip(file: IO[bytes], limits: Limits) -> Parse:
     except Exception as e:  # BadZipFile, names that are not UTF-8, unsupported compression: torch reads zips
         raise ParseError(f"not a zip archive prov can read ({type(e).__name__}: {e})") from None
     return _torch_parse(budget, "pytorch-zip", roots, roots[0], f"PyTorch archive; pickles read: {', '.join(names)}")
+
+
+def is_pickle_member(name: str) -> bool:
+    """A zip member torch.load may unpickle: its reader (miniz) finds "archive/data.pkl" whatever the case."""
+    return name.lower().endswith(".pkl")
 
 
 def _parse_torch_legacy(f: IO[bytes], limits: Limits) -> Parse:
