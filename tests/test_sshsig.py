@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tools import need
 
 from provenance.crypto import keys
-from provenance.crypto.sshsig import BEGIN, CARD_NAMESPACE, END, SshSigError, allowed_signers_line, sign, verify
+from provenance.crypto.sshsig import BEGIN, CARD_NAMESPACE, END, MAGIC, SshSigError, allowed_signers_line, sign, verify
 
 
 def _verify(tmp: Path, message: bytes, signature: str, signers: str, principal: str = "alice@example.com",
@@ -115,7 +115,8 @@ def test_prov_and_ssh_keygen_agree_on_altered_signatures(
     armoured = sign(message, key)
     body = base64.b64decode("".join(armoured.strip().splitlines()[1:-1]))
     raw = bytearray(body)
-    raw[position % len(raw)] ^= 1 << bit
+    index = position % len(raw)
+    raw[index] ^= 1 << bit
     text = base64.b64encode(bytes(raw)).decode()
     altered = "\n".join([BEGIN, *(text[i : i + 70] for i in range(0, len(text), 70)), END]) + "\n"
     tmp = tmp_path_factory.mktemp("sshsig")
@@ -125,7 +126,31 @@ def test_prov_and_ssh_keygen_agree_on_altered_signatures(
         ours = True
     except SshSigError:
         ours = False
+    if len(MAGIC) <= index < len(MAGIC) + 4:  # the version field: the one deliberate difference (below)
+        assert ours is False
+        return
     assert ours == theirs
+
+
+def test_the_version_ssh_keygen_forgives_prov_refuses(tmp_path: Path) -> None:
+    """The signature does not cover the blob's version field, and ssh-keygen refuses only versions above
+    the one it writes (1): a blob saying version 0 verifies there. prov reads version 1 only -- no tool
+    writes another -- so that altered blob is refused here (found by the differential test above, when a
+    flipped bit landed on the version)."""
+    import base64
+
+    key = keys.generate("ecdsa-p256")
+    message = b'{"a":1}'
+    body = bytearray(base64.b64decode("".join(sign(message, key).strip().splitlines()[1:-1])))
+    assert body[: len(MAGIC) + 4] == MAGIC + b"\x00\x00\x00\x01"
+    for version, keygen_accepts in ((0, True), (2, False)):
+        body[len(MAGIC) + 3] = version
+        text = base64.b64encode(bytes(body)).decode()
+        altered = "\n".join([BEGIN, *(text[i : i + 70] for i in range(0, len(text), 70)), END]) + "\n"
+        signers = allowed_signers_line("alice@example.com", key.public_key())
+        assert (_verify(tmp_path, message, altered, signers).returncode == 0) is keygen_accepts
+        with pytest.raises(SshSigError, match=f"version {version}"):
+            verify(altered, message, key.public_key())
 
 
 @pytest.mark.parametrize("key_type", keys.KEY_TYPES)

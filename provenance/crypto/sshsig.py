@@ -152,7 +152,8 @@ def verify(armoured: str, message: bytes, key: PublicKey, namespace: str = CARD_
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4:
         raise SshSigError("not an SSH signature (no SSHSIG preamble)")
     (version,) = struct.unpack(">I", blob[len(MAGIC) : len(MAGIC) + 4])
-    if version != VERSION:
+    if version != VERSION:  # ssh-keygen also takes 0 (it refuses only newer ones); no tool writes it, and
+        # the signature does not cover this field: prov reads the one version there is
         raise SshSigError(f"SSH signature version {version}; prov reads version {VERSION}")
     at = len(MAGIC) + 4
     public, at = _read_string(blob, at)
