@@ -321,6 +321,8 @@ def _other_loaders(path: Path, label: str, head: bytes, limits: Limits | None, r
     the object .npy members np.load does (whichever of the two the file was not read as). A pickle read as
     one, or a code-free format, was already read as pickle, joblib and torch.load read it (``_inspect_pickle``,
     ``_inspect_as_named``)."""
+    if read_as in CODE_FREE:
+        return []  # its header check already asked ``_by_content``, which reads the tar and the zip too
     found = _torch_tar(path, label, head)
     if head[:4] == b"PK\x03\x04" and read_as != "zip":
         archive = _zip_by_content(

@@ -13,10 +13,12 @@ A test holds the two readings to the same facts and assessment over many artefac
 
 The copy reads the artefact only after its files' stamps are taken (``settled_stamps``). Both readers
 note the stamp of every file as they open it -- the hasher on its descriptors, the inspection through
-``readings.open_read`` -- and ``described_files_unchanged`` holds both to those stamps, and to the stamps
-found again once the card is made: so the inspection, like the digest, describes the very bytes signed,
-even when a parent directory was exchanged for another between two readings (which no path's stamp
-shows). The copy writes nothing, and ends with ``os._exit`` (no exit handler of the CLI runs twice).
+``readings.open_read``, which also hashes what it serves -- and ``described_files_unchanged`` holds both
+to those stamps, every byte read to the hasher's block digests, and the paths to the stamps found again
+once the card is made: so the inspection, like the digest, describes the very bytes signed, even when a
+parent directory was exchanged between two readings or a file's bytes were changed through a mapping
+(neither of which moves a path's stamp). The copy writes nothing, and ends with ``os._exit`` (no exit
+handler of the CLI runs twice).
 """
 
 from __future__ import annotations
